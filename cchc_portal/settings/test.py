@@ -1,0 +1,12 @@
+"""Test settings: same database switch as dev (SQLite or DATABASE_URL), fast hashing, tmp media."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+MEDIA_ROOT = tempfile.mkdtemp(prefix="cchc-test-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

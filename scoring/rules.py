@@ -1,0 +1,164 @@
+"""Points from a unit's inputs, one pure function per rule type.
+
+Kept free of the database so every edge of every rule is cheap to test, and so the sheet,
+the appraisal and the results all compute points the same way.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from scoring.models import RuleType
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: int
+    points: Decimal
+    min_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: str
+    max_points: Decimal
+    options: Sequence[Option] = ()
+    step: Decimal | None = None
+    deduction_per_occurrence: Decimal | None = None
+
+    @classmethod
+    def of(cls, criterion) -> "Rule":
+        """Build from a Criterion whose `options` are prefetched (no query per criterion)."""
+        return cls(
+            type=criterion.rule_type,
+            max_points=criterion.max_points,
+            options=tuple(Option(o.id, o.points, o.min_percent) for o in criterion.options.all()),
+            step=criterion.step,
+            deduction_per_occurrence=criterion.deduction_per_occurrence,
+        )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a person entered for one criterion; which fields matter depends on the rule."""
+
+    option_id: int | None = None
+    percent: Decimal | None = None
+    achieved: Decimal | None = None
+    required: Decimal | None = None
+    value: Decimal | None = None
+    is_yes: bool | None = None
+    occurrences: int | None = None
+
+
+def _number(value, field_label: str) -> Decimal:
+    if value is None or value == "":
+        raise ValidationError(_("Chưa nhập %(field)s.") % {"field": field_label}, code="required")
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("%(field)s phải là một số.") % {"field": field_label}, code="invalid") from None
+    if not number.is_finite():
+        raise ValidationError(_("%(field)s phải là một số hữu hạn.") % {"field": field_label}, code="invalid")
+    return number
+
+
+def _quantize(points: Decimal) -> Decimal:
+    return points.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def compute_points(rule: Rule, entry: Entry) -> Decimal:
+    """Return the points the entry earns under the rule, or raise ValidationError saying why not."""
+    handler = _HANDLERS.get(rule.type)
+    if handler is None:
+        raise ValidationError(_("Tiêu chí này không chấm trực tiếp."), code="not_scorable")
+    return _quantize(handler(rule, entry))
+
+
+def _levels(rule: Rule, entry: Entry) -> Decimal:
+    for option in rule.options:
+        if option.id == entry.option_id:
+            return option.points
+    if entry.option_id is None:
+        raise ValidationError(_("Hãy chọn một mức."), code="required")
+    raise ValidationError(_("Mức đã chọn không thuộc tiêu chí này."), code="invalid_choice")
+
+
+def _bands(rule: Rule, entry: Entry) -> Decimal:
+    percent = _number(entry.percent, _("tỷ lệ (%)"))
+    if not Decimal(0) <= percent <= HUNDRED:
+        raise ValidationError(_("Tỷ lệ phải từ 0 đến 100%."), code="out_of_range")
+    bands = sorted(
+        (option for option in rule.options if option.min_percent is not None),
+        key=lambda option: option.min_percent,
+        reverse=True,
+    )
+    for band in bands:
+        if percent >= band.min_percent:
+            return band.points
+    return Decimal(0)
+
+
+def _ratio(rule: Rule, entry: Entry) -> Decimal:
+    achieved = _number(entry.achieved, _("số đạt"))
+    required = _number(entry.required, _("số yêu cầu"))
+    if required <= 0:
+        raise ValidationError(_("Số yêu cầu phải lớn hơn 0."), code="out_of_range")
+    if achieved < 0:
+        raise ValidationError(_("Số đạt không được âm."), code="out_of_range")
+    if achieved > required:
+        raise ValidationError(_("Số đạt không được lớn hơn số yêu cầu."), code="out_of_range")
+    return rule.max_points * achieved / required
+
+
+def _bounded_value(rule: Rule, entry: Entry) -> Decimal:
+    value = _number(entry.value, _("điểm"))
+    if not Decimal(0) <= value <= rule.max_points:
+        raise ValidationError(
+            _("Điểm phải từ 0 đến %(max)s.") % {"max": _format(rule.max_points)}, code="out_of_range"
+        )
+    return value
+
+
+def _manual(rule: Rule, entry: Entry) -> Decimal:
+    value = _bounded_value(rule, entry)
+    if rule.step and value % rule.step != 0:
+        raise ValidationError(
+            _("Điểm phải là bội số của %(step)s.") % {"step": _format(rule.step)}, code="step"
+        )
+    return value
+
+
+def _yes_no(rule: Rule, entry: Entry) -> Decimal:
+    if entry.is_yes is None:
+        raise ValidationError(_("Hãy chọn Có hoặc Không."), code="required")
+    return rule.max_points if entry.is_yes else Decimal(0)
+
+
+def _deduction(rule: Rule, entry: Entry) -> Decimal:
+    count = _number(entry.occurrences, _("số lần"))
+    if count < 0 or count != count.to_integral_value():
+        raise ValidationError(_("Số lần phải là số nguyên không âm."), code="out_of_range")
+    return max(Decimal(0), rule.max_points - count * rule.deduction_per_occurrence)
+
+
+def _format(number: Decimal) -> str:
+    text = f"{number.normalize():f}"
+    return text.replace(".", ",")
+
+
+_HANDLERS = {
+    RuleType.LEVELS: _levels,
+    RuleType.BANDS: _bands,
+    RuleType.RATIO: _ratio,
+    RuleType.MANUAL: _manual,
+    RuleType.YES_NO: _yes_no,
+    RuleType.DEDUCTION: _deduction,
+    RuleType.SURVEY: _bounded_value,
+}
