@@ -92,3 +92,8 @@ def current_period(authority: Authority | None = None) -> Period | None:
     if authority is not None:
         periods = periods.filter(authority=authority)
     return periods.exclude(state=Period.State.DRAFT).first() or periods.first()
+
+
+def default_authority() -> Authority:
+    """The authority this installation serves (one per installation; the first if several)."""
+    return Authority.objects.order_by("id").first()

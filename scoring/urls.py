@@ -1,3 +1,12 @@
 from django.urls import path
 
-urlpatterns: list = []
+from scoring import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("periods/", views.period_list, name="period_list"),
+    path("periods/new/", views.period_create_view, name="period_create"),
+    path("periods/<int:year>/", views.period_detail, name="period_detail"),
+    path("periods/<int:year>/open/", views.period_open, name="period_open"),
+    path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
+]

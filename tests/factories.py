@@ -125,3 +125,29 @@ def small_framework(framework: Framework | None = None) -> Framework:
     node("2.2", "Hồ sơ trễ hạn", "1.5", area2, rule_type=RuleType.DEDUCTION, deduction_per_occurrence=Decimal("0.5"))
     node("2.3", "Mức độ hài lòng của người dân", "1", area2, rule_type=RuleType.SURVEY, evidence_required=False)
     return framework
+
+
+def wide_framework(framework: Framework | None = None, *, areas: int = 6, leaves_per_area: int = 20) -> Framework:
+    """A valid framework of `areas × leaves_per_area` levels leaves (one point each), for query-count tests."""
+    framework = framework or FrameworkFactory()
+    for area_number in range(1, areas + 1):
+        area = Criterion.objects.create(
+            framework=framework, code=str(area_number), title=f"Lĩnh vực {area_number}", max_points=Decimal(leaves_per_area)
+        )
+        leaves = Criterion.objects.bulk_create(
+            Criterion(
+                framework=framework,
+                parent=area,
+                code=f"{area_number}.{leaf}",
+                title=f"Tiêu chí {area_number}.{leaf}",
+                max_points=Decimal(1),
+                rule_type=RuleType.LEVELS,
+            )
+            for leaf in range(1, leaves_per_area + 1)
+        )
+        RuleOption.objects.bulk_create(
+            RuleOption(criterion=leaf, position=position, label=label, points=Decimal(points))
+            for leaf in leaves
+            for position, (label, points) in enumerate([("Đạt", "1"), ("Không đạt", "0")])
+        )
+    return framework

@@ -6,7 +6,8 @@ from units import permissions
 
 # The secretary runs periods, frameworks and units; administrators may do everything.
 SECRETARY_APPS = frozenset({"scoring", "units"})
-SECRETARY_READ_ONLY_MODELS = frozenset({"units.user"})
+# Granting roles (and so admin rights) stays with administrators.
+SECRETARY_READ_ONLY_MODELS = frozenset({"units.user", "units.roleassignment", "units.authority"})
 
 
 class RoleBackend(ModelBackend):

@@ -110,8 +110,8 @@ def adjustment_problems(framework: Framework, items: list[AdjustmentItem]) -> li
     return problems
 
 
-def framework_problems(framework: Framework) -> list[str]:
-    tree = framework_tree(framework)
+def framework_problems(framework: Framework, tree: FrameworkTree | None = None) -> list[str]:
+    tree = tree or framework_tree(framework)
     problems = tree_problems(tree)
     if not tree.nodes:
         problems.insert(0, _("Bộ chỉ số chưa có tiêu chí nào."))
