@@ -126,7 +126,7 @@ ensure_requirements() {
     local file=requirements.txt
     [[ $DEV == 1 ]] && file=requirements-dev.txt
     say "installing Python packages from $file"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$file"
+    "$VENV/bin/python" -m pip install -qq --disable-pip-version-check -r "$file"
     "$VENV/bin/python" -m pip check >/dev/null || die "pip check failed: run '$VENV/bin/python -m pip check'"
 
     rm -f "$VENV"/.installed-*
