@@ -41,9 +41,9 @@ lint: bootstrap-dev ## ruff check and ruff format --check
 	$(RUFF) check .
 	$(RUFF) format --check .
 
-fmt: bootstrap-dev ## Format the code and apply ruff's safe fixes
+fmt: bootstrap-dev ## Apply ruff's safe fixes, then format the code
+	$(RUFF) check --fix --exit-zero .
 	$(RUFF) format .
-	$(RUFF) check --fix .
 
 migrate: bootstrap ## Apply database migrations
 	$(MANAGE) migrate --no-input
