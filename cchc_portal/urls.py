@@ -5,5 +5,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
+    path("evidence/", include("evidence.urls")),
     path("", include("scoring.urls")),
 ]
