@@ -13,4 +13,3 @@ class PortalAdminSite(admin.AdminSite):
 
     def has_permission(self, request) -> bool:
         return can_use_admin(request.user)
-

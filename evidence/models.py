@@ -26,7 +26,9 @@ class Document(models.Model):
     """An item of a unit's evidence library for one period; may support several criteria."""
 
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="documents", verbose_name=_("đơn vị"))
-    period = models.ForeignKey("scoring.Period", on_delete=models.PROTECT, related_name="documents", verbose_name=_("kỳ"))
+    period = models.ForeignKey(
+        "scoring.Period", on_delete=models.PROTECT, related_name="documents", verbose_name=_("kỳ")
+    )
     title = models.CharField(_("tên tài liệu"), max_length=300)
     number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
@@ -56,6 +58,9 @@ class DocumentVersion(models.Model):
     class Meta:
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.document} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
 
 class EvidenceLink(models.Model):
     """A document cited for one criterion of one assessment, with the page or section that proves it."""
@@ -71,3 +76,6 @@ class EvidenceLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "assessment", "criterion"], name="evidence_link_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.criterion_id}"

@@ -2,4 +2,4 @@ from django.apps import AppConfig
 
 
 class ScoringConfig(AppConfig):
-    name = 'scoring'
+    name = "scoring"

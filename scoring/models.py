@@ -23,7 +23,9 @@ class Period(models.Model):
         PRELIMINARY = "preliminary", _("Công bố sơ bộ")
         PUBLISHED = "published", _("Đã công bố")
 
-    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="periods", verbose_name=_("cơ quan"))
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="periods", verbose_name=_("cơ quan")
+    )
     year = models.PositiveSmallIntegerField(_("năm đánh giá"))
     state = models.CharField(_("giai đoạn"), max_length=20, choices=State.choices, default=State.DRAFT)
     self_assessment_deadline = models.DateTimeField(_("hạn tự đánh giá"), null=True, blank=True)
@@ -68,7 +70,9 @@ class Framework(models.Model):
         ordering = ["-period__year", "block__position"]
         constraints = [
             models.UniqueConstraint(fields=["period", "block"], name="framework_unique_per_period_block"),
-            models.CheckConstraint(condition=Q(bonus_cap__gte=0) & Q(penalty_cap__gte=0), name="framework_caps_non_negative"),
+            models.CheckConstraint(
+                condition=Q(bonus_cap__gte=0) & Q(penalty_cap__gte=0), name="framework_caps_non_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,7 +95,9 @@ class Criterion(models.Model):
     Leaves carry exactly one scoring rule; inner nodes only sum their children.
     """
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("bộ chỉ số"))
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("bộ chỉ số")
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("thuộc")
     )
@@ -142,12 +148,18 @@ class Criterion(models.Model):
 class RuleOption(models.Model):
     """A level (levels rule) or a percentage band (bands rule) of a leaf criterion."""
 
-    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="options", verbose_name=_("tiêu chí"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="options", verbose_name=_("tiêu chí")
+    )
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     label = models.CharField(_("mức"), max_length=300)
     points = models.DecimalField(_("điểm"), **POINTS)
     min_percent = models.DecimalField(
-        _("từ tỷ lệ (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("từ tỷ lệ (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Chỉ dùng cho cách chấm theo khoảng: tỷ lệ từ mức này trở lên."),
     )
 
@@ -174,7 +186,9 @@ class AdjustmentItem(models.Model):
         BONUS = "bonus", _("Điểm thưởng")
         PENALTY = "penalty", _("Điểm trừ")
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="adjustment_items", verbose_name=_("bộ chỉ số"))
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="adjustment_items", verbose_name=_("bộ chỉ số")
+    )
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     code = models.CharField(_("mã"), max_length=20)
     title = models.CharField(_("nội dung"), max_length=500)
@@ -213,8 +227,6 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
-
-
 class Assessment(models.Model):
     """One unit's scoresheet for one period: self-assessment, then the council's rounds."""
 
@@ -223,16 +235,27 @@ class Assessment(models.Model):
         SUBMITTED = "submitted", _("Đã nộp")
 
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("kỳ"))
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("đơn vị"))
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("bộ chỉ số"))
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("đơn vị")
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("bộ chỉ số")
+    )
     state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.DRAFT)
     submitted_at = models.DateTimeField(_("thời điểm nộp"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người nộp")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nộp"),
     )
     is_late = models.BooleanField(_("nộp muộn"), default=False)
     extended_until = models.DateTimeField(
-        _("được sửa đến"), null=True, blank=True,
+        _("được sửa đến"),
+        null=True,
+        blank=True,
         help_text=_("Hạn riêng cho phiếu được Thư ký mở lại sau hạn chung."),
     )
 
@@ -312,3 +335,6 @@ class ScoreChange(models.Model):
         verbose_name = _("lịch sử điểm")
         verbose_name_plural = _("lịch sử điểm")
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.score} {self.old_points} → {self.new_points}"

@@ -1,5 +1,6 @@
 """Access rules for periods and frameworks, plus getters that fetch and authorise in one call."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -90,3 +91,19 @@ def get_assessment_for_view(user: User, pk: int) -> Assessment:
     if not can_view_assessment(user, assessment):
         raise Http404
     return assessment
+
+
+def visible_assessment_filter(user: User) -> Q:
+    """can_view_assessment as a query filter, for lists (keep the two in step)."""
+    if unit_permissions.is_administrator(user) or unit_permissions.is_secretary(user):
+        return Q()
+    roles = unit_permissions.roles_of(user)
+    visible = Q(unit_id__in=roles.unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD))
+    if unit_permissions.is_council_member(user):
+        own = set(roles.unit_ids())
+        if roles.home_unit_id:
+            own.add(roles.home_unit_id)
+        visible |= Q(state=Assessment.State.SUBMITTED) & ~Q(unit_id__in=own)
+    elif unit_permissions.is_leadership(user):
+        visible |= Q(state=Assessment.State.SUBMITTED)
+    return visible

@@ -57,15 +57,23 @@ class Entry:
     occurrences: int | None = None
 
 
-def _number(value, field_label: str) -> Decimal:
+class InputError(ValidationError):
+    """A refused input, naming the Entry field it is about so forms can show it next to that input."""
+
+    def __init__(self, message: str, *, code: str, field: str | None = None):
+        super().__init__(message, code=code)
+        self.field = field
+
+
+def _number(value, field: str, field_label: str) -> Decimal:
     if value is None or value == "":
-        raise ValidationError(_("Chưa nhập %(field)s.") % {"field": field_label}, code="required")
+        raise InputError(_("Chưa nhập %(field)s.") % {"field": field_label}, code="required", field=field)
     try:
         number = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise ValidationError(_("%(field)s phải là một số.") % {"field": field_label}, code="invalid") from None
+        raise InputError(_("%(field)s phải là một số.") % {"field": field_label}, code="invalid", field=field) from None
     if not number.is_finite():
-        raise ValidationError(_("%(field)s phải là một số hữu hạn.") % {"field": field_label}, code="invalid")
+        raise InputError(_("%(field)s phải là một số hữu hạn.") % {"field": field_label}, code="invalid", field=field)
     return number
 
 
@@ -77,7 +85,7 @@ def compute_points(rule: Rule, entry: Entry) -> Decimal:
     """Return the points the entry earns under the rule, or raise ValidationError saying why not."""
     handler = _HANDLERS.get(rule.type)
     if handler is None:
-        raise ValidationError(_("Tiêu chí này không chấm trực tiếp."), code="not_scorable")
+        raise InputError(_("Tiêu chí này không chấm trực tiếp."), code="not_scorable")
     return _quantize(handler(rule, entry))
 
 
@@ -86,14 +94,14 @@ def _levels(rule: Rule, entry: Entry) -> Decimal:
         if option.id == entry.option_id:
             return option.points
     if entry.option_id is None:
-        raise ValidationError(_("Hãy chọn một mức."), code="required")
-    raise ValidationError(_("Mức đã chọn không thuộc tiêu chí này."), code="invalid_choice")
+        raise InputError(_("Hãy chọn một mức."), code="required", field="option")
+    raise InputError(_("Mức đã chọn không thuộc tiêu chí này."), code="invalid_choice", field="option")
 
 
 def _bands(rule: Rule, entry: Entry) -> Decimal:
-    percent = _number(entry.percent, _("tỷ lệ (%)"))
+    percent = _number(entry.percent, "percent", _("tỷ lệ (%)"))
     if not Decimal(0) <= percent <= HUNDRED:
-        raise ValidationError(_("Tỷ lệ phải từ 0 đến 100%."), code="out_of_range")
+        raise InputError(_("Tỷ lệ phải từ 0 đến 100%."), code="out_of_range", field="percent")
     bands = sorted(
         (option for option in rule.options if option.min_percent is not None),
         key=lambda option: option.min_percent,
@@ -106,22 +114,22 @@ def _bands(rule: Rule, entry: Entry) -> Decimal:
 
 
 def _ratio(rule: Rule, entry: Entry) -> Decimal:
-    achieved = _number(entry.achieved, _("số đạt"))
-    required = _number(entry.required, _("số yêu cầu"))
+    achieved = _number(entry.achieved, "achieved", _("số đạt"))
+    required = _number(entry.required, "required", _("số yêu cầu"))
     if required <= 0:
-        raise ValidationError(_("Số yêu cầu phải lớn hơn 0."), code="out_of_range")
+        raise InputError(_("Số yêu cầu phải lớn hơn 0."), code="out_of_range", field="required")
     if achieved < 0:
-        raise ValidationError(_("Số đạt không được âm."), code="out_of_range")
+        raise InputError(_("Số đạt không được âm."), code="out_of_range", field="achieved")
     if achieved > required:
-        raise ValidationError(_("Số đạt không được lớn hơn số yêu cầu."), code="out_of_range")
+        raise InputError(_("Số đạt không được lớn hơn số yêu cầu."), code="out_of_range", field="achieved")
     return rule.max_points * achieved / required
 
 
 def _bounded_value(rule: Rule, entry: Entry) -> Decimal:
-    value = _number(entry.value, _("điểm"))
+    value = _number(entry.value, "value", _("điểm"))
     if not Decimal(0) <= value <= rule.max_points:
-        raise ValidationError(
-            _("Điểm phải từ 0 đến %(max)s.") % {"max": _format(rule.max_points)}, code="out_of_range"
+        raise InputError(
+            _("Điểm phải từ 0 đến %(max)s.") % {"max": _format(rule.max_points)}, code="out_of_range", field="value"
         )
     return value
 
@@ -129,22 +137,22 @@ def _bounded_value(rule: Rule, entry: Entry) -> Decimal:
 def _manual(rule: Rule, entry: Entry) -> Decimal:
     value = _bounded_value(rule, entry)
     if rule.step and value % rule.step != 0:
-        raise ValidationError(
-            _("Điểm phải là bội số của %(step)s.") % {"step": _format(rule.step)}, code="step"
+        raise InputError(
+            _("Điểm phải là bội số của %(step)s.") % {"step": _format(rule.step)}, code="step", field="value"
         )
     return value
 
 
 def _yes_no(rule: Rule, entry: Entry) -> Decimal:
     if entry.is_yes is None:
-        raise ValidationError(_("Hãy chọn Có hoặc Không."), code="required")
+        raise InputError(_("Hãy chọn Có hoặc Không."), code="required", field="is_yes")
     return rule.max_points if entry.is_yes else Decimal(0)
 
 
 def _deduction(rule: Rule, entry: Entry) -> Decimal:
-    count = _number(entry.occurrences, _("số lần"))
+    count = _number(entry.occurrences, "occurrences", _("số lần"))
     if count < 0 or count != count.to_integral_value():
-        raise ValidationError(_("Số lần phải là số nguyên không âm."), code="out_of_range")
+        raise InputError(_("Số lần phải là số nguyên không âm."), code="out_of_range", field="occurrences")
     return max(Decimal(0), rule.max_points - count * rule.deduction_per_occurrence)
 
 

@@ -4,9 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Concat, Left, StrIndex
+from django.utils.translation import gettext as _
 
-from scoring.models import AdjustmentItem, Criterion, Framework, Period, RuleOption
+from scoring.models import POINTS, AdjustmentItem, Assessment, Criterion, Framework, Period, RuleOption, Score, Stage
 from units.models import Authority
 
 
@@ -97,3 +99,163 @@ def current_period(authority: Authority | None = None) -> Period | None:
 def default_authority() -> Authority:
     """The authority this installation serves (one per installation; the first if several)."""
     return Authority.objects.order_by("id").first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoresheets
+
+HUNDRED = Decimal(100)
+ZERO_POINTS = Value(Decimal(0), output_field=DecimalField(**POINTS))
+
+
+def area_code_of(path: str):
+    """SQL for the area code of a criterion code: "3" for "3.2.1" (the text before the first dot)."""
+    return Left(path, StrIndex(Concat(path, Value(".")), Value(".")) - 1)
+
+
+def index_of(points: Decimal, maximum: Decimal) -> Decimal | None:
+    if not maximum:
+        return None
+    return (points * HUNDRED / maximum).quantize(Decimal("0.01"))
+
+
+@dataclass
+class AreaTotal:
+    criterion: Criterion
+    points: Decimal
+    not_applicable_max: Decimal
+
+    @property
+    def adjusted_max(self) -> Decimal:
+        return self.criterion.max_points - self.not_applicable_max
+
+    @property
+    def index(self) -> Decimal | None:
+        return index_of(self.points, self.adjusted_max)
+
+
+@dataclass
+class SheetSummary:
+    areas: list[AreaTotal]
+    leaf_count: int
+    scored: list[Criterion]
+    unscored: list[Criterion]
+    evidence_missing: list[Criterion]
+    unexplained: list[Criterion]
+
+    @property
+    def points(self) -> Decimal:
+        return sum((area.points for area in self.areas), Decimal(0))
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((area.criterion.max_points for area in self.areas), Decimal(0))
+
+    @property
+    def adjusted_max(self) -> Decimal:
+        return sum((area.adjusted_max for area in self.areas), Decimal(0))
+
+    @property
+    def index(self) -> Decimal | None:
+        return index_of(self.points, self.adjusted_max)
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * len(self.scored) / self.leaf_count) if self.leaf_count else 0
+
+    @property
+    def blockers(self) -> list[str]:
+        """Why the head cannot submit yet, one message per criterion."""
+        messages = [_("Tiêu chí %(code)s chưa được chấm điểm.") % {"code": c.code} for c in self.unscored]
+        messages += [
+            _("Tiêu chí %(code)s chưa có tài liệu kiểm chứng hoặc lý do không có.") % {"code": c.code}
+            for c in self.evidence_missing
+        ]
+        return messages
+
+
+def area_points(assessment: Assessment, stage: str = Stage.SELF) -> dict[str, tuple[Decimal, Decimal]]:
+    """Points and not-applicable maxima per area code, summed in the database (one query)."""
+    rows = (
+        Score.objects.filter(assessment=assessment, stage=stage)
+        .annotate(area=area_code_of("criterion__code"))
+        .values("area")
+        .annotate(
+            points=Coalesce(Sum("points"), ZERO_POINTS),
+            not_applicable_max=Coalesce(
+                Sum(Case(When(is_not_applicable=True, then=F("criterion__max_points")), default=ZERO_POINTS)),
+                ZERO_POINTS,
+            ),
+        )
+    )
+    return {row["area"]: (row["points"], row["not_applicable_max"]) for row in rows}
+
+
+def sheet_scores(assessment: Assessment, stage: str = Stage.SELF) -> dict[int, Score]:
+    scores = Score.objects.filter(assessment=assessment, stage=stage).select_related("updated_by")
+    return {score.criterion_id: score for score in scores}
+
+
+def evidence_counts(assessment: Assessment) -> dict[int, int]:
+    from evidence.models import EvidenceLink
+
+    rows = EvidenceLink.objects.filter(assessment=assessment).values("criterion_id").annotate(n=Count("id"))
+    return {row["criterion_id"]: row["n"] for row in rows}
+
+
+def sheet_summary(
+    assessment: Assessment,
+    *,
+    tree: FrameworkTree,
+    scores: dict[int, Score],
+    evidence: dict[int, int],
+    stage: str = Stage.SELF,
+) -> SheetSummary:
+    totals = area_points(assessment, stage)
+    areas = [
+        AreaTotal(node.criterion, *totals.get(node.criterion.code, (Decimal(0), Decimal(0)))) for node in tree.roots
+    ]
+    scored, unscored, evidence_missing, unexplained = [], [], [], []
+    for node in tree.leaves:
+        criterion = node.criterion
+        score = scores.get(criterion.id)
+        if score is None:
+            unscored.append(criterion)
+            continue
+        scored.append(criterion)
+        if (
+            criterion.evidence_required
+            and not score.is_not_applicable
+            and not evidence.get(criterion.id)
+            and not score.no_evidence_reason
+        ):
+            evidence_missing.append(criterion)
+        if not score.explanation:
+            unexplained.append(criterion)
+    return SheetSummary(areas, len(tree.leaves), scored, unscored, evidence_missing, unexplained)
+
+
+def load_sheet_summary(assessment: Assessment, stage: str = Stage.SELF) -> SheetSummary:
+    """The summary on its own (submission page, submit service): five queries."""
+    return sheet_summary(
+        assessment,
+        tree=framework_tree(assessment.framework),
+        scores=sheet_scores(assessment, stage),
+        evidence=evidence_counts(assessment),
+        stage=stage,
+    )
+
+
+def assessments_visible_to(user, period: Period) -> QuerySet[Assessment]:
+    """Sheets of a period with their progress counted in SQL, filtered to what the user may see."""
+    from scoring.permissions import visible_assessment_filter
+
+    leaf_count = Count("framework__criteria", filter=~Q(framework__criteria__rule_type=""), distinct=True)
+    scored = Count("scores", filter=Q(scores__stage=Stage.SELF), distinct=True)
+    return (
+        Assessment.objects.filter(period=period)
+        .filter(visible_assessment_filter(user))
+        .select_related("unit__block", "submitted_by")
+        .annotate(leaf_count=leaf_count, scored_count=scored)
+        .order_by("unit__block__position", "unit__position", "unit__name")
+    )

@@ -66,7 +66,10 @@ def period_create_view(request: HttpRequest) -> HttpResponse:
         authority = selectors.default_authority()
         try:
             period = period_create(
-                actor=request.user, authority=authority, year=form.cleaned_data["year"], copy_from=form.cleaned_data["copy_from"]
+                actor=request.user,
+                authority=authority,
+                year=form.cleaned_data["year"],
+                copy_from=form.cleaned_data["copy_from"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -74,7 +77,9 @@ def period_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã tạo kỳ đánh giá năm %(year)s.") % {"year": period.year})
             return redirect("period_detail", year=period.year)
     periods = [p for p in selectors.periods_for() if can_view_period(request.user, p)]
-    return render(request, "scoring/period_list.html", {"periods": periods, "can_manage": True, "form": form}, status=400)
+    return render(
+        request, "scoring/period_list.html", {"periods": periods, "can_manage": True, "form": form}, status=400
+    )
 
 
 @login_required

@@ -69,7 +69,7 @@ class PeriodFactory(factory.django.DjangoModelFactory):
         model = Period
 
     authority = factory.SubFactory(AuthorityFactory)
-    year = factory.Sequence(lambda n: 2021 + n)
+    year = factory.Sequence(lambda n: 2021 + n % 70)
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
@@ -116,8 +116,12 @@ def small_framework(framework: Framework | None = None) -> Framework:
     for position, (label, points) in enumerate([("Kịp thời", "1"), ("Không kịp thời", "0.5"), ("Không ban hành", "0")]):
         RuleOption.objects.create(criterion=issued, position=position, label=label, points=Decimal(points))
     done = node("1.1.2", "Mức độ thực hiện kế hoạch", "2", plan, rule_type=RuleType.BANDS)
-    for position, (label, points, bound) in enumerate([("Từ 90% trở lên", "2", "90"), ("Từ 70% đến dưới 90%", "1", "70"), ("Dưới 70%", "0", "0")]):
-        RuleOption.objects.create(criterion=done, position=position, label=label, points=Decimal(points), min_percent=Decimal(bound))
+    for position, (label, points, bound) in enumerate(
+        [("Từ 90% trở lên", "2", "90"), ("Từ 70% đến dưới 90%", "1", "70"), ("Dưới 70%", "0", "0")]
+    ):
+        RuleOption.objects.create(
+            criterion=done, position=position, label=label, points=Decimal(points), min_percent=Decimal(bound)
+        )
     node("1.2", "Tỷ lệ văn bản chỉ đạo được thực hiện", "2", area1, rule_type=RuleType.RATIO)
     node("1.3", "Kiểm tra công tác CCHC", "1", area1, rule_type=RuleType.YES_NO, allows_not_applicable=True)
     area2 = node("2", "Cải cách thủ tục hành chính", "4")
@@ -132,7 +136,10 @@ def wide_framework(framework: Framework | None = None, *, areas: int = 6, leaves
     framework = framework or FrameworkFactory()
     for area_number in range(1, areas + 1):
         area = Criterion.objects.create(
-            framework=framework, code=str(area_number), title=f"Lĩnh vực {area_number}", max_points=Decimal(leaves_per_area)
+            framework=framework,
+            code=str(area_number),
+            title=f"Lĩnh vực {area_number}",
+            max_points=Decimal(leaves_per_area),
         )
         leaves = Criterion.objects.bulk_create(
             Criterion(

@@ -2,4 +2,4 @@ from django.apps import AppConfig
 
 
 class UnitsConfig(AppConfig):
-    name = 'units'
+    name = "units"

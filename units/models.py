@@ -104,7 +104,9 @@ UNIT_ROLES = frozenset({Role.UNIT_STAFF, Role.UNIT_HEAD})
 class RoleAssignment(models.Model):
     """One role held by one person; unit roles name their unit, other roles name none."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("người dùng"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("người dùng")
+    )
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
     unit = models.ForeignKey(
         Unit,
@@ -121,8 +123,8 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("phân quyền")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(role__in=list(UNIT_ROLES)) & Q(unit__isnull=False))
-                | (~Q(role__in=list(UNIT_ROLES)) & Q(unit__isnull=True)),
+                condition=(Q(role__in=sorted(UNIT_ROLES)) & Q(unit__isnull=False))
+                | (~Q(role__in=sorted(UNIT_ROLES)) & Q(unit__isnull=True)),
                 name="role_assignment_unit_matches_role",
                 violation_error_message=_("Vai trò của đơn vị phải gắn với một đơn vị; các vai trò khác thì không."),
             ),

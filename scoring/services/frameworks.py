@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption, RuleType
 from scoring.selectors import FrameworkTree, build_tree, framework_tree
+from scoring.services.assessments import assessments_ensure
 from units import permissions
 from units.models import User
 
@@ -41,7 +42,9 @@ def tree_problems(tree: FrameworkTree) -> list[str]:
         expected_parent = code.rpartition(".")[0]
         parent = by_id.get(criterion.parent_id)
         if expected_parent and (parent is None or parent.code != expected_parent):
-            problems.append(_("Tiêu chí %(code)s phải thuộc tiêu chí %(parent)s.") % {"code": code, "parent": expected_parent})
+            problems.append(
+                _("Tiêu chí %(code)s phải thuộc tiêu chí %(parent)s.") % {"code": code, "parent": expected_parent}
+            )
         if not expected_parent and parent is not None:
             problems.append(_("Lĩnh vực %(code)s không được thuộc tiêu chí khác.") % {"code": code})
         if node.children:
@@ -105,7 +108,12 @@ def adjustment_problems(framework: Framework, items: list[AdjustmentItem]) -> li
         if item.max_points > caps[item.kind]:
             problems.append(
                 _("Mục %(code)s (%(points)s điểm) vượt mức trần %(cap)s của %(kind)s.")
-                % {"code": item.code, "points": _fmt(item.max_points), "cap": _fmt(caps[item.kind]), "kind": item.get_kind_display().lower()}
+                % {
+                    "code": item.code,
+                    "points": _fmt(item.max_points),
+                    "cap": _fmt(caps[item.kind]),
+                    "kind": item.get_kind_display().lower(),
+                }
             )
     return problems
 
@@ -171,7 +179,9 @@ def framework_clone(*, actor: User | None, source: Framework, period: Period) ->
             for o in old.options.all()
         )
     AdjustmentItem.objects.bulk_create(
-        AdjustmentItem(framework=clone, kind=i.kind, code=i.code, title=i.title, max_points=i.max_points, position=i.position)
+        AdjustmentItem(
+            framework=clone, kind=i.kind, code=i.code, title=i.title, max_points=i.max_points, position=i.position
+        )
         for i in source.adjustment_items.all()
     )
     AuditEvent.objects.create(
@@ -225,7 +235,10 @@ def period_open_self_assessment(*, actor: User | None, period: Period, deadline=
     period.self_assessment_deadline = deadline
     period.opened_at = timezone.now()
     period.save(update_fields=["state", "self_assessment_deadline", "opened_at"])
-    AuditEvent.objects.create(actor=actor, action="period.open", period=period, summary=str(period.year))
+    created = assessments_ensure(period=period)
+    AuditEvent.objects.create(
+        actor=actor, action="period.open", period=period, summary=str(period.year), data={"assessments": created}
+    )
     return period
 
 

@@ -15,7 +15,14 @@ from scoring.services.frameworks import (
     period_create,
     period_open_self_assessment,
 )
-from tests.factories import CriterionFactory, FrameworkFactory, PeriodFactory, UnitFactory, small_framework, user_with_role
+from tests.factories import (
+    CriterionFactory,
+    FrameworkFactory,
+    PeriodFactory,
+    UnitFactory,
+    small_framework,
+    user_with_role,
+)
 from units.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -53,7 +53,8 @@ def test_bands_refuse_non_numbers(percent):
 
 
 @pytest.mark.parametrize(
-    ("achieved", "required", "points"), [("0", "10", "0.00"), ("10", "10", "2.00"), ("1", "3", "0.67"), ("2", "3", "1.33")]
+    ("achieved", "required", "points"),
+    [("0", "10", "0.00"), ("10", "10", "2.00"), ("1", "3", "0.67"), ("2", "3", "1.33")],
 )
 def test_ratio_is_max_times_achieved_over_required_rounded_half_up(achieved, required, points):
     assert compute_points(RATIO, Entry(achieved=achieved, required=required)) == D(points)

@@ -5,7 +5,15 @@ import pytest
 from django.urls import reverse
 
 from scoring.models import AuditEvent, Framework, Period
-from tests.factories import PASSWORD, FrameworkFactory, UnitFactory, UserFactory, small_framework, user_with_role, wide_framework
+from tests.factories import (
+    PASSWORD,
+    FrameworkFactory,
+    UnitFactory,
+    UserFactory,
+    small_framework,
+    user_with_role,
+    wide_framework,
+)
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +131,9 @@ def test_secretary_creates_next_year_by_copying_and_opens_it(client, world):
     assert response.status_code == 302
     period = Period.objects.get(year=2031)
     assert Framework.objects.get(period=period).cloned_from == framework
-    response = client.post(reverse("period_open", args=[2031]), {"self_assessment_deadline": "2031-12-15T17:00"}, follow=True)
+    response = client.post(
+        reverse("period_open", args=[2031]), {"self_assessment_deadline": "2031-12-15T17:00"}, follow=True
+    )
     assert "Đã mở kỳ tự đánh giá năm 2031; các bộ chỉ số đã được khóa." in response.content.decode()
     period.refresh_from_db()
     assert period.state == Period.State.SELF_ASSESSMENT
@@ -143,7 +153,9 @@ def test_other_roles_cannot_create_or_open_periods(client, world, who):
     framework, _, people = world
     login(client, people[who])
     assert client.post(reverse("period_create"), {"year": 2031}).status_code == 403
-    status = client.post(reverse("period_open", args=[framework.period.year]), {"self_assessment_deadline": "2031-12-15T17:00"}).status_code
+    status = client.post(
+        reverse("period_open", args=[framework.period.year]), {"self_assessment_deadline": "2031-12-15T17:00"}
+    ).status_code
     assert status in (403, 404)
     assert not Period.objects.filter(year=2031).exists()
     assert Period.objects.get(pk=framework.period_id).state == Period.State.DRAFT
