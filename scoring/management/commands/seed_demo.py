@@ -1,0 +1,178 @@
+"""Load the Thanh Xuân demo: organisation, one login per role, and the 2021–2023 frameworks.
+
+Idempotent: every row is found by its natural key (authority name, block code, unit code, username,
+period year, framework period + block), so running it again changes nothing but the demo passwords,
+which are reset. Frameworks that already have criteria are left alone (they may be frozen or scored).
+"""
+
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Count, Q
+
+from scoring.demo import accounts as demo
+from scoring.demo.frameworks import YEARS, build_framework, framework_spec
+from scoring.models import AuditEvent, Framework, Period
+from scoring.services.frameworks import period_create, period_open_self_assessment
+from units.models import Authority, Block, RoleAssignment, Unit, User
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+OPEN_YEAR = 2023
+
+
+def _at(year: int, month: int, day: int, hour: int = 17) -> datetime:
+    return datetime(year, month, day, hour, 0, tzinfo=VIETNAM)
+
+
+# Self-assessment, appraisal, explanation and objection deadlines of each year.
+DEADLINES = {
+    2021: (_at(2021, 12, 10), _at(2021, 12, 21), _at(2021, 12, 24), _at(2021, 12, 28)),
+    2022: (_at(2022, 12, 9), _at(2022, 12, 20), _at(2022, 12, 23), _at(2022, 12, 27)),
+    2023: (_at(2023, 12, 15), _at(2023, 12, 29), _at(2024, 1, 5), _at(2024, 1, 12)),
+}
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu quận Thanh Xuân: đơn vị, tài khoản demo và bộ chỉ số 2021–2023 (chạy lại an toàn)."
+
+    def handle(self, *args, **options) -> None:
+        started = time.monotonic()
+        with transaction.atomic():
+            authority = _seed_authority()
+            blocks = _seed_blocks(authority)
+            units = _seed_units(blocks)
+            users = _seed_accounts(units)
+            frameworks = _seed_periods(authority, blocks, actor=users["admin"])
+        self._summary(authority, frameworks, time.monotonic() - started)
+
+    def _summary(self, authority: Authority, frameworks: list[Framework], seconds: float) -> None:
+        write = self.stdout.write
+        write(self.style.SUCCESS(f"Dữ liệu mẫu: {authority} ({seconds:.1f} giây)"))
+        for block in authority.blocks.annotate(unit_count=Count("units")):
+            write(f"  Khối {block.name}: {block.unit_count} đơn vị")
+        counted = Framework.objects.filter(pk__in=[f.pk for f in frameworks]).annotate(
+            criterion_count=Count("criteria", distinct=True),
+            leaf_count=Count("criteria", filter=Q(criteria__children__isnull=True), distinct=True),
+        )
+        for framework in counted.select_related("period", "block").order_by("period__year", "block__position"):
+            write(
+                f"  {framework.period.year} · {framework.block.name}: {framework.criterion_count} tiêu chí "
+                f"({framework.leaf_count} tiêu chí chấm điểm) — kỳ {framework.period.get_state_display().lower()}"
+            )
+        write(f"  Tài khoản demo (mật khẩu {demo.DEMO_PASSWORD}):")
+        for username, description in demo.DEMO_LOGINS[: len(demo.FIRST_LOGINS)]:
+            write(f"    {username:<16} {description}")
+        others = len(demo.DEMO_LOGINS) - len(demo.FIRST_LOGINS)
+        write(f"    … và {others} tài khoản khác: truong.<đơn vị> cho mọi đơn vị, canbo.<phường> cho mọi phường.")
+
+
+def _seed_authority() -> Authority:
+    authority, _ = Authority.objects.update_or_create(
+        name=demo.AUTHORITY["name"],
+        defaults={"short_name": demo.AUTHORITY["short_name"], "level": demo.AUTHORITY["level"]},
+    )
+    return authority
+
+
+def _seed_blocks(authority: Authority) -> dict[str, Block]:
+    blocks = {}
+    for code, name, position in demo.BLOCKS:
+        blocks[code], _ = Block.objects.update_or_create(
+            authority=authority, code=code, defaults={"name": name, "position": position}
+        )
+    return blocks
+
+
+def _seed_units(blocks: dict[str, Block]) -> dict[str, Unit]:
+    units = {}
+    for block_code, block_units in demo.UNITS_BY_BLOCK.items():
+        for position, unit in enumerate(block_units, start=1):
+            units[unit.code], _ = Unit.objects.update_or_create(
+                code=unit.code,
+                defaults={"block": blocks[block_code], "name": unit.name, "position": position, "is_active": True},
+            )
+    return units
+
+
+def _seed_accounts(units: dict[str, Unit]) -> dict[str, User]:
+    # One hash for every demo account: hashing ~40 passwords one by one would take most of the run,
+    # and the password is published anyway. Real accounts get their own salt via set_password().
+    password = make_password(demo.DEMO_PASSWORD)
+    users = {}
+    for account in demo.DEMO_ACCOUNTS:
+        user, _ = User.objects.update_or_create(
+            username=account.username,
+            defaults={
+                "full_name": account.full_name,
+                "job_title": account.job_title,
+                "home_unit": units[account.home_unit] if account.home_unit else None,
+                "is_active": True,
+                "is_staff": account.is_superuser,
+                "is_superuser": account.is_superuser,
+                "password": password,
+            },
+        )
+        unit = units[account.unit] if account.unit else None
+        RoleAssignment.objects.get_or_create(user=user, role=account.role, unit=unit)
+        users[account.username] = user
+    return users
+
+
+def _seed_periods(authority: Authority, blocks: dict[str, Block], *, actor: User) -> list[Framework]:
+    frameworks = []
+    previous: dict[str, Framework] = {}
+    for year in YEARS:
+        period = Period.objects.filter(authority=authority, year=year).first()
+        if period is None:
+            period = period_create(actor=actor, authority=authority, year=year)
+            deadlines = DEADLINES[year]
+            (
+                period.self_assessment_deadline,
+                period.appraisal_deadline,
+                period.explanation_deadline,
+                period.objection_deadline,
+            ) = deadlines
+            period.save(
+                update_fields=[
+                    "self_assessment_deadline",
+                    "appraisal_deadline",
+                    "explanation_deadline",
+                    "objection_deadline",
+                ]
+            )
+        for block_code, block in blocks.items():
+            framework = _seed_framework(period, block, previous.get(block_code), actor=actor)
+            previous[block_code] = framework
+            frameworks.append(framework)
+        if year == OPEN_YEAR and period.state == Period.State.DRAFT:
+            period_open_self_assessment(actor=actor, period=period, deadline=DEADLINES[year][0])
+    return frameworks
+
+
+def _seed_framework(period: Period, block: Block, previous: Framework | None, *, actor: User) -> Framework:
+    """Each year's framework comes from that year's data (criteria change yearly), linked to last year's."""
+    spec = framework_spec(block.code, period.year)
+    framework, created = Framework.objects.get_or_create(
+        period=period,
+        block=block,
+        defaults={
+            "name": spec["name"],
+            "bonus_cap": spec["bonus_cap"],
+            "penalty_cap": spec["penalty_cap"],
+            "cloned_from": previous,
+        },
+    )
+    if not period.frameworks_are_frozen and not framework.criteria.exists():
+        count = build_framework(framework=framework, spec=spec)
+        AuditEvent.objects.create(
+            actor=actor,
+            action="framework.seed",
+            period=period,
+            summary=f"{framework} ({count} tiêu chí)",
+            data={"framework_id": framework.id, "criteria": count, "created": created},
+        )
+    return framework

@@ -1,0 +1,257 @@
+"""The demo seed: organisation, accounts and the 2021–2023 frameworks, idempotent."""
+
+from datetime import datetime
+from decimal import Decimal
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from scoring.demo.accounts import DEMO_ACCOUNTS, DEMO_LOGINS, DEMO_PASSWORD, FIRST_LOGINS
+from scoring.demo.frameworks import build_framework, framework_spec
+from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption, RuleType
+from scoring.selectors import framework_tree
+from scoring.services.frameworks import framework_problems
+from tests.factories import FrameworkFactory
+from units.models import Authority, Block, Role, RoleAssignment, Unit, User
+
+pytestmark = pytest.mark.django_db
+
+WARD_NAMES = [
+    "Hạ Đình",
+    "Khương Đình",
+    "Khương Mai",
+    "Khương Trung",
+    "Kim Giang",
+    "Nhân Chính",
+    "Phương Liệt",
+    "Thanh Xuân Bắc",
+    "Thanh Xuân Nam",
+    "Thanh Xuân Trung",
+    "Thượng Đình",
+]
+DEPARTMENT_NAMES = [
+    "Văn phòng HĐND và UBND",
+    "Phòng Nội vụ",
+    "Phòng Tư pháp",
+    "Phòng Tài chính – Kế hoạch",
+    "Phòng Kinh tế",
+    "Phòng Quản lý đô thị",
+    "Phòng Tài nguyên và Môi trường",
+    "Phòng Lao động – Thương binh và Xã hội",
+    "Phòng Văn hóa và Thông tin",
+    "Phòng Giáo dục và Đào tạo",
+    "Phòng Y tế",
+    "Thanh tra quận",
+]
+COUNTED_MODELS = [
+    Authority,
+    Block,
+    Unit,
+    User,
+    RoleAssignment,
+    Period,
+    Framework,
+    Criterion,
+    RuleOption,
+    AdjustmentItem,
+    AuditEvent,
+]
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED_MODELS}
+
+
+def leaves_of(framework: Framework) -> list[Criterion]:
+    return [node.criterion for node in framework_tree(framework).leaves]
+
+
+def test_running_twice_gives_the_same_data():
+    # given
+    seed()
+    first = counts()
+    admin = User.objects.get(username="admin")
+    admin.set_password("mat-khau-da-doi")
+    admin.save()
+
+    # when
+    output = seed()
+
+    # then
+    assert counts() == first
+    assert first == {
+        "Authority": 1,
+        "Block": 2,
+        "Unit": 23,
+        "User": 40,
+        "RoleAssignment": 40,
+        "Period": 3,
+        "Framework": 6,
+        "Criterion": 82 + 78 + 83 + 80 + 85 + 83,
+        "RuleOption": first["RuleOption"],
+        "AdjustmentItem": 5 + 6 + 5 + 6 + 6 + 7,
+        "AuditEvent": 3 + 6 + 1,  # periods created, frameworks seeded, 2023 opened
+    }
+    assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)  # reset on re-run
+    assert "admin" in output and DEMO_PASSWORD in output
+
+
+def test_wards_and_departments_by_their_real_names():
+    seed()
+
+    authority = Authority.objects.get()
+    assert (authority.name, authority.short_name, authority.level) == ("UBND quận Thanh Xuân", "Thanh Xuân", "district")
+    blocks = list(authority.blocks.order_by("position").values_list("code", "name", "position"))
+    assert blocks == [("phong-ban", "Phòng, ban, đơn vị", 1), ("phuong", "UBND phường", 2)]
+    wards = list(Unit.objects.filter(block__code="phuong").order_by("position").values_list("name", flat=True))
+    assert wards == [f"UBND phường {name}" for name in WARD_NAMES]
+    departments = list(Unit.objects.filter(block__code="phong-ban").order_by("position").values_list("name", flat=True))
+    assert departments == DEPARTMENT_NAMES
+    assert Unit.objects.get(name="UBND phường Hạ Đình").code == "phuong-ha-dinh"
+    assert Unit.objects.get(name="Phòng Nội vụ").code == "phong-noi-vu"
+    assert all(code.isascii() for code in Unit.objects.values_list("code", flat=True))
+
+
+def test_every_framework_totals_100_and_has_no_problems():
+    seed()
+
+    frameworks = Framework.objects.select_related("period", "block").order_by("period__year", "block__position")
+    assert [(f.period.year, f.block.code) for f in frameworks] == [
+        (2021, "phong-ban"),
+        (2021, "phuong"),
+        (2022, "phong-ban"),
+        (2022, "phuong"),
+        (2023, "phong-ban"),
+        (2023, "phuong"),
+    ]
+    for framework in frameworks:
+        tree = framework_tree(framework)
+        assert tree.total == Decimal("100")
+        assert framework_problems(framework) == []
+        assert [node.criterion.code for node in tree.roots] == ["1", "2", "3", "4", "5", "6", "7"]
+        assert 45 <= len(tree.leaves) <= 60
+        assert any(node.criterion.depth == 2 for node in tree.leaves)
+        assert (framework.bonus_cap, framework.penalty_cap) == (Decimal("3"), Decimal("5"))
+        kinds = set(framework.adjustment_items.values_list("kind", flat=True))
+        assert kinds == {AdjustmentItem.Kind.BONUS, AdjustmentItem.Kind.PENALTY}
+
+
+def test_every_rule_type_is_used_in_every_framework():
+    seed()
+
+    for framework in Framework.objects.all():
+        used = {criterion.rule_type for criterion in leaves_of(framework)}
+        assert used == set(RuleType.values), framework
+
+
+def test_satisfaction_survey_in_area_3_needs_no_evidence():
+    seed()
+
+    for framework in Framework.objects.select_related("block"):
+        surveys = [c for c in leaves_of(framework) if c.rule_type == RuleType.SURVEY]
+        assert len(surveys) == 1
+        survey = surveys[0]
+        assert survey.code.startswith("3.")
+        assert survey.title.startswith("Mức độ hài lòng của người dân, tổ chức")
+        assert Decimal("5") <= survey.max_points <= Decimal("8")
+        assert survey.evidence_required is False
+        leaves = leaves_of(framework)
+        assert sum(c.evidence_required for c in leaves) >= len(leaves) - 3
+        assert 1 <= sum(c.allows_not_applicable for c in leaves) <= len(leaves) // 4
+
+
+def test_criteria_change_from_year_to_year():
+    seed()
+
+    def criteria_count(year: int, block: str) -> int:
+        return Criterion.objects.filter(framework__period__year=year, framework__block__code=block).count()
+
+    for block in ("phong-ban", "phuong"):
+        assert criteria_count(2021, block) != criteria_count(2022, block)
+        assert criteria_count(2022, block) != criteria_count(2023, block)
+        titles_2023 = set(
+            Criterion.objects.filter(framework__period__year=2023, framework__block__code=block).values_list(
+                "title", flat=True
+            )
+        )
+        assert "Triển khai Đề án 06 về ứng dụng dữ liệu dân cư, định danh và xác thực điện tử" in titles_2023
+    ward_2022 = Framework.objects.get(period__year=2022, block__code="phuong")
+    assert ward_2022.cloned_from == Framework.objects.get(period__year=2021, block__code="phuong")
+    assert Framework.objects.get(period__year=2021, block__code="phuong").cloned_from is None
+
+
+def test_2023_is_open_for_self_assessment_and_earlier_years_are_drafts():
+    seed()
+
+    vietnam = ZoneInfo("Asia/Ho_Chi_Minh")
+    period_2023 = Period.objects.get(year=2023)
+    assert period_2023.state == Period.State.SELF_ASSESSMENT
+    assert period_2023.self_assessment_deadline == datetime(2023, 12, 15, 17, tzinfo=vietnam)
+    assert period_2023.opened_at is not None
+    assert period_2023.appraisal_deadline.astimezone(vietnam).date().isoformat() == "2023-12-29"
+    assert period_2023.objection_deadline.astimezone(vietnam).date().isoformat() == "2024-01-12"
+    assert list(Period.objects.filter(year__lt=2023).values_list("state", flat=True)) == ["draft", "draft"]
+
+
+def test_each_demo_account_logs_in_with_its_role(client):
+    seed()
+
+    assert [username for username, _ in DEMO_LOGINS[: len(FIRST_LOGINS)]] == list(FIRST_LOGINS)
+    for account in DEMO_ACCOUNTS:
+        assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
+        client.logout()
+        user = User.objects.get(username=account.username)
+        roles = list(user.role_assignments.values_list("role", "unit__code"))
+        assert roles == [(account.role, account.unit)]
+        assert user.full_name and user.job_title
+        assert (user.home_unit.code if user.home_unit else None) == account.home_unit
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert not User.objects.filter(is_superuser=True).exclude(username="admin").exists()
+    expected = {
+        "thuky": (Role.COUNCIL_SECRETARY, None, "Phòng Nội vụ"),
+        "hoidong1": (Role.COUNCIL_MEMBER, None, "Phòng Tư pháp"),
+        "hoidong2": (Role.COUNCIL_MEMBER, None, "Văn phòng HĐND và UBND"),
+        "lanhdao": (Role.LEADERSHIP, None, None),
+        "canbo.hadinh": (Role.UNIT_STAFF, "UBND phường Hạ Đình", "UBND phường Hạ Đình"),
+        "truong.hadinh": (Role.UNIT_HEAD, "UBND phường Hạ Đình", "UBND phường Hạ Đình"),
+        "canbo.noivu": (Role.UNIT_STAFF, "Phòng Nội vụ", "Phòng Nội vụ"),
+        "truong.noivu": (Role.UNIT_HEAD, "Phòng Nội vụ", "Phòng Nội vụ"),
+    }
+    actual = {
+        a.user.username: (a.role, a.unit.name if a.unit else None, a.user.home_unit.name if a.user.home_unit else None)
+        for a in RoleAssignment.objects.filter(user__username__in=expected).select_related("user__home_unit", "unit")
+    }
+    assert actual == expected
+    assert User.objects.get(username="lanhdao").job_title == "Chủ tịch UBND quận"
+
+
+def test_every_unit_has_a_head_and_every_ward_a_focal_officer():
+    seed()
+
+    heads = RoleAssignment.objects.filter(role=Role.UNIT_HEAD)
+    assert sorted(heads.values_list("unit__code", flat=True)) == sorted(Unit.objects.values_list("code", flat=True))
+    ward_staff = RoleAssignment.objects.filter(role=Role.UNIT_STAFF, unit__block__code="phuong")
+    assert ward_staff.values("unit").distinct().count() == 11
+    assert heads.get(unit__code="phuong-thanh-xuan-bac").user.username == "truong.thanhxuanbac"
+
+
+def test_build_framework_inserts_in_bulk(django_assert_num_queries):
+    spec = framework_spec("phuong", 2023)
+    framework = FrameworkFactory(bonus_cap=spec["bonus_cap"], penalty_cap=spec["penalty_cap"])
+
+    # three tree depths, then all rule options, then all bonus/penalty items
+    with django_assert_num_queries(5):
+        created = build_framework(framework=framework, spec=spec)
+
+    assert created == 83
+    assert framework_problems(framework) == []
+    assert framework_tree(framework).total == Decimal("100")
