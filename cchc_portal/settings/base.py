@@ -117,3 +117,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Evidence (tài liệu kiểm chứng) — owned by the evidence app.
+# Files are stored under generated content-addressed names in their own storage, outside any
+# publicly served folder (no base URL): they are only ever sent through permission-checked views.
+# Point STORAGES["evidence"] at object storage in a deployment; code only uses storages["evidence"].
+# ---------------------------------------------------------------------------------------------
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+EVIDENCE_MAX_FILES_PER_UPLOAD = env.int("EVIDENCE_MAX_FILES_PER_UPLOAD", default=10)
+# Allowed content types (as sniffed from the bytes) and the extensions each may carry.
+EVIDENCE_ALLOWED_TYPES = {
+    "application/pdf": ["pdf"],
+    "application/msword": ["doc"],
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ["docx"],
+    "application/vnd.ms-excel": ["xls"],
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ["xlsx"],
+    "application/vnd.oasis.opendocument.text": ["odt"],
+    "application/vnd.oasis.opendocument.spreadsheet": ["ods"],
+    "image/png": ["png"],
+    "image/jpeg": ["jpg", "jpeg"],
+}
+# Office files are zip archives: refuse archives that would expand beyond this or compress too well.
+EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+EVIDENCE_ZIP_MAX_RATIO = env.int("EVIDENCE_ZIP_MAX_RATIO", default=100)
+STORAGES["evidence"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env("EVIDENCE_ROOT", default=MEDIA_ROOT("evidence")), "base_url": None},
+}
+# Uploads above 2.5 MB go to a temporary file instead of memory; form fields stay small.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# --- end of evidence settings ---------------------------------------------------------------
