@@ -1,0 +1,62 @@
+"""Who may see and change evidence; getters fetch and authorise in one call (404 for missing and not yours)."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from evidence.models import Document, DocumentVersion, EvidenceLink
+from scoring.models import Assessment
+from scoring.permissions import can_edit_self_assessment, can_view_assessment, get_assessment_for_view
+from units import permissions as unit_permissions
+from units.models import Role, User
+
+EDIT_REFUSED_MESSAGE = _(
+    "Không thể thay đổi tài liệu kiểm chứng của phiếu này: phiếu đã nộp, đã hết hạn tự đánh giá "
+    "hoặc bạn không phụ trách đơn vị."
+)
+
+
+def can_view_document(user: User, document: Document, assessment: Assessment | None) -> bool:
+    """Evidence is as visible as the sheet it supports; before a sheet exists, only the unit and the secretariat."""
+    if assessment is not None:
+        return can_view_assessment(user, assessment)
+    if unit_permissions.is_administrator(user) or unit_permissions.is_secretary(user):
+        return True
+    return document.unit_id in unit_permissions.roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
+
+
+def can_edit_evidence(user: User, assessment: Assessment) -> bool:
+    """Evidence changes with the self-assessment: the unit's people, while the sheet is open."""
+    return can_edit_self_assessment(user, assessment)
+
+
+def get_document_for_view(user: User, pk: int) -> Document:
+    document = get_object_or_404(Document.objects.select_related("file", "unit", "period"), pk=pk)
+    assessment = (
+        Assessment.objects.select_related("period")
+        .filter(unit_id=document.unit_id, period_id=document.period_id)
+        .first()
+    )
+    if not can_view_document(user, document, assessment):
+        raise Http404
+    return document
+
+
+def get_version_for_view(user: User, document_pk: int, version_pk: int) -> DocumentVersion:
+    document = get_document_for_view(user, document_pk)
+    version = get_object_or_404(DocumentVersion.objects.select_related("file"), pk=version_pk, document=document)
+    version.document = document
+    return version
+
+
+def get_document_of_assessment(assessment: Assessment, pk: int) -> Document:
+    """A document of the sheet's unit library (same unit and period); 404 otherwise."""
+    return get_object_or_404(
+        Document.objects.select_related("file"), pk=pk, unit_id=assessment.unit_id, period_id=assessment.period_id
+    )
+
+
+def get_link_for_view(user: User, pk: int) -> EvidenceLink:
+    link = get_object_or_404(EvidenceLink.objects.select_related("document__file", "criterion"), pk=pk)
+    link.assessment = get_assessment_for_view(user, link.assessment_id)
+    return link
