@@ -55,4 +55,4 @@ class DocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Tải về"))
     def download(self, obj: Document) -> str:
-        return format_html('<a href="{}">↓</a>', reverse("evidence:document_download", args=[obj.pk]))
+        return format_html('<a href="{}">↓</a>', reverse("evidence_document_download", args=[obj.pk]))

@@ -76,7 +76,7 @@ def library_upload(request: HttpRequest, assessment_pk: int) -> HttpResponse:
                 ngettext("Đã tải lên %(count)s tài liệu.", "Đã tải lên %(count)s tài liệu.", len(documents))
                 % {"count": len(documents)},
             )
-            return redirect("evidence:library", assessment_pk=assessment.pk)
+            return redirect("evidence_library", assessment_pk=assessment.pk)
     return _library_page(request, assessment, form, status=400)
 
 
@@ -100,7 +100,7 @@ def document_replace(request: HttpRequest, assessment_pk: int, document_pk: int)
                 messages.error(request, message)
         else:
             messages.success(request, _("Đã thay tệp của tài liệu “%(title)s”.") % {"title": document.title})
-    return redirect("evidence:library", assessment_pk=assessment.pk)
+    return redirect("evidence_library", assessment_pk=assessment.pk)
 
 
 def library_documents(assessment: Assessment) -> QuerySet[Document]:
@@ -260,7 +260,7 @@ def _safe_next(request: HttpRequest, assessment: Assessment) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
-    return reverse("evidence:library", kwargs={"assessment_pk": assessment.pk})
+    return reverse("evidence_library", kwargs={"assessment_pk": assessment.pk})
 
 
 # --- files -------------------------------------------------------------------------------------------------

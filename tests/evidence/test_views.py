@@ -69,7 +69,7 @@ def test_file_permission_matrix(client, people, assessment, document, role, subm
     if submitted:
         submit(assessment, people["own_head"])
     args = [document.pk] if url_name != "version_download" else [document.pk, document.versions.get().pk]
-    response = login(client, people, role).get(reverse(f"evidence:{url_name}", args=args))
+    response = login(client, people, role).get(reverse(f"evidence_{url_name}", args=args))
     if role == "anonymous":
         assert_login_redirect(response)
         return
@@ -81,7 +81,7 @@ def test_file_permission_matrix(client, people, assessment, document, role, subm
 
 def test_download_headers(client, staff, document, pdf_bytes):
     client.force_login(staff)
-    response = client.get(reverse("evidence:document_download", args=[document.pk]))
+    response = client.get(reverse("evidence_document_download", args=[document.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''K%E1%BA%BF%20ho%E1%BA%A1ch%20CCHC%20n%C4%83m%202024.pdf"
@@ -95,7 +95,7 @@ def test_download_headers(client, staff, document, pdf_bytes):
 
 def test_preview_is_inline_and_sandboxed_for_pdf(client, staff, document):
     client.force_login(staff)
-    response = client.get(reverse("evidence:document_preview", args=[document.pk]))
+    response = client.get(reverse("evidence_document_preview", args=[document.pk]))
     assert response["Content-Disposition"] == (
         "inline; filename*=utf-8''K%E1%BA%BF%20ho%E1%BA%A1ch%20CCHC%20n%C4%83m%202024.pdf"
     )
@@ -108,7 +108,7 @@ def test_preview_of_a_workbook_is_a_download(client, staff, assessment, xlsx_byt
         actor=staff, assessment=assessment, upload=upload("bang-diem.xlsx", xlsx_bytes), title=""
     )
     client.force_login(staff)
-    response = client.get(reverse("evidence:document_preview", args=[document.pk]))
+    response = client.get(reverse("evidence_document_preview", args=[document.pk]))
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == 'attachment; filename="bang-diem.xlsx"'
 
@@ -129,13 +129,13 @@ def test_without_a_sheet_only_the_unit_and_the_secretariat_see_a_document(client
     assert not Assessment.objects.filter(unit=unit).exists()
     for role, status in {**VIEW_BEFORE_SUBMISSION, "council": 404, "leadership": 404}.items():
         client.force_login(people[role])
-        response = client.get(reverse("evidence:document_download", args=[orphan.pk]))
+        response = client.get(reverse("evidence_document_download", args=[orphan.pk]))
         assert response.status_code == status, role
 
 
 def test_a_missing_document_is_404(client, staff):
     client.force_login(staff)
-    assert client.get(reverse("evidence:document_download", args=[999_999])).status_code == 404
+    assert client.get(reverse("evidence_document_download", args=[999_999])).status_code == 404
 
 
 # --- the per-criterion endpoints --------------------------------------------------------------------------
@@ -160,13 +160,13 @@ def spare(assessment, staff, png_bytes):
 
 def post_action(client, action, assessment, leaf, document, spare, png_bytes):
     if action == "upload":
-        url = reverse("evidence:criterion_upload", args=[assessment.pk, leaf.pk])
+        url = reverse("evidence_criterion_upload", args=[assessment.pk, leaf.pk])
         return client.post(url, {"files": [upload("anh.jpg", jpeg_bytes())], "locator": "ảnh 1"})
     if action == "link":
-        url = reverse("evidence:criterion_link", args=[assessment.pk, leaf.pk])
+        url = reverse("evidence_criterion_link", args=[assessment.pk, leaf.pk])
         return client.post(url, {"document": spare.pk, "locator": "mục 2"})
     link = EvidenceLink.objects.get(document=document)
-    return client.post(reverse("evidence:link_unlink", args=[link.pk]))
+    return client.post(reverse("evidence_link_unlink", args=[link.pk]))
 
 
 def jpeg_bytes() -> bytes:
@@ -216,7 +216,7 @@ def test_edit_permission_matrix(
 def test_htmx_upload_returns_the_partial_with_the_new_document(client, staff, assessment, leaf, pdf_bytes):
     client.force_login(staff)
     response = client.post(
-        reverse("evidence:criterion_upload", args=[assessment.pk, leaf.pk]),
+        reverse("evidence_criterion_upload", args=[assessment.pk, leaf.pk]),
         {"files": [upload("Quyết định số 5.pdf", pdf_bytes)], "locator": "trang 4"},
         headers=HTMX,
     )
@@ -226,13 +226,13 @@ def test_htmx_upload_returns_the_partial_with_the_new_document(client, staff, as
     assert "Quyết định số 5</a>" in html
     assert "— trang 4" in html
     link = EvidenceLink.objects.get()
-    assert reverse("evidence:link_unlink", args=[link.pk]) in html
+    assert reverse("evidence_link_unlink", args=[link.pk]) in html
 
 
 def test_htmx_upload_error_is_shown_in_the_partial_and_nothing_is_saved(client, staff, assessment, leaf, evidence_root):
     client.force_login(staff)
     response = client.post(
-        reverse("evidence:criterion_upload", args=[assessment.pk, leaf.pk]),
+        reverse("evidence_criterion_upload", args=[assessment.pk, leaf.pk]),
         {"files": [upload("bao-cao.pdf", b"<!DOCTYPE html><html><body>x</body></html>")]},
         headers=HTMX,
     )
@@ -247,7 +247,7 @@ def test_htmx_write_after_the_deadline_shows_why_and_changes_nothing(client, sta
     Period.objects.filter(pk=assessment.period_id).update(self_assessment_deadline=timezone.now() - timedelta(hours=1))
     client.force_login(staff)
     link = EvidenceLink.objects.get()
-    response = client.post(reverse("evidence:link_unlink", args=[link.pk]), headers=HTMX)
+    response = client.post(reverse("evidence_link_unlink", args=[link.pk]), headers=HTMX)
     assert response.status_code == 200
     html = response.content.decode()
     assert "phiếu đã nộp, đã hết hạn tự đánh giá" in html
@@ -259,7 +259,7 @@ def test_plain_post_after_the_deadline_is_forbidden(client, staff, assessment, l
     Period.objects.filter(pk=assessment.period_id).update(self_assessment_deadline=timezone.now() - timedelta(hours=1))
     client.force_login(staff)
     response = client.post(
-        reverse("evidence:criterion_upload", args=[assessment.pk, leaf.pk]), {"files": [upload("a.png", png_bytes)]}
+        reverse("evidence_criterion_upload", args=[assessment.pk, leaf.pk]), {"files": [upload("a.png", png_bytes)]}
     )
     assert response.status_code == 403
     assert (Document.objects.count(), files_under(evidence_root)) == (0, [])
@@ -268,11 +268,11 @@ def test_plain_post_after_the_deadline_is_forbidden(client, staff, assessment, l
 def test_plain_post_redirects_to_a_safe_next_only(client, staff, assessment, leaf, document, png_bytes):
     client.force_login(staff)
     link = EvidenceLink.objects.get()
-    response = client.post(reverse("evidence:link_unlink", args=[link.pk]), {"next": "https://evil.example/"})
-    assert response["Location"] == reverse("evidence:library", args=[assessment.pk])
+    response = client.post(reverse("evidence_link_unlink", args=[link.pk]), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("evidence_library", args=[assessment.pk])
     other = document_upload(actor=staff, assessment=assessment, upload=upload("b.png", png_bytes), title="B")
     response = client.post(
-        reverse("evidence:criterion_link", args=[assessment.pk, leaf.pk]), {"document": other.pk, "next": "/sheet/1/"}
+        reverse("evidence_criterion_link", args=[assessment.pk, leaf.pk]), {"document": other.pk, "next": "/sheet/1/"}
     )
     assert response["Location"] == "/sheet/1/"
 
@@ -290,7 +290,7 @@ def test_linking_another_units_document_is_refused(client, staff, assessment, le
     )
     client.force_login(staff)
     response = client.post(
-        reverse("evidence:criterion_link", args=[assessment.pk, leaf.pk]), {"document": foreign.pk}, headers=HTMX
+        reverse("evidence_criterion_link", args=[assessment.pk, leaf.pk]), {"document": foreign.pk}, headers=HTMX
     )
     assert "Tài liệu đã chọn không có trong thư viện của đơn vị." in response.content.decode()
     assert EvidenceLink.objects.count() == 0
@@ -301,14 +301,14 @@ def test_criterion_of_another_framework_is_404(client, staff, assessment, docume
 
     foreign = small_framework().criteria.get(code="1.1.1")
     client.force_login(staff)
-    response = client.get(reverse("evidence:criterion", args=[assessment.pk, foreign.pk]))
+    response = client.get(reverse("evidence_criterion", args=[assessment.pk, foreign.pk]))
     assert response.status_code == 404
 
 
 def test_locator_update(client, staff, document):
     client.force_login(staff)
     link = EvidenceLink.objects.get()
-    client.post(reverse("evidence:link_locator", args=[link.pk]), {"locator": "mục III"}, headers=HTMX)
+    client.post(reverse("evidence_link_locator", args=[link.pk]), {"locator": "mục III"}, headers=HTMX)
     link.refresh_from_db()
     assert link.locator == "mục III"
 
@@ -321,7 +321,7 @@ def test_locator_update(client, staff, document):
 def test_library_permission_matrix(client, people, assessment, document, role, submitted):
     if submitted:
         submit(assessment, people["own_head"])
-    response = login(client, people, role).get(reverse("evidence:library", args=[assessment.pk]))
+    response = login(client, people, role).get(reverse("evidence_library", args=[assessment.pk]))
     if role == "anonymous":
         assert_login_redirect(response)
         return
@@ -331,7 +331,7 @@ def test_library_permission_matrix(client, people, assessment, document, role, s
 def test_library_upload_of_several_files(client, staff, assessment, pdf_bytes, png_bytes, xlsx_bytes):
     client.force_login(staff)
     response = client.post(
-        reverse("evidence:library_upload", args=[assessment.pk]),
+        reverse("evidence_library_upload", args=[assessment.pk]),
         {
             "title": "",
             "number": "05/BC-UBND",
@@ -353,11 +353,11 @@ def test_library_upload_of_several_files(client, staff, assessment, pdf_bytes, p
 
 def test_library_upload_errors_are_shown_on_the_page(client, staff, assessment, evidence_root):
     client.force_login(staff)
-    response = client.post(reverse("evidence:library_upload", args=[assessment.pk]), {"title": "X"})
+    response = client.post(reverse("evidence_library_upload", args=[assessment.pk]), {"title": "X"})
     assert response.status_code == 400
     assert "Hãy chọn ít nhất một tệp để tải lên." in response.content.decode()
     response = client.post(
-        reverse("evidence:library_upload", args=[assessment.pk]), {"files": [upload("rong.pdf", b"")]}
+        reverse("evidence_library_upload", args=[assessment.pk]), {"files": [upload("rong.pdf", b"")]}
     )
     assert response.status_code == 400
     assert "Tệp “rong.pdf” rỗng." in response.content.decode()
@@ -367,7 +367,7 @@ def test_library_upload_errors_are_shown_on_the_page(client, staff, assessment, 
 def test_replace_through_the_page(client, staff, assessment, document, png_bytes):
     client.force_login(staff)
     response = client.post(
-        reverse("evidence:document_replace", args=[assessment.pk, document.pk]), {"file": upload("v2.png", png_bytes)}
+        reverse("evidence_document_replace", args=[assessment.pk, document.pk]), {"file": upload("v2.png", png_bytes)}
     )
     assert response.status_code == 302
     document.refresh_from_db()
@@ -379,7 +379,7 @@ def test_replace_of_another_units_document_is_404(client, people, assessment, do
     other_assessment = Assessment.objects.create(period=period, unit=other_unit, framework=assessment.framework)
     client.force_login(people["other_staff"])
     response = client.post(
-        reverse("evidence:document_replace", args=[other_assessment.pk, document.pk]),
+        reverse("evidence_document_replace", args=[other_assessment.pk, document.pk]),
         {"file": upload("v2.png", png_bytes)},
     )
     assert response.status_code == 404
@@ -415,7 +415,7 @@ def test_library_page_runs_a_fixed_number_of_queries(
     client.force_login(staff)
     # when / then: session, user, roles, sheet, documents, versions, citations
     with django_assert_num_queries(7):
-        response = client.get(reverse("evidence:library", args=[assessment.pk]))
+        response = client.get(reverse("evidence_library", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="document-') == 50
 
@@ -446,5 +446,5 @@ def test_the_partial_renders_from_the_documented_context(rf, staff, assessment, 
 def test_evidence_link_is_shown_for_the_criterion_after_linking(client, staff, assessment, criteria, document):
     evidence_link(actor=staff, assessment=assessment, criterion=criteria["1.2"], document=document, locator="tr. 7")
     client.force_login(staff)
-    response = client.get(reverse("evidence:criterion", args=[assessment.pk, criteria["1.2"].pk]))
+    response = client.get(reverse("evidence_criterion", args=[assessment.pk, criteria["1.2"].pk]))
     assert "— tr. 7" in response.content.decode()
