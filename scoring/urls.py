@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring import views
+from scoring import views, views_sheet_io
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,6 @@ urlpatterns = [
     path("periods/<int:year>/", views.period_detail, name="period_detail"),
     path("periods/<int:year>/open/", views.period_open, name="period_open"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
+    path("assessments/<int:pk>/export.xlsx", views_sheet_io.sheet_export_view, name="sheet_export"),
+    path("assessments/<int:pk>/import/", views_sheet_io.sheet_import_view, name="sheet_import"),
 ]
