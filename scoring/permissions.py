@@ -107,3 +107,12 @@ def visible_assessment_filter(user: User) -> Q:
     elif unit_permissions.is_leadership(user):
         visible |= Q(state=Assessment.State.SUBMITTED)
     return visible
+
+
+def can_see_council_scores(user: User, assessment: Assessment) -> bool:
+    """The council's rounds reach the unit only with the preliminary results."""
+    if unit_permissions.is_administrator(user) or unit_permissions.is_secretary(user):
+        return True
+    if unit_permissions.is_council_member(user) and not unit_permissions.belongs_to_unit(user, assessment.unit_id):
+        return True
+    return assessment.period.state in (Period.State.PRELIMINARY, Period.State.PUBLISHED)

@@ -5,15 +5,17 @@ the appraisal and the results all compute points the same way.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scoring.models import RuleType
 
 CENT = Decimal("0.01")
+LARGEST = Decimal("1e9")
 HUNDRED = Decimal("100")
 
 
@@ -74,7 +76,37 @@ def _number(value, field: str, field_label: str) -> Decimal:
         raise InputError(_("%(field)s phải là một số.") % {"field": field_label}, code="invalid", field=field) from None
     if not number.is_finite():
         raise InputError(_("%(field)s phải là một số hữu hạn.") % {"field": field_label}, code="invalid", field=field)
-    return number
+    if abs(number) >= LARGEST:
+        raise InputError(_("%(field)s quá lớn.") % {"field": field_label}, code="invalid", field=field)
+    if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise InputError(
+            _("%(field)s chỉ được có tối đa 2 chữ số thập phân.") % {"field": field_label}, code="invalid", field=field
+        )
+    return number.quantize(CENT) if number.as_tuple().exponent < -2 else number
+
+
+NUMBER_FIELDS = {
+    "percent": gettext_lazy("tỷ lệ (%)"),
+    "achieved": gettext_lazy("số đạt"),
+    "required": gettext_lazy("số yêu cầu"),
+    "value": gettext_lazy("điểm"),
+    "occurrences": gettext_lazy("số lần"),
+}
+
+
+def normalized(entry: Entry) -> Entry:
+    """The entry with its typed-in numbers parsed (\"92,5\" → Decimal("92.5")), ready to store."""
+    values = {}
+    for field, label in NUMBER_FIELDS.items():
+        raw = getattr(entry, field)
+        values[field] = None if raw is None or raw == "" else _number(raw, field, label)
+    if values["occurrences"] is not None:
+        values["occurrences"] = (
+            int(values["occurrences"])
+            if values["occurrences"] == values["occurrences"].to_integral_value()
+            else values["occurrences"]
+        )
+    return replace(entry, **values)
 
 
 def _quantize(points: Decimal) -> Decimal:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scoring import views, views_sheet_io
+from scoring import views, views_sheet, views_sheet_io
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,13 @@ urlpatterns = [
     path("periods/<int:year>/", views.period_detail, name="period_detail"),
     path("periods/<int:year>/open/", views.period_open, name="period_open"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
+    path("assessments/", views_sheet.assessment_list, name="assessment_list"),
+    path("assessments/<int:pk>/", views_sheet.assessment_sheet, name="assessment_sheet"),
+    path("assessments/<int:pk>/submit/", views_sheet.assessment_submit_view, name="assessment_submit"),
+    path("assessments/<int:pk>/reopen/", views_sheet.assessment_reopen_view, name="assessment_reopen"),
+    path("assessments/<int:pk>/criteria/<int:criterion_pk>/", views_sheet.score_save, name="score_save"),
+    path("assessments/<int:pk>/criteria/<int:criterion_pk>/preview/", views_sheet.score_preview, name="score_preview"),
+    path("assessments/<int:pk>/criteria/<int:criterion_pk>/history/", views_sheet.score_history, name="score_history"),
     path("assessments/<int:pk>/export.xlsx", views_sheet_io.sheet_export_view, name="sheet_export"),
     path("assessments/<int:pk>/import/", views_sheet_io.sheet_import_view, name="sheet_import"),
 ]

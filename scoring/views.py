@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from scoring import selectors
 from scoring.forms import PeriodCreateForm, PeriodOpenForm
-from scoring.models import Period
+from scoring.models import Assessment, Period
 from scoring.permissions import can_view_period, get_framework_for_view, get_period_for_view
 from scoring.services.frameworks import framework_problems, period_create, period_open_self_assessment
 from units import permissions
@@ -43,6 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if period is not None:
         context["frameworks"] = list(selectors.period_frameworks(period))
         context["days_left"] = days_until(period.self_assessment_deadline)
+        context["my_assessments"] = {
+            assessment.unit_id: assessment
+            for assessment in Assessment.objects.filter(period=period, unit_id__in=roles.unit_ids())
+        }
     return render(request, "scoring/home.html", context)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from scoring import permissions
 from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, Stage
-from scoring.rules import Entry, Rule, compute_points
+from scoring.rules import Entry, Rule, compute_points, normalized
 from scoring.selectors import load_sheet_summary
 from units.models import Unit, User
 
@@ -74,6 +74,7 @@ def self_score_record(
     if criterion.framework_id != assessment.framework_id or criterion.rule_type == "":
         raise ValidationError(_("Tiêu chí không thuộc phiếu này."))
     points = points_for(criterion, data)
+    entry = normalized(data.entry)
     score = (
         Score.objects.select_for_update().filter(assessment=assessment, criterion=criterion, stage=Stage.SELF).first()
     )
@@ -85,7 +86,7 @@ def self_score_record(
     if score is None:
         score = Score(assessment=assessment, criterion=criterion, stage=Stage.SELF, version=0)
     for field in INPUT_FIELDS:
-        setattr(score, field, getattr(data.entry, field) if not data.is_not_applicable else None)
+        setattr(score, field, getattr(entry, field) if not data.is_not_applicable else None)
     score.is_not_applicable = data.is_not_applicable
     score.points = points
     score.explanation = data.explanation.strip()

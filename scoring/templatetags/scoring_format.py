@@ -17,3 +17,9 @@ def points(value) -> str:
         return str(value)
     number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
     return formats.number_format(number)
+
+
+@register.filter
+def get_item(mapping, key):
+    """Look a key up in a dict from a template (mapping[key]), None when absent."""
+    return mapping.get(key) if mapping else None

@@ -44,7 +44,7 @@ def test_bands_lower_bound_is_inclusive(percent, points):
 
 @pytest.mark.parametrize("percent", ["-0.01", "100.01", "1e309"])
 def test_bands_refuse_percentages_outside_0_100(percent):
-    assert error_of(BANDS, Entry(percent=percent)) in {"Tỷ lệ phải từ 0 đến 100%.", "tỷ lệ (%) phải là một số hữu hạn."}
+    assert error_of(BANDS, Entry(percent=percent)) in {"Tỷ lệ phải từ 0 đến 100%.", "tỷ lệ (%) quá lớn."}
 
 
 @pytest.mark.parametrize("percent", ["NaN", "abc", "Infinity"])
@@ -102,3 +102,15 @@ def test_survey_takes_imported_points_within_max():
 
 def test_inner_nodes_are_not_scorable():
     assert error_of(Rule("", D("5")), Entry(value="1")) == "Tiêu chí này không chấm trực tiếp."
+
+
+def test_numbers_with_more_than_two_decimals_or_huge_are_refused():
+    assert error_of(MANUAL, Entry(value="0.125")) == "điểm chỉ được có tối đa 2 chữ số thập phân."
+    assert error_of(RATIO, Entry(achieved="1", required="1e12")) == "số yêu cầu quá lớn."
+
+
+def test_normalized_parses_typed_numbers_for_storage():
+    from scoring.rules import normalized
+
+    entry = normalized(Entry(percent="92,5", achieved=" 7 ", occurrences="2"))
+    assert (entry.percent, entry.achieved, entry.occurrences) == (D("92.5"), D("7"), 2)

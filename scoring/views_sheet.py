@@ -1,0 +1,259 @@
+"""The unit's scoresheet: fill in, save row by row (htmx), review and submit; reopen by the secretary."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evidence.selectors import links_by_criterion, unit_library
+from scoring import permissions, selectors
+from scoring.forms import ReopenForm, ScoreForm, score_form_initial
+from scoring.models import Assessment, Criterion, Period, ScoreChange, Stage
+from scoring.rules import Rule, compute_points
+from scoring.services.assessments import (
+    StaleScoreError,
+    assessment_reopen,
+    assessment_submit,
+    points_for,
+    self_score_record,
+)
+from units import permissions as unit_permissions
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year")
+    period = get_object_or_404(Period, year=year) if year and year.isdigit() else selectors.current_period()
+    assessments = list(selectors.assessments_visible_to(request.user, period)) if period else []
+    if len(assessments) == 1 and not unit_permissions.is_secretary(request.user) and "year" not in request.GET:
+        return redirect("assessment_sheet", pk=assessments[0].pk)
+    return render(request, "scoring/assessment_list.html", {"period": period, "assessments": assessments})
+
+
+def _leaf(assessment: Assessment, criterion_pk: int) -> Criterion:
+    criterion = (
+        Criterion.objects.filter(framework_id=assessment.framework_id, pk=criterion_pk)
+        .exclude(rule_type="")
+        .prefetch_related("options")
+        .first()
+    )
+    if criterion is None:
+        raise Http404
+    return criterion
+
+
+def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
+    tree = selectors.framework_tree(assessment.framework)
+    scores = selectors.sheet_scores(assessment)
+    links = links_by_criterion(assessment)
+    evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
+    summary = selectors.sheet_summary(assessment, tree=tree, scores=scores, evidence=evidence)
+    can_edit = permissions.can_edit_self_assessment(request.user, assessment)
+    rows = [
+        {
+            "node": node,
+            "score": scores.get(node.criterion.id),
+            "form": ScoreForm(criterion=node.criterion, initial=score_form_initial(scores.get(node.criterion.id)))
+            if node.is_leaf and can_edit
+            else None,
+            "links": links.get(node.criterion.id, []),
+        }
+        for node in tree.nodes
+    ]
+    return {
+        "assessment": assessment,
+        "period": assessment.period,
+        "rows": rows,
+        "summary": summary,
+        "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)),
+        "can_edit": can_edit,
+        "can_submit": permissions.can_submit_assessment(request.user, assessment),
+        "can_reopen": permissions.can_reopen_assessment(request.user, assessment),
+        "deadline": permissions.effective_deadline(assessment),
+        "reopen_form": ReopenForm(),
+    }
+
+
+@login_required
+def assessment_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = permissions.get_assessment_for_view(request.user, pk)
+    return render(request, "scoring/assessment_sheet.html", _sheet_context(request, assessment))
+
+
+def _row_response(request, assessment, criterion, form, *, saved: bool, conflict: str = "") -> HttpResponse:
+    scores = selectors.sheet_scores(assessment)
+    links = links_by_criterion(assessment)
+    tree = selectors.framework_tree(assessment.framework)
+    evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
+    node = next(node for node in tree.nodes if node.criterion.id == criterion.id)
+    context = {
+        "assessment": assessment,
+        "row": {"node": node, "score": scores.get(criterion.id), "form": form, "links": links.get(criterion.id, [])},
+        "summary": selectors.sheet_summary(assessment, tree=tree, scores=scores, evidence=evidence),
+        "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)),
+        "can_edit": True,
+        "saved": saved,
+        "conflict": conflict,
+        "oob": True,
+    }
+    return render(request, "scoring/assessment_sheet.html#row_with_summary", context)
+
+
+@login_required
+@require_POST
+def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    assessment = permissions.get_assessment_for_view(request.user, pk)
+    if not permissions.can_edit_self_assessment(request.user, assessment):
+        raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
+    criterion = _leaf(assessment, criterion_pk)
+    form = ScoreForm(request.POST, criterion=criterion)
+    if form.is_valid():
+        try:
+            self_score_record(
+                actor=request.user,
+                assessment=assessment,
+                criterion=criterion,
+                data=form.score_input(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleScoreError as stale:
+            fresh = ScoreForm(criterion=criterion, initial=score_form_initial(stale.current))
+            if not request.htmx:
+                messages.error(request, str(stale))
+                return redirect("assessment_sheet", pk=pk)
+            return _row_response(request, assessment, criterion, fresh, saved=False, conflict=str(stale))
+        except ValidationError as error:
+            form.add_rule_error(error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": criterion.code})
+                return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
+            saved_score = selectors.sheet_scores(assessment).get(criterion.id)
+            form = ScoreForm(criterion=criterion, initial=score_form_initial(saved_score))
+            return _row_response(request, assessment, criterion, form, saved=True)
+    if not request.htmx:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{criterion.code}: {error}")
+        return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
+    return _row_response(request, assessment, criterion, form, saved=False)
+
+
+def assessment_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("assessment_sheet", args=[pk])
+
+
+@login_required
+@require_POST
+def score_preview(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    """The points the current inputs would earn, shown as the user types; nothing is saved."""
+    assessment = permissions.get_assessment_for_view(request.user, pk)
+    if not permissions.can_edit_self_assessment(request.user, assessment):
+        raise PermissionDenied
+    criterion = _leaf(assessment, criterion_pk)
+    form = ScoreForm(request.POST, criterion=criterion)
+    points, error = None, ""
+    if form.is_valid():
+        data = form.score_input()
+        try:
+            points = (
+                points_for(criterion, data)
+                if data.is_not_applicable
+                else compute_points(Rule.of(criterion), data.entry)
+            )
+        except ValidationError as exc:
+            error = exc.messages[0]
+    return render(
+        request,
+        "scoring/assessment_sheet.html#preview",
+        {
+            "criterion": criterion,
+            "preview_points": points,
+            "preview_error": error,
+            "is_not_applicable": form.is_valid() and form.cleaned_data.get("is_not_applicable"),
+        },
+    )
+
+
+@login_required
+def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = permissions.get_assessment_for_view(request.user, pk)
+    summary = selectors.load_sheet_summary(assessment)
+    can_submit = permissions.can_submit_assessment(request.user, assessment)
+    if request.method == "POST":
+        if not can_submit:
+            raise PermissionDenied
+        try:
+            assessment_submit(actor=request.user, assessment=assessment)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            assessment.refresh_from_db()
+            if assessment.is_late:
+                messages.warning(request, _("Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn."))
+            else:
+                messages.success(request, _("Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định."))
+            return redirect("assessment_sheet", pk=pk)
+    return render(
+        request,
+        "scoring/assessment_submit.html",
+        {
+            "assessment": assessment,
+            "summary": summary,
+            "can_submit": can_submit,
+            "deadline": permissions.effective_deadline(assessment),
+            "is_past_deadline": permissions.is_past_deadline(assessment),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = permissions.get_assessment_for_view(request.user, pk)
+    if not permissions.can_reopen_assessment(request.user, assessment):
+        raise PermissionDenied
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            assessment_reopen(
+                actor=request.user,
+                assessment=assessment,
+                reason=form.cleaned_data["reason"],
+                extended_until=form.cleaned_data["extended_until"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã mở lại phiếu của %(unit)s.") % {"unit": assessment.unit})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("assessment_sheet", pk=pk)
+
+
+@login_required
+def score_history(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    """Every change of one criterion's scores on this sheet: who, when, old, new, why."""
+    assessment = permissions.get_assessment_for_view(request.user, pk)
+    criterion = _leaf(assessment, criterion_pk)
+    changes = (
+        ScoreChange.objects.filter(score__assessment=assessment, score__criterion=criterion)
+        .select_related("actor", "score")
+        .order_by("-at", "-id")
+    )
+    if not permissions.can_see_council_scores(request.user, assessment):
+        changes = changes.filter(score__stage=Stage.SELF)
+    return render(
+        request,
+        "scoring/score_history.html",
+        {"assessment": assessment, "criterion": criterion, "changes": list(changes)},
+    )
