@@ -8,7 +8,18 @@ from django.db.models import Case, Count, DecimalField, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Concat, Left, StrIndex
 from django.utils.translation import gettext as _
 
-from scoring.models import POINTS, AdjustmentItem, Assessment, Criterion, Framework, Period, RuleOption, Score, Stage
+from scoring.models import (
+    POINTS,
+    AdjustmentItem,
+    Assessment,
+    Criterion,
+    Framework,
+    Period,
+    RuleOption,
+    RuleType,
+    Score,
+    Stage,
+)
 from units.models import Authority
 
 
@@ -142,6 +153,7 @@ class SheetSummary:
     unscored: list[Criterion]
     evidence_missing: list[Criterion]
     unexplained: list[Criterion]
+    council_max: Decimal = Decimal(0)  # maxima of criteria the unit does not score itself (survey)
 
     @property
     def points(self) -> Decimal:
@@ -153,7 +165,8 @@ class SheetSummary:
 
     @property
     def adjusted_max(self) -> Decimal:
-        return sum((area.adjusted_max for area in self.areas), Decimal(0))
+        """Maximum after not-applicable criteria, without the points the unit does not score itself."""
+        return sum((area.adjusted_max for area in self.areas), Decimal(0)) - self.council_max
 
     @property
     def index(self) -> Decimal | None:
@@ -216,8 +229,12 @@ def sheet_summary(
         AreaTotal(node.criterion, *totals.get(node.criterion.code, (Decimal(0), Decimal(0)))) for node in tree.roots
     ]
     scored, unscored, evidence_missing, unexplained = [], [], [], []
+    council_max = Decimal(0)
     for node in tree.leaves:
         criterion = node.criterion
+        if stage == Stage.SELF and criterion.rule_type == RuleType.SURVEY:
+            council_max += criterion.max_points  # survey points come from the council's import, not the unit
+            continue
         score = scores.get(criterion.id)
         if score is None:
             unscored.append(criterion)
@@ -232,7 +249,8 @@ def sheet_summary(
             evidence_missing.append(criterion)
         if not score.explanation:
             unexplained.append(criterion)
-    return SheetSummary(areas, len(tree.leaves), scored, unscored, evidence_missing, unexplained)
+    leaf_count = len(scored) + len(unscored)
+    return SheetSummary(areas, leaf_count, scored, unscored, evidence_missing, unexplained, council_max)
 
 
 def load_sheet_summary(assessment: Assessment, stage: str = Stage.SELF) -> SheetSummary:

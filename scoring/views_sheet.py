@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from evidence.selectors import links_by_criterion, unit_library
 from scoring import permissions, selectors
 from scoring.forms import ReopenForm, ScoreForm, score_form_initial
-from scoring.models import Assessment, Criterion, Period, ScoreChange, Stage
+from scoring.models import Assessment, Criterion, Period, RuleType, ScoreChange, Stage
 from scoring.rules import Rule, compute_points
 from scoring.services.assessments import (
     StaleScoreError,
@@ -33,13 +33,11 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "scoring/assessment_list.html", {"period": period, "assessments": assessments})
 
 
-def _leaf(assessment: Assessment, criterion_pk: int) -> Criterion:
-    criterion = (
-        Criterion.objects.filter(framework_id=assessment.framework_id, pk=criterion_pk)
-        .exclude(rule_type="")
-        .prefetch_related("options")
-        .first()
-    )
+def _leaf(assessment: Assessment, criterion_pk: int, *, scored_by_unit: bool = False) -> Criterion:
+    criteria = Criterion.objects.filter(framework_id=assessment.framework_id, pk=criterion_pk)
+    if scored_by_unit:
+        criteria = criteria.exclude(rule_type=RuleType.SURVEY)
+    criterion = criteria.exclude(rule_type="").prefetch_related("options").first()
     if criterion is None:
         raise Http404
     return criterion
@@ -57,7 +55,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
             "node": node,
             "score": scores.get(node.criterion.id),
             "form": ScoreForm(criterion=node.criterion, initial=score_form_initial(scores.get(node.criterion.id)))
-            if node.is_leaf and can_edit
+            if node.is_leaf and can_edit and node.criterion.rule_type != RuleType.SURVEY
             else None,
             "links": links.get(node.criterion.id, []),
         }
@@ -108,7 +106,7 @@ def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse
     assessment = permissions.get_assessment_for_view(request.user, pk)
     if not permissions.can_edit_self_assessment(request.user, assessment):
         raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
-    criterion = _leaf(assessment, criterion_pk)
+    criterion = _leaf(assessment, criterion_pk, scored_by_unit=True)
     form = ScoreForm(request.POST, criterion=criterion)
     if form.is_valid():
         try:
@@ -155,7 +153,7 @@ def score_preview(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRespo
     assessment = permissions.get_assessment_for_view(request.user, pk)
     if not permissions.can_edit_self_assessment(request.user, assessment):
         raise PermissionDenied
-    criterion = _leaf(assessment, criterion_pk)
+    criterion = _leaf(assessment, criterion_pk, scored_by_unit=True)
     form = ScoreForm(request.POST, criterion=criterion)
     points, error = None, ""
     if form.is_valid():

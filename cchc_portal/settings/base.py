@@ -91,6 +91,7 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["cchc_portal.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -116,6 +117,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every step at INFO; keep their warnings only.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from scoring import permissions
-from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, Stage
+from scoring.models import Assessment, AuditEvent, Criterion, Period, RuleType, Score, ScoreChange, Stage
 from scoring.rules import Entry, Rule, compute_points, normalized
 from scoring.selectors import load_sheet_summary
 from units.models import Unit, User
@@ -73,6 +73,8 @@ def self_score_record(
         raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
     if criterion.framework_id != assessment.framework_id or criterion.rule_type == "":
         raise ValidationError(_("Tiêu chí không thuộc phiếu này."))
+    if criterion.rule_type == RuleType.SURVEY:
+        raise ValidationError(_("Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát, đơn vị không tự chấm."))
     points = points_for(criterion, data)
     entry = normalized(data.entry)
     score = (

@@ -440,6 +440,9 @@ def _parse_rows(
         if not has_input:
             skipped += 1
             continue
+        if node.criterion.rule_type == RuleType.SURVEY:
+            problem(_("Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát, đơn vị không tự chấm."))
+            continue
         try:
             data = _score_input(node.criterion, cells)
             points_for(node.criterion, data)

@@ -1,16 +1,29 @@
 """The demo seed: organisation, accounts and the 2021–2023 frameworks, idempotent."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.storage import storages
 from django.core.management import call_command
+from django.utils import timezone
 
+from evidence.models import Document, EvidenceLink
 from scoring.demo.accounts import DEMO_ACCOUNTS, DEMO_LOGINS, DEMO_PASSWORD, FIRST_LOGINS
 from scoring.demo.frameworks import build_framework, framework_spec
-from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption, RuleType
+from scoring.models import (
+    AdjustmentItem,
+    Assessment,
+    AuditEvent,
+    Criterion,
+    Framework,
+    Period,
+    RuleOption,
+    RuleType,
+    Score,
+)
 from scoring.selectors import framework_tree
 from scoring.services.frameworks import framework_problems
 from tests.factories import FrameworkFactory
@@ -98,7 +111,9 @@ def test_running_twice_gives_the_same_data():
         "Criterion": 82 + 78 + 83 + 80 + 85 + 83,
         "RuleOption": first["RuleOption"],
         "AdjustmentItem": 5 + 6 + 5 + 6 + 6 + 7,
-        "AuditEvent": 3 + 6 + 1,  # periods created, frameworks seeded, 2023 opened
+        # periods created, frameworks seeded, 2023 opened, then 7 units × 3 evidence uploads with their
+        # citations, and 5 submissions
+        "AuditEvent": 3 + 6 + 1 + 21 * 2 + 5,
     }
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)  # reset on re-run
     assert "admin" in output and DEMO_PASSWORD in output
@@ -188,16 +203,45 @@ def test_criteria_change_from_year_to_year():
     assert Framework.objects.get(period__year=2021, block__code="phuong").cloned_from is None
 
 
+def test_2023_sheets_are_part_way_or_submitted_with_real_pdf_evidence():
+    seed()
+
+    sheets = {a.unit.code: a for a in Assessment.objects.filter(period__year=2023).select_related("unit")}
+    assert len(sheets) == 23
+    submitted = sorted(code for code, a in sheets.items() if a.state == Assessment.State.SUBMITTED)
+    assert submitted == [
+        "phong-kinh-te",
+        "phong-tu-phap",
+        "phuong-khuong-dinh",
+        "phuong-kim-giang",
+        "phuong-nhan-chinh",
+    ]
+    ha_dinh = sheets["phuong-ha-dinh"]
+    assert ha_dinh.state == Assessment.State.DRAFT
+    assert (
+        0 < Score.objects.filter(assessment=ha_dinh).count() < ha_dinh.framework.criteria.exclude(rule_type="").count()
+    )
+    document = Document.objects.filter(unit=ha_dinh.unit).select_related("file").first()
+    assert document.file.content_type == "application/pdf"
+    stored = storages["evidence"].open(document.file.storage_name).read()
+    assert stored.startswith(b"%PDF")
+    assert EvidenceLink.objects.filter(assessment=ha_dinh).count() == 3
+
+
 def test_2023_is_open_for_self_assessment_and_earlier_years_are_drafts():
     seed()
 
     vietnam = ZoneInfo("Asia/Ho_Chi_Minh")
     period_2023 = Period.objects.get(year=2023)
     assert period_2023.state == Period.State.SELF_ASSESSMENT
-    assert period_2023.self_assessment_deadline == datetime(2023, 12, 15, 17, tzinfo=vietnam)
+    # the open year's deadlines are set ahead of the day the demo is loaded, so every step can be played
+    today = timezone.localdate()
+    assert period_2023.self_assessment_deadline == datetime.combine(
+        today + timedelta(days=14), time(17), tzinfo=vietnam
+    )
     assert period_2023.opened_at is not None
-    assert period_2023.appraisal_deadline.astimezone(vietnam).date().isoformat() == "2023-12-29"
-    assert period_2023.objection_deadline.astimezone(vietnam).date().isoformat() == "2024-01-12"
+    assert period_2023.appraisal_deadline.astimezone(vietnam).date() == today + timedelta(days=28)
+    assert period_2023.objection_deadline.astimezone(vietnam).date() == today + timedelta(days=42)
     assert list(Period.objects.filter(year__lt=2023).values_list("state", flat=True)) == ["draft", "draft"]
 
 

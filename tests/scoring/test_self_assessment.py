@@ -60,7 +60,6 @@ def test_opening_the_period_gives_every_active_unit_a_sheet(sheet):
         ("1.3", {"is_yes": "yes"}, Decimal("1")),
         ("2.1", {"value": "1.25"}, Decimal("1.25")),
         ("2.2", {"occurrences": "1"}, Decimal("1")),
-        ("2.3", {"value": "0.8"}, Decimal("0.8")),
     ],
 )
 def test_staff_save_each_rule_and_points_follow(client, sheet, code, fields, points):
@@ -148,7 +147,7 @@ def test_not_applicable_needs_a_reason_and_lowers_the_maximum(client, sheet):
     assert (score.is_not_applicable, score.points) == (True, None)
     save(client, assessment, criteria["2.1"], value="1.5")
     page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
-    assert '<span class="display-6 fw-semibold" data-testid="total-points">1,5</span> / 9 điểm' in page
+    assert '<span class="display-6 fw-semibold" data-testid="total-points">1,5</span> / 8 điểm' in page
 
 
 def test_not_applicable_is_refused_where_the_framework_does_not_allow_it(client, sheet):
@@ -172,8 +171,9 @@ def test_area_totals_and_index_are_computed_from_stored_scores(client, sheet):
         ("2", Decimal("0.5"), Decimal("4")),
     ]
     assert summary.points == Decimal("2.5")
-    assert summary.index == Decimal("25.00")
-    assert len(summary.unscored) == 4
+    assert summary.adjusted_max == Decimal("9")  # the survey's point is not the unit's to score
+    assert summary.index == Decimal("27.78")
+    assert [c.code for c in summary.unscored] == ["1.1.1", "1.3", "2.1"]  # 2.3 (survey) is the council's
 
 
 def test_staff_cannot_edit_after_the_deadline_and_nothing_changes(client, sheet):
@@ -236,7 +236,6 @@ def fill_everything(client, assessment, criteria):
     save(client, assessment, criteria["1.3"], is_yes="yes", **reason)
     save(client, assessment, criteria["2.1"], value="1.5", **reason)
     save(client, assessment, criteria["2.2"], occurrences="0", **reason)
-    save(client, assessment, criteria["2.3"], value="1", explanation="Theo kết quả khảo sát")
 
 
 def test_head_cannot_submit_an_incomplete_sheet(client, sheet):
@@ -260,7 +259,7 @@ def test_head_submits_and_the_sheet_locks(client, sheet):
     assert staff_submit.status_code == 403
     as_user(client, people["head"])
     summary = client.get(reverse("assessment_submit", args=[assessment.pk])).content.decode()
-    assert 'data-testid="summary-points">10 / 10<' in summary
+    assert 'data-testid="summary-points">9 / 9<' in summary
     response = client.post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
     assert "Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định." in response.content.decode()
     assessment.refresh_from_db()
@@ -338,3 +337,13 @@ def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(c
 def test_login_with_demo_password_factory_still_works(client, sheet):
     _, _, people = sheet
     assert client.login(username=people["staff"].username, password=PASSWORD)
+
+
+def test_survey_points_are_not_scored_by_the_unit(client, sheet):
+    assessment, criteria, people = sheet
+    response = save(as_user(client, people["staff"]), assessment, criteria["2.3"], value="1")
+    assert response.status_code == 404
+    assert not Score.objects.exists()
+    page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
+    assert "Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát" in page
+    assert "Chưa gồm 1 điểm điều tra xã hội học do Hội đồng nhập." in page

@@ -30,7 +30,6 @@ GOOD_ROWS = {
     "1.3": {"Có/Không": "x"},
     "2.1": {"Điểm": "1,25"},
     "2.2": {"Số lần vi phạm": 1},
-    "2.3": {"Điểm": 0.8},
 }
 GOOD_POINTS = {
     "1.1.1": Decimal("0.5"),
@@ -39,7 +38,6 @@ GOOD_POINTS = {
     "1.3": Decimal("1"),
     "2.1": Decimal("1.25"),
     "2.2": Decimal("1"),
-    "2.3": Decimal("0.8"),
 }
 
 
@@ -206,7 +204,7 @@ def test_a_filled_export_imports_every_rule_type_with_history(client, sheet):
     assert response.status_code == 302
     assert response.url == reverse("assessment_sheet", args=[assessment.pk])
     page = client.get(response.url).content.decode()
-    assert "Đã nhập 7 tiêu chí từ tệp Excel." in page
+    assert "Đã nhập 6 tiêu chí từ tệp Excel." in page
     scores = {s.criterion.code: s for s in Score.objects.filter(assessment=assessment).select_related("criterion")}
     assert {code: score.points for code, score in scores.items()} == GOOD_POINTS
     assert scores["1.1.2"].percent == Decimal("92.5")
@@ -224,10 +222,10 @@ def test_reimporting_the_same_values_changes_nothing_and_says_so(client, sheet):
     assessment, criteria, people = sheet
     client.force_login(people["staff"])
     post_file(client, assessment, fill(sheet_export(assessment=assessment), GOOD_ROWS))
-    assert ScoreChange.objects.count() == 7
+    assert ScoreChange.objects.count() == 6
     response = post_file(client, assessment, sheet_export(assessment=assessment))
     assert "Tệp Excel không có thay đổi nào so với phiếu trên cổng." in client.get(response.url).content.decode()
-    assert ScoreChange.objects.count() == 7
+    assert ScoreChange.objects.count() == 6
     assert set(Score.objects.values_list("version", flat=True)) == {1}
 
 
@@ -290,8 +288,14 @@ BAD_ROWS = [
         "Dòng 12 (mã 2.1): Mã này đã có ở dòng 9; mỗi tiêu chí chỉ được một dòng.",
         id="duplicated-code",
     ),
-    pytest.param({"2.3": {"Điểm": "mười"}}, [], "Dòng 11 (mã 2.3): điểm phải là một số.", id="text-in-number"),
-    pytest.param({"2.3": {"Điểm": "=1+1"}}, [], "Dòng 11 (mã 2.3): điểm phải là một số.", id="formula"),
+    pytest.param({"2.1": {"Điểm": "mười"}}, [], "Dòng 9 (mã 2.1): điểm phải là một số.", id="text-in-number"),
+    pytest.param({"2.1": {"Điểm": "=1+1"}}, [], "Dòng 9 (mã 2.1): điểm phải là một số.", id="formula"),
+    pytest.param(
+        {"2.3": {"Điểm": 0.8}},
+        [],
+        "Dòng 11 (mã 2.3): Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát, đơn vị không tự chấm.",
+        id="survey-is-the-councils",
+    ),
     pytest.param(
         {"1.1": {"Điểm": 3}},
         [],

@@ -6,16 +6,18 @@ which are reset. Frameworks that already have criteria are left alone (they may 
 """
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from scoring.demo import accounts as demo
 from scoring.demo.frameworks import YEARS, build_framework, framework_spec
+from scoring.demo.progress import seed_self_assessment
 from scoring.models import AuditEvent, Framework, Period
 from scoring.services.frameworks import period_create, period_open_self_assessment
 from units.models import Authority, Block, RoleAssignment, Unit, User
@@ -32,8 +34,16 @@ def _at(year: int, month: int, day: int, hour: int = 17) -> datetime:
 DEADLINES = {
     2021: (_at(2021, 12, 10), _at(2021, 12, 21), _at(2021, 12, 24), _at(2021, 12, 28)),
     2022: (_at(2022, 12, 9), _at(2022, 12, 20), _at(2022, 12, 23), _at(2022, 12, 27)),
-    2023: (_at(2023, 12, 15), _at(2023, 12, 29), _at(2024, 1, 5), _at(2024, 1, 12)),
 }
+
+
+def open_year_deadlines() -> tuple[datetime, ...]:
+    """The open year's deadlines sit ahead of the day the demo is loaded, so every step can be played."""
+    today = timezone.localdate()
+    return tuple(
+        datetime.combine(today + timedelta(days=days), datetime.min.time().replace(hour=17), tzinfo=VIETNAM)
+        for days in (14, 28, 35, 42)
+    )
 
 
 class Command(BaseCommand):
@@ -129,7 +139,7 @@ def _seed_periods(authority: Authority, blocks: dict[str, Block], *, actor: User
         period = Period.objects.filter(authority=authority, year=year).first()
         if period is None:
             period = period_create(actor=actor, authority=authority, year=year)
-            deadlines = DEADLINES[year]
+            deadlines = DEADLINES[year] if year in DEADLINES else open_year_deadlines()
             (
                 period.self_assessment_deadline,
                 period.appraisal_deadline,
@@ -149,7 +159,9 @@ def _seed_periods(authority: Authority, blocks: dict[str, Block], *, actor: User
             previous[block_code] = framework
             frameworks.append(framework)
         if year == OPEN_YEAR and period.state == Period.State.DRAFT:
-            period_open_self_assessment(actor=actor, period=period, deadline=DEADLINES[year][0])
+            period_open_self_assessment(actor=actor, period=period, deadline=period.self_assessment_deadline)
+        if year == OPEN_YEAR:
+            seed_self_assessment(period)
     return frameworks
 
 
