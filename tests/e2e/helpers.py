@@ -1,0 +1,15 @@
+"""Small steps shared by the browser journeys."""
+
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+from units.models import User
+
+
+def login(page: Page, live_server, user: User) -> None:
+    """Sign in through the real login form and wait for the home page's greeting."""
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Xin chào, {user.get_full_name()}")
