@@ -253,7 +253,10 @@ def _criterion_partial(
         "evidence_errors": errors or [],
         "evidence_next": request.htmx.current_url_abs_path if request.htmx else "",
     }
-    return render(request, "evidence/_criterion_evidence.html", context)
+    response = render(request, "evidence/_criterion_evidence.html", context)
+    if request.method == "POST" and not errors:
+        response["HX-Trigger"] = "evidenceChanged"  # the sheet's summary (missing evidence) refreshes itself
+    return response
 
 
 def _safe_next(request: HttpRequest, assessment: Assessment) -> str:

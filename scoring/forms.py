@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from scoring.models import Period
@@ -110,7 +113,14 @@ def score_form_initial(score) -> dict:
         return {"version": 0}
 
     def text(value):
-        return "" if value is None else f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
+        """Numbers as the person typed them, in their locale (92,5 in Vietnamese)."""
+        if value is None:
+            return ""
+        if hasattr(value, "normalize"):
+            return formats.number_format(
+                value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+            )
+        return str(value)
 
     return {
         "option": score.option_id,

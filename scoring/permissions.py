@@ -1,11 +1,23 @@
 """Access rules for periods and frameworks, plus getters that fetch and authorise in one call."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from scoring.models import Assessment, Framework, Period
+from scoring.models import (
+    AppraisalAssignment,
+    Assessment,
+    BlockFinalisation,
+    ConflictDeclaration,
+    CouncilMembership,
+    Criterion,
+    ExplanationRequest,
+    Framework,
+    Period,
+)
 from units import permissions as unit_permissions
 from units.models import Role, User
 
@@ -55,8 +67,8 @@ def can_view_assessment(user: User, assessment: Assessment) -> bool:
         return True
     if assessment.state == Assessment.State.DRAFT:
         return False
-    if unit_permissions.is_council_member(user):
-        return not unit_permissions.belongs_to_unit(user, assessment.unit_id)
+    if unit_permissions.is_council_member(user) or council_seat(user, assessment.period).is_member:
+        return not is_conflicted(user, assessment.unit_id, assessment.period)
     return unit_permissions.is_leadership(user)
 
 
@@ -93,14 +105,15 @@ def get_assessment_for_view(user: User, pk: int) -> Assessment:
     return assessment
 
 
-def visible_assessment_filter(user: User) -> Q:
+def visible_assessment_filter(user: User, period: Period) -> Q:
     """can_view_assessment as a query filter, for lists (keep the two in step)."""
     if unit_permissions.is_administrator(user) or unit_permissions.is_secretary(user):
         return Q()
     roles = unit_permissions.roles_of(user)
     visible = Q(unit_id__in=roles.unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD))
-    if unit_permissions.is_council_member(user):
-        own = set(roles.unit_ids())
+    seat = council_seat(user, period)
+    if unit_permissions.is_council_member(user) or seat.is_member:
+        own = set(roles.unit_ids()) | seat.declared_conflicts
         if roles.home_unit_id:
             own.add(roles.home_unit_id)
         visible |= Q(state=Assessment.State.SUBMITTED) & ~Q(unit_id__in=own)
@@ -113,6 +126,112 @@ def can_see_council_scores(user: User, assessment: Assessment) -> bool:
     """The council's rounds reach the unit only with the preliminary results."""
     if unit_permissions.is_administrator(user) or unit_permissions.is_secretary(user):
         return True
-    if unit_permissions.is_council_member(user) and not unit_permissions.belongs_to_unit(user, assessment.unit_id):
-        return True
+    if council_seat(user, assessment.period).is_member or unit_permissions.is_council_member(user):
+        if not is_conflicted(user, assessment.unit_id, assessment.period):
+            return True
     return assessment.period.state in (Period.State.PRELIMINARY, Period.State.PUBLISHED)
+
+
+# ---------------------------------------------------------------------------------------------
+# Appraisal council
+
+APPRAISAL_STATES = frozenset({Period.State.SELF_ASSESSMENT, Period.State.APPRAISAL, Period.State.EXPLANATION})
+
+
+@dataclass(frozen=True)
+class CouncilSeat:
+    """A person's place on one period's council: membership, chair, assignments and declared conflicts."""
+
+    is_member: bool
+    is_chair: bool
+    unit_ids: frozenset[int]  # whole units assigned
+    area_codes: frozenset[str]  # areas assigned across every unit
+    unit_areas: frozenset[tuple[int, str]]  # an area of one unit
+    declared_conflicts: frozenset[int]
+    finalised_block_ids: frozenset[int]
+
+    def areas_for(self, unit_id: int) -> frozenset[str] | None:
+        """The areas this person appraises in the unit: None means every area, empty means none."""
+        if self.is_chair or unit_id in self.unit_ids:
+            return None
+        return self.area_codes | frozenset(code for assigned, code in self.unit_areas if assigned == unit_id)
+
+
+NO_SEAT = CouncilSeat(False, False, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def council_seat(user: User, period: Period) -> CouncilSeat:
+    """Read once per request and period (cached on the user object), so list pages stay at fixed queries."""
+    if not user.is_authenticated:
+        return NO_SEAT
+    cache = user.__dict__.setdefault("_cchc_seats", {})
+    if period.pk not in cache:
+        membership = CouncilMembership.objects.filter(period=period, user=user).first()
+        if membership is None:
+            seat = NO_SEAT
+        else:
+            assignments = list(
+                AppraisalAssignment.objects.filter(period=period, member=user).values_list("unit_id", "area_code")
+            )
+            seat = CouncilSeat(
+                is_member=True,
+                is_chair=membership.is_chair,
+                unit_ids=frozenset(unit for unit, area in assignments if unit and not area),
+                area_codes=frozenset(area for unit, area in assignments if area and not unit),
+                unit_areas=frozenset((unit, area) for unit, area in assignments if unit and area),
+                declared_conflicts=frozenset(
+                    ConflictDeclaration.objects.filter(period=period, member=user).values_list("unit_id", flat=True)
+                ),
+                finalised_block_ids=frozenset(
+                    BlockFinalisation.objects.filter(period=period).values_list("block_id", flat=True)
+                ),
+            )
+        cache[period.pk] = seat
+    return cache[period.pk]
+
+
+def is_conflicted(user: User, unit_id: int, period: Period) -> bool:
+    """Works at the unit, holds a role there, or declared a conflict: never appraises it, nor sees its discussion."""
+    return unit_permissions.belongs_to_unit(user, unit_id) or unit_id in council_seat(user, period).declared_conflicts
+
+
+def is_block_finalised(assessment: Assessment) -> bool:
+    return BlockFinalisation.objects.filter(period_id=assessment.period_id, block_id=assessment.unit.block_id).exists()
+
+
+def can_appraise(user: User, assessment: Assessment) -> bool:
+    """A council member works on a submitted sheet they were given, never their own unit's, until the block closes."""
+    seat = council_seat(user, assessment.period)
+    if not seat.is_member or is_conflicted(user, assessment.unit_id, assessment.period):
+        return False
+    if assessment.state != Assessment.State.SUBMITTED or assessment.period.state not in APPRAISAL_STATES:
+        return False
+    if assessment.unit.block_id in seat.finalised_block_ids:
+        return False
+    areas = seat.areas_for(assessment.unit_id)
+    return areas is None or bool(areas)
+
+
+def can_appraise_criterion(user: User, assessment: Assessment, criterion: Criterion) -> bool:
+    if not can_appraise(user, assessment):
+        return False
+    areas = council_seat(user, assessment.period).areas_for(assessment.unit_id)
+    return areas is None or criterion.code.split(".")[0] in areas
+
+
+def can_manage_council(user: User, period: Period) -> bool:
+    return unit_permissions.is_secretary(user) and period.state != Period.State.PUBLISHED
+
+
+def can_finalise(user: User, period: Period) -> bool:
+    return council_seat(user, period).is_chair and period.state in APPRAISAL_STATES
+
+
+def can_answer_explanation(user: User, request: ExplanationRequest, now=None) -> bool:
+    """The unit answers a sent request until its deadline."""
+    unit_id = request.assessment.unit_id
+    return (
+        unit_id in unit_permissions.roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
+        and request.state in (ExplanationRequest.State.SENT, ExplanationRequest.State.ANSWERED)
+        and (now or timezone.now()) <= request.deadline
+    )

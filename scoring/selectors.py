@@ -135,10 +135,11 @@ class AreaTotal:
     criterion: Criterion
     points: Decimal
     not_applicable_max: Decimal
+    council_max: Decimal = Decimal(0)  # survey maxima, left out of the unit's own total
 
     @property
     def adjusted_max(self) -> Decimal:
-        return self.criterion.max_points - self.not_applicable_max
+        return self.criterion.max_points - self.not_applicable_max - self.council_max
 
     @property
     def index(self) -> Decimal | None:
@@ -166,7 +167,7 @@ class SheetSummary:
     @property
     def adjusted_max(self) -> Decimal:
         """Maximum after not-applicable criteria, without the points the unit does not score itself."""
-        return sum((area.adjusted_max for area in self.areas), Decimal(0)) - self.council_max
+        return sum((area.adjusted_max for area in self.areas), Decimal(0))
 
     @property
     def index(self) -> Decimal | None:
@@ -225,15 +226,17 @@ def sheet_summary(
     stage: str = Stage.SELF,
 ) -> SheetSummary:
     totals = area_points(assessment, stage)
-    areas = [
-        AreaTotal(node.criterion, *totals.get(node.criterion.code, (Decimal(0), Decimal(0)))) for node in tree.roots
-    ]
+    areas = {
+        node.criterion.code: AreaTotal(node.criterion, *totals.get(node.criterion.code, (Decimal(0), Decimal(0))))
+        for node in tree.roots
+    }
     scored, unscored, evidence_missing, unexplained = [], [], [], []
     council_max = Decimal(0)
     for node in tree.leaves:
         criterion = node.criterion
         if stage == Stage.SELF and criterion.rule_type == RuleType.SURVEY:
             council_max += criterion.max_points  # survey points come from the council's import, not the unit
+            areas[criterion.code.split(".")[0]].council_max += criterion.max_points
             continue
         score = scores.get(criterion.id)
         if score is None:
@@ -250,7 +253,7 @@ def sheet_summary(
         if not score.explanation:
             unexplained.append(criterion)
     leaf_count = len(scored) + len(unscored)
-    return SheetSummary(areas, leaf_count, scored, unscored, evidence_missing, unexplained, council_max)
+    return SheetSummary(list(areas.values()), leaf_count, scored, unscored, evidence_missing, unexplained, council_max)
 
 
 def load_sheet_summary(assessment: Assessment, stage: str = Stage.SELF) -> SheetSummary:
@@ -272,8 +275,56 @@ def assessments_visible_to(user, period: Period) -> QuerySet[Assessment]:
     scored = Count("scores", filter=Q(scores__stage=Stage.SELF), distinct=True)
     return (
         Assessment.objects.filter(period=period)
-        .filter(visible_assessment_filter(user))
+        .filter(visible_assessment_filter(user, period))
         .select_related("unit__block", "submitted_by")
         .annotate(leaf_count=leaf_count, scored_count=scored)
         .order_by("unit__block__position", "unit__position", "unit__name")
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Appraisal
+
+
+def appraisal_gaps(period: Period, block) -> list[str]:
+    """Per submitted sheet of the block: criteria without a round-1 score and explanations without round 2."""
+    from scoring.models import ExplanationRequest
+
+    leaf_count = Count("framework__criteria", filter=~Q(framework__criteria__rule_type=""), distinct=True)
+    round_one = Count("scores", filter=Q(scores__stage=Stage.ROUND_1), distinct=True)
+    assessments = (
+        Assessment.objects.filter(period=period, unit__block=block, state=Assessment.State.SUBMITTED)
+        .select_related("unit")
+        .annotate(leaf_count=leaf_count, round_one=round_one)
+        .order_by("unit__position", "unit__name")
+    )
+    gaps = [
+        _("%(unit)s: còn %(count)s tiêu chí chưa thẩm định vòng 1.")
+        % {"unit": assessment.unit, "count": assessment.leaf_count - assessment.round_one}
+        for assessment in assessments
+        if assessment.round_one < assessment.leaf_count
+    ]
+    waiting = (
+        ExplanationRequest.objects.filter(
+            assessment__period=period,
+            assessment__unit__block=block,
+            state__in=[ExplanationRequest.State.SENT, ExplanationRequest.State.ANSWERED],
+        )
+        .exclude(assessment__scores__stage=Stage.ROUND_2, assessment__scores__criterion=F("criterion"))
+        .select_related("assessment__unit", "criterion")
+        .order_by("assessment__unit__name", "criterion__code")
+    )
+    gaps += [
+        _("%(unit)s: tiêu chí %(code)s chờ thẩm định vòng 2 sau giải trình.")
+        % {"unit": request.assessment.unit, "code": request.criterion.code}
+        for request in waiting
+    ]
+    flagged = ExplanationRequest.objects.filter(
+        assessment__period=period, assessment__unit__block=block, state=ExplanationRequest.State.FLAGGED
+    ).count()
+    if flagged:
+        gaps.append(
+            _("Còn %(count)s đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt).")
+            % {"count": flagged}
+        )
+    return gaps

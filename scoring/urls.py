@@ -11,6 +11,7 @@ urlpatterns = [
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
     path("assessments/", views_sheet.assessment_list, name="assessment_list"),
     path("assessments/<int:pk>/", views_sheet.assessment_sheet, name="assessment_sheet"),
+    path("assessments/<int:pk>/summary/", views_sheet.assessment_summary, name="assessment_summary"),
     path("assessments/<int:pk>/submit/", views_sheet.assessment_submit_view, name="assessment_submit"),
     path("assessments/<int:pk>/reopen/", views_sheet.assessment_reopen_view, name="assessment_reopen"),
     path("assessments/<int:pk>/criteria/<int:criterion_pk>/", views_sheet.score_save, name="score_save"),

@@ -96,8 +96,20 @@ def _row_response(request, assessment, criterion, form, *, saved: bool, conflict
         "saved": saved,
         "conflict": conflict,
         "oob": True,
+        "evidence_next": assessment_url(assessment.pk),
     }
     return render(request, "scoring/assessment_sheet.html#row_with_summary", context)
+
+
+@login_required
+def assessment_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary panel alone, refreshed after evidence changes (htmx)."""
+    assessment = permissions.get_assessment_for_view(request.user, pk)
+    return render(
+        request,
+        "scoring/assessment_sheet.html#summary",
+        {"assessment": assessment, "summary": selectors.load_sheet_summary(assessment)},
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from scoring import permissions
 from scoring.models import Assessment, AuditEvent, Criterion, Period, RuleType, Score, ScoreChange, Stage
 from scoring.rules import Entry, Rule, compute_points, normalized
 from scoring.selectors import load_sheet_summary
+from scoring.services.notices import council_and_secretariat, notify
 from units.models import Unit, User
 
 INPUT_FIELDS = ("option_id", "percent", "achieved", "required", "value", "is_yes", "occurrences")
@@ -75,18 +76,34 @@ def self_score_record(
         raise ValidationError(_("Tiêu chí không thuộc phiếu này."))
     if criterion.rule_type == RuleType.SURVEY:
         raise ValidationError(_("Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát, đơn vị không tự chấm."))
+    return score_write(
+        actor=actor,
+        assessment=assessment,
+        criterion=criterion,
+        stage=Stage.SELF,
+        data=data,
+        expected_version=expected_version,
+    )
+
+
+def score_write(
+    *, actor: User, assessment: Assessment, criterion: Criterion, stage: str, data: ScoreInput, expected_version: int
+) -> Score:
+    """Store one stage's score with its history row; callers have checked permission and locked the sheet.
+
+    Shared by the unit's self-assessment, the council's rounds and the survey import so that every
+    score in the portal is validated by the same rules and versioned the same way.
+    """
     points = points_for(criterion, data)
     entry = normalized(data.entry)
-    score = (
-        Score.objects.select_for_update().filter(assessment=assessment, criterion=criterion, stage=Stage.SELF).first()
-    )
+    score = Score.objects.select_for_update().filter(assessment=assessment, criterion=criterion, stage=stage).first()
     current_version = score.version if score else 0
     if current_version != expected_version:
         raise StaleScoreError(score)
     before = _snapshot(score)
     old_points = score.points if score else None
     if score is None:
-        score = Score(assessment=assessment, criterion=criterion, stage=Stage.SELF, version=0)
+        score = Score(assessment=assessment, criterion=criterion, stage=stage, version=0)
     for field in INPUT_FIELDS:
         setattr(score, field, getattr(entry, field) if not data.is_not_applicable else None)
     score.is_not_applicable = data.is_not_applicable
@@ -103,7 +120,7 @@ def self_score_record(
             score.save()
     except IntegrityError:  # created by someone else between our read and our insert
         raise StaleScoreError(
-            Score.objects.filter(assessment=assessment, criterion=criterion, stage=Stage.SELF).first()
+            Score.objects.filter(assessment=assessment, criterion=criterion, stage=stage).first()
         ) from None
     ScoreChange.objects.create(
         score=score,
@@ -132,7 +149,7 @@ def assessments_ensure(*, period: Period) -> int:
 @transaction.atomic
 def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     """The head submits: the sheet locks; after the deadline the submission is marked late."""
-    assessment = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+    assessment = Assessment.objects.select_for_update().select_related("period", "unit").get(pk=assessment.pk)
     if not permissions.can_submit_assessment(actor, assessment):
         raise PermissionDenied(_("Chỉ người đứng đầu đơn vị được nộp phiếu chưa nộp."))
     blockers = load_sheet_summary(assessment).blockers
@@ -144,6 +161,16 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     assessment.submitted_by = actor
     assessment.is_late = permissions.is_past_deadline(assessment, now)
     assessment.save(update_fields=["state", "submitted_at", "submitted_by", "is_late"])
+    notify(
+        council_and_secretariat(assessment.period),
+        _("%(unit)s đã nộp phiếu tự đánh giá năm %(year)s%(late)s.")
+        % {
+            "unit": assessment.unit,
+            "year": assessment.period.year,
+            "late": _(" (nộp muộn)") if assessment.is_late else "",
+        },
+        url=f"/assessments/{assessment.pk}/",
+    )
     AuditEvent.objects.create(
         actor=actor,
         action="assessment.submit",

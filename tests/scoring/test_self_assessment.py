@@ -130,7 +130,7 @@ def test_two_people_saving_from_stale_pages_do_not_overwrite_each_other(client, 
     response = save(as_user(client, people["head"]), assessment, criteria["2.1"], value="0.5", version=0)
     html = response.content.decode()
     assert "Điểm này vừa được người khác cập nhật." in html
-    assert 'value="1.5"' in html  # the newer value is shown to the second person
+    assert 'value="1,5"' in html  # the newer value is shown to the second person
     score = Score.objects.get(criterion=criteria["2.1"])
     assert (score.points, score.version, score.updated_by) == (Decimal("1.5"), 1, people["staff"])
     assert ScoreChange.objects.count() == 1
@@ -168,7 +168,7 @@ def test_area_totals_and_index_are_computed_from_stored_scores(client, sheet):
     summary = load_sheet_summary(assessment)
     assert [(a.criterion.code, a.points, a.adjusted_max) for a in summary.areas] == [
         ("1", Decimal("2"), Decimal("6")),
-        ("2", Decimal("0.5"), Decimal("4")),
+        ("2", Decimal("0.5"), Decimal("3")),  # the survey point (2.3) is the council's
     ]
     assert summary.points == Decimal("2.5")
     assert summary.adjusted_max == Decimal("9")  # the survey's point is not the unit's to score

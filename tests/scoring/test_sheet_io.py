@@ -128,7 +128,7 @@ def test_export_has_one_header_row_and_the_tree_in_code_order(client, sheet):
     assert (data["A2"].font.b, data["A4"].font.b) == (True, False)  # area 1 is a heading row, 1.1.1 a leaf
     assert data["D4"].value == "Chọn mức: Kịp thời = 1; Không kịp thời = 0,5; Không ban hành = 0"
     assert data["D5"].value == "Theo tỷ lệ % (khoảng): từ 90% = 2; từ 70% = 1; từ 0% = 0"
-    assert data["D9"].value == "Chấm trực tiếp theo bước (bước 0,25)"
+    assert data["D9"].value == "Chấm trực tiếp (bước 0,25)"
     guide = workbook["Hướng dẫn"]
     assert guide["B1"].value is None
     assert guide["A2"].value == "Đơn vị: UBND phường Hạ Đình"
@@ -335,7 +335,7 @@ BAD_ROWS = [
     pytest.param(
         {"2.1": {"Tỷ lệ %": 50}},
         [],
-        "Dòng 9 (mã 2.1): Cột “Tỷ lệ %” không dùng cho cách chấm “Chấm trực tiếp theo bước”; hãy để trống ô này.",
+        "Dòng 9 (mã 2.1): Cột “Tỷ lệ %” không dùng cho cách chấm “Chấm trực tiếp”; hãy để trống ô này.",
         id="wrong-column",
     ),
     pytest.param(
