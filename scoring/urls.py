@@ -1,8 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from scoring import views, views_sheet, views_sheet_io
 
 urlpatterns = [
+    path("appraisal/", include("scoring.urls_appraisal")),
+    path("council/", include("scoring.urls_council")),
+    path("results/", include("scoring.urls_results")),
     path("", views.home, name="home"),
     path("periods/", views.period_list, name="period_list"),
     path("periods/new/", views.period_create_view, name="period_create"),
