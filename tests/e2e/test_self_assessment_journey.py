@@ -71,6 +71,7 @@ def test_staff_fill_the_sheet_with_evidence_and_the_head_submits_it(
     login(page, live_server, staff)
     page.get_by_role("link", name="Nhập phiếu tự đánh giá").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Phiếu tự đánh giá — UBND phường Hạ Đình")
+    page.wait_for_load_state("load")  # htmx binds its handlers once the scripts at the end of the page ran
     sheet_url = page.url
     page.evaluate("window.journeyMarker = 'no reload'")
     expect(page.get_by_test_id("total-points")).to_have_text("0")
