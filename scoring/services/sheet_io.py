@@ -78,7 +78,7 @@ RULE_KEYS = {
 }
 ALL_RULE_KEYS = ("option", "percent", "achieved", "required", "value", "is_yes", "occurrences")
 YES_WORDS = {"có", "co", "x", "yes"}
-NO_WORDS = {"không", "khong"}
+NO_WORDS = {"không", "khong", "no"}
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -196,7 +196,8 @@ def _write_inputs(sheet: Worksheet, line: int, criterion: Criterion, score: Scor
         put("achieved", score.achieved)
         put("required", score.required)
         put("value", score.value)
-        put("is_yes", None if score.is_yes is None else (_("Có") if score.is_yes else _("Không")))
+        # "Có"/"Không" are the file format's words (like its column names), whatever the UI language
+        put("is_yes", None if score.is_yes is None else ("Có" if score.is_yes else "Không"))
         put("occurrences", score.occurrences)
         put("points", score.points)
     put("explanation", score.explanation)

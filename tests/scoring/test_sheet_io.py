@@ -594,3 +594,22 @@ def test_importing_120_rows_is_one_request_with_queries_only_for_saving(client, 
     assert response.status_code == 302
     assert Score.objects.filter(assessment=assessment).count() == 120
     assert ScoreChange.objects.filter(score__assessment=assessment).count() == 120
+
+
+def test_a_sheet_exported_from_the_english_interface_imports_back(client, sheet):
+    from django.utils import translation
+
+    assessment, criteria, people = sheet
+    self_score_record(
+        actor=people["staff"],
+        assessment=assessment,
+        criterion=criteria["1.3"],
+        data=ScoreInput(entry=Entry(is_yes=False), explanation="Chưa kiểm tra"),
+        expected_version=0,
+    )
+    with translation.override("en"):
+        content = sheet_export(assessment=assessment)
+    cells = [row for row in openpyxl.load_workbook(io.BytesIO(content))[DATA_SHEET_TITLE].iter_rows(values_only=True)]
+    assert "Không" in next(row for row in cells if row[0] == "1.3")
+    result = sheet_import(actor=people["staff"], assessment=assessment, file=content)
+    assert (result.changed, Score.objects.get(criterion=criteria["1.3"]).is_yes) == (0, False)
