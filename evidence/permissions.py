@@ -5,14 +5,22 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import Document, DocumentVersion, EvidenceLink
-from scoring.models import Assessment
-from scoring.permissions import can_edit_self_assessment, can_view_assessment, get_assessment_for_view
+from scoring.models import Assessment, Criterion, ExplanationRequest
+from scoring.permissions import (
+    can_answer_explanation,
+    can_edit_self_assessment,
+    can_view_assessment,
+    get_assessment_for_view,
+)
 from units import permissions as unit_permissions
 from units.models import Role, User
 
 EDIT_REFUSED_MESSAGE = _(
     "Không thể thay đổi tài liệu kiểm chứng của phiếu này: phiếu đã nộp, đã hết hạn tự đánh giá "
     "hoặc bạn không phụ trách đơn vị."
+)
+UNLINK_DURING_EXPLANATION_MESSAGE = _(
+    "Trong thời gian giải trình chỉ được bổ sung tài liệu: không thể bỏ tài liệu đã nộp cùng phiếu tự đánh giá."
 )
 
 
@@ -25,9 +33,39 @@ def can_view_document(user: User, document: Document, assessment: Assessment | N
     return document.unit_id in unit_permissions.roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
 
 
-def can_edit_evidence(user: User, assessment: Assessment) -> bool:
-    """Evidence changes with the self-assessment: the unit's people, while the sheet is open."""
-    return can_edit_self_assessment(user, assessment)
+def can_edit_evidence(user: User, assessment: Assessment, criterion: Criterion | None = None) -> bool:
+    """Evidence changes with the self-assessment: the unit's people, while the sheet is open; after that,
+    only on a criterion the council asked the unit to explain, until the request's deadline."""
+    if can_edit_self_assessment(user, assessment):
+        return True
+    return open_explanation_request(user, assessment, criterion) is not None
+
+
+def can_unlink_evidence(user: User, link: EvidenceLink, assessment: Assessment) -> bool:
+    """During an explanation the unit may take back only what it added for it, never the submitted evidence."""
+    if can_edit_self_assessment(user, assessment):
+        return True
+    request = open_explanation_request(user, assessment, link.criterion)
+    return request is not None and link.created_at >= request.sent_at
+
+
+def open_explanation_request(
+    user: User, assessment: Assessment, criterion: Criterion | None
+) -> ExplanationRequest | None:
+    """The sent request on this criterion that the user may still answer; no query for people outside the unit."""
+    if criterion is None or assessment.unit_id not in unit_permissions.roles_of(user).unit_ids(
+        Role.UNIT_STAFF, Role.UNIT_HEAD
+    ):
+        return None
+    request = ExplanationRequest.objects.filter(
+        assessment_id=assessment.pk,
+        criterion_id=criterion.pk,
+        state__in=[ExplanationRequest.State.SENT, ExplanationRequest.State.ANSWERED],
+    ).first()
+    if request is None:
+        return None
+    request.assessment = assessment
+    return request if can_answer_explanation(user, request) else None
 
 
 def get_document_for_view(user: User, pk: int) -> Document:

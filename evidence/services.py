@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
-from evidence.permissions import EDIT_REFUSED_MESSAGE, can_edit_evidence
+from evidence.permissions import (
+    EDIT_REFUSED_MESSAGE,
+    UNLINK_DURING_EXPLANATION_MESSAGE,
+    can_edit_evidence,
+    can_unlink_evidence,
+)
 from evidence.validation import CheckedUpload, check_upload, extension_of
 from scoring.models import Assessment, AuditEvent, Criterion
 from units.models import User
@@ -46,7 +51,7 @@ def documents_upload(
     locator: str = "",
 ) -> list[Document]:
     """Add one document per file to the unit's library, all or nothing; optionally cite them for a criterion."""
-    _require_edit(actor, assessment)
+    _require_edit(actor, assessment, criterion)
     title = _clean_text(title, TITLE_MAX_LENGTH, _("Tên tài liệu"))
     number = _clean_text(number, NUMBER_MAX_LENGTH, _("Số, ký hiệu"))
     locator = _clean_text(locator, LOCATOR_MAX_LENGTH, _("Trang / mục"))
@@ -73,7 +78,7 @@ def documents_upload(
 
     documents = []
     with _files_removed_on_failure() as written, transaction.atomic():
-        assessment = _lock_editable(actor, assessment)
+        assessment = _lock_editable(actor, assessment, criterion)
         for item in checked:
             document = Document.objects.create(
                 unit_id=assessment.unit_id,
@@ -176,19 +181,21 @@ def evidence_link(
     *, actor: User, assessment: Assessment, criterion: Criterion, document: Document, locator: str = ""
 ) -> EvidenceLink:
     """Cite a library document for a criterion of the sheet, with the page or section that proves it."""
-    _require_edit(actor, assessment)
+    _require_edit(actor, assessment, criterion)
     locator = _clean_text(locator, LOCATOR_MAX_LENGTH, _("Trang / mục"))
     _check_document_of(assessment, document)
     _check_criterion(assessment, criterion)
-    assessment = _lock_editable(actor, assessment)
+    assessment = _lock_editable(actor, assessment, criterion)
     return _link_create(actor=actor, assessment=assessment, criterion=criterion, document=document, locator=locator)
 
 
 @transaction.atomic
 def evidence_unlink(*, actor: User, link: EvidenceLink) -> None:
     """Stop citing a document for a criterion; the document stays in the library."""
-    assessment = _lock_editable(actor, link.assessment)
+    assessment = _lock_editable(actor, link.assessment, link.criterion)
     link = EvidenceLink.objects.select_related("document", "criterion").get(pk=link.pk)
+    if not can_unlink_evidence(actor, link, assessment):
+        raise PermissionDenied(str(UNLINK_DURING_EXPLANATION_MESSAGE))
     old = _link_state(link)
     link.delete()
     AuditEvent.objects.create(
@@ -225,15 +232,15 @@ def evidence_link_update_locator(*, actor: User, link: EvidenceLink, locator: st
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _require_edit(actor: User, assessment: Assessment) -> None:
-    if not can_edit_evidence(actor, assessment):
+def _require_edit(actor: User, assessment: Assessment, criterion: Criterion | None = None) -> None:
+    if not can_edit_evidence(actor, assessment, criterion):
         raise PermissionDenied(str(EDIT_REFUSED_MESSAGE))
 
 
-def _lock_editable(actor: User, assessment: Assessment) -> Assessment:
+def _lock_editable(actor: User, assessment: Assessment, criterion: Criterion | None = None) -> Assessment:
     """Re-read the sheet under a row lock so a concurrent submission cannot slip between check and write."""
     locked = Assessment.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=assessment.pk)
-    _require_edit(actor, locked)
+    _require_edit(actor, locked, criterion)
     return locked
 
 

@@ -219,7 +219,7 @@ def link_locator(request: HttpRequest, pk: int) -> HttpResponse:
 def _criterion_write(request: HttpRequest, assessment: Assessment, criterion: Criterion, form, action) -> HttpResponse:
     """Run a write for one criterion; htmx gets the re-rendered partial (errors inside), a plain POST a redirect."""
     errors: list[str] = []
-    if not can_edit_evidence(request.user, assessment):
+    if not can_edit_evidence(request.user, assessment, criterion):
         if not request.htmx:
             raise PermissionDenied
         errors = [str(EDIT_REFUSED_MESSAGE)]
@@ -248,7 +248,7 @@ def _criterion_partial(
         "assessment": assessment,
         "criterion": criterion,
         "links": links_by_criterion(assessment).get(criterion.pk, []),
-        "can_edit": can_edit_evidence(request.user, assessment),
+        "can_edit": can_edit_evidence(request.user, assessment, criterion),
         "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)),
         "evidence_errors": errors or [],
         "evidence_next": request.htmx.current_url_abs_path if request.htmx else "",

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from scoring import views, views_sheet, views_sheet_io
+from scoring import views, views_explanations, views_notices, views_sheet, views_sheet_io
 
 urlpatterns = [
     path("appraisal/", include("scoring.urls_appraisal")),
@@ -22,4 +22,12 @@ urlpatterns = [
     path("assessments/<int:pk>/criteria/<int:criterion_pk>/history/", views_sheet.score_history, name="score_history"),
     path("assessments/<int:pk>/export.xlsx", views_sheet_io.sheet_export_view, name="sheet_export"),
     path("assessments/<int:pk>/import/", views_sheet_io.sheet_import_view, name="sheet_import"),
+    path("assessments/<int:pk>/explanations/", views_explanations.explanation_list, name="explanation_list"),
+    path(
+        "assessments/<int:pk>/explanations/<int:request_pk>/answer/",
+        views_explanations.explanation_answer_view,
+        name="explanation_answer",
+    ),
+    path("notices/", views_notices.notice_list, name="notice_list"),
+    path("notices/read/", views_notices.notice_read_all, name="notice_read_all"),
 ]

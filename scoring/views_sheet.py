@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from evidence.selectors import links_by_criterion, unit_library
 from scoring import permissions, selectors
 from scoring.forms import ReopenForm, ScoreForm, score_form_initial
-from scoring.models import Assessment, Criterion, Period, RuleType, ScoreChange, Stage
+from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, ScoreChange, Stage
 from scoring.rules import Rule, compute_points
 from scoring.services.assessments import (
     StaleScoreError,
@@ -72,6 +72,9 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         "can_reopen": permissions.can_reopen_assessment(request.user, assessment),
         "deadline": permissions.effective_deadline(assessment),
         "reopen_form": ReopenForm(),
+        "explanation_count": assessment.explanation_requests.exclude(state=ExplanationRequest.State.FLAGGED).count()
+        if assessment.state == Assessment.State.SUBMITTED  # only a submitted sheet is appraised
+        else 0,
     }
 
 

@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from units import permissions
 
 
@@ -10,4 +12,6 @@ def roles(request) -> dict:
         "user_roles": permissions.roles_of(user),
         "can_manage_frameworks": permissions.can_manage_frameworks(user),
         "can_use_admin": permissions.can_use_admin(user),
+        # Lazy: one COUNT, run only when a page draws the navbar (htmx fragments never pay for it).
+        "unread_notice_count": SimpleLazyObject(lambda: user.notices.filter(read_at__isnull=True).count()),
     }
