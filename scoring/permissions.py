@@ -195,8 +195,22 @@ def is_conflicted(user: User, unit_id: int, period: Period) -> bool:
     return unit_permissions.belongs_to_unit(user, unit_id) or unit_id in council_seat(user, period).declared_conflicts
 
 
-def is_block_finalised(assessment: Assessment) -> bool:
-    return BlockFinalisation.objects.filter(period_id=assessment.period_id, block_id=assessment.unit.block_id).exists()
+def finalised_block_ids(user: User, period_id: int) -> frozenset[int]:
+    """Blocks whose appraisal the chair has closed; read once per request and period (cached on the user)."""
+    cache = user.__dict__.setdefault("_cchc_finalised", {})
+    if period_id not in cache:
+        cache[period_id] = frozenset(
+            BlockFinalisation.objects.filter(period_id=period_id).values_list("block_id", flat=True)
+        )
+    return cache[period_id]
+
+
+def is_block_finalised(assessment: Assessment, user: User | None = None) -> bool:
+    if user is None:
+        return BlockFinalisation.objects.filter(
+            period_id=assessment.period_id, block_id=assessment.unit.block_id
+        ).exists()
+    return assessment.unit.block_id in finalised_block_ids(user, assessment.period_id)
 
 
 def can_appraise(user: User, assessment: Assessment) -> bool:
@@ -228,10 +242,12 @@ def can_finalise(user: User, period: Period) -> bool:
 
 
 def can_answer_explanation(user: User, request: ExplanationRequest, now=None) -> bool:
-    """The unit answers a sent request until its deadline."""
-    unit_id = request.assessment.unit_id
+    """The unit answers a sent request until its deadline, while the appraisal of its block is still open."""
+    assessment = request.assessment
     return (
-        unit_id in unit_permissions.roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
+        assessment.unit_id in unit_permissions.roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
         and request.state in (ExplanationRequest.State.SENT, ExplanationRequest.State.ANSWERED)
         and (now or timezone.now()) <= request.deadline
+        and assessment.period.state in APPRAISAL_STATES
+        and not is_block_finalised(assessment, user)
     )

@@ -26,6 +26,7 @@ from scoring.services.notices import notify, unit_people
 from units.models import Block, User
 
 COUNCIL_STAGES = (Stage.ROUND_1, Stage.ROUND_2)
+ANSWER_MAX_LENGTH = 10_000
 
 
 def _lock(assessment: Assessment) -> Assessment:
@@ -210,6 +211,8 @@ def explanation_answer(*, actor: User, request: ExplanationRequest, answer: str)
         raise PermissionDenied(_("Yêu cầu giải trình đã hết hạn hoặc bạn không phụ trách đơn vị."))
     if not answer.strip():
         raise ValidationError({"answer": _("Hãy ghi nội dung giải trình.")})
+    if len(answer) > ANSWER_MAX_LENGTH:
+        raise ValidationError({"answer": _("Nội dung giải trình dài quá %(max)s ký tự.") % {"max": ANSWER_MAX_LENGTH}})
     old = request.answer
     request.answer = answer.strip()
     request.state = ExplanationRequest.State.ANSWERED

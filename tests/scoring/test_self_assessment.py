@@ -327,8 +327,8 @@ def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(c
     client.force_login(staff)
     for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
         save(client, assessment, criterion, option=criterion.options.first().pk)
-    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals
-    with django_assert_num_queries(10):
+    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, unread notices
+    with django_assert_num_queries(11):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="card sheet-row') == 120
