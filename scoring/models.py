@@ -400,7 +400,8 @@ class AppraisalAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} → {self.unit or ''} {self.area_code}".strip()
+        target = " ".join(part for part in (str(self.unit or ""), self.area_code) if part)
+        return f"{self.member} → {target}"
 
 
 class ConflictDeclaration(models.Model):
