@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from scoring import views_results
+
+urlpatterns = [
+    path("<int:year>/", views_results.results_published, name="results_published"),
+    path("<int:year>/v<int:version>/", views_results.results_published, name="results_published_version"),
+    path("<int:year>/live/", views_results.results_live, name="results_live"),
+    path("<int:year>/release/", views_results.results_release, name="results_release"),
+    path("<int:year>/publish/", views_results.results_publish, name="results_publish"),
+    path("<int:year>/units/<int:unit_id>/", views_results.results_unit, name="results_unit"),
+    path(
+        "<int:year>/units/<int:unit_id>/objections/",
+        views_results.results_objection_file,
+        name="results_objection_file",
+    ),
+    path("objections/<int:pk>/resolve/", views_results.results_objection_resolve, name="results_objection_resolve"),
+]

@@ -1,0 +1,99 @@
+"""Who may see and do what with a period's results."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from scoring.models import Assessment, Period, ResultPublication
+from scoring.permissions import APPRAISAL_STATES, council_seat, is_conflicted
+from units import permissions as unit_permissions
+from units.models import Role, User
+
+RESULT_STATES = frozenset({Period.State.PRELIMINARY, Period.State.PUBLISHED})
+
+
+def is_results_staff(user: User | AnonymousUser, period: Period) -> bool:
+    """The secretariat, the council and leadership follow the live (unpublished) results of every unit."""
+    if not user.is_authenticated:
+        return False
+    return (
+        unit_permissions.is_administrator(user)
+        or unit_permissions.is_secretary(user)
+        or unit_permissions.is_leadership(user)
+        or unit_permissions.is_council_member(user)
+        or council_seat(user, period).is_member
+    )
+
+
+def can_view_live_ranking(user: User | AnonymousUser, period: Period) -> bool:
+    return period.state != Period.State.DRAFT and is_results_staff(user, period)
+
+
+def can_view_live_detail(user: User | AnonymousUser, assessment: Assessment) -> bool:
+    """A unit sees its own detailed scores and the council's reasons once preliminary results are out;
+    a council member never sees a unit they are conflicted with."""
+    period = assessment.period
+    if assessment.unit_id in unit_permissions.roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD):
+        return period.state in RESULT_STATES
+    if not can_view_live_ranking(user, period):
+        return False
+    is_council_only = not (
+        unit_permissions.is_administrator(user)
+        or unit_permissions.is_secretary(user)
+        or unit_permissions.is_leadership(user)
+    )
+    return not (is_council_only and is_conflicted(user, assessment.unit_id, period))
+
+
+def can_view_published(user: User | AnonymousUser, period: Period, *, is_public: bool) -> bool:
+    """Published rankings are for everyone logged in, and for anonymous visitors when made public."""
+    return user.is_authenticated or is_public
+
+
+def can_release_preliminary(user: User, period: Period) -> bool:
+    return unit_permissions.is_secretary(user) and period.state in APPRAISAL_STATES
+
+
+def can_file_objection(user: User, assessment: Assessment, now=None) -> bool:
+    """The unit's staff and head object on their own sheet while the window is open."""
+    period = assessment.period
+    return (
+        assessment.unit_id in unit_permissions.roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
+        and period.state == Period.State.PRELIMINARY
+        and period.objection_deadline is not None
+        and (now or timezone.now()) <= period.objection_deadline
+    )
+
+
+def can_resolve_objection(user: User, period: Period) -> bool:
+    return period.state == Period.State.PRELIMINARY and (
+        unit_permissions.is_secretary(user) or council_seat(user, period).is_chair
+    )
+
+
+def can_publish(user: User, period: Period) -> bool:
+    """Leadership signs the decision: the first publication, and any correction after it."""
+    return unit_permissions.is_leadership(user) and period.state in RESULT_STATES
+
+
+def can_manage_results(user: User, period: Period) -> bool:
+    """The secretariat sets the ranking rule, bands, units not ranked, public access and commendations."""
+    return unit_permissions.is_secretary(user) or unit_permissions.is_administrator(user)
+
+
+def get_publication_for_view(user: User | AnonymousUser, year: int, version: int | None = None) -> ResultPublication:
+    """The latest (or a given) publication of a year; 404 when unpublished or not visible to this visitor."""
+    publications = ResultPublication.objects.select_related("period__authority", "period__results_config").filter(
+        period__year=year
+    )
+    if version is None:
+        publication = publications.order_by("-version").first()
+        if publication is None:
+            raise Http404
+    else:
+        publication = get_object_or_404(publications, version=version)
+    config = getattr(publication.period, "results_config", None)
+    if not can_view_published(user, publication.period, is_public=bool(config and config.is_public)):
+        raise Http404
+    return publication
