@@ -226,6 +226,13 @@ def can_appraise(user: User, assessment: Assessment) -> bool:
     return areas is None or bool(areas)
 
 
+def can_appraise_whole_sheet(user: User, assessment: Assessment) -> bool:
+    """Bonus and penalty concern the whole unit: only members given the whole sheet (or the chair) set them."""
+    return (
+        can_appraise(user, assessment) and council_seat(user, assessment.period).areas_for(assessment.unit_id) is None
+    )
+
+
 def can_appraise_criterion(user: User, assessment: Assessment, criterion: Criterion) -> bool:
     if not can_appraise(user, assessment):
         return False

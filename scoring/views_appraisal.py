@@ -97,6 +97,7 @@ def _row_context(
 def appraisal_workspace_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_appraisal(request.user, pk)
     can_write = permissions.can_appraise(request.user, assessment)
+    can_adjust = permissions.can_appraise_whole_sheet(request.user, assessment)
     workspace = appraisal_workspace(request.user, assessment)
     only = _only(request)
     rows = [_row_context(row, can_write=can_write) for row in filter_rows(workspace.rows, only)]
@@ -114,7 +115,8 @@ def appraisal_workspace_view(request: HttpRequest, pk: int) -> HttpResponse:
             "is_finalised": assessment.unit.block_id
             in council_seat(request.user, assessment.period).finalised_block_ids,
             "adjustments": [
-                {"line": line, "form": _adjustment_form(line.item, line.entry) if can_write else None} for line in lines
+                {"line": line, "form": _adjustment_form(line.item, line.entry) if can_adjust else None}
+                for line in lines
             ],
         },
     )
@@ -256,6 +258,8 @@ def _adjustment_form(item: AdjustmentItem, entry, data=None) -> AdjustmentForm:
 def appraisal_adjustment_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Bonus or penalty points for the sheet; 0 withdraws them. Answers with the whole section (htmx)."""
     assessment = _writable(request, pk)
+    if not permissions.can_appraise_whole_sheet(request.user, assessment):
+        raise PermissionDenied(_("Chỉ thành viên được giao cả phiếu (hoặc Chủ tịch Hội đồng) cho điểm thưởng / trừ."))
     item = get_object_or_404(AdjustmentItem, pk=item_pk, framework_id=assessment.framework_id)
     form = AdjustmentForm(request.POST, item_pk=item.pk)
     saved = False

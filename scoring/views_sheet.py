@@ -50,6 +50,9 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
     summary = selectors.sheet_summary(assessment, tree=tree, scores=scores, evidence=evidence)
     can_edit = permissions.can_edit_self_assessment(request.user, assessment)
+    for node in tree.leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
+        if node.criterion.id in scores:
+            scores[node.criterion.id].criterion = node.criterion
     rows = [
         {
             "node": node,

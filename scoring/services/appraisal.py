@@ -37,6 +37,10 @@ def _fmt(points) -> str:
     return "—" if points is None else f"{points.normalize():f}".replace(".", ",")
 
 
+def _shown(points, is_not_applicable: bool) -> str:
+    return _("không áp dụng") if is_not_applicable else _fmt(points)
+
+
 def round_two_is_open(assessment: Assessment, criterion: Criterion, now=None) -> bool:
     """Round 2 scores a criterion once its explanation was answered or its deadline has passed."""
     request = ExplanationRequest.objects.filter(assessment=assessment, criterion=criterion).first()
@@ -67,15 +71,13 @@ def appraisal_record(
         raise ValidationError(_("Vòng 2 chỉ chấm các tiêu chí đã có giải trình hoặc đã hết hạn giải trình."))
     points = _council_points(criterion, data)
     own = Score.objects.filter(assessment=assessment, criterion=criterion, stage=Stage.SELF).first()
-    differs = own is None or own.points != points or own.is_not_applicable != data.is_not_applicable
+    # Survey points have no self-score to differ from; everything else was scored by the unit before submission.
+    differs = own is not None and (own.points != points or own.is_not_applicable != data.is_not_applicable)
     if differs and not data.explanation.strip():
         raise ValidationError(
             {
                 "explanation": _("Điểm thẩm định (%(new)s) khác điểm tự chấm (%(own)s): hãy ghi lý do.")
-                % {
-                    "new": _fmt(points) if not data.is_not_applicable else _("không áp dụng"),
-                    "own": _fmt(own.points if own else None),
-                }
+                % {"new": _shown(points, data.is_not_applicable), "own": _shown(own.points, own.is_not_applicable)}
             }
         )
     return score_write(
@@ -242,8 +244,8 @@ def adjustment_record(
 ) -> AdjustmentEntry | None:
     """Give (or, with 0 points, withdraw) bonus or penalty points within the item's cap and the framework's cap."""
     assessment = _lock(assessment)
-    if not permissions.can_appraise(actor, assessment):
-        raise PermissionDenied
+    if not permissions.can_appraise_whole_sheet(actor, assessment):
+        raise PermissionDenied(_("Chỉ thành viên được giao cả phiếu (hoặc Chủ tịch Hội đồng) cho điểm thưởng / trừ."))
     if item.framework_id != assessment.framework_id:
         raise ValidationError(_("Mục thưởng / trừ không thuộc bộ chỉ số của phiếu này."))
     if points < 0 or points > item.max_points:

@@ -228,7 +228,9 @@ def test_the_council_rejects_a_not_applicable_mark_by_scoring_it_with_a_reason(c
     assert no_score.value.messages == ["Hãy chọn Có hoặc Không."]
     with pytest.raises(ValidationError) as no_reason:
         record(people["member"], assessment, criteria["1.3"], is_yes=True)
-    assert no_reason.value.message_dict == {"explanation": ["Điểm thẩm định (1) khác điểm tự chấm (—): hãy ghi lý do."]}
+    assert no_reason.value.message_dict == {
+        "explanation": ["Điểm thẩm định (1) khác điểm tự chấm (không áp dụng): hãy ghi lý do."]
+    }
     assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
 
     score = record(
@@ -421,4 +423,21 @@ def test_adjustments_are_refused_once_the_block_is_finalised(adjustments):
         adjustment_record(
             actor=fresh(people["member"]), assessment=assessment, item=items["T1"], points=Decimal("1"), reason="a"
         )
+    assert not AdjustmentEntry.objects.exists()
+
+
+def test_survey_points_need_no_reason_since_the_unit_has_no_self_score(council):
+    assessment, criteria, people = council
+    score = record(people["member"], assessment, criteria["2.3"], value="0.8")
+    assert (score.points, score.explanation) == (Decimal("0.8"), "")
+
+
+def test_an_area_member_cannot_give_bonus_or_penalty(council):
+    assessment, criteria, people = council
+    area_member = seat(assessment.period, area_code="1")
+    item = AdjustmentItem.objects.create(
+        framework=assessment.framework, kind=AdjustmentItem.Kind.BONUS, code="T1", title="Sáng kiến", max_points=1
+    )
+    with pytest.raises(PermissionDenied):
+        adjustment_record(actor=area_member, assessment=assessment, item=item, points=Decimal("1"), reason="x")
     assert not AdjustmentEntry.objects.exists()

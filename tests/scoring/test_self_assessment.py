@@ -347,3 +347,24 @@ def test_survey_points_are_not_scored_by_the_unit(client, sheet):
     page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
     assert "Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát" in page
     assert "Chưa gồm 1 điểm điều tra xã hội học do Hội đồng nhập." in page
+
+
+def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_assert_num_queries):
+    framework = wide_framework(areas=6, leaves_per_area=20)
+    unit = UnitFactory(block=framework.block)
+    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
+    assessment = Assessment.objects.get(unit=unit)
+    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    client.force_login(staff)
+    for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type=""):
+        save(client, assessment, criterion, option=criterion.options.first().pk, no_evidence_reason="Bản giấy")
+    Assessment.objects.filter(pk=assessment.pk).update(
+        state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
+    )
+    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals,
+    # explanation requests, unread notices
+    with django_assert_num_queries(12):
+        response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
+    html = response.content.decode()
+    assert html.count("→ <strong>1</strong>") == 120
+    assert "score-form" not in html
