@@ -3,6 +3,7 @@ from django.urls import path
 from scoring import views_council as views
 
 urlpatterns = [
+    path("", views.council_current, name="council_current"),
     path("<int:year>/", views.council_overview, name="council_overview"),
     path("<int:year>/members/", views.council_members, name="council_members"),
     path("<int:year>/members/add/", views.council_member_add, name="council_member_add"),

@@ -20,6 +20,7 @@ from scoring.forms_council import (
     SurveyImportForm,
 )
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
+from scoring.selectors import current_period
 from scoring.services import council as services
 from scoring.services.appraisal import block_finalise, explanation_send, explanation_withdraw
 from scoring.services.sheet_io import XLSX_CONTENT_TYPE
@@ -369,3 +370,12 @@ def council_survey_template(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(survey_template(period=period), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, survey_template_filename(period))
     return response
+
+
+@login_required
+def council_current(request: HttpRequest) -> HttpResponse:
+    """The council of the period people are working in (the navigation's entry point)."""
+    period = current_period()
+    if period is None:
+        raise Http404
+    return redirect("council_overview", year=period.year)

@@ -12,6 +12,10 @@ def roles(request) -> dict:
         "user_roles": permissions.roles_of(user),
         "can_manage_frameworks": permissions.can_manage_frameworks(user),
         "can_use_admin": permissions.can_use_admin(user),
+        "is_council_member": permissions.is_council_member(user),
+        "can_follow_council": permissions.is_secretary(user)
+        or permissions.is_leadership(user)
+        or permissions.is_administrator(user),
         # Lazy: one COUNT, run only when a page draws the navbar (htmx fragments never pay for it).
         "unread_notice_count": SimpleLazyObject(lambda: user.notices.filter(read_at__isnull=True).count()),
     }

@@ -22,9 +22,10 @@ from scoring.models import (
     Score,
     Stage,
 )
-from tests.factories import PASSWORD, FrameworkFactory, UnitFactory, user_with_role, wide_framework
+from tests.factories import PASSWORD, FrameworkFactory, UnitFactory, small_framework, user_with_role, wide_framework
 from tests.scoring.test_council import council_world  # noqa: F401  (fixture)
 from tests.scoring.test_survey_import import xlsx
+from units.models import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +291,14 @@ def test_survey_pages_run_a_fixed_number_of_queries(client, wide_world, django_a
         assert client.get(reverse("council_survey_import", args=[year])).status_code == 200
     with django_assert_num_queries(7):
         assert client.get(reverse("council_survey_template", args=[year])).status_code == 200
+
+
+def test_the_navigation_entry_opens_the_current_periods_council(client):
+    framework = small_framework()
+    Period.objects.filter(pk=framework.period_id).update(state=Period.State.APPRAISAL)
+    client.force_login(user_with_role(Role.COUNCIL_SECRETARY))
+    response = client.get(reverse("council_current"))
+    assert response.status_code == 302
+    assert response.url == reverse("council_overview", args=[framework.period.year])
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/council/"' in home
