@@ -6,6 +6,7 @@ urlpatterns = [
     path("appraisal/", include("scoring.urls_appraisal")),
     path("council/", include("scoring.urls_council")),
     path("results/", include("scoring.urls_results")),
+    path("results/", include("scoring.urls_exports")),
     path("", views.home, name="home"),
     path("periods/", views.period_list, name="period_list"),
     path("periods/new/", views.period_create_view, name="period_create"),

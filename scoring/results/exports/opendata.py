@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 from scoring.results.exports.data import PublishedResults
+from scoring.results.history import UnitChange
 
 FIELDS = [
     "year",
@@ -26,6 +27,8 @@ FIELDS = [
     "bonus",
     "penalty",
     "exclusion_reason",
+    "is_new",
+    "previous_year",
     "previous_rank",
     "previous_points",
     "previous_index",
@@ -58,15 +61,24 @@ def records(results: PublishedResults) -> list[dict]:
             "bonus": row.bonus,
             "penalty": row.penalty,
             "exclusion_reason": row.exclusion_reason,
-            "previous_rank": row.previous.rank if row.previous else None,
-            "previous_points": row.previous.points if row.previous else None,
-            "previous_index": row.previous.index if row.previous else None,
-            "change_points": row.change_points,
-            "change_index": row.change_index,
-            "change_rank": row.change_rank,
+            **_change_fields(row.change),
         }
         for row in results.rows
     ]
+
+
+def _change_fields(change: UnitChange | None) -> dict:
+    """Empty when no earlier year was published; `is_new` when it was, without this unit."""
+    return {
+        "is_new": None if change is None else change.is_new,
+        "previous_year": getattr(change, "previous_year", None),
+        "previous_rank": getattr(change, "previous_rank", None),
+        "previous_points": getattr(change, "previous_points", None),
+        "previous_index": getattr(change, "previous_index", None),
+        "change_points": getattr(change, "points_change", None),
+        "change_index": getattr(change, "index_change", None),
+        "change_rank": getattr(change, "rank_change", None),
+    }
 
 
 def _json_value(value):
@@ -84,6 +96,7 @@ def to_json(results: PublishedResults) -> bytes:
         "decision_date": publication.decision_date.isoformat(),
         "ranking_method": publication.ranking_method,
         "published_at": publication.published_at.isoformat(),
+        "previous_year": results.previous_year,
         "correction_reason": publication.correction_reason,
         "fields": FIELDS,
         "results": [{key: _json_value(value) for key, value in record.items()} for record in records(results)],
