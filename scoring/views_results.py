@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,13 +14,29 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.models import Assessment, Criterion, Objection, Period
+from scoring.models import (
+    Assessment,
+    ClassificationBand,
+    Commendation,
+    Criterion,
+    Objection,
+    Period,
+    RankingExclusion,
+    ResultPublication,
+    ResultRow,
+    ResultsConfig,
+)
 from scoring.results import access
 from scoring.results.compute import area_results, criterion_results, rank_of, results_config, unit_results
-from scoring.results.published import publication_rows, publication_versions
+from scoring.results.history import heads_accountability, unit_history, year_over_year
+from scoring.results.published import publication_rows, publication_unit_row, publication_versions
+from scoring.results.statistics import area_averages, block_statistics, unit_area_comparison
 from scoring.rules import Entry
+from scoring.services import commendations
 from scoring.services import results as services
 from scoring.services.assessments import ScoreInput
+from units import permissions as unit_permissions
+from units.models import Role, Unit
 
 
 def _period(year: int) -> Period:
@@ -51,6 +68,7 @@ def results_live(request: HttpRequest, year: int) -> HttpResponse:
             "can_release": access.can_release_preliminary(request.user, period),
             "can_publish": access.can_publish(request.user, period),
             "is_published": period.state == Period.State.PUBLISHED,
+            "can_manage": access.can_manage_results(request.user, period),
         },
     )
 
@@ -88,16 +106,307 @@ def results_unit(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
 
 
 def results_published(request: HttpRequest, year: int, version: int | None = None) -> HttpResponse:
-    """The published ranking per block, read from the frozen snapshot (public when the period allows)."""
+    """The published ranking per block, read from the frozen snapshot (public when the period allows), with the
+    change since the previous published year, a bar chart, block statistics and area averages."""
     publication = access.get_publication_for_view(request.user, year, version)
+    rows = list(publication_rows(publication))
+    comparison = year_over_year(publication, rows=rows)
+    statistics = {item.block_id: item for item in block_statistics(publication, rows=rows, comparison=comparison)}
+    areas = area_averages(publication)
+    blocks: dict[int, dict] = {}
+    for row in rows:
+        block = blocks.setdefault(
+            row.block_id,
+            {"id": row.block_id, "name": row.block_name, "lines": [], "statistics": statistics.get(row.block_id)},
+        )
+        block["lines"].append((row, comparison.of(row.unit_id)))
+    for block in blocks.values():
+        block_rows = [row for row, _change in block["lines"]]
+        block["has_different_maxima"] = len({row.adjusted_max for row in block_rows}) > 1
+        block["chart"] = bar_chart(
+            block_rows,
+            title=_("Chỉ số CCHC năm %(year)s — %(block)s")
+            % {
+                "year": year,
+                "block": block["name"],
+            },
+        )
+        block["areas"] = areas.get(block["id"], [])
     return render(
         request,
         "scoring/results_published.html",
         {
             "publication": publication,
             "period": publication.period,
-            "rows": publication_rows(publication),
+            "blocks": list(blocks.values()),
+            "previous": comparison.previous,
             "versions": publication_versions(publication),
+        },
+    )
+
+
+def bar_chart(rows: list[ResultRow], *, title: str) -> dict:
+    """Geometry of a horizontal bar chart of the index per unit (0–100 %), drawn as inline SVG by the template.
+
+    Coordinates are computed here as plain strings (never localised into "12,5") so the template only places
+    them; the table beside the chart stays the source of the figures.
+    """
+    label_width, plot_width, bar_height, gap, top = 250, 430, 16, 6, 22
+    bars = []
+    for number, row in enumerate(rows):
+        index = min(row.index or Decimal(0), Decimal(100))
+        width = (index * plot_width / 100).quantize(Decimal("0.1"))
+        y = top + number * (bar_height + gap)
+        bars.append(
+            {
+                "label": row.unit_name if len(row.unit_name) <= 36 else row.unit_name[:35] + "…",
+                "name": row.unit_name,
+                "index": row.index,
+                "is_ranked": row.is_ranked,
+                "y": str(y),
+                "text_y": str(y + bar_height - 4),
+                "width": str(width),
+                "value_x": str(label_width + width + 4),
+            }
+        )
+    height = top + len(rows) * (bar_height + gap)
+    return {
+        "title": title,
+        "bars": bars,
+        "label_x": str(label_width - 6),
+        "bar_x": str(label_width),
+        "bar_height": str(bar_height),
+        "width": str(label_width + plot_width + 50),
+        "height": str(height + 4),
+        "axis_bottom": str(height),
+        "ticks": [
+            {"value": value, "x": str(label_width + plot_width * value // 100)} for value in (0, 25, 50, 75, 100)
+        ],
+    }
+
+
+def _published_row(publication: ResultPublication, unit_id: int) -> ResultRow:
+    row = publication_unit_row(publication, unit_id)
+    if row is None:
+        raise Http404
+    return row
+
+
+def results_published_unit(request: HttpRequest, year: int, unit_id: int, version: int | None = None) -> HttpResponse:
+    """One unit's published result: every criterion's self and final score with the council's reason, its areas
+    against the block average, and its history over the published years."""
+    publication = access.get_publication_for_view(request.user, year, version)
+    row = _published_row(publication, unit_id)
+    averages = area_averages(publication, block_id=row.block_id).get(row.block_id, [])
+    history = unit_history(publication, unit_id)
+    return render(
+        request,
+        "scoring/results_published_unit.html",
+        {
+            "publication": publication,
+            "period": publication.period,
+            "row": row,
+            "areas": unit_area_comparison(row, averages),
+            "criteria": list(row.criteria.all()),
+            "history": history,
+            "change": history[-1].change if history else None,
+        },
+    )
+
+
+def results_heads(request: HttpRequest, year: int, version: int | None = None) -> HttpResponse:
+    """Heads' accountability: each unit's head next to the unit's index, rank and change over the years."""
+    publication = access.get_publication_for_view(request.user, year, version)
+    table = heads_accountability(publication)
+    blocks: dict[int, dict] = {}
+    for line in table.rows:
+        blocks.setdefault(line.block_id, {"name": line.block_name, "lines": []})["lines"].append(line)
+    return render(
+        request,
+        "scoring/results_heads.html",
+        {"publication": publication, "period": publication.period, "years": table.years, "blocks": blocks.values()},
+    )
+
+
+def results_index(request: HttpRequest) -> HttpResponse:
+    """Every year with published results the visitor may read, and for the council, secretariat and leadership
+    the years whose results are still live or preliminary."""
+    newer = ResultPublication.objects.filter(period=OuterRef("period"), version__gt=OuterRef("version"))
+    publications = [
+        publication
+        for publication in ResultPublication.objects.exclude(Exists(newer))
+        .select_related("period__authority", "period__results_config")
+        .annotate(commendation_count=Count("period__commendations"))
+        .order_by("-period__year")
+        if access.can_view_published(request.user, publication.period, is_public=_is_public(publication.period))
+    ]
+    live = []
+    own_units = []
+    if request.user.is_authenticated:
+        unpublished = Period.objects.exclude(state__in=[Period.State.DRAFT, Period.State.PUBLISHED]).select_related(
+            "authority"
+        )
+        live = [period for period in unpublished if access.can_view_live_ranking(request.user, period)]
+        unit_ids = unit_permissions.roles_of(request.user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
+        if unit_ids:
+            own_units = list(
+                Assessment.objects.filter(unit_id__in=unit_ids, period__state=Period.State.PRELIMINARY)
+                .select_related("period", "unit")
+                .order_by("-period__year", "unit__name")
+            )
+    return render(
+        request,
+        "scoring/results_index.html",
+        {"publications": publications, "live": live, "own_units": own_units},
+    )
+
+
+def _is_public(period: Period) -> bool:
+    config = getattr(period, "results_config", None)
+    return bool(config and config.is_public)
+
+
+def _readable_period(request: HttpRequest, year: int) -> tuple[Period, ResultPublication | None]:
+    """A period whose commendations the visitor may read: published ones like the ranking, others for staff."""
+    period = get_object_or_404(Period.objects.select_related("authority", "results_config"), year=year)
+    publication = period.publications.order_by("-version").first()
+    if publication is not None:
+        if not access.can_view_published(request.user, period, is_public=_is_public(period)):
+            raise Http404
+    elif not (access.is_results_staff(request.user, period) or access.can_manage_results(request.user, period)):
+        raise Http404
+    return period, publication
+
+
+def results_commendations(request: HttpRequest, year: int) -> HttpResponse:
+    """Collectives and individuals commended for the year, each linked to its unit's published result."""
+    period, publication = _readable_period(request, year)
+    published_units = (
+        set(ResultRow.objects.filter(publication=publication).values_list("unit_id", flat=True))
+        if publication
+        else set()
+    )
+    commendations = list(Commendation.objects.filter(period=period).select_related("unit"))
+    can_manage = request.user.is_authenticated and access.can_manage_results(request.user, period)
+    return render(
+        request,
+        "scoring/results_commendations.html",
+        {
+            "period": period,
+            "publication": publication,
+            "collectives": [c for c in commendations if c.kind == Commendation.Kind.COLLECTIVE],
+            "individuals": [c for c in commendations if c.kind == Commendation.Kind.INDIVIDUAL],
+            "published_units": published_units,
+            "can_manage": can_manage,
+            "kinds": Commendation.Kind.choices,
+            "units": Unit.objects.filter(block__authority=period.authority).select_related("block")
+            if can_manage
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def results_commendation_add(request: HttpRequest, year: int) -> HttpResponse:
+    period = _period(year)
+    if not access.can_manage_results(request.user, period):
+        raise Http404
+    unit_id = request.POST.get("unit", "")
+    unit = get_object_or_404(Unit, pk=unit_id, block__authority=period.authority) if unit_id.isdigit() else None
+    try:
+        commendation = services.commendation_add(
+            actor=request.user,
+            period=period,
+            kind=request.POST.get("kind", ""),
+            name=request.POST.get("name", "") or (unit.name if unit else ""),
+            unit=unit,
+            note=request.POST.get("note", ""),
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("Đã thêm khen thưởng: %(name)s.") % {"name": commendation.name})
+    return redirect("results_commendations", year=year)
+
+
+@login_required
+@require_POST
+def results_commendation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    commendation = get_object_or_404(Commendation.objects.select_related("period"), pk=pk)
+    year = commendation.period.year
+    if not access.can_manage_results(request.user, commendation.period):
+        raise Http404
+    name = commendation.name
+    commendations.commendation_remove(actor=request.user, commendation=commendation)
+    messages.success(request, _("Đã xoá khen thưởng: %(name)s.") % {"name": name})
+    return redirect("results_commendations", year=year)
+
+
+def _bands_from(post) -> list[tuple[Decimal, str]]:
+    bands = []
+    count = min(int(post["band_count"]), 20) if post.get("band_count", "").isdigit() else 0
+    for number in range(count):
+        minimum, label = post.get(f"band_min_{number}", "").strip(), post.get(f"band_label_{number}", "").strip()
+        if not minimum and not label:
+            continue
+        value = _decimal(minimum)
+        if value is None:
+            raise ValidationError(_("Hãy nhập ngưỡng chỉ số cho mức “%(label)s”.") % {"label": label})
+        bands.append((value, label))
+    return bands
+
+
+@login_required
+def results_settings(request: HttpRequest, year: int) -> HttpResponse:
+    """The secretariat's results settings: ranking rule, public access, classification bands, units not ranked."""
+    period = _period(year)
+    if not access.can_manage_results(request.user, period):
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "config":
+                services.results_config_update(
+                    actor=request.user,
+                    period=period,
+                    ranking_method=request.POST.get("ranking_method", ""),
+                    is_public=request.POST.get("is_public") == "on",
+                )
+                messages.success(request, _("Đã lưu cách xếp hạng và chế độ công khai."))
+            elif action == "bands":
+                services.classification_bands_replace(
+                    actor=request.user, period=period, bands=_bands_from(request.POST)
+                )
+                messages.success(request, _("Đã lưu các mức xếp loại."))
+            elif action == "exclusion":
+                unit = get_object_or_404(Unit, pk=request.POST.get("unit") or 0, assessments__period=period)
+                services.ranking_exclusion_set(
+                    actor=request.user, period=period, unit=unit, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, _("%(unit)s được đánh giá nhưng không xếp hạng.") % {"unit": unit.name})
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _errors(request, error)
+        return redirect("results_settings", year=year)
+    bands = list(ClassificationBand.objects.filter(period=period).order_by("-min_index"))
+    is_published = period.state == Period.State.PUBLISHED
+    band_rows = [(band.min_index, band.label) for band in bands] + ([] if is_published else [("", "")] * 2)
+    return render(
+        request,
+        "scoring/results_settings.html",
+        {
+            "period": period,
+            "config": results_config(period),
+            "methods": ResultsConfig.RankingMethod.choices,
+            "band_rows": band_rows,
+            "band_count": len(band_rows),
+            "exclusions": RankingExclusion.objects.filter(period=period).select_related("unit").order_by("unit__name"),
+            "units": Unit.objects.filter(assessments__period=period).select_related("block"),
+            "is_published": is_published,
         },
     )
 

@@ -31,8 +31,13 @@ class UnitChange:
     rank_change: int | None = None  # positive: moved up (rank 5 → 3 is +2); None when new, unranked or block changed
 
     @property
+    def rank_steps(self) -> int | None:
+        """How many places the unit moved, up or down."""
+        return None if self.rank_change is None else abs(self.rank_change)
+
+    @property
     def direction(self) -> str:
-        """"up", "down" or "same" by the index (what the ranking uses); "" when there is nothing to compare."""
+        """ "up", "down" or "same" by the index (what the ranking uses); "" when there is nothing to compare."""
         if self.index_change is None:
             return ""
         return "up" if self.index_change > 0 else "down" if self.index_change < 0 else "same"
@@ -106,7 +111,9 @@ def latest_publications(authority_id: int) -> QuerySet[ResultPublication]:
 def previous_publication(publication: ResultPublication) -> ResultPublication | None:
     """The latest version of the most recent earlier published year of the same authority (one query)."""
     period = publication.period
-    return latest_publications(period.authority_id).filter(period__year__lt=period.year).order_by("-period__year").first()
+    return (
+        latest_publications(period.authority_id).filter(period__year__lt=period.year).order_by("-period__year").first()
+    )
 
 
 def unit_change(row: ResultRow, previous: ResultRow | None, *, previous_year: int | None = None) -> UnitChange:
@@ -114,7 +121,10 @@ def unit_change(row: ResultRow, previous: ResultRow | None, *, previous_year: in
     if previous is None:
         return UnitChange(unit_id=row.unit_id, is_new=True)
     is_comparable_rank = (
-        row.block_id == previous.block_id and row.is_ranked and previous.is_ranked and None not in (row.rank, previous.rank)
+        row.block_id == previous.block_id
+        and row.is_ranked
+        and previous.is_ranked
+        and None not in (row.rank, previous.rank)
     )
     return UnitChange(
         unit_id=row.unit_id,
@@ -208,7 +218,9 @@ def heads_accountability(publication: ResultPublication) -> HeadsTable:
 
     The head is the one recorded at that year's publication, so a change of head shows year by year.
     """
-    rows = list(_rows_over_years(publication, Q(unit__in=ResultRow.objects.filter(publication=publication).values("unit"))))
+    rows = list(
+        _rows_over_years(publication, Q(unit__in=ResultRow.objects.filter(publication=publication).values("unit")))
+    )
     years = sorted({row.publication.period.year for row in rows})
     entries = _entries(rows)
     current = [row for row in rows if row.publication_id == publication.pk]
