@@ -16,6 +16,15 @@ def roles(request) -> dict:
         "can_follow_council": permissions.is_secretary(user)
         or permissions.is_leadership(user)
         or permissions.is_administrator(user),
+        # Lazy, and the navigation asks only for council members: the chair closes blocks on the council page.
+        "is_council_chair": SimpleLazyObject(lambda: _chairs_an_open_council(user)),
         # Lazy: one COUNT, run only when a page draws the navbar (htmx fragments never pay for it).
         "unread_notice_count": SimpleLazyObject(lambda: user.notices.filter(read_at__isnull=True).count()),
     }
+
+
+def _chairs_an_open_council(user) -> bool:
+    from scoring.models import CouncilMembership, Period
+
+    open_states = [Period.State.SELF_ASSESSMENT, Period.State.APPRAISAL, Period.State.EXPLANATION]
+    return CouncilMembership.objects.filter(user=user, is_chair=True, period__state__in=open_states).exists()

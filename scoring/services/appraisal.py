@@ -233,7 +233,7 @@ def explanation_answer(*, actor: User, request: ExplanationRequest, answer: str)
             [request.requested_by],
             _("%(unit)s đã giải trình tiêu chí %(code)s.")
             % {"unit": request.assessment.unit, "code": request.criterion.code},
-            url=f"/appraisal/{request.assessment_id}/#criterion-{request.criterion_id}",
+            url=f"/appraisal/{request.assessment_id}/#row-{request.criterion_id}",
         )
     return request
 

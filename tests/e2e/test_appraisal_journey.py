@@ -263,12 +263,6 @@ def test_member_appraises_the_unit_explains_round_two_and_the_chair_closes_the_b
     assert Score.objects.get(pk=by_stage[Stage.ROUND_2][0]).explanation == ROUND_TWO_REASON
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Bug: a chair holding only the council-member role gets no 'Hội đồng' link (units/context_processors.py "
-    "can_follow_council ignores the chair) and no home card leading to the dashboard where the block is closed.",
-)
 def test_the_chair_finds_the_council_dashboard_in_the_navigation(live_server, page: Page, council):
     _, _, people = council
     login(page, live_server, people["chair"])

@@ -302,7 +302,7 @@ def test_unit_answers_before_the_deadline(client, sheet, role):
     assert (notice.recipient, notice.message, notice.url) == (
         people["member"],
         "UBND phường Khương Đình đã giải trình tiêu chí 1.1.1.",
-        f"/appraisal/{assessment.pk}/#criterion-{criteria['1.1.1'].pk}",
+        f"/appraisal/{assessment.pk}/#row-{criteria['1.1.1'].pk}",
     )
 
 
