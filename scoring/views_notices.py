@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,4 +35,16 @@ def notice_read_all(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.info(request, _("Không có thông báo nào chưa đọc."))
+    return redirect("notice_list")
+
+
+@login_required
+@require_GET
+def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notice's link, marking it read (only one's own notices; only links inside the portal)."""
+    notice = get_object_or_404(Notice, pk=pk, recipient=request.user)
+    if notice.read_at is None:
+        Notice.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    if notice.url.startswith("/") and not notice.url.startswith("//"):
+        return redirect(notice.url)
     return redirect("notice_list")

@@ -55,7 +55,7 @@ def test_only_own_notices_newest_first_unread_bold(client, people):
         f'id="notice-{older.pk}">' in html
     )
     assert f'<li class="list-group-item d-flex justify-content-between gap-3" id="notice-{newer.pk}">' in html
-    assert '<a href="/assessments/7/explanations/">Hội đồng yêu cầu giải trình tiêu chí 1.1.1.</a>' in html
+    assert f'<a href="/notices/{older.pk}/">Hội đồng yêu cầu giải trình tiêu chí 1.1.1.</a>' in html
 
 
 def test_empty_list_says_so(client, people):
@@ -118,3 +118,18 @@ def test_page_runs_a_fixed_number_of_queries(client, people, django_assert_num_q
         response = client.get(reverse("notice_list"))
     assert response.content.decode().count('class="list-group-item d-flex') == 50
     assert "Trang 1/2" in response.content.decode()
+
+
+def test_opening_a_notice_marks_it_read_and_follows_its_link(client):
+    user = user_with_role(Role.LEADERSHIP)
+    other = user_with_role(Role.LEADERSHIP)
+    notice = Notice.objects.create(recipient=user, message="Có phiếu mới nộp", url="/assessments/")
+    foreign = Notice.objects.create(recipient=other, message="Của người khác", url="/")
+    client.force_login(user)
+    response = client.get(reverse("notice_open", args=[notice.pk]))
+    assert (response.status_code, response.url) == (302, "/assessments/")
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert client.get(reverse("notice_open", args=[foreign.pk])).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.read_at is None
