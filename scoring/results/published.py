@@ -17,6 +17,7 @@ def publication_rows(publication: ResultPublication) -> QuerySet[ResultRow]:
 def publication_unit_row(publication: ResultPublication, unit_id: int) -> ResultRow | None:
     return (
         ResultRow.objects.filter(publication=publication, unit_id=unit_id)
+        .select_related("unit")
         .prefetch_related(
             Prefetch("areas", queryset=ResultAreaRow.objects.order_by("position")),
             Prefetch("criteria", queryset=ResultCriterionRow.objects.order_by("position")),

@@ -145,6 +145,9 @@ def test_the_ranking_page_shows_changes_rule_chart_statistics_and_areas(client, 
     assert "84,88" in text and "87,75" in text
     assert '<tr class="table-success"><th scope="row">1. Lĩnh vực 1</th>' in text
     assert '<tr class="table-warning"><th scope="row">2. Lĩnh vực 2</th>' in text
+    # the same publication as PDF, Excel and open data, one click away
+    for name in ("results_pdf", "results_xlsx", "results_json", "results_csv"):
+        assert f'href="{reverse(name, args=[2022, 2022])}?version=1"' in text
 
 
 def test_the_dense_ranking_rule_is_stated_when_the_publication_used_it(client, years, people):  # noqa: F811
