@@ -27,6 +27,17 @@ PROGRESS = {
     "phong-tu-phap": 1.0,
     "phong-kinh-te": 1.0,
 }
+# Criteria a unit marks "không áp dụng", with its reason (the council confirms them in round 1).
+NOT_APPLICABLE = {
+    "phuong-khuong-dinh": (
+        "3.2.3",
+        "Năm 2023 phường không có hồ sơ thủ tục hành chính giải quyết quá hạn nên không phát sinh việc xin lỗi.",
+    ),
+    "phong-kinh-te": (
+        "2.1.1",
+        "Năm 2023 Phòng Kinh tế không được UBND quận giao chủ trì soạn thảo văn bản quy phạm pháp luật.",
+    ),
+}
 EVIDENCE_DOCUMENTS = (
     ("Kế hoạch cải cách hành chính năm 2023", "15/KH-UBND", "1.1", "Mục II, trang 2–4"),
     ("Báo cáo kết quả công tác cải cách hành chính năm 2023", "212/BC-UBND", "1.2", "Phụ lục 1"),
@@ -85,20 +96,19 @@ def seed_self_assessment(period: Period) -> int:
         rng = random.Random(unit.code)
         leaves = [n.criterion for n in framework_tree(assessment.framework).leaves if n.criterion.rule_type != "survey"]
         cited = _upload_evidence(staff, assessment, leaves)
+        not_applicable = NOT_APPLICABLE.get(unit.code, ("", ""))
         for criterion in leaves[: round(len(leaves) * share)]:
-            self_score_record(
-                actor=staff,
-                assessment=assessment,
-                criterion=criterion,
-                data=ScoreInput(
+            if criterion.code == not_applicable[0]:
+                data = ScoreInput(entry=Entry(), is_not_applicable=True, explanation=not_applicable[1])
+            else:
+                data = ScoreInput(
                     entry=entry_for(criterion, rng),
                     explanation="Đã thực hiện theo kế hoạch; chi tiết tại tài liệu kiểm chứng.",
                     no_evidence_reason=""
                     if criterion.id in cited
                     else "Hồ sơ giấy lưu tại đơn vị, xuất trình khi Hội đồng yêu cầu.",
-                ),
-                expected_version=0,
-            )
+                )
+            self_score_record(actor=staff, assessment=assessment, criterion=criterion, data=data, expected_version=0)
         if share >= 1:
             assessment_submit(actor=head, assessment=assessment)
         filled += 1

@@ -1,6 +1,6 @@
 """The demo seed: organisation, accounts and the 2021–2023 frameworks, idempotent."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -8,21 +8,37 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from evidence.models import Document, EvidenceLink
 from scoring.demo.accounts import DEMO_ACCOUNTS, DEMO_LOGINS, DEMO_PASSWORD, FIRST_LOGINS
 from scoring.demo.frameworks import build_framework, framework_spec
 from scoring.models import (
+    AdjustmentEntry,
     AdjustmentItem,
+    AppraisalAssignment,
     Assessment,
     AuditEvent,
+    BlockFinalisation,
+    ClassificationBand,
+    Commendation,
+    CouncilMembership,
     Criterion,
+    ExplanationRequest,
     Framework,
+    Notice,
     Period,
+    ResultAreaRow,
+    ResultCriterionRow,
+    ResultPublication,
+    ResultRow,
+    ResultsConfig,
     RuleOption,
     RuleType,
     Score,
+    ScoreChange,
+    Stage,
 )
 from scoring.selectors import framework_tree
 from scoring.services.frameworks import framework_problems
@@ -70,7 +86,32 @@ COUNTED_MODELS = [
     RuleOption,
     AdjustmentItem,
     AuditEvent,
+    Assessment,
+    Score,
+    ScoreChange,
+    CouncilMembership,
+    AppraisalAssignment,
+    ExplanationRequest,
+    AdjustmentEntry,
+    BlockFinalisation,
+    ClassificationBand,
+    ResultsConfig,
+    ResultPublication,
+    ResultRow,
+    ResultAreaRow,
+    ResultCriterionRow,
+    Commendation,
+    Notice,
 ]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """One seed shared by the tests that only read it, rolled back when the module is done."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed()
+        yield
+        transaction.set_rollback(True)
 
 
 def seed() -> str:
@@ -111,17 +152,40 @@ def test_running_twice_gives_the_same_data():
         "Criterion": 82 + 78 + 83 + 80 + 85 + 83,
         "RuleOption": first["RuleOption"],
         "AdjustmentItem": 5 + 6 + 5 + 6 + 6 + 7,
-        # periods created, frameworks seeded, 2023 opened, then 7 units × 3 evidence uploads with their
-        # citations, and 5 submissions
-        "AuditEvent": 3 + 6 + 1 + 21 * 2 + 5,
+        # Each past year: period created, 2 frameworks seeded, opened, council (2 members, chair, 23
+        # assignments), the import itself, bands, public ranking, 2 blocks finalised, preliminary release and
+        # publication; 2022 adds 8 + 13 commendations. 2023: created, 2 frameworks, opened, 7 units × 3
+        # evidence uploads with their citations, 5 submissions, council (26), bands, one explanation flagged
+        # and sent, and the note that the demo keeps self-assessment open.
+        "AuditEvent": 2 * (1 + 2 + 1 + 26 + 1 + 1 + 1 + 2 + 1 + 1) + 21 + (1 + 2 + 1 + 21 * 2 + 5 + 26 + 1 + 2 + 1),
+        "Assessment": 3 * 23,
+        # 2021: 12 × 56 + 11 × 54 leaves, 2022: 12 × 58 + 11 × 56, each self and round 1 but the survey
+        # (round 1 only); 2023: the self-assessment in progress plus 122 round-1 scores
+        "Score": first["Score"],
+        "ScoreChange": first["ScoreChange"],
+        "CouncilMembership": 3 * 2,
+        "AppraisalAssignment": 3 * 23,
+        "ExplanationRequest": 1,
+        "AdjustmentEntry": 2 + 2,
+        "BlockFinalisation": 2 * 2,
+        "ClassificationBand": 3 * 4,
+        "ResultsConfig": 2,
+        "ResultPublication": 2,
+        "ResultRow": 2 * 23,
+        "ResultAreaRow": 2 * 23 * 7,
+        "ResultCriterionRow": 12 * 56 + 11 * 54 + 12 * 58 + 11 * 56,
+        "Commendation": 8 + 13,
+        "Notice": first["Notice"],
     }
+    past = Score.objects.filter(assessment__period__year__lt=2023)
+    assert past.filter(stage=Stage.ROUND_1).count() == 12 * 56 + 11 * 54 + 12 * 58 + 11 * 56
+    assert past.filter(stage=Stage.SELF).count() == 12 * 55 + 11 * 53 + 12 * 57 + 11 * 55
+    assert Score.objects.filter(assessment__period__year=2023, stage=Stage.ROUND_1).count() == 58 + 29 + 35
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)  # reset on re-run
     assert "admin" in output and DEMO_PASSWORD in output
 
 
-def test_wards_and_departments_by_their_real_names():
-    seed()
-
+def test_wards_and_departments_by_their_real_names(seeded):
     authority = Authority.objects.get()
     assert (authority.name, authority.short_name, authority.level) == ("UBND quận Thanh Xuân", "Thanh Xuân", "district")
     blocks = list(authority.blocks.order_by("position").values_list("code", "name", "position"))
@@ -135,9 +199,7 @@ def test_wards_and_departments_by_their_real_names():
     assert all(code.isascii() for code in Unit.objects.values_list("code", flat=True))
 
 
-def test_every_framework_totals_100_and_has_no_problems():
-    seed()
-
+def test_every_framework_totals_100_and_has_no_problems(seeded):
     frameworks = Framework.objects.select_related("period", "block").order_by("period__year", "block__position")
     assert [(f.period.year, f.block.code) for f in frameworks] == [
         (2021, "phong-ban"),
@@ -159,17 +221,13 @@ def test_every_framework_totals_100_and_has_no_problems():
         assert kinds == {AdjustmentItem.Kind.BONUS, AdjustmentItem.Kind.PENALTY}
 
 
-def test_every_rule_type_is_used_in_every_framework():
-    seed()
-
+def test_every_rule_type_is_used_in_every_framework(seeded):
     for framework in Framework.objects.all():
         used = {criterion.rule_type for criterion in leaves_of(framework)}
         assert used == set(RuleType.values), framework
 
 
-def test_satisfaction_survey_in_area_3_needs_no_evidence():
-    seed()
-
+def test_satisfaction_survey_in_area_3_needs_no_evidence(seeded):
     for framework in Framework.objects.select_related("block"):
         surveys = [c for c in leaves_of(framework) if c.rule_type == RuleType.SURVEY]
         assert len(surveys) == 1
@@ -183,9 +241,7 @@ def test_satisfaction_survey_in_area_3_needs_no_evidence():
         assert 1 <= sum(c.allows_not_applicable for c in leaves) <= len(leaves) // 4
 
 
-def test_criteria_change_from_year_to_year():
-    seed()
-
+def test_criteria_change_from_year_to_year(seeded):
     def criteria_count(year: int, block: str) -> int:
         return Criterion.objects.filter(framework__period__year=year, framework__block__code=block).count()
 
@@ -203,9 +259,7 @@ def test_criteria_change_from_year_to_year():
     assert Framework.objects.get(period__year=2021, block__code="phuong").cloned_from is None
 
 
-def test_2023_sheets_are_part_way_or_submitted_with_real_pdf_evidence():
-    seed()
-
+def test_2023_sheets_are_part_way_or_submitted_with_real_pdf_evidence(seeded):
     sheets = {a.unit.code: a for a in Assessment.objects.filter(period__year=2023).select_related("unit")}
     assert len(sheets) == 23
     submitted = sorted(code for code, a in sheets.items() if a.state == Assessment.State.SUBMITTED)
@@ -228,9 +282,7 @@ def test_2023_sheets_are_part_way_or_submitted_with_real_pdf_evidence():
     assert EvidenceLink.objects.filter(assessment=ha_dinh).count() == 3
 
 
-def test_2023_is_open_for_self_assessment_and_earlier_years_are_drafts():
-    seed()
-
+def test_2023_is_open_for_self_assessment_and_earlier_years_are_published(seeded):
     vietnam = ZoneInfo("Asia/Ho_Chi_Minh")
     period_2023 = Period.objects.get(year=2023)
     assert period_2023.state == Period.State.SELF_ASSESSMENT
@@ -242,12 +294,15 @@ def test_2023_is_open_for_self_assessment_and_earlier_years_are_drafts():
     assert period_2023.opened_at is not None
     assert period_2023.appraisal_deadline.astimezone(vietnam).date() == today + timedelta(days=28)
     assert period_2023.objection_deadline.astimezone(vietnam).date() == today + timedelta(days=42)
-    assert list(Period.objects.filter(year__lt=2023).values_list("state", flat=True)) == ["draft", "draft"]
+    assert list(Period.objects.filter(year__lt=2023).values_list("state", flat=True)) == ["published", "published"]
+    # past years keep their own dates, not the day the demo was loaded
+    for year, deadline in ((2021, date(2021, 12, 28)), (2022, date(2022, 12, 27))):
+        period = Period.objects.get(year=year)
+        assert period.objection_deadline.astimezone(vietnam).date() == deadline
+        assert period.opened_at.year == year
 
 
-def test_each_demo_account_logs_in_with_its_role(client):
-    seed()
-
+def test_each_demo_account_logs_in_with_its_role(seeded, client):
     assert [username for username, _ in DEMO_LOGINS[: len(FIRST_LOGINS)]] == list(FIRST_LOGINS)
     for account in DEMO_ACCOUNTS:
         assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
@@ -278,9 +333,7 @@ def test_each_demo_account_logs_in_with_its_role(client):
     assert User.objects.get(username="lanhdao").job_title == "Chủ tịch UBND quận"
 
 
-def test_every_unit_has_a_head_and_every_ward_a_focal_officer():
-    seed()
-
+def test_every_unit_has_a_head_and_every_ward_a_focal_officer(seeded):
     heads = RoleAssignment.objects.filter(role=Role.UNIT_HEAD)
     assert sorted(heads.values_list("unit__code", flat=True)) == sorted(Unit.objects.values_list("code", flat=True))
     ward_staff = RoleAssignment.objects.filter(role=Role.UNIT_STAFF, unit__block__code="phuong")
@@ -290,7 +343,8 @@ def test_every_unit_has_a_head_and_every_ward_a_focal_officer():
 
 def test_build_framework_inserts_in_bulk(django_assert_num_queries):
     spec = framework_spec("phuong", 2023)
-    framework = FrameworkFactory(bonus_cap=spec["bonus_cap"], penalty_cap=spec["penalty_cap"])
+    # a year the demo never uses, so the test also runs beside the module's shared seed
+    framework = FrameworkFactory(period__year=2099, bonus_cap=spec["bonus_cap"], penalty_cap=spec["penalty_cap"])
 
     # three tree depths, then all rule options, then all bonus/penalty items
     with django_assert_num_queries(5):

@@ -1,8 +1,10 @@
-"""Load the Thanh Xuân demo: organisation, one login per role, and the 2021–2023 frameworks.
+"""Load the Thanh Xuân demo: organisation, one login per role, the 2021–2023 frameworks, the published
+results of 2021 and 2022, and 2023 part-way through self-assessment and appraisal.
 
 Idempotent: every row is found by its natural key (authority name, block code, unit code, username,
-period year, framework period + block), so running it again changes nothing but the demo passwords,
-which are reset. Frameworks that already have criteria are left alone (they may be frozen or scored).
+period year, framework period + block, council member, assignment, score), so running it again changes
+nothing but the demo passwords, which are reset. Frameworks that already have criteria are left alone
+(they may be frozen or scored) and a year already published is skipped.
 """
 
 import time
@@ -16,9 +18,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from scoring.demo import accounts as demo
+from scoring.demo.appraisal import seed_appraisal
 from scoring.demo.frameworks import YEARS, build_framework, framework_spec
+from scoring.demo.history import Cast, seed_history
 from scoring.demo.progress import seed_self_assessment
-from scoring.models import AuditEvent, Framework, Period
+from scoring.models import AuditEvent, Framework, Notice, Period
 from scoring.services.frameworks import period_create, period_open_self_assessment
 from units.models import Authority, Block, RoleAssignment, Unit, User
 
@@ -56,7 +60,11 @@ class Command(BaseCommand):
             blocks = _seed_blocks(authority)
             units = _seed_units(blocks)
             users = _seed_accounts(units)
-            frameworks = _seed_periods(authority, blocks, actor=users["admin"])
+            frameworks = _seed_periods(authority, blocks, users=users)
+        # Past years' preliminary-results notices are history, not news: file them as read.
+        Notice.objects.filter(read_at__isnull=True, url__in=[f"/results/{year}/" for year in DEADLINES]).update(
+            read_at=timezone.now()
+        )
         self._summary(authority, frameworks, time.monotonic() - started)
 
     def _summary(self, authority: Authority, frameworks: list[Framework], seconds: float) -> None:
@@ -132,7 +140,14 @@ def _seed_accounts(units: dict[str, Unit]) -> dict[str, User]:
     return users
 
 
-def _seed_periods(authority: Authority, blocks: dict[str, Block], *, actor: User) -> list[Framework]:
+def _seed_periods(authority: Authority, blocks: dict[str, Block], *, users: dict[str, User]) -> list[Framework]:
+    actor = users["admin"]
+    cast = Cast(
+        admin=actor,
+        secretary=users["thuky"],
+        members=(users["hoidong1"], users["hoidong2"]),
+        leadership=users["lanhdao"],
+    )
     frameworks = []
     previous: dict[str, Framework] = {}
     for year in YEARS:
@@ -158,10 +173,13 @@ def _seed_periods(authority: Authority, blocks: dict[str, Block], *, actor: User
             framework = _seed_framework(period, block, previous.get(block_code), actor=actor)
             previous[block_code] = framework
             frameworks.append(framework)
+        if year in DEADLINES:
+            seed_history(period, cast, DEADLINES[year])
         if year == OPEN_YEAR and period.state == Period.State.DRAFT:
-            period_open_self_assessment(actor=actor, period=period, deadline=period.self_assessment_deadline)
+            period = period_open_self_assessment(actor=actor, period=period, deadline=period.self_assessment_deadline)
         if year == OPEN_YEAR:
             seed_self_assessment(period)
+            seed_appraisal(period, cast)
     return frameworks
 
 
