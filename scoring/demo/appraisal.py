@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from scoring.demo.history import Cast, bands_seed, council_reason, council_seed, fresh, loss_choices
-from scoring.models import Assessment, AuditEvent, ExplanationRequest, Period, RuleType, Score, Stage
+from scoring.models import Assessment, ExplanationRequest, Period, RuleType, Score, Stage
 from scoring.rules import Entry
 from scoring.selectors import framework_tree
 from scoring.services.appraisal import appraisal_record, explanation_flag, explanation_send
@@ -136,14 +136,3 @@ def _explanation_round(period: Period, cast: Cast) -> None:
         timezone.localdate() + timedelta(days=EXPLANATION_DAYS), datetime.min.time().replace(hour=17), tzinfo=VIETNAM
     )
     explanation_send(actor=fresh(cast.secretary), period=period, deadline=deadline)
-    # Sending moves the period to "explanation", which would lock the two sheets still being filled in. The
-    # demo keeps the period in self-assessment (appraisal and answers are allowed there too) so every step
-    # can still be played; the audit log says so.
-    Period.objects.filter(pk=period.pk).update(state=Period.State.SELF_ASSESSMENT)
-    AuditEvent.objects.create(
-        actor=cast.admin,
-        action="demo.keep_self_assessment_open",
-        period=period,
-        summary="Bản demo giữ kỳ 2023 ở giai đoạn tự đánh giá để các đơn vị chưa nộp vẫn chấm được",
-        data={"state_after_send": Period.State.EXPLANATION, "kept": Period.State.SELF_ASSESSMENT},
-    )

@@ -172,7 +172,10 @@ def explanation_send(*, actor: User, period: Period, deadline, request_ids: list
         request.sent_at = now
         request.deadline = deadline
     ExplanationRequest.objects.bulk_update(requests, ["state", "sent_by", "sent_at", "deadline"])
-    period.state = Period.State.EXPLANATION
+    # The period enters the explanation phase from appraisal; while some units are still self-assessing
+    # (the council may start on sheets already submitted), it stays in self-assessment so they can finish.
+    if period.state == Period.State.APPRAISAL:
+        period.state = Period.State.EXPLANATION
     period.explanation_deadline = max(deadline, period.explanation_deadline or deadline)
     period.save(update_fields=["state", "explanation_deadline"])
     by_assessment: dict[int, list[ExplanationRequest]] = {}

@@ -441,3 +441,11 @@ def test_an_area_member_cannot_give_bonus_or_penalty(council):
     with pytest.raises(PermissionDenied):
         adjustment_record(actor=area_member, assessment=assessment, item=item, points=Decimal("1"), reason="x")
     assert not AdjustmentEntry.objects.exists()
+
+
+def test_sending_explanations_moves_appraisal_on_but_leaves_an_open_self_assessment_open(council):
+    assessment, criteria, people = council
+    explanation_flag(actor=people["member"], assessment=assessment, criterion=criteria["2.1"], message="Bổ sung")
+    Period.objects.filter(pk=assessment.period_id).update(state=Period.State.SELF_ASSESSMENT)
+    explanation_send(actor=people["secretary"], period=assessment.period, deadline=timezone.now() + timedelta(days=2))
+    assert Period.objects.get(pk=assessment.period_id).state == Period.State.SELF_ASSESSMENT

@@ -156,8 +156,8 @@ def test_running_twice_gives_the_same_data():
         # assignments), the import itself, bands, public ranking, 2 blocks finalised, preliminary release and
         # publication; 2022 adds 8 + 13 commendations. 2023: created, 2 frameworks, opened, 7 units × 3
         # evidence uploads with their citations, 5 submissions, council (26), bands, one explanation flagged
-        # and sent, and the note that the demo keeps self-assessment open.
-        "AuditEvent": 2 * (1 + 2 + 1 + 26 + 1 + 1 + 1 + 2 + 1 + 1) + 21 + (1 + 2 + 1 + 21 * 2 + 5 + 26 + 1 + 2 + 1),
+        # and sent (the period stays in self-assessment: units still drafting can finish).
+        "AuditEvent": 2 * (1 + 2 + 1 + 26 + 1 + 1 + 1 + 2 + 1 + 1) + 21 + (1 + 2 + 1 + 21 * 2 + 5 + 26 + 1 + 2),
         "Assessment": 3 * 23,
         # 2021: 12 × 56 + 11 × 54 leaves, 2022: 12 × 58 + 11 × 56, each self and round 1 but the survey
         # (round 1 only); 2023: the self-assessment in progress plus 122 round-1 scores
