@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -290,15 +290,26 @@ def version_download(request: HttpRequest, pk: int, version_pk: int) -> FileResp
     return _file_response(version.file, version.original_name, inline=False)
 
 
-def _file_response(stored: StoredFile, original_name: str, *, inline: bool) -> FileResponse:
-    """Stream from the evidence storage with the sniffed type; the browser must never guess or run it."""
-    try:
-        handle = services.evidence_storage().open(stored.storage_name, "rb")
-    except FileNotFoundError:
-        logger.error("Evidence file %s (%s) is missing from storage", stored.storage_name, stored.sha256)
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=not inline, filename=original_name, content_type=stored.content_type)
-    response["Content-Length"] = str(stored.size)
+def _file_response(stored: StoredFile, original_name: str, *, inline: bool) -> HttpResponse:
+    """Stream from the evidence storage with the sniffed type; the browser must never guess or run it.
+
+    With EVIDENCE_X_ACCEL_PREFIX set, nginx sends the bytes itself (X-Accel-Redirect to an internal
+    location over the evidence folder) once this view has checked the permission.
+    """
+    if settings.EVIDENCE_X_ACCEL_PREFIX:
+        response = HttpResponse(content_type=stored.content_type)
+        response["X-Accel-Redirect"] = settings.EVIDENCE_X_ACCEL_PREFIX + stored.storage_name
+        response["Content-Disposition"] = content_disposition_header(not inline, original_name)
+    else:
+        try:
+            handle = services.evidence_storage().open(stored.storage_name, "rb")
+        except FileNotFoundError:
+            logger.error("Evidence file %s (%s) is missing from storage", stored.storage_name, stored.sha256)
+            raise Http404 from None
+        response = FileResponse(
+            handle, as_attachment=not inline, filename=original_name, content_type=stored.content_type
+        )
+        response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-cache"

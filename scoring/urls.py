@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from scoring import views, views_explanations, views_notices, views_sheet, views_sheet_io
+from scoring import views, views_audit, views_explanations, views_notices, views_sheet, views_sheet_io
 
 urlpatterns = [
     path("appraisal/", include("scoring.urls_appraisal")),
@@ -31,4 +31,5 @@ urlpatterns = [
     ),
     path("notices/", views_notices.notice_list, name="notice_list"),
     path("notices/read/", views_notices.notice_read_all, name="notice_read_all"),
+    path("audit/", views_audit.audit_list, name="audit_list"),
 ]

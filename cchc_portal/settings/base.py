@@ -154,3 +154,71 @@ STORAGES["evidence"] = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- end of evidence settings ---------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# Production hardening — owned by the deployment work (issue 8). Applies to every environment so
+# that development and tests run under the same Content-Security-Policy and login throttling.
+# ---------------------------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+from django.utils.csp import CSP  # noqa: E402
+
+# Content-Security-Policy (Django 6): scripts only from our own static files. No inline <script> and
+# no on...= handlers anywhere; an unavoidable inline script must carry nonce="{{ csp_nonce }}"
+# (the nonce only appears in the header on pages that use it). htmx 2 needs no eval. Inline style
+# attributes stay allowed (progress bars, htmx's indicator style).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked for AXES_COOLOFF_MINUTES. The axes backend only watches; RoleBackend
+# still authenticates and answers permissions.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The access log (every successful login) is not needed: failures and lockouts are what matter.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Evidence in S3-compatible object storage (MinIO, Ceph, AWS, Viettel/FPT cloud...) when
+# EVIDENCE_STORAGE=s3; otherwise the local folder configured above. Private bucket: files are only
+# ever streamed through the permission-checked views, never linked directly.
+if env("EVIDENCE_STORAGE", default="local") == "s3":
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "location": env("AWS_LOCATION", default="evidence"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Set (e.g. "/_protected/evidence/") when nginx serves evidence files itself from the evidence folder:
+# the download views then answer with X-Accel-Redirect after their permission checks.
+EVIDENCE_X_ACCEL_PREFIX = env("EVIDENCE_X_ACCEL_PREFIX", default="")
+# --- end of production hardening ----------------------------------------------------------------

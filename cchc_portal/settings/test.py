@@ -18,3 +18,6 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Django's test client `login()` calls authenticate() without a request, which django-axes refuses;
+# the login-throttling tests switch axes on themselves (tests/test_production.py).
+AXES_ENABLED = False
