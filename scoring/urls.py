@@ -31,5 +31,6 @@ urlpatterns = [
     ),
     path("notices/", views_notices.notice_list, name="notice_list"),
     path("notices/read/", views_notices.notice_read_all, name="notice_read_all"),
+    path("notices/<int:pk>/", views_notices.notice_open, name="notice_open"),
     path("audit/", views_audit.audit_list, name="audit_list"),
 ]
