@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.forms import ScoreForm
 from scoring.models import (
     Assessment,
     ClassificationBand,
@@ -31,10 +32,8 @@ from scoring.results.compute import area_results, criterion_results, rank_of, re
 from scoring.results.history import heads_accountability, unit_history, year_over_year
 from scoring.results.published import publication_rows, publication_unit_row, publication_versions
 from scoring.results.statistics import area_averages, block_statistics, unit_area_comparison
-from scoring.rules import Entry
 from scoring.services import commendations
 from scoring.services import results as services
-from scoring.services.assessments import ScoreInput
 from units import permissions as unit_permissions
 from units.models import Role, Unit
 
@@ -86,8 +85,14 @@ def results_unit(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
     row = next(result for result in block_rows if result.pk == assessment.pk)
     criteria = sorted(criterion_results(period, assessment_ids=[assessment.pk]), key=lambda c: c.code_key)
     objections = list(
-        Objection.objects.filter(assessment=assessment).select_related("criterion", "filed_by", "resolved_by")
+        Objection.objects.filter(assessment=assessment)
+        .select_related("criterion", "filed_by", "resolved_by")
+        .prefetch_related("criterion__options")
     )
+    can_resolve = access.can_resolve_objection(request.user, period)
+    for objection in objections:  # the same rule-aware input as the sheet, to re-score an accepted objection
+        if can_resolve and objection.state == Objection.State.FILED:
+            objection.score_form = ScoreForm(criterion=objection.criterion, prefix=f"o{objection.pk}")
     return render(
         request,
         "scoring/results_unit.html",
@@ -100,7 +105,7 @@ def results_unit(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
             "criteria": criteria,
             "objections": objections,
             "can_object": access.can_file_objection(request.user, assessment),
-            "can_resolve": access.can_resolve_objection(request.user, period),
+            "can_resolve": can_resolve,
         },
     )
 
@@ -490,17 +495,12 @@ def results_objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         data = None
         if accept:
-            post = request.POST
-            entry = Entry(
-                option_id=int(post["option"]) if post.get("option", "").isdigit() else None,
-                percent=_decimal(post.get("percent")),
-                achieved=_decimal(post.get("achieved")),
-                required=_decimal(post.get("required")),
-                value=_decimal(post.get("value")),
-                is_yes={"yes": True, "no": False}.get(post.get("is_yes", "")),
-                occurrences=int(post["occurrences"]) if post.get("occurrences", "").isdigit() else None,
-            )
-            data = ScoreInput(entry=entry, is_not_applicable=post.get("is_not_applicable") == "on")
+            form = ScoreForm(request.POST, criterion=objection.criterion, prefix=f"o{objection.pk}")
+            if not form.is_valid():
+                raise ValidationError(
+                    [f"{field}: {error}" for field, errors in form.errors.items() for error in errors]
+                )
+            data = form.score_input()
         services.objection_resolve(
             actor=request.user, objection=objection, accept=accept, reason=request.POST.get("resolution", ""), data=data
         )

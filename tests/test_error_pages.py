@@ -36,3 +36,8 @@ def test_server_error_page_promises_nothing_was_changed(client):
     response = client.get("/boom/")
     assert response.status_code == 500
     assert "Thao tác chưa được thực hiện và dữ liệu của bạn không bị thay đổi." in response.content.decode()
+
+
+def test_visitors_without_an_account_find_the_login_link(client):
+    html = client.get("/khong-co-trang-nay/").content.decode()
+    assert '<a class="btn btn-outline-light btn-sm" href="/login/?next=/khong-co-trang-nay/">Đăng nhập</a>' in html

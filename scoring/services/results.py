@@ -30,7 +30,7 @@ from scoring.models import (
 from scoring.results import access
 from scoring.results.compute import area_results, criterion_results, rank_of, results_config, unit_results
 from scoring.services.assessments import ScoreInput, score_write
-from scoring.services.notices import notify, unit_people
+from scoring.services.notices import council_and_secretariat, notify, unit_people
 from units.models import Unit, User
 
 
@@ -69,16 +69,17 @@ def results_release_preliminary(*, actor: User, period: Period, objection_deadli
         summary=_("Công bố kết quả sơ bộ năm %(year)s") % {"year": period.year},
         data={"objection_deadline": deadline.isoformat()},
     )
-    units = Assessment.objects.filter(period=period).values_list("unit_id", flat=True)
-    people = [person for unit_id in units for person in unit_people(unit_id)]
-    transaction.on_commit(
-        lambda: notify(
-            people,
-            _("Đã có kết quả sơ bộ năm %(year)s. Đơn vị có thể kiến nghị đến %(deadline)s.")
-            % {"year": period.year, "deadline": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y")},
-            url=f"/results/{period.year}/",
-        )
-    )
+    message = _("Đã có kết quả sơ bộ năm %(year)s. Đơn vị có thể kiến nghị đến %(deadline)s.") % {
+        "year": period.year,
+        "deadline": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y"),
+    }
+    units = list(Assessment.objects.filter(period=period).values_list("unit_id", flat=True))
+
+    def tell_units() -> None:  # each unit is sent to its own preliminary result
+        for unit_id in units:
+            notify(unit_people(unit_id), message, url=f"/results/{period.year}/units/{unit_id}/")
+
+    transaction.on_commit(tell_units)
     return period
 
 
@@ -117,6 +118,10 @@ def objection_file(*, actor: User, assessment: Assessment, criterion: Criterion,
         summary=f"{assessment.unit} {criterion.code}",
         data={"objection_id": objection.pk},
     )
+    council = council_and_secretariat(assessment.period)
+    message = _("%(unit)s kiến nghị về tiêu chí %(code)s.") % {"unit": assessment.unit, "code": criterion.code}
+    url = f"/results/{assessment.period.year}/units/{assessment.unit_id}/"
+    transaction.on_commit(lambda: notify(council, message, url=url))
     return objection
 
 
@@ -176,7 +181,8 @@ def objection_resolve(
         "old": _fmt(objection.old_points),
         "new": _fmt(objection.new_points),
     }
-    transaction.on_commit(lambda: notify(people, message, url=f"/results/{assessment.period.year}/"))
+    url = f"/results/{assessment.period.year}/units/{assessment.unit_id}/"
+    transaction.on_commit(lambda: notify(people, message, url=url))
     return objection
 
 
