@@ -61,3 +61,10 @@ endif
 clean: ## Remove caches, test output and collected static files (keeps .venv and db.sqlite3)
 	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +
 	rm -rf .pytest_cache .ruff_cache test-results var/staticfiles
+
+.PHONY: load
+# Extra arguments for scripts/load.py, e.g. `make load LOAD_ARGS="--users 20 --run-time 30 --keep"`.
+LOAD_ARGS ?=
+
+load: bootstrap-dev ## Load test: gunicorn + PostgreSQL on loopback, 50 locust users for 60 s; writes docs/load.md
+	$(PYTHON) scripts/load.py $(LOAD_ARGS)

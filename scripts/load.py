@@ -1,0 +1,789 @@
+"""`make load`: the portal under 50 simultaneous users, on gunicorn and PostgreSQL, over loopback only.
+
+Steps, each in a throwaway place that is removed at the end whatever happens:
+1. create the PostgreSQL database `cchc_load`, migrate, load the demo (seed_demo), collect static files;
+2. give every simulated person their own account and their own rows (extra unit staff on the open
+   sheets, extra council members with one area of one submitted sheet each), through the ORM and the
+   council services, and write that plan for the locustfile;
+3. start gunicorn with the production settings (cchc_portal.settings.load: prod over plain HTTP) on a
+   free port of 127.0.0.1 and run scripts/locustfile.py headless (50 users, 60 s);
+4. read locust's CSV statistics, then check that every save the server acknowledged is in the database
+   with the value sent and every acknowledged upload is on storage with its SHA-256;
+5. stop gunicorn, drop the database, delete the uploaded and collected files, and write the figures
+   with the machine they ran on into docs/load.md (between its markers; the notes around them stay).
+
+Traffic goes to 127.0.0.1 only, and locust stops by itself after --run-time. The exit status is 0 when
+every target is met (no error, p95 of a score save within the target) and the integrity check passes.
+"""
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SETTINGS = "cchc_portal.settings.load"
+POSTGRES_URL = os.environ.get("LOAD_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+DATABASE = os.environ.get("LOAD_DATABASE_NAME", "cchc_load")
+OPEN_YEAR = 2023  # the demo's year in self-assessment and appraisal
+PUBLISHED_YEAR = 2022  # the demo's latest published ranking
+SAVE_P95_TARGET_MS = 300
+BEGIN, END = "<!-- load:begin (written by scripts/load.py) -->", "<!-- load:end -->"
+SCORE_FIELDS = {
+    "option": "option_id",
+    "percent": "percent",
+    "achieved": "achieved",
+    "required": "required",
+    "value": "value",
+    "is_yes": "is_yes",
+    "occurrences": "occurrences",
+}
+
+
+def say(message: str) -> None:
+    print(f"load: {message}", flush=True)
+
+
+# --- the throwaway database and server ----------------------------------------------------------------
+
+
+def admin_connection():
+    import psycopg2
+
+    connection = psycopg2.connect(f"{POSTGRES_URL}/postgres")
+    connection.autocommit = True
+    return connection
+
+
+def database_recreate() -> None:
+    if not DATABASE.startswith("cchc_load"):  # never drop a database this script did not name
+        raise SystemExit(f"LOAD_DATABASE_NAME must start with 'cchc_load' (got {DATABASE!r})")
+    connection = admin_connection()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{DATABASE}"')
+    finally:
+        connection.close()
+
+
+def database_drop() -> None:
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # Django was never set up
+        pass
+    connection = admin_connection()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    finally:
+        connection.close()
+
+
+def server_environment(run_dir: Path) -> dict[str, str]:
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "SECURE_"))
+    }
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": SETTINGS,
+        "DATABASE_URL": f"{POSTGRES_URL}/{DATABASE}",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_ROOT": str(run_dir / "static"),
+        "MEDIA_ROOT": str(run_dir / "media"),
+        "EVIDENCE_ROOT": str(run_dir / "media" / "evidence"),
+        "EVIDENCE_STORAGE": "local",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # As deploy/env.example sets it in production: each worker keeps its database connection.
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    return environment
+
+
+def manage(environment: dict[str, str], *arguments: str, log: Path) -> None:
+    with log.open("a") as output:
+        subprocess.run(
+            [PYTHON, "manage.py", *arguments],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=True,
+            timeout=600,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def gunicorn_start(environment: dict[str, str], run_dir: Path, *, port: int, workers: int) -> subprocess.Popen:
+    command = [PYTHON, "-m", "gunicorn", "cchc_portal.wsgi:application"]
+    if (ROOT / "deploy" / "gunicorn.conf.py").exists():
+        command += ["-c", "deploy/gunicorn.conf.py"]  # the production configuration; loopback overrides follow
+    command += [
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        "--worker-class=sync",
+        f"--access-logfile={run_dir / 'access.log'}",
+        f"--error-logfile={run_dir / 'gunicorn.log'}",
+        "--capture-output",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=environment, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}; see {run_dir / 'gunicorn.log'}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
+                if response.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    gunicorn_stop(server)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def gunicorn_stop(server: subprocess.Popen | None) -> None:
+    """TERM to the master we started (it stops its workers), KILL to its group if it hangs."""
+    if server is None or server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
+# --- the plan: one account and one set of rows per simulated person -------------------------------------
+
+
+def form_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def build_plan(*, staff_count: int, council_count: int, run: str) -> dict:
+    """Accounts for the run (the demo's own where there is one), each with rows nobody else saves."""
+    from django.contrib.auth.hashers import make_password
+
+    from scoring.demo.accounts import DEMO_PASSWORD
+    from scoring.models import AppraisalAssignment, Assessment, Criterion, Period, RuleType, Score, Stage
+    from scoring.selectors import framework_tree
+    from scoring.services.council import assignment_add, council_member_add
+    from units.models import Role, RoleAssignment, Unit, User
+
+    password = make_password(DEMO_PASSWORD)
+    period = Period.objects.get(year=OPEN_YEAR)
+    secretary = User.objects.get(username="thuky")
+
+    def row(sheet: Assessment, criterion: Criterion, own: dict | None = None) -> dict:
+        return {
+            "assessment": sheet.pk,
+            "criterion": criterion.pk,
+            "rule": criterion.rule_type,
+            "options": [option.pk for option in criterion.options.all()],
+            "max": form_value(criterion.max_points),
+            "step": form_value(criterion.step) if criterion.step else "",
+            "own": own,
+        }
+
+    def leaves(sheet: Assessment) -> list[Criterion]:
+        ids = [node.criterion.pk for node in framework_tree(sheet.framework).leaves]
+        by_id = Criterion.objects.prefetch_related("options").in_bulk(ids)
+        return [by_id[pk] for pk in ids]
+
+    # Unit staff: open sheets in turn; people on the same sheet share its rows out (every k-th row each).
+    drafts = list(
+        Assessment.objects.filter(period=period, state=Assessment.State.DRAFT)
+        .select_related("unit", "framework")
+        .order_by("unit__block__position", "unit__position")
+    )
+    demo_staff = {
+        assignment.unit_id: assignment.user
+        for assignment in RoleAssignment.objects.filter(role=Role.UNIT_STAFF, unit__in=[s.unit for s in drafts])
+        .select_related("user")
+        .order_by("user__username")
+    }
+    people: dict[int, list[User]] = defaultdict(list)
+    for number in range(staff_count):
+        sheet = drafts[number % len(drafts)]
+        person = demo_staff.get(sheet.unit_id) if not people[sheet.pk] else None
+        if person is None:
+            person = User.objects.create(
+                username=f"load.canbo{number + 1:02d}",
+                full_name=f"Cán bộ tải thử {number + 1:02d}",
+                job_title="Công chức đầu mối CCHC (tải thử)",
+                home_unit=sheet.unit,
+                password=password,
+            )
+            RoleAssignment.objects.create(user=person, role=Role.UNIT_STAFF, unit=sheet.unit)
+        people[sheet.pk].append(person)
+    staff = []
+    for sheet in drafts:
+        scored = [c for c in leaves(sheet) if c.rule_type != RuleType.SURVEY]
+        share = len(people[sheet.pk])
+        for index, person in enumerate(people[sheet.pk]):
+            staff.append(
+                {
+                    "username": person.username,
+                    "assessment": sheet.pk,
+                    "rows": [row(sheet, criterion) for criterion in scored[index::share]],
+                }
+            )
+
+    # Council: the demo's two members keep some areas of their whole-unit assignments; extra members get
+    # one area of one submitted sheet each (assignment_add), handed out so everyone has about as many rows.
+    submitted = list(
+        Assessment.objects.filter(period=period, state=Assessment.State.SUBMITTED)
+        .select_related("unit", "framework")
+        .order_by("unit__block__position", "unit__position")
+    )
+    whole = dict(
+        AppraisalAssignment.objects.filter(period=period, area_code="", unit__isnull=False).values_list(
+            "unit_id", "member__username"
+        )
+    )
+    members = list(User.objects.filter(username__in=["hoidong1", "hoidong2"]).order_by("username"))
+    for number in range(council_count - len(members)):
+        member = User.objects.create(
+            username=f"load.hoidong{number + 1:02d}",
+            full_name=f"Thành viên Hội đồng tải thử {number + 1:02d}",
+            job_title="Thành viên Hội đồng thẩm định (tải thử)",
+            password=password,
+        )
+        RoleAssignment.objects.create(user=member, role=Role.COUNCIL_MEMBER, unit=None)
+        council_member_add(actor=secretary, period=period, user=member)
+        members.append(member)
+    rows_of: dict[str, list[dict]] = {member.username: [] for member in members}
+    for sheet in submitted:
+        own = {s.criterion_id: s for s in Score.objects.filter(assessment=sheet, stage=Stage.SELF)}
+        areas: dict[str, list[dict]] = defaultdict(list)
+        for criterion in leaves(sheet):
+            score = own.get(criterion.pk)
+            if criterion.rule_type == RuleType.SURVEY:
+                areas[criterion.code.split(".")[0]].append(row(sheet, criterion))
+            elif score is not None and not score.is_not_applicable:
+                inputs = {
+                    name: form_value(getattr(score, attribute))
+                    for name, attribute in SCORE_FIELDS.items()
+                    if getattr(score, attribute) is not None
+                }
+                areas[criterion.code.split(".")[0]].append(row(sheet, criterion, inputs))
+        for area, area_rows in sorted(areas.items()):
+            candidates = [
+                m for m in members if m.username.startswith("load.") or whole.get(sheet.unit_id) == m.username
+            ]
+            member = min(candidates, key=lambda m: len(rows_of[m.username]))
+            if member.username.startswith("load."):
+                assignment_add(actor=secretary, period=period, member=member, unit=sheet.unit, area_code=area)
+            rows_of[member.username] += area_rows
+    council = [{"username": username, "rows": rows} for username, rows in rows_of.items() if rows]
+
+    published_units = list(
+        Unit.objects.filter(assessments__period__year=PUBLISHED_YEAR).values_list("pk", flat=True).distinct()
+    )
+    return {
+        "run": run,
+        "password": DEMO_PASSWORD,
+        "staff": staff,
+        "council": council,
+        "published_year": PUBLISHED_YEAR,
+        "published_units": published_units,
+    }
+
+
+# --- statistics -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    name: str
+    requests: int
+    failures: int
+    rps: float
+    median: float
+    p95: float
+    p99: float
+    maximum: float
+
+
+def read_stats(prefix: Path) -> list[Line]:
+    def number(text: str) -> float:
+        return float(text) if text not in ("", "N/A") else 0.0
+
+    with open(f"{prefix}_stats.csv", newline="", encoding="utf-8") as handle:
+        return [
+            Line(
+                name=record["Name"],
+                requests=int(record["Request Count"]),
+                failures=int(record["Failure Count"]),
+                rps=number(record["Requests/s"]),
+                median=number(record["50%"]),
+                p95=number(record["95%"]),
+                p99=number(record["99%"]),
+                maximum=number(record["Max Response Time"]),
+            )
+            for record in csv.DictReader(handle)
+        ]
+
+
+def read_failures(prefix: Path) -> list[str]:
+    path = Path(f"{prefix}_failures.csv")
+    if not path.exists():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [f"{r['Occurrences']} × {r['Method']} {r['Name']}: {r['Error']}" for r in csv.DictReader(handle)]
+
+
+# --- integrity ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Integrity:
+    saves: int = 0
+    rows: int = 0
+    uploads: int = 0
+    conflicts: int = 0
+    unacknowledged_saves: int = 0
+    unacknowledged_uploads: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_ok(self) -> bool:
+        return not self.problems
+
+
+def same(field_name: str, sent: str, stored: Any) -> bool:
+    if stored is None:
+        return False
+    if field_name == "is_yes":
+        return (sent == "yes") == stored
+    if field_name in ("option", "occurrences"):
+        return int(sent) == int(stored)
+    return Decimal(sent.replace(",", ".")) == Decimal(str(stored))
+
+
+def check_integrity(ack_dir: Path, *, run: str) -> Integrity:
+    """Every acknowledged save is in the score history and the row holds the last one; every upload is stored."""
+    from django.core.files.storage import storages
+
+    from evidence.models import Document, EvidenceLink
+    from scoring.models import Score, ScoreChange
+
+    records = [
+        json.loads(line) for path in sorted(ack_dir.glob("acks-*.jsonl")) for line in path.read_text().splitlines()
+    ]
+    result = Integrity(conflicts=sum(1 for r in records if r["kind"] == "conflict"))
+    saves = [r for r in records if r["kind"] == "score"]
+    uploads = [r for r in records if r["kind"] == "upload"]
+    result.saves, result.uploads = len(saves), len(uploads)
+
+    marker = f"Tải thử {run} #"
+    changes = {
+        change.reason: change
+        for change in ScoreChange.objects.filter(reason__startswith=marker).select_related("score")
+    }
+    result.unacknowledged_saves = len(changes.keys() - {r["explanation"] for r in saves})
+    by_row: dict[tuple, list[dict]] = defaultdict(list)
+    for save in saves:
+        by_row[(save["assessment"], save["criterion"], save["stage"])].append(save)
+        change = changes.get(save["explanation"])
+        where = f"sheet {save['assessment']} criterion {save['criterion']} ({save['stage']})"
+        if change is None:
+            result.problems.append(f"acknowledged save missing from the history: {where}, {save['explanation']}")
+            continue
+        score = change.score
+        if (score.assessment_id, score.criterion_id, score.stage) != (
+            save["assessment"],
+            save["criterion"],
+            save["stage"],
+        ):
+            result.problems.append(f"acknowledged save recorded on another row: {where}")
+        for name, sent in save["fields"].items():
+            if not same(name, sent, change.new_values.get(SCORE_FIELDS[name])):
+                result.problems.append(f"{where}: sent {name}={sent}, history holds {change.new_values}")
+    result.rows = len(by_row)
+    scores = {
+        (s.assessment_id, s.criterion_id, s.stage): s
+        for s in Score.objects.filter(assessment_id__in={key[0] for key in by_row})
+    }
+    for key, row_saves in by_row.items():
+        last = max(row_saves, key=lambda save: (save["version"] or 0, save["at"]))
+        score = scores.get(key)
+        where = f"sheet {key[0]} criterion {key[1]} ({key[2]})"
+        if score is None:
+            result.problems.append(f"{where}: no score row after {len(row_saves)} acknowledged saves")
+        elif score.version < (last["version"] or 0):
+            result.problems.append(f"{where}: version {score.version} < acknowledged {last['version']}")
+        elif score.version == last["version"]:
+            if score.explanation != last["explanation"]:
+                result.problems.append(
+                    f"{where}: holds '{score.explanation}', last acknowledged '{last['explanation']}'"
+                )
+            for name, sent in last["fields"].items():
+                if not same(name, sent, getattr(score, SCORE_FIELDS[name])):
+                    result.problems.append(
+                        f"{where}: sent {name}={sent}, row holds {getattr(score, SCORE_FIELDS[name])}"
+                    )
+
+    storage = storages["evidence"]
+    documents = {
+        document.original_name: document
+        for document in Document.objects.filter(original_name__startswith=f"load-{run}-").select_related("file")
+    }
+    result.unacknowledged_uploads = len(documents.keys() - {u["name"] for u in uploads})
+    for upload in uploads:
+        document = documents.get(upload["name"])
+        if document is None:
+            result.problems.append(f"acknowledged upload without its document: {upload['name']}")
+            continue
+        stored = document.file
+        if (stored.sha256, stored.size) != (upload["sha256"], upload["size"]):
+            result.problems.append(
+                f"{upload['name']}: stored {stored.sha256[:12]}/{stored.size} B, sent {upload['sha256'][:12]}"
+            )
+        if not storage.exists(stored.storage_name):
+            result.problems.append(f"{upload['name']}: file {stored.storage_name} missing from storage")
+        else:
+            with storage.open(stored.storage_name, "rb") as handle:
+                if hashlib.sha256(handle.read()).hexdigest() != upload["sha256"]:
+                    result.problems.append(f"{upload['name']}: the file on storage does not match its SHA-256")
+        if not EvidenceLink.objects.filter(
+            document=document, assessment_id=upload["assessment"], criterion_id=upload["criterion"]
+        ).exists():
+            result.problems.append(f"{upload['name']}: not cited for criterion {upload['criterion']}")
+    return result
+
+
+# --- the report ---------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    memory = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": memory or "unknown", "os": platform.platform()}
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgres": postgres.split()[0],
+        "gunicorn": version("gunicorn"),
+        "locust": version("locust"),
+    }
+
+
+def milliseconds(value: float) -> str:
+    return f"{value:.0f}"
+
+
+def report(
+    *,
+    lines: list[Line],
+    failures: list[str],
+    integrity: Integrity,
+    options,
+    plan: dict,
+    about: dict,
+    started: datetime,
+    warm_up: dict,
+) -> tuple[str, bool]:
+    by_name = {line.name: line for line in lines}
+    total = by_name.get("Aggregated")
+    save = by_name.get("score save")
+    errors = total.failures if total else 0
+    save_ok = bool(save and save.requests and save.p95 <= SAVE_P95_TARGET_MS)
+    ok = errors == 0 and save_ok and integrity.is_ok
+    mark = {True: "✅ met", False: "❌ missed"}
+    visitors = options.users - len(plan["staff"]) - len(plan["council"])
+    out = [
+        BEGIN,
+        f"## Last run: {started:%Y-%m-%d %H:%M} ({started.astimezone().tzname()})",
+        "",
+        f"- Machine: {about['cpu']}, {about['cores']} cores, {about['memory']} RAM; {about['os']}",
+        f"- Software: Python {about['python']}, Django {about['django']}, PostgreSQL {about['postgres']}, "
+        f"gunicorn {about['gunicorn']} ({options.workers} sync workers, production settings over loopback), "
+        f"locust {about['locust']} (same machine)",
+        f"- Scenario: {options.users} users for {options.run_time} s (spawned {options.spawn_rate}/s), each "
+        f"waiting 1–3 s between actions: {len(plan['staff'])} unit staff on "
+        f"{len({s['assessment'] for s in plan['staff']})} open sheets (score saves 8 : evidence uploads 2 : "
+        f"sheet reloads 1), {len(plan['council'])} council members on round 1 of "
+        f"{len({r['assessment'] for c in plan['council'] for r in c['rows']})} submitted sheets (saves 8 : "
+        f"workspace reloads 1), {visitors} anonymous visitors ({PUBLISHED_YEAR} ranking 6 : unit page 2 : "
+        "results index 1). Everyone logs in once with their own account and saves only their own rows.",
+        "",
+        "| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for line in sorted(lines, key=lambda line: (line.name == "Aggregated", line.name)):
+        if not line.requests:
+            continue
+        name = "**All requests**" if line.name == "Aggregated" else line.name
+        out.append(
+            f"| {name} | {line.requests} | {line.failures} | {line.rps:.1f} | {milliseconds(line.median)} | "
+            f"{milliseconds(line.p95)} | {milliseconds(line.p99)} | {milliseconds(line.maximum)} |"
+        )
+    out += [
+        "",
+        "Percentiles are locust's (rounded to two significant figures above 100 ms). The figures cover the "
+        f"{options.run_time} s after every user had logged in and opened their page; the warm-up before that "
+        f"(all {len(plan['staff']) + len(plan['council'])} logins at once, each a PBKDF2 hash of about a CPU-second) "
+        f"took {warm_up.get('seconds') or 0:.0f} s, its logins answering in "
+        f"{milliseconds(warm_up.get('POST login (post)', {}).get('p50', 0))} ms (p50) / "
+        f"{milliseconds(warm_up.get('POST login (post)', {}).get('p95', 0))} ms (p95), "
+        f"with {sum(v.get('failures', 0) for v in warm_up.values() if isinstance(v, dict))} errors.",
+        "",
+        f"Load average of the machine (1 min) just before the server started: {about['load_before']:.2f}; "
+        f"right after the run: {about['load_after']:.2f}. Figures are only comparable between runs on an otherwise "
+        "idle machine; the load generator shares the same cores as gunicorn and PostgreSQL.",
+        "",
+        "**Targets**",
+        "",
+        f"- No errors: {mark[errors == 0]} ({errors} failed requests)",
+        f"- p95 of a score save ≤ {SAVE_P95_TARGET_MS} ms: {mark[save_ok]} "
+        f"({milliseconds(save.p95) if save else '—'} ms over {save.requests if save else 0} saves)",
+        "",
+        "**Integrity after the run**",
+        "",
+        f"- {integrity.saves} saves acknowledged (HTTP 200 with the saved marker) on {integrity.rows} rows: "
+        + (
+            "each is in the score history with the values sent, and each row holds its last acknowledged save."
+            if integrity.is_ok
+            else "see the problems below."
+        ),
+        f"- {integrity.uploads} uploads acknowledged: "
+        + (
+            "each has its document, its citation on the criterion and its file on storage with the SHA-256 sent."
+            if integrity.is_ok
+            else "see the problems below."
+        ),
+        f"- Concurrency conflicts answered (expected outcome, not an error): {integrity.conflicts}. "
+        f"Writes committed without an acknowledgement reaching the client (requests cut when the run stopped): "
+        f"{integrity.unacknowledged_saves} saves, {integrity.unacknowledged_uploads} uploads.",
+    ]
+    if integrity.problems:
+        out += ["", f"Integrity problems ({len(integrity.problems)}):", ""]
+        out += [f"- {problem}" for problem in integrity.problems[:30]]
+    if failures:
+        out += ["", "Failures reported by locust:", ""]
+        out += [f"- {failure}" for failure in failures[:30]]
+    out += ["", f"Overall: {'all targets met' if ok else 'NOT all targets met'}.", END]
+    return "\n".join(out) + "\n", ok
+
+
+DOC_TEMPLATE = """# Load test
+
+`make load` runs the portal as in production (gunicorn, the production settings, PostgreSQL) on this
+machine and puts 50 simultaneous users on it for 60 s through [locust](https://locust.io), over loopback
+only. Everything it creates is thrown away afterwards: the `cchc_load` database, the uploaded files and the
+collected static files. The section between the markers below is rewritten by each run
+(`scripts/load.py`); the notes after it are kept.
+
+How it works: `scripts/load.py` creates the database, migrates, loads the demo (`seed_demo`), gives every
+simulated person their own account and rows, starts gunicorn with `cchc_portal.settings.load` (the
+production settings with HTTPS-only cookies and redirects relaxed, because there is no nginx and no TLS on
+loopback) and runs `scripts/locustfile.py`. The locustfile records every write the server acknowledged in
+a JSON-lines file; afterwards the orchestrator checks them against the database and the evidence storage.
+
+Options: `make load LOAD_ARGS="--users 50 --run-time 60 --workers 4"`; `--keep` keeps the run's logs and
+CSV files in `var/load/`; `--no-doc` leaves this file alone. PostgreSQL is reached at `LOAD_POSTGRES_URL`
+(default `postgres://postgres@127.0.0.1:5432`, a role allowed to create databases).
+
+{block}
+## Notes
+
+"""
+
+
+def write_doc(path: Path, block: str) -> None:
+    if path.exists() and BEGIN in path.read_text(encoding="utf-8"):
+        text = path.read_text(encoding="utf-8")
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1] if END in rest else ""
+        path.write_text(head + block.rstrip("\n") + tail, encoding="utf-8")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(DOC_TEMPLATE.format(block=block), encoding="utf-8")
+
+
+# --- the run ------------------------------------------------------------------------------------------------
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--staff", type=int, default=30, help="unit staff among the users")
+    parser.add_argument("--council", type=int, default=8, help="council members among the users (the rest visit)")
+    parser.add_argument("--run-time", type=int, default=60, help="seconds")
+    parser.add_argument("--spawn-rate", type=int, default=10, help="users started per second")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "load.md")
+    parser.add_argument("--no-doc", action="store_true", help="do not write the figures into the doc")
+    parser.add_argument("--keep", action="store_true", help="keep logs, CSV and acknowledgements in var/load/")
+    options = parser.parse_args()
+    if options.staff + options.council > options.users or options.council < 2:
+        parser.error("--staff + --council must not exceed --users, and --council must be at least 2")
+    if not 1 <= options.run_time <= 600:
+        parser.error("--run-time must be between 1 and 600 seconds")
+    return options
+
+
+def main() -> int:
+    options = parse_arguments()
+    started = datetime.now().astimezone()
+    run = secrets.token_hex(3)
+    run_dir = ROOT / "var" / "load" / f"{started:%Y%m%d-%H%M%S}"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    environment = server_environment(run_dir)
+    server = None
+    ok = False
+    try:
+        say(f"database {DATABASE}: create, migrate, seed the demo, collect static files (log: {run_dir}/setup.log)")
+        database_recreate()
+        for arguments in (("migrate", "--no-input"), ("seed_demo",), ("collectstatic", "--no-input")):
+            manage(environment, *arguments, log=run_dir / "setup.log")
+
+        os.environ.update(environment)
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        plan = build_plan(staff_count=options.staff, council_count=options.council, run=run)
+        plan_path = run_dir / "plan.json"
+        plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+        about = machine() | versions()
+        from django.db import connections
+
+        connections.close_all()
+
+        about["load_before"] = os.getloadavg()[0]
+        port = free_port()
+        say(f"gunicorn: {options.workers} workers on 127.0.0.1:{port}")
+        server = gunicorn_start(environment, run_dir, port=port, workers=options.workers)
+
+        say(f"locust: {options.users} users for {options.run_time} s")
+        prefix = run_dir / "locust"
+        locust_environment = environment | {
+            "LOAD_PLAN": str(plan_path),
+            "LOAD_ACK_DIR": str(run_dir / "acks"),
+            "LOAD_USERS": str(options.users),
+            "LOAD_SPAWN_RATE": str(options.spawn_rate),
+            "LOAD_RUN_TIME": str(options.run_time),
+        }
+        subprocess.run(
+            [
+                PYTHON,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "scripts" / "locustfile.py"),
+                "--headless",
+                "--host",
+                f"http://127.0.0.1:{port}",
+                "--users",
+                str(options.users),
+                "--spawn-rate",
+                str(options.spawn_rate),
+                "--stop-timeout",
+                "10",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+                "--logfile",
+                str(run_dir / "locust.log"),
+            ],
+            cwd=ROOT,
+            env=locust_environment,
+            timeout=options.run_time + 300,  # the shape's warm-up is capped at 180 s
+            check=False,
+        )
+        gunicorn_stop(server)
+        server = None
+
+        about["load_after"] = os.getloadavg()[0]
+        lines = read_stats(prefix)
+        failures = read_failures(prefix)
+        warm_up_file = run_dir / "acks" / "warm-up.json"
+        warm_up = json.loads(warm_up_file.read_text(encoding="utf-8")) if warm_up_file.exists() else {}
+        say("checking acknowledged saves and uploads against the database and the storage")
+        integrity = check_integrity(run_dir / "acks", run=run)
+        block, ok = report(
+            lines=lines,
+            failures=failures,
+            integrity=integrity,
+            options=options,
+            plan=plan,
+            about=about,
+            started=started,
+            warm_up=warm_up,
+        )
+        print(block.replace(BEGIN, "").replace(END, "").strip())
+        if not options.no_doc:
+            write_doc(options.doc, block)
+            say(f"figures written to {options.doc}")
+    finally:
+        gunicorn_stop(server)
+        try:
+            database_drop()
+        except Exception as error:  # PostgreSQL itself may be what failed: say so, keep the first error
+            say(f"could not drop the database {DATABASE}: {error}")
+        for folder in ("media", "static"):
+            shutil.rmtree(run_dir / folder, ignore_errors=True)
+        if not options.keep:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        say(f"database {DATABASE} dropped; server stopped")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

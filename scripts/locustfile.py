@@ -1,0 +1,390 @@
+"""The `make load` scenario: unit staff, council members and visitors on one portal (run by scripts/load.py).
+
+Each simulated person logs in once with their own account (login throttling counts only failures) and
+then works like the portal's htmx pages do: unit staff save rows of their own sheet and attach small
+PDFs as evidence, council members save round-1 scores on the rows assigned to them, visitors read the
+published rankings. scripts/load.py writes the plan (LOAD_PLAN: accounts, sheets and each person's own
+rows, so no two people ever save the same row) and reads back what the server acknowledged
+(LOAD_ACK_DIR: one JSON line per acknowledged save or upload) to check it against the database.
+
+A save answered with the "someone else just saved this" message is the optimistic-concurrency check
+doing its job: it is recorded as a conflict, not as an error (with one person per row there should be
+none). Anything else that does not carry the saved marker is a failure.
+"""
+
+import hashlib
+import itertools
+import json
+import os
+import random
+import re
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from locust import FastHttpUser, LoadTestShape, between, events, task
+
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
+ACK_DIR = Path(os.environ["LOAD_ACK_DIR"])
+PASSWORD = PLAN["password"]
+RUN = PLAN["run"]  # a short tag that makes every explanation and file of this run unique
+
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
+VERSION_FIELD = re.compile(r'name="((?:c|r1-)(\d+))-version" value="(\d+)"')
+# The optimistic-concurrency message of scoring.services.assessments.StaleScoreError (Vietnamese UI).
+CONFLICT_TEXT = "vừa được người khác cập nhật"
+
+_staff_accounts = iter(PLAN["staff"])
+_council_accounts = iter(PLAN["council"])
+_sequence = itertools.count(1)
+_ack_file = None
+# Steady state: the run is measured from the moment everyone who logs in has done so (see WarmThenMeasure).
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "10"))
+RUN_TIME = float(os.environ.get("LOAD_RUN_TIME", "60"))
+WARM_UP_LIMIT = 180.0  # seconds: measure anyway if some logins never finish
+_logged_in = 0
+_measured_since: float | None = None
+
+
+def acknowledge(record: dict) -> None:
+    """Append one acknowledged write to this process's JSONL file (flushed at once: a crash loses nothing)."""
+    global _ack_file
+    if _ack_file is None:
+        ACK_DIR.mkdir(parents=True, exist_ok=True)
+        _ack_file = open(ACK_DIR / f"acks-{os.getpid()}.jsonl", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    _ack_file.write(json.dumps({**record, "at": time.time()}, ensure_ascii=False) + "\n")
+
+
+@events.quitting.add_listener
+def _close_ack_file(environment, **kwargs) -> None:
+    if _ack_file is not None:
+        _ack_file.close()
+
+
+def small_pdf(text: str) -> bytes:
+    """A valid one-page PDF (about 1 KB) whose text, and so whose SHA-256, is unique to this upload."""
+    words = text.encode("ascii", "replace")
+    content = b"BT /F1 14 Tf 72 770 Td (Tai lieu kiem chung - tai thu) Tj 0 -24 Td (" + words + b") Tj ET\n"
+    content += b"".join(b"BT /F1 9 Tf 72 %d Td (Dong %d: noi dung mau.) Tj ET\n" % (700 - 14 * n, n) for n in range(20))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def multipart(fields: dict[str, str], *, file_field: str, file_name: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body as a browser sends it (the fast HTTP client takes bytes)."""
+    boundary = f"----load{hashlib.sha256(content).hexdigest()[:24]}"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+        "Content-Type: application/pdf\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def rule_input(row: dict, rng: random.Random) -> dict[str, str]:
+    """Valid inputs for a criterion's rule, as a person types them (Vietnamese decimal comma sometimes)."""
+    match row["rule"]:
+        case "levels":
+            return {"option": str(rng.choice(row["options"]))}
+        case "bands":
+            percent = Decimal(rng.randint(100, 200)) / 2  # 50 to 100 in halves
+            return {"percent": f"{percent:f}".replace(".", ",")}
+        case "ratio":
+            required = rng.randint(4, 40)
+            return {"achieved": str(rng.randint(0, required)), "required": str(required)}
+        case "manual" | "survey":
+            maximum, step = Decimal(row["max"]), Decimal(row["step"] or "0.25")
+            steps = int(maximum / step)
+            return {"value": f"{(step * rng.randint(0, steps)).normalize():f}".replace(".", ",")}
+        case "yes_no":
+            return {"is_yes": rng.choice(("yes", "no"))}
+        case "deduction":
+            return {"occurrences": str(rng.randint(0, 3))}
+    raise ValueError(row["rule"])
+
+
+def _warm_up_done(environment) -> None:
+    """Write the login figures of the warm-up, then start the measured period from clean statistics."""
+    global _measured_since
+    if _measured_since is not None:
+        return
+    stats = environment.stats
+    warm_up = {}
+    for (name, method), entry in stats.entries.items():
+        warm_up[f"{method} {name}"] = {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "p50": entry.get_response_time_percentile(0.5),
+            "p95": entry.get_response_time_percentile(0.95),
+            "max": entry.max_response_time,
+        }
+    shape = environment.shape_class
+    warm_up["seconds"] = shape.get_run_time() if shape is not None else None
+    ACK_DIR.mkdir(parents=True, exist_ok=True)
+    (ACK_DIR / "warm-up.json").write_text(json.dumps(warm_up, ensure_ascii=False), encoding="utf-8")
+    stats.reset_all()
+    _measured_since = time.monotonic()
+
+
+class WarmThenMeasure(LoadTestShape):
+    """All users start (each person logs in once), then the run lasts RUN_TIME seconds from clean statistics.
+
+    Fifty logins at once cost about a CPU-second each (PBKDF2, as in production) and would otherwise fill
+    most of a one-minute run; their own figures are kept apart in warm-up.json.
+    """
+
+    def tick(self):
+        if _measured_since is None:
+            if self.get_run_time() > WARM_UP_LIMIT:
+                _warm_up_done(self.runner.environment)
+            return (USERS, SPAWN_RATE)
+        if time.monotonic() - _measured_since >= RUN_TIME:
+            return None
+        return (USERS, SPAWN_RATE)
+
+
+class PortalUser(FastHttpUser):
+    abstract = True
+    wait_time = between(1, 3)
+
+    def log_in(self, username: str) -> None:
+        self.username = username
+        page = self.client.get("/login/", name="login (page)")
+        token = CSRF_FIELD.search(page.text).group(1)
+        with self.client.post(
+            "/login/",
+            data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="login (post)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302 or "/login/" in response.headers.get("Location", ""):
+                response.failure(f"login of {username} refused ({response.status_code})")
+
+    def ready(self) -> None:
+        """Count this person in; the last one to be ready starts the measured period."""
+        global _logged_in
+        _logged_in += 1
+        if _logged_in == len(PLAN["staff"]) + len(PLAN["council"]):
+            _warm_up_done(self.environment)
+
+    def open_page(self, path: str, name: str, assessment: int) -> None:
+        """A full page: keep its CSRF token (sent by htmx as X-CSRFToken) and the versions of its rows."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{name}: HTTP {response.status_code}")
+                return
+            self.csrf_token = CSRF_HEADER.search(response.text).group(1)
+            for _name, criterion_id, version in VERSION_FIELD.findall(response.text):
+                self.versions[(assessment, int(criterion_id))] = int(version)
+
+    def htmx_headers(self, page: str) -> dict[str, str]:
+        return {"HX-Request": "true", "HX-Current-URL": f"{self.host}{page}", "X-CSRFToken": self.csrf_token}
+
+    def explanation(self) -> str:
+        return f"Tải thử {RUN} #{next(_sequence)}: đã thực hiện theo kế hoạch, có tài liệu kèm theo."
+
+    def record_save(self, *, response, row: dict, stage: str, prefix: str, sent: dict, explanation: str) -> None:
+        """The saved marker means the server committed the row; anything else is a conflict or a failure."""
+        criterion_id = row["criterion"]
+        key = (row["assessment"], criterion_id)
+        if response.status_code == 200 and "data-saved" in response.text:
+            match = re.search(rf'name="{re.escape(prefix)}-version" value="(\d+)"', response.text)
+            version = int(match.group(1)) if match else None
+            self.versions[key] = version if version is not None else self.versions.get(key, 0)
+            acknowledge(
+                {
+                    "kind": "score",
+                    "user": self.username,
+                    "assessment": row["assessment"],
+                    "criterion": criterion_id,
+                    "stage": stage,
+                    "fields": sent,
+                    "explanation": explanation,
+                    "version": version,
+                }
+            )
+            response.success()
+        elif response.status_code == 200 and CONFLICT_TEXT in response.text:
+            match = re.search(rf'name="{re.escape(prefix)}-version" value="(\d+)"', response.text)
+            if match:
+                self.versions[key] = int(match.group(1))
+            acknowledge({"kind": "conflict", "user": self.username, "criterion": criterion_id, "stage": stage})
+            response.success()
+        else:
+            errors = re.findall(r'class="invalid-feedback"[^>]*>([^<]+)<', response.text)[:2]
+            response.failure(f"not saved: HTTP {response.status_code} {errors}")
+
+
+class UnitStaff(PortalUser):
+    """A unit's focal officer filling in their own rows of the unit's sheet and attaching evidence."""
+
+    fixed_count = len(PLAN["staff"])
+
+    def on_start(self) -> None:
+        account = next(_staff_accounts)
+        self.rng = random.Random(account["username"])
+        self.assessment = account["assessment"]
+        self.rows = account["rows"]
+        self.sheet = f"/assessments/{self.assessment}/"
+        self.versions: dict[tuple[int, int], int] = {}
+        self.log_in(account["username"])
+        self.open_page(self.sheet, "sheet (page)", self.assessment)
+        self.ready()
+
+    @task(8)
+    def save_score(self) -> None:
+        row = self.rng.choice(self.rows)
+        prefix = f"c{row['criterion']}"
+        sent = rule_input(row, self.rng)
+        explanation = self.explanation()
+        data = {f"{prefix}-{field}": value for field, value in sent.items()}
+        data |= {
+            f"{prefix}-explanation": explanation,
+            f"{prefix}-no_evidence_reason": "Hồ sơ giấy lưu tại đơn vị.",
+            f"{prefix}-version": str(self.versions.get((self.assessment, row["criterion"]), 0)),
+        }
+        with self.client.post(
+            f"/assessments/{self.assessment}/criteria/{row['criterion']}/",
+            data=data,
+            headers=self.htmx_headers(self.sheet),
+            name="score save",
+            catch_response=True,
+        ) as response:
+            self.record_save(
+                response=response, row=row, stage="self", prefix=prefix, sent=sent, explanation=explanation
+            )
+
+    @task(2)
+    def upload_evidence(self) -> None:
+        row = self.rng.choice(self.rows)
+        name = f"load-{RUN}-{self.username}-{next(_sequence)}.pdf"
+        content = small_pdf(name)
+        body, content_type = multipart(
+            {"locator": "trang 1", "next": self.sheet}, file_field="files", file_name=name, content=content
+        )
+        with self.client.post(
+            f"/evidence/assessments/{self.assessment}/criteria/{row['criterion']}/upload/",
+            data=body,
+            headers=self.htmx_headers(self.sheet) | {"Content-Type": content_type},
+            name="evidence upload",
+            catch_response=True,
+        ) as response:
+            stem = name.removesuffix(".pdf")
+            if response.status_code == 200 and "evidenceChanged" in response.headers.get("HX-Trigger", ""):
+                if stem not in response.text:
+                    response.failure("upload answered without the new document")
+                    return
+                acknowledge(
+                    {
+                        "kind": "upload",
+                        "user": self.username,
+                        "assessment": self.assessment,
+                        "criterion": row["criterion"],
+                        "name": name,
+                        "sha256": hashlib.sha256(content).hexdigest(),
+                        "size": len(content),
+                    }
+                )
+                response.success()
+            else:
+                errors = re.findall(r'role="alert">(.*?)</div>\s*</div>', response.text, re.S)[:1]
+                response.failure(f"upload refused: HTTP {response.status_code} {errors}")
+
+    @task(1)
+    def reload_sheet(self) -> None:
+        self.open_page(self.sheet, "sheet (page)", self.assessment)
+
+
+class CouncilMember(PortalUser):
+    """A council member confirming round-1 scores on the rows of the sheets assigned to them."""
+
+    fixed_count = len(PLAN["council"])
+
+    def on_start(self) -> None:
+        account = next(_council_accounts)
+        self.rng = random.Random(account["username"])
+        self.rows = account["rows"]
+        self.versions: dict[tuple[int, int], int] = {}
+        self.log_in(account["username"])
+        self.client.get("/appraisal/", name="appraisal queue (page)")
+        for assessment in sorted({row["assessment"] for row in self.rows}):
+            self.open_page(f"/appraisal/{assessment}/", "appraisal workspace (page)", assessment)
+        self.ready()
+
+    @task(8)
+    def save_round_one(self) -> None:
+        row = self.rng.choice(self.rows)
+        prefix = f"r1-{row['criterion']}"
+        # The unit's own input, confirmed (a survey row has none: the council enters it); a reason is given anyway.
+        sent = dict(row["own"]) if row["own"] else rule_input(row, self.rng)
+        explanation = self.explanation()
+        data = {f"{prefix}-{field}": value for field, value in sent.items()}
+        data |= {
+            f"{prefix}-explanation": explanation,
+            f"{prefix}-version": str(self.versions.get((row["assessment"], row["criterion"]), 0)),
+        }
+        page = f"/appraisal/{row['assessment']}/"
+        with self.client.post(
+            f"/appraisal/{row['assessment']}/criteria/{row['criterion']}/round1/",
+            data=data,
+            headers=self.htmx_headers(page),
+            name="appraisal save (round 1)",
+            catch_response=True,
+        ) as response:
+            self.record_save(
+                response=response, row=row, stage="round1", prefix=prefix, sent=sent, explanation=explanation
+            )
+
+    @task(1)
+    def reload_workspace(self) -> None:
+        assessment = self.rng.choice(self.rows)["assessment"]
+        self.open_page(f"/appraisal/{assessment}/", "appraisal workspace (page)", assessment)
+
+
+class Visitor(FastHttpUser):
+    """Anyone reading the published results, without logging in."""
+
+    weight = 1
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        self.rng = random.Random()
+
+    @task(6)
+    def ranking(self) -> None:
+        self.client.get(f"/results/{PLAN['published_year']}/", name="published ranking (public)")
+
+    @task(1)
+    def results_index(self) -> None:
+        self.client.get("/results/", name="results index (public)")
+
+    @task(2)
+    def unit_page(self) -> None:
+        unit = self.rng.choice(PLAN["published_units"])
+        self.client.get(
+            f"/results/{PLAN['published_year']}/published/units/{unit}/", name="published unit page (public)"
+        )
