@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 HAS_LOCALE = $(shell find . -path ./.venv -prune -o -type d -name locale -print -quit)
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap bootstrap-dev run test lint fmt migrate demo messages clean
+.PHONY: help bootstrap bootstrap-dev run test lint fmt migrate demo messages clean worker
 
 help: ## Show this list
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,6 +29,9 @@ run: bootstrap ## Set up, migrate, load demo data and serve on http://127.0.0.1:
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver $(ADDRESS)
+
+worker: bootstrap ## Try the production queue: run this, and `make run` with TASKS_BACKEND=db in another shell
+	TASKS_BACKEND=db $(MANAGE) db_worker
 
 test: bootstrap-dev ## Lint, check migrations and messages, run every test (browser tests included)
 	$(RUFF) check .

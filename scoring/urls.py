@@ -7,6 +7,7 @@ urlpatterns = [
     path("council/", include("scoring.urls_council")),
     path("results/", include("scoring.urls_results")),
     path("results/", include("scoring.urls_exports")),
+    path("results/", include("scoring.urls_builds")),
     path("", views.home, name="home"),
     path("periods/", views.period_list, name="period_list"),
     path("periods/new/", views.period_create_view, name="period_create"),
