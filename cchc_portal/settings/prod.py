@@ -66,3 +66,6 @@ MAILERS = {
 
 LOGGING["formatters"] = {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}}  # noqa: F405
 LOGGING["handlers"]["console"]["formatter"] = "plain"  # noqa: F405
+
+# Background work runs in the `manage.py db_worker` process (see docs/deploy.md), not in web requests.
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", default="db")]}}  # noqa: F405

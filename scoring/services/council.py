@@ -219,7 +219,11 @@ def assignment_add(
 @transaction.atomic
 def assignment_remove(*, actor: User, assignment: AppraisalAssignment) -> None:
     period = _authorise(actor, assignment.period)
-    assignment = AppraisalAssignment.objects.select_for_update().select_related("member", "unit").get(pk=assignment.pk)
+    assignment = (
+        AppraisalAssignment.objects.select_for_update(of=("self",))
+        .select_related("member", "unit")
+        .get(pk=assignment.pk)
+    )
     _audit(
         actor,
         period,

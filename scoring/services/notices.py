@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.tasks import task
 
 from scoring.models import CouncilMembership, Notice, Period
 from units.models import Role, RoleAssignment, User
@@ -36,12 +37,13 @@ def notify(recipients: Iterable[User], message: str, *, url: str = "") -> list[N
         Notice(recipient=user, message=message, url=url) for user in recipients.values()
     )
     addresses = [user.email for user in recipients.values() if user.email]
-    if addresses:
-        transaction.on_commit(lambda: _mail(addresses, message, url))
+    if addresses:  # the e-mails leave from the worker (or at once in development), after the commit
+        transaction.on_commit(lambda: notice_mail_send.enqueue(addresses, message, url))
     return notices
 
 
-def _mail(addresses: list[str], message: str, url: str) -> None:
+@task()
+def notice_mail_send(addresses: list[str], message: str, url: str) -> None:
     body = f"{message}\n\n{settings.SITE_URL.rstrip('/')}{url}" if url else message
     for address in addresses:  # one message each: recipients must not see each other's addresses
         send_mail(subject=f"[CCHC] {message[:120]}", message=body, from_email=None, recipient_list=[address])
