@@ -56,6 +56,8 @@ PUBLISHED_YEAR_URLS = frozenset(
         "results_json",
         "results_csv",
         "results_scorecard_pdf",
+        "results_build",
+        "results_build_download",
     }
 )
 
@@ -385,6 +387,14 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "period_open": {
         "GET": {"*": 405, "anonymous": LOGIN},
         "POST": {"*": 403, "anonymous": LOGIN, "secretary": 302},
+    },
+    "results_build": {
+        "GET": {"*": 302},
+        "POST": {"*": 302},
+    },
+    "results_build_download": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
     },
     "results_commendation_add": {
         "GET": {"*": 405, "anonymous": LOGIN},
