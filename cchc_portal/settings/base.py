@@ -224,3 +224,41 @@ if env("EVIDENCE_STORAGE", default="local") == "s3":
 # the download views then answer with X-Accel-Redirect after their permission checks.
 EVIDENCE_X_ACCEL_PREFIX = env("EVIDENCE_X_ACCEL_PREFIX", default="")
 # --- end of production hardening ----------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# Background work (django.tasks) and built files — owned by the background-work part of issue 8.
+# TASKS_BACKEND=immediate (the default: development and tests) runs a task inside the request that
+# enqueues it, so `make run` needs no second process. TASKS_BACKEND=db (production, set in
+# /etc/cchc-portal/env) queues tasks in the database (django-tasks-db); `manage.py db_worker` runs them.
+# ---------------------------------------------------------------------------------------------
+INSTALLED_APPS.append("django_tasks_db")  # its tables exist in every environment, so switching is one variable
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "db": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", default="immediate")]}}
+# Year result files (annex PDF, Excel workbook) built from a published snapshot, which never changes:
+# each is built once and kept. Private (no base URL): served only through permission-checked views.
+# Files are named results/<year>/...; without EXPORTS_ROOT they sit in MEDIA_ROOT (read when used, so
+# the test settings' temporary MEDIA_ROOT applies). Several app servers and workers must share this
+# storage: a shared folder (NFS) or, with EXPORTS_STORAGE=s3, the evidence bucket's S3 settings.
+STORAGES["exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": env("EXPORTS_ROOT", default=None), "base_url": None},
+}
+if env("EXPORTS_STORAGE", default="local") == "s3":
+    STORAGES["exports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "location": env("EXPORTS_AWS_LOCATION", default="exports"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# --- end of background work ---------------------------------------------------------------------
