@@ -370,3 +370,28 @@ def _files_removed_on_failure() -> Iterator[list[str]]:
             if not StoredFile.objects.filter(storage_name=name).exists():
                 storage.delete(name)
         raise
+
+
+def evidence_orphans_sweep(*, older_than: datetime.timedelta, dry_run: bool = False) -> list[str]:
+    """Delete stored files that no StoredFile row names (a worker died between writing and committing).
+
+    Only files older than `older_than` go, so an upload still in flight is never touched.
+    """
+    storage = evidence_storage()
+    known = set(StoredFile.objects.values_list("storage_name", flat=True))
+    cutoff = timezone.now() - older_than
+    orphans = [
+        name for name in _storage_files(storage) if name not in known and storage.get_modified_time(name) <= cutoff
+    ]
+    if not dry_run:
+        for name in orphans:
+            storage.delete(name)
+    return orphans
+
+
+def _storage_files(storage: Storage, folder: str = "") -> Iterator[str]:
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in folders:
+        yield from _storage_files(storage, f"{folder}/{sub}" if folder else sub)

@@ -51,7 +51,15 @@ class ScoreForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 1}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "invalid": _("Trang đã cũ hoặc bị sửa đổi; hãy tải lại trang rồi nhập lại."),
+            "required": _("Trang đã cũ hoặc bị sửa đổi; hãy tải lại trang rồi nhập lại."),
+            "min_value": _("Trang đã cũ hoặc bị sửa đổi; hãy tải lại trang rồi nhập lại."),
+        },
+    )
 
     RULE_FIELDS = {
         "levels": ("option",),

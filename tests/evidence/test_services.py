@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
@@ -477,3 +478,18 @@ def test_link_refuses_a_duplicate_a_non_leaf_and_another_units_document(
             evidence_link(actor=staff, assessment=assessment, criterion=criterion, document=doc)
         assert error.value.messages == [message]
     assert EvidenceLink.objects.filter(assessment=assessment).count() == 1
+
+
+def test_the_sweep_removes_only_old_files_that_no_row_names(evidence_root):
+    import datetime
+
+    from evidence.services import evidence_orphans_sweep, evidence_storage
+
+    storage = evidence_storage()
+    storage.save("ab/cd/orphan", ContentFile(b"%PDF-1.4 left behind"))
+    kept = StoredFile.objects.create(sha256="f" * 64, size=3, content_type="application/pdf", storage_name="ff/ff/kept")
+    storage.save(kept.storage_name, ContentFile(b"abc"))
+    assert evidence_orphans_sweep(older_than=datetime.timedelta(hours=1)) == []  # too fresh: maybe in flight
+    assert evidence_orphans_sweep(older_than=datetime.timedelta(0)) == ["ab/cd/orphan"]
+    assert not storage.exists("ab/cd/orphan")
+    assert storage.exists("ff/ff/kept")

@@ -305,7 +305,9 @@ CASES = {
     "not-applicable-without-reason": score(
         "1.3", "Hãy ghi lý do tiêu chí không áp dụng với đơn vị.", is_not_applicable="on"
     ),
-    "version-not-a-number": score("2.1", "Hãy nhập một số nguyên.", value="1", version="mới nhất"),
+    "version-not-a-number": score(
+        "2.1", "Trang đã cũ hoặc bị sửa đổi; hãy tải lại trang rồi nhập lại.", value="1", version="mới nhất"
+    ),
     # uploads to the unit's library
     "upload-empty-file": upload([("ke-hoach.pdf", b"")], "Tệp “ke-hoach.pdf” rỗng."),
     "upload-too-big": upload(
@@ -477,10 +479,7 @@ def test_the_corpus_is_large_enough():
 
 
 # Cases that show a real gap in the portal, kept failing on purpose until it is fixed.
-KNOWN_GAPS = {
-    "version-not-a-number": "the sheet row shows field and non-field errors but not the hidden version field's: "
-    "a tampered version is refused (nothing saved) without any message",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.faults.conftest import PDF_BYTES
-from tests.faults.servers import inspect, multipart, running, seed, server_env, wait_for
+from tests.faults.servers import inspect, manage, multipart, running, seed, server_env, wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -51,8 +51,6 @@ def server(database_url, tmp_path_factory):
     """Migrated, seeded, served by one gunicorn worker (its master starts a new one after each kill)."""
     folder = tmp_path_factory.mktemp("worker")
     env = server_env("tests.faults.slow_settings", database_url, folder / "evidence")
-    from tests.faults.servers import manage
-
     manage(env, "migrate", "--no-input")
     world = seed(env, folder)
     with running(env, folder / "gunicorn.log", cookies={"sessionid": world["sessionid"]}) as gunicorn:
@@ -113,11 +111,6 @@ def test_upload_cut_off_while_the_body_is_being_sent(server, tmp_path):
     assert state["rows_without_file"] == state["files_without_row"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="documents_upload writes the file to storage before its transaction commits; a worker killed in "
-    "between leaves the file with no StoredFile row, and nothing ever sweeps such orphans",
-)
 def test_upload_killed_after_the_file_is_stored_but_before_the_commit(server, tmp_path):
     # given: the worker has stored the file and inserted its rows, and waits before committing
     gunicorn, world = server["gunicorn"], server["world"]
@@ -141,11 +134,13 @@ def test_upload_killed_after_the_file_is_stored_but_before_the_commit(server, tm
     # when
     kill(pid)
 
-    # then
+    # then: no row survives; the file written before the commit is an orphan until the daily sweep removes it
     gunicorn.wait_ready()
     state = inspect(server["env"])
     assert (state["documents"], state["stored_files"]) == (0, 0)
-    assert_consistent(state)
+    assert len(state["files_without_row"]) == 1
+    assert "Đã xóa 1 tệp không có bản ghi." in manage(server["env"], "evidence_sweep", "--older-than-minutes", "0")
+    assert_consistent(inspect(server["env"]))
 
 
 def test_sheet_import_killed_half_way_saves_no_row_then_imports_every_row(server, tmp_path):
