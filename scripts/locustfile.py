@@ -143,6 +143,7 @@ def _warm_up_done(environment) -> None:
         }
     shape = environment.shape_class
     warm_up["seconds"] = shape.get_run_time() if shape is not None else None
+    warm_up["measured_since"] = time.time()
     ACK_DIR.mkdir(parents=True, exist_ok=True)
     (ACK_DIR / "warm-up.json").write_text(json.dumps(warm_up, ensure_ascii=False), encoding="utf-8")
     stats.reset_all()
