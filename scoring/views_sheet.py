@@ -128,7 +128,7 @@ def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse
     form = ScoreForm(request.POST, criterion=criterion)
     if form.is_valid():
         try:
-            self_score_record(
+            saved_score = self_score_record(
                 actor=request.user,
                 assessment=assessment,
                 criterion=criterion,
@@ -147,7 +147,6 @@ def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse
             if not request.htmx:
                 messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": criterion.code})
                 return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
-            saved_score = selectors.sheet_scores(assessment).get(criterion.id)
             form = ScoreForm(criterion=criterion, initial=score_form_initial(saved_score))
             return _row_response(request, assessment, criterion, form, saved=True)
     if not request.htmx:
