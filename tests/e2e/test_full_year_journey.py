@@ -417,6 +417,16 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
     access.get_by_label("Công khai kết quả đã công bố (xem không cần đăng nhập)").check()
     access.get_by_role("button", name="Lưu").click()
     expect(alert(secretary)).to_have_text("Đã lưu cách xếp hạng và chế độ công khai.")
+    # copying last year's frameworks does not copy the classification bands: the secretary sets them here
+    grading = secretary.locator("section.card").filter(has=secretary.get_by_role("heading", name="Mức xếp loại"))
+    for rows in ([("90", "Tốt"), ("0", "Yếu")], [("80", "Khá"), ("70", "Trung bình")]):
+        start = grading.locator("tbody tr").count() - 2  # the form always ends with two blank rows
+        for offset, (minimum, label) in enumerate(rows):
+            grading.locator(f"#band-min-{start + offset}").fill(minimum)
+            grading.locator(f"#band-label-{start + offset}").fill(label)
+        grading.get_by_role("button", name="Lưu các mức xếp loại").click()
+        expect(alert(secretary)).to_have_text("Đã lưu các mức xếp loại.")
+    expect(grading.locator("tbody tr")).to_have_count(6)
 
     leader = new_context().new_page()
     login(leader, live_server, people["leader"])
@@ -447,6 +457,12 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
     expect(wards).to_have_count(1)
     expect(cells(wards).nth(1)).to_have_text(HA_DINH)
     expect(cells(wards).nth(2)).to_have_text("8,8 / 10")
+    expect(cells(wards).nth(3)).to_have_text("88,00")
+    expect(cells(wards).nth(4)).to_have_text("Khá")
+    expect(cells(departments).nth(3)).to_have_text("91,50")
+    expect(cells(departments).nth(4)).to_have_text("Tốt")
+    expect(visitor.get_by_text(f"Thay đổi so với kết quả công bố năm {LAST_YEAR}")).to_be_visible()
+    visitor.screenshot(path="/tmp/journey-full-year.png", full_page=True)
 
     downloads = visitor.get_by_role("group", name="Tải kết quả")
     with visitor.expect_download() as annex_download:
@@ -456,11 +472,10 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
     text = pdf_text(annex_path)
     assert JUSTICE in text
     assert HA_DINH in text
-    assert DECISION_NUMBER in text
+    assert f"Kèm theo Quyết định số {DECISION_NUMBER} ngày 20/01/{YEAR + 1} của {AUTHORITY}" in text
     lines = [line.split() for line in text.splitlines()]
-    assert ["1", "Phòng", "Tư", "pháp", "9,15", "10,00", "91,50"] == next(
-        line[:7] for line in lines if line[:4] == ["1", "Phòng", "Tư", "pháp"]
-    )
+    assert ["1", "Phòng", "Tư", "pháp", "9,15", "10,00", "91,50", "Tốt"] in lines
+    assert ["1", "UBND", "phường", "Hạ", "Đình", "8,80", "10,00", "88,00", "Khá"] in lines
 
     with visitor.expect_download() as workbook_download:
         downloads.get_by_role("link", name="Tải Excel").click()
@@ -469,13 +484,13 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
     book = load_workbook(workbook_path)
     ranking = {
         title: [
-            [cell.value for cell in row][:7] for row in book[title].iter_rows(min_row=2, max_row=book[title].max_row)
+            [cell.value for cell in row][:8] for row in book[title].iter_rows(min_row=2, max_row=book[title].max_row)
         ]
         for title in (DEPARTMENTS, WARDS)
     }
     assert ranking == {
-        DEPARTMENTS: [[1, "tu-phap", JUSTICE, 9.15, 10, 10, 91.5]],
-        WARDS: [[1, "ha-dinh", HA_DINH, 8.8, 10, 10, 88]],
+        DEPARTMENTS: [[1, "tu-phap", JUSTICE, 9.15, 10, 10, 91.5, "Tốt"]],
+        WARDS: [[1, "ha-dinh", HA_DINH, 8.8, 10, 10, 88, "Khá"]],
     }
 
     # then: what the browser did is what the database holds
