@@ -8,7 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption, RuleType
+from scoring.models import (
+    AdjustmentItem,
+    AuditEvent,
+    ClassificationBand,
+    Criterion,
+    Framework,
+    Period,
+    ResultsConfig,
+    RuleOption,
+    RuleType,
+)
 from scoring.selectors import FrameworkTree, build_tree, framework_tree
 from scoring.services.assessments import assessments_ensure
 from units import permissions
@@ -206,6 +216,14 @@ def period_create(*, actor: User | None, authority, year: int, copy_from: Period
     if copy_from is not None:
         for source in copy_from.frameworks.select_related("block", "period"):
             framework_clone(actor=actor, source=source, period=period)
+        # The classification bands and ranking rule usually carry over too; the secretary may edit them.
+        ClassificationBand.objects.bulk_create(
+            ClassificationBand(period=period, min_index=band.min_index, label=band.label, position=band.position)
+            for band in copy_from.classification_bands.all()
+        )
+        config = ResultsConfig.objects.filter(period=copy_from).first()
+        if config is not None:
+            ResultsConfig.objects.create(period=period, ranking_method=config.ranking_method)
     return period
 
 

@@ -171,3 +171,21 @@ def test_a_period_with_an_invalid_or_missing_framework_does_not_open():
     ]
     assert Period.objects.get(pk=framework.period_id).state == Period.State.DRAFT
     assert not AuditEvent.objects.filter(action="period.open").exists()
+
+
+def test_period_create_carries_the_bands_and_ranking_rule_over_but_not_publicity():
+    from scoring.models import ClassificationBand, ResultsConfig
+
+    secretary = user_with_role(Role.COUNCIL_SECRETARY)
+    framework = small_framework()
+    source = framework.period
+    ClassificationBand.objects.create(period=source, min_index=Decimal("90"), label="Tốt", position=0)
+    ClassificationBand.objects.create(period=source, min_index=Decimal("80"), label="Khá", position=1)
+    ResultsConfig.objects.create(period=source, ranking_method=ResultsConfig.RankingMethod.DENSE, is_public=True)
+    period = period_create(actor=secretary, authority=source.authority, year=2040, copy_from=source)
+    assert list(period.classification_bands.order_by("-min_index").values_list("min_index", "label")) == [
+        (Decimal("90"), "Tốt"),
+        (Decimal("80"), "Khá"),
+    ]
+    config = ResultsConfig.objects.get(period=period)
+    assert (config.ranking_method, config.is_public) == ("dense", False)
