@@ -413,8 +413,8 @@ def test_library_page_runs_a_fixed_number_of_queries(
         for n, d in enumerate(documents)
     )
     client.force_login(staff)
-    # when / then: session, user, roles, sheet, documents, versions, citations, unread notices
-    with django_assert_num_queries(8):
+    # when / then: session, user, roles, sheet, documents, versions, citations, unread notices, cycle banner
+    with django_assert_num_queries(9):
         response = client.get(reverse("evidence_library", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('<tr id="document-') == 50

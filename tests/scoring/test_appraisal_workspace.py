@@ -401,8 +401,8 @@ def test_the_queue_of_25_sheets_runs_a_fixed_number_of_queries(client, big_perio
     _, member = big_period
     client.force_login(member)
     # session, user, current period, membership, assignments, conflicts, finalisations, roles, sheets with counts,
-    # unread notices (the bell in base.html), whether a council member chairs an open council (navigation)
-    with django_assert_num_queries(11):
+    # unread notices (the bell in base.html), whether a council member chairs an open council (navigation), cycle banner
+    with django_assert_num_queries(12):
         response = client.get(reverse("appraisal_queue"))
     html = response.content.decode()
     assert html.count('data-testid="queue-row"') == 25
@@ -414,8 +414,8 @@ def test_the_workspace_of_120_criteria_runs_a_fixed_number_of_queries(client, bi
     client.force_login(member)
     # session, user, sheet, membership, assignments, conflicts, finalisations, roles, criteria, options,
     # scores, explanation requests, evidence links, adjustment entries, adjustment items, unread notices (the bell),
-    # whether a council member chairs an open council (navigation)
-    with django_assert_num_queries(17):
+    # whether a council member chairs an open council (navigation), cycle banner
+    with django_assert_num_queries(18):
         response = client.get(reverse("appraisal_workspace", args=[assessments[0].pk]))
     html = response.content.decode()
     assert html.count("data-appraisal-row") == 120

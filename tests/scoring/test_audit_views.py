@@ -187,8 +187,9 @@ def test_pages_hold_fifty_entries_and_keep_the_filters(client, world):
 # --- query counts ------------------------------------------------------------------------------------
 
 # session, user, the user's roles, the context processor's unread notices, periods, actions, count, page.
-EVENT_QUERIES = 8
-SCORE_QUERIES = 7  # no list of actions to read: stages are fixed
+# + the cycle banner.
+EVENT_QUERIES = 9
+SCORE_QUERIES = 8  # no list of actions to read: stages are fixed
 
 
 @pytest.mark.parametrize("entries", [3, 60])

@@ -234,8 +234,9 @@ def test_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
         EvidenceLink(document=first, assessment=assessment, criterion=leaf, created_by=staff) for leaf in leaves
     )
     client.force_login(staff)
-    # session, user, sheet, roles, requests, self scores, evidence links, library, finalised blocks, unread notices
-    with django_assert_num_queries(10):
+    # session, user, sheet, roles, requests, self scores, evidence links, library, finalised blocks, unread notices,
+    # cycle banner
+    with django_assert_num_queries(11):
         response = client.get(page_url(assessment))
     assert response.status_code == 200
     assert response.content.decode().count('<section class="card mb-3" id="request-') == 30

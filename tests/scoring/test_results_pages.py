@@ -333,12 +333,12 @@ def many_units(count: int) -> dict:
 @pytest.mark.parametrize(
     "page,queries",
     [
-        ("results_index", 6),
-        ("results_published", 11),
-        ("results_published_unit", 10),
-        ("results_heads", 6),
-        ("results_commendations", 9),
-        ("results_settings", 8),
+        ("results_index", 7),
+        ("results_published", 12),
+        ("results_published_unit", 11),
+        ("results_heads", 7),
+        ("results_commendations", 10),
+        ("results_settings", 9),
     ],
 )
 def test_results_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries, count, page, queries):

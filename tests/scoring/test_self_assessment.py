@@ -327,8 +327,9 @@ def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(c
     client.force_login(staff)
     for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
         save(client, assessment, criterion, option=criterion.options.first().pk)
-    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, unread notices
-    with django_assert_num_queries(11):
+    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, unread notices,
+    # cycle banner
+    with django_assert_num_queries(12):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="card sheet-row') == 120
@@ -362,8 +363,8 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
     )
     # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals,
-    # explanation requests, unread notices
-    with django_assert_num_queries(12):
+    # explanation requests, unread notices, cycle banner
+    with django_assert_num_queries(13):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     html = response.content.decode()
     assert html.count("→ <strong>1</strong>") == 120

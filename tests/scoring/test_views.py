@@ -105,8 +105,9 @@ def test_framework_page_runs_a_fixed_number_of_queries(client, django_assert_num
     framework = wide_framework(areas=6, leaves_per_area=20)  # 120 leaves
     secretary = user_with_role(Role.COUNCIL_SECRETARY)
     login(client, secretary)
-    # session, user, roles, framework, criteria, options, adjustments (check), adjustments (page), unread notices
-    with django_assert_num_queries(9):
+    # session, user, roles, framework, criteria, options, adjustments (check), adjustments (page), unread notices,
+    # cycle banner
+    with django_assert_num_queries(10):
         response = client.get(reverse("framework_detail", args=[framework.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="tree-leaf') == 120
@@ -118,8 +119,9 @@ def test_period_list_query_count_does_not_grow_with_periods(client, django_asser
     for year in range(2000, 2010):
         FrameworkFactory(period__authority=framework.period.authority, period__year=year, block=framework.block)
     login(client, secretary)
-    # session, user, roles, periods with framework counts, the copy-from choices, authority, unread notices
-    with django_assert_num_queries(7):
+    # session, user, roles, periods with framework counts, the copy-from choices, authority, unread notices,
+    # cycle banner
+    with django_assert_num_queries(8):
         response = client.get(reverse("period_list"))
     assert response.content.decode().count("/periods/20") >= 11
 

@@ -1,0 +1,92 @@
+"""The README's screenshots, taken from the demo data on every run so they stay current (docs/screenshots/*.png)."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from scoring.demo.accounts import DEMO_PASSWORD
+from units.models import Unit
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+MAX_BYTES = 300 * 1024
+VIEWPORT = {"width": 1280, "height": 860}
+
+
+def sign_in(page: Page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
+
+
+def shoot(page: Page, name: str) -> Path:
+    """A viewport screenshot (not the full page): what a person sees first, small enough for the README."""
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size < MAX_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    return path
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browser, demo, tmp_path):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    # The sheet, reached through the cycle banner's next step, as a ward's focal officer sees it.
+    staff = browser.new_page(viewport=VIEWPORT, locale="vi-VN")
+    sign_in(staff, live_server, "canbo.hadinh")
+    expect(staff.get_by_test_id("cycle-banner")).to_contain_text("Giai đoạn: Tự đánh giá")
+    staff.get_by_test_id("cycle-next-step").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("UBND phường Hạ Đình")
+    shoot(staff, "sheet")
+    staff.close()
+
+    # The appraisal workspace of a submitted ward, for a council member.
+    member = browser.new_page(viewport=VIEWPORT, locale="vi-VN")
+    sign_in(member, live_server, "hoidong1")
+    member.get_by_test_id("cycle-next-step").click()
+    member.get_by_role("link", name="UBND phường Khương Đình").first.click()
+    expect(member.get_by_role("heading", level=1)).to_contain_text("UBND phường Khương Đình")
+    shoot(member, "appraisal-workspace")
+    member.close()
+
+    # The public 2022 ranking with its year-over-year columns, read anonymously.
+    visitor = browser.new_page(viewport=VIEWPORT, locale="vi-VN", reduced_motion="reduce")  # no smooth scrolling
+    visitor.goto(f"{live_server.url}/results/2022/")
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("2022")
+    shoot(visitor, "ranking-2022")
+    # The wards' block: its table with the changes since 2021, then the bar chart.
+    visitor.get_by_role("heading", level=2, name="UBND phường").evaluate("h => h.scrollIntoView()")
+    visitor.evaluate("window.scrollBy(0, -16)")
+    shoot(visitor, "ranking-2022-wards")
+
+    # One unit's published result.
+    ha_dinh = Unit.objects.get(name="UBND phường Hạ Đình")
+    visitor.goto(f"{live_server.url}/results/2022/published/units/{ha_dinh.pk}/")
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("UBND phường Hạ Đình")
+    shoot(visitor, "unit-result-2022")
+
+    # Page 1 of the 2022 annex PDF, as served to the public.
+    response = visitor.request.get(f"{live_server.url}/results/2022/ket-qua-2022.pdf")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    annex = tmp_path / "annex.pdf"
+    annex.write_bytes(response.body())
+    prefix = tmp_path / "annex-page"
+    subprocess.run(
+        ["pdftoppm", "-png", "-f", "1", "-l", "1", "-scale-to", "1000", "-singlefile", str(annex), str(prefix)],
+        check=True,
+    )
+    page_png = SCREENSHOTS / "annex-2022-page-1.png"
+    page_png.write_bytes((tmp_path / "annex-page.png").read_bytes())
+    assert page_png.stat().st_size < MAX_BYTES
+    visitor.close()
