@@ -107,7 +107,7 @@ def council_members(request: HttpRequest, year: int) -> HttpResponse:
         "loads": loads,
         "member_form": MemberAddForm(candidates=list(selectors.council_candidates(period))),
         "assignment_form": AssignmentForm(members=members, units=units, areas=areas),
-        "conflict_form": ConflictForm(members=members, units=units),
+        "conflict_form": ConflictForm(members=members, units=units, prefix="conflict"),
         "areas": areas,
     }
     return render(request, "scoring/council_members.html", context)
@@ -229,7 +229,7 @@ def council_assignment_remove(request: HttpRequest, year: int, pk: int) -> HttpR
 def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
     members = [m.user for m in CouncilMembership.objects.filter(period=period).select_related("user")]
-    form = ConflictForm(request.POST, members=members, units=list(selectors.period_units(period)))
+    form = ConflictForm(request.POST, members=members, units=list(selectors.period_units(period)), prefix="conflict")
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("council_members", year=year)

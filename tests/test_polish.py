@@ -263,12 +263,6 @@ def test_inputs_are_named_headings_are_in_order_and_the_language_is_declared(liv
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known defect: the assignment and conflict forms on the council members page both render "
-    "id_member and id_unit, so the conflict form's labels point at the assignment form's selects "
-    "(the forms need distinct prefixes in scoring/views_council.py).",
-)
 def test_every_input_on_the_council_members_page_is_named(live_server, browser):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     secretary = browser.new_page(locale="vi-VN")

@@ -129,12 +129,17 @@ def test_member_management_forms_end_to_end(client, world):
     response = client.post(reverse("council_assignment_add", args=[year]), {"member": newcomer.pk})
     assert flash(response) == ["Hãy chọn đơn vị, lĩnh vực hoặc cả hai."]
     response = client.post(
-        reverse("council_conflict_add", args=[year]), {"member": newcomer.pk, "unit": w["unit"].pk, "reason": ""}
+        reverse("council_conflict_add", args=[year]),
+        {"conflict-member": newcomer.pk, "conflict-unit": w["unit"].pk, "conflict-reason": ""},
     )
     assert flash(response) == ["Lý do xung đột lợi ích: Trường này là bắt buộc."]
     response = client.post(
         reverse("council_conflict_add", args=[year]),
-        {"member": newcomer.pk, "unit": w["unit"].pk, "reason": "Anh trai là Chủ tịch phường"},
+        {
+            "conflict-member": newcomer.pk,
+            "conflict-unit": w["unit"].pk,
+            "conflict-reason": "Anh trai là Chủ tịch phường",
+        },
     )
     assert flash(response) == ["Đã ghi xung đột lợi ích: Hoàng Văn Bình không thẩm định UBND phường Hạ Đình."]
     conflict = ConflictDeclaration.objects.get()

@@ -136,11 +136,11 @@ def test_period_create_copies_every_block_from_the_chosen_year():
     secretary = user_with_role(Role.COUNCIL_SECRETARY)
     first = small_framework()
     second = small_framework(FrameworkFactory(period=first.period))
-    period = period_create(actor=secretary, authority=first.period.authority, year=2030, copy_from=first.period)
+    period = period_create(actor=secretary, authority=first.period.authority, year=2092, copy_from=first.period)
     assert sorted(period.frameworks.values_list("block_id", flat=True)) == sorted([first.block_id, second.block_id])
     with pytest.raises(ValidationError) as caught:
-        period_create(actor=secretary, authority=first.period.authority, year=2030)
-    assert caught.value.messages == ["Đã có kỳ đánh giá năm 2030."]
+        period_create(actor=secretary, authority=first.period.authority, year=2092)
+    assert caught.value.messages == ["Đã có kỳ đánh giá năm 2092."]
 
 
 def test_opening_a_period_freezes_its_frameworks():
@@ -182,7 +182,7 @@ def test_period_create_carries_the_bands_and_ranking_rule_over_but_not_publicity
     ClassificationBand.objects.create(period=source, min_index=Decimal("90"), label="Tốt", position=0)
     ClassificationBand.objects.create(period=source, min_index=Decimal("80"), label="Khá", position=1)
     ResultsConfig.objects.create(period=source, ranking_method=ResultsConfig.RankingMethod.DENSE, is_public=True)
-    period = period_create(actor=secretary, authority=source.authority, year=2040, copy_from=source)
+    period = period_create(actor=secretary, authority=source.authority, year=2093, copy_from=source)
     assert list(period.classification_bands.order_by("-min_index").values_list("min_index", "label")) == [
         (Decimal("90"), "Tốt"),
         (Decimal("80"), "Khá"),

@@ -129,17 +129,17 @@ def test_period_list_query_count_does_not_grow_with_periods(client, django_asser
 def test_secretary_creates_next_year_by_copying_and_opens_it(client, world):
     framework, _, people = world
     login(client, people["secretary"])
-    response = client.post(reverse("period_create"), {"year": 2031, "copy_from": framework.period_id})
+    response = client.post(reverse("period_create"), {"year": 2091, "copy_from": framework.period_id})
     assert response.status_code == 302
-    period = Period.objects.get(year=2031)
+    period = Period.objects.get(year=2091)
     assert Framework.objects.get(period=period).cloned_from == framework
     response = client.post(
-        reverse("period_open", args=[2031]), {"self_assessment_deadline": "2031-12-15T17:00"}, follow=True
+        reverse("period_open", args=[2091]), {"self_assessment_deadline": "2091-12-15T17:00"}, follow=True
     )
-    assert "Đã mở kỳ tự đánh giá năm 2031; các bộ chỉ số đã được khóa." in response.content.decode()
+    assert "Đã mở kỳ tự đánh giá năm 2091; các bộ chỉ số đã được khóa." in response.content.decode()
     period.refresh_from_db()
     assert period.state == Period.State.SELF_ASSESSMENT
-    assert period.self_assessment_deadline == datetime(2031, 12, 15, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert period.self_assessment_deadline == datetime(2091, 12, 15, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def test_opening_without_a_deadline_is_refused_with_a_message(client, world):
@@ -154,12 +154,12 @@ def test_opening_without_a_deadline_is_refused_with_a_message(client, world):
 def test_other_roles_cannot_create_or_open_periods(client, world, who):
     framework, _, people = world
     login(client, people[who])
-    assert client.post(reverse("period_create"), {"year": 2031}).status_code == 403
+    assert client.post(reverse("period_create"), {"year": 2091}).status_code == 403
     status = client.post(
-        reverse("period_open", args=[framework.period.year]), {"self_assessment_deadline": "2031-12-15T17:00"}
+        reverse("period_open", args=[framework.period.year]), {"self_assessment_deadline": "2091-12-15T17:00"}
     ).status_code
     assert status in (403, 404)
-    assert not Period.objects.filter(year=2031).exists()
+    assert not Period.objects.filter(year=2091).exists()
     assert Period.objects.get(pk=framework.period_id).state == Period.State.DRAFT
     assert not AuditEvent.objects.exists()
 
