@@ -71,3 +71,11 @@ LOAD_ARGS ?=
 
 load: bootstrap-dev ## Load test: gunicorn + PostgreSQL on loopback, 50 locust users for 60 s; writes docs/load.md
 	$(PYTHON) scripts/load.py $(LOAD_ARGS)
+
+.PHONY: bench
+# Extra arguments for scripts/bench.py, e.g. `make bench BENCH_ARGS="--units 20 --runs 3 --no-write"`.
+# BENCH_DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432, a role with CREATEDB).
+BENCH_ARGS ?=
+
+bench: bootstrap-dev ## Benchmark at 20 and 200 units on throwaway PostgreSQL databases; writes docs/benchmarks.md
+	DJANGO_SETTINGS_MODULE=cchc_portal.settings.bench $(PYTHON) scripts/bench.py $(BENCH_ARGS)

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Concat, Left, StrIndex
 from django.utils.translation import gettext as _
 
@@ -286,12 +286,18 @@ def assessments_visible_to(user, period: Period) -> QuerySet[Assessment]:
 # Appraisal
 
 
+def _count_of(queryset: QuerySet, key: str) -> Coalesce:
+    return Coalesce(Subquery(queryset.order_by().values(key).annotate(total=Count("pk")).values("total")[:1]), 0)
+
+
 def appraisal_gaps(period: Period, block) -> list[str]:
     """Per submitted sheet of the block: criteria without a round-1 score and explanations without round 2."""
     from scoring.models import ExplanationRequest
 
-    leaf_count = Count("framework__criteria", filter=~Q(framework__criteria__rule_type=""), distinct=True)
-    round_one = Count("scores", filter=Q(scores__stage=Stage.ROUND_1), distinct=True)
+    # Counted in subqueries: joining both the framework's criteria and the sheet's scores multiplied them
+    # (126 criteria × 126 scores per sheet at 200 units: 0.9–3.4 s per block on the council overview).
+    leaf_count = _count_of(Criterion.objects.filter(framework=OuterRef("framework")).exclude(rule_type=""), "framework")
+    round_one = _count_of(Score.objects.filter(assessment=OuterRef("pk"), stage=Stage.ROUND_1), "assessment")
     assessments = (
         Assessment.objects.filter(period=period, unit__block=block, state=Assessment.State.SUBMITTED)
         .select_related("unit")

@@ -1,0 +1,550 @@
+"""Province-scale benchmark (`make bench`): build the data, measure, write docs/benchmarks.md.
+
+The orchestrator (no Django) creates throwaway PostgreSQL databases (migrated once into a template,
+then copied), runs one worker process per scale (20 and 200 units) that fills its database through
+scripts/bench_data.py and measures, and finally drops the databases and writes the figures.
+
+Every figure is the median of repeated runs; where a floor exists (a raw SQL aggregate over the same
+rows, a minimal view through the same middleware and template stack) it is measured in the same run
+and the ratio is reported. Peak memory of an export is the maximum resident set size of a fresh
+process that renders it once.
+
+Usage: scripts/bench.py [--units 20,200] [--runs 5] [--keep] [--no-write]
+Environment: BENCH_DATABASE_URL (server, default postgres://postgres@127.0.0.1:5432), PYTHON.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+END_OF_GENERATED = "<!-- end of generated figures: notes below are kept when the benchmark runs again -->"
+SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+SETTINGS = os.environ.get("DJANGO_SETTINGS_MODULE", "cchc_portal.settings.bench")
+TEMPLATE_DB = "cchc_bench_template"
+
+
+# ---------------------------------------------------------------------------------------------
+# Orchestrator
+
+
+def _database_url(name: str) -> str:
+    parts = urlsplit(SERVER_URL)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
+
+
+def _admin_execute(*statements: str) -> list:
+    import psycopg2
+
+    connection = psycopg2.connect(_database_url("postgres"))
+    connection.autocommit = True
+    rows = []
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+            if cursor.description:
+                rows = cursor.fetchall()
+    connection.close()
+    return rows
+
+
+def _env(database: str) -> dict:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": _database_url(database)}
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        cpu = found.group(1).strip() if found else platform.processor() or "unknown"
+    memory = "unknown"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        found = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.MULTILINE)
+        memory = f"{int(found.group(1)) / 1024 / 1024:.1f} GiB" if found else "unknown"
+    postgres = _admin_execute("SHOW server_version")[0][0]
+    import django
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": postgres,
+        "os": platform.platform(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load": " / ".join(f"{value:.1f}" for value in os.getloadavg()),
+    }
+
+
+def orchestrate(arguments: argparse.Namespace) -> int:
+    sizes = [int(size) for size in arguments.units.split(",")]
+    started = time.perf_counter()
+    databases = [f"cchc_bench_{size}" for size in sizes]
+    _admin_execute(*(f"DROP DATABASE IF EXISTS {name}" for name in [TEMPLATE_DB, *databases]))
+    _admin_execute(f"CREATE DATABASE {TEMPLATE_DB}")
+    results = []
+    info = machine()
+    try:
+        print(f"bench: migrating {TEMPLATE_DB}", flush=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+            cwd=ROOT,
+            env=_env(TEMPLATE_DB),
+            check=True,
+        )
+        for size, database in zip(sizes, databases, strict=True):
+            _admin_execute(f"CREATE DATABASE {database} TEMPLATE {TEMPLATE_DB}")
+            output = ROOT / "var" / f"bench-{size}.json"
+            output.parent.mkdir(exist_ok=True)
+            print(f"bench: {size} units in {database}", flush=True)
+            subprocess.run(
+                [sys.executable, __file__, "--worker", str(size), "--runs", str(arguments.runs), "--output", output],
+                cwd=ROOT,
+                env=_env(database),
+                check=True,
+            )
+            results.append(json.loads(output.read_text()))
+    finally:
+        if not arguments.keep:
+            _admin_execute(*(f"DROP DATABASE IF EXISTS {name}" for name in [TEMPLATE_DB, *databases]))
+    info["wall"] = time.perf_counter() - started
+    markdown = render(results, info)
+    print(markdown.split(END_OF_GENERATED)[0])
+    if not arguments.no_write:
+        notes = ""
+        if DOC.exists() and END_OF_GENERATED in DOC.read_text():
+            notes = DOC.read_text().split(END_OF_GENERATED, 1)[1]
+        DOC.parent.mkdir(exist_ok=True)
+        DOC.write_text(markdown + notes)
+        print(f"bench: wrote {DOC.relative_to(ROOT)}")
+    failed = [m["name"] for result in results for m in result["measures"] if m["passes"] is False]
+    print(f"bench: {len(failed)} figure(s) miss their target" + (f": {', '.join(failed)}" if failed else ""))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def render(results: list[dict], info: dict) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (scripts/bench.py); do not edit above the marker line, run the benchmark again.",
+        "",
+        f"- Date: {info['date']}; one full run took {info['wall'] / 60:.1f} min (data generation included)",
+        f"- CPU: {info['cpu']}, {info['cores']} cores; RAM {info['memory']}; {info['os']}",
+        f"- Python {info['python']}, Django {info['django']}, PostgreSQL {info['postgresql']} (same machine)",
+        "- Settings: `cchc_portal.settings.bench` (DEBUG off, persistent connection, fast password hasher)",
+        "",
+        "Times are server times measured through Django's test client (the whole middleware stack, no network),",
+        "each the median of the runs shown; a ratio is the median divided by the floor measured in the same run.",
+        "CPU is the median CPU time of the measuring process over the same runs: on a shared machine the wall time",
+        f"also holds waiting for a core (load average {info['load']} over 1 / 5 / 15 min when the run started, on",
+        f"{info['cores']} cores), the CPU time does not.",
+        "",
+    ]
+    for result in results:
+        data = result["dataset"]
+        lines += [
+            f"## {data['units']} units",
+            "",
+            f"Dataset: {data['units']} units in 3 blocks ({', '.join(str(n) for n in data['block_sizes'])}), "
+            f"{data['leaves']} sub-criteria per framework, published years {data['years'][0]} and {data['years'][1]}, "
+            f"{data['years'][2]} in appraisal; {data['scores']:,} score rows, {data['evidence_links']:,} evidence "
+            f"links, {data['result_rows']:,} published criterion rows. Built in {data['build_seconds']:.0f} s "
+            f"({'; '.join(f'{step}: {seconds:.0f} s' for step, seconds in data['timings'].items())}).",
+            "",
+            "| Measure | Median | CPU | Floor | Ratio | Target | Result | Queries | Runs |",
+            "|---|---:|---:|---:|---:|---|---|---:|---:|",
+        ]
+        for measure in result["measures"]:
+            ratio = f"{measure['ratio']:.2f}" if measure.get("ratio") is not None else "—"
+            verdict = {True: "pass", False: "**FAIL**", None: "—"}[measure["passes"]]
+            queries = "—" if measure.get("queries") is None else str(measure["queries"])
+            lines.append(
+                f"| {measure['name']} | {_seconds(measure['median'])} | {_seconds(measure.get('cpu'))} "
+                f"| {_seconds(measure.get('floor'))} | {ratio} "
+                f"| {measure['target']} | {verdict} | {queries} | {measure['runs']} |"
+            )
+        notes = [measure for measure in result["measures"] if measure.get("note")]
+        if notes:
+            lines.append("")
+            lines += [f"- {measure['name']}: {measure['note']}" for measure in notes]
+        lines.append("")
+    if len(results) >= 2:
+        small, large = results[0], results[-1]
+        lines += [
+            f"## Queries at {small['dataset']['units']} and at {large['dataset']['units']} units",
+            "",
+            f"| Page | {small['dataset']['units']} units | {large['dataset']['units']} units | Constant |",
+            "|---|---:|---:|---|",
+        ]
+        counts = {m["name"]: m.get("queries") for m in small["measures"]}
+        for measure in large["measures"]:
+            if measure.get("page") and measure.get("queries") is not None and counts.get(measure["name"]) is not None:
+                same = "yes" if counts[measure["name"]] == measure["queries"] else "**no**"
+                lines.append(f"| {measure['name']} | {counts[measure['name']]} | {measure['queries']} | {same} |")
+        lines.append("")
+    lines.append(END_OF_GENERATED)
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker: runs inside Django, against one filled database
+
+
+def _median_of(function, runs: int, *, warm_up: int = 1) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (the server's share when other work competes)."""
+    for _ in range(warm_up):
+        function()
+    walls, cpus = [], []
+    for _ in range(runs):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        function()
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu_started)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _queries_of(function) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured)
+
+
+MINIMAL_TEMPLATE = "{% extends 'base.html' %}{% block content %}<p>ok</p>{% endblock %}"
+_minimal_template = []
+
+
+def _minimal_view(request):
+    """The floor of a page: the same middleware, session, user, context processors and base template."""
+    from django.http import HttpResponse
+    from django.template import engines
+
+    if not _minimal_template:
+        _minimal_template.append(engines["django"].from_string(MINIMAL_TEMPLATE))
+    return HttpResponse(_minimal_template[0].render({}, request))
+
+
+def _bench_urlconf() -> str:
+    """The portal's URLs plus the minimal view, as a module the benchmark alone uses."""
+    import types
+
+    from django.urls import include, path
+
+    module = types.ModuleType("bench_urls")
+    module.urlpatterns = [path("bench/minimal/", _minimal_view), path("", include("cchc_portal.urls"))]
+    sys.modules["bench_urls"] = module
+    return "bench_urls"
+
+
+def _client(user=None):
+    from django.test import Client
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _get(client, url: str):
+    def fetch():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url}: {response.status_code}")
+        return response
+
+    return fetch
+
+
+def _memory(kind: str, url: str, username: str | None) -> dict:
+    """Render one export in a fresh process; its peak resident memory is the worker's cost for that file."""
+    command = [sys.executable, __file__, "--memory", kind, "--url", url]
+    if username:
+        command += ["--user", username]
+    completed = subprocess.run(command, cwd=ROOT, env=os.environ, check=True, capture_output=True, text=True)
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _memory_status() -> dict[str, int]:
+    """Current (VmRSS) and peak (VmHWM) resident memory of this process in KiB.
+
+    Not getrusage's ru_maxrss: Linux carries it over from the parent through fork and exec, so a fresh probe
+    started by a big worker would report the worker's peak.
+    """
+    status = Path("/proc/self/status").read_text()
+    return {key: int(re.search(rf"^{key}:\s*(\d+) kB", status, re.MULTILINE).group(1)) for key in ("VmRSS", "VmHWM")}
+
+
+def memory_probe(arguments: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.test.utils import override_settings
+
+    from units.models import User
+
+    with override_settings(ROOT_URLCONF=_bench_urlconf()):
+        user = User.objects.get(username=arguments.user) if arguments.user else None
+        client = _client(user)
+        before = _memory_status()["VmRSS"]
+        started = time.perf_counter()
+        response = _get(client, arguments.url)()
+        seconds = time.perf_counter() - started
+        peak = _memory_status()["VmHWM"]
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_mib": peak / 1024, "baseline_mib": before / 1024, "bytes": len(response.content)}
+        )
+    )
+
+
+def work(arguments: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_data
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    from evidence.models import EvidenceLink
+    from scoring.models import Assessment, Period, ResultCriterionRow, Score
+    from scoring.results.compute import unit_results
+
+    runs = arguments.runs
+    started = time.perf_counter()
+    reuse = Period.objects.exists()  # measuring again a database kept by --keep
+    dataset = bench_data.load() if reuse else bench_data.build(arguments.worker)
+    build_seconds = time.perf_counter() - started
+    past_year, current_year = dataset.years[1], dataset.years[2]
+    past = Period.objects.get(year=past_year)
+    measures: list[dict] = []
+
+    def add(
+        name: str,
+        median: float,
+        *,
+        target: str,
+        cpu: float | None = None,
+        limit: float | None = None,
+        floor: float | None = None,
+        ratio_limit: float | None = None,
+        queries: int | None = None,
+        query_limit: int | None = None,
+        runs_done: int = runs,
+        page: bool = False,
+        note: str = "",
+    ) -> None:
+        ratio = median / floor if floor else None
+        checks = []
+        if limit is not None:
+            checks.append(median <= limit)
+        if ratio_limit is not None and ratio is not None:
+            checks.append(ratio <= ratio_limit)
+        if query_limit is not None and queries is not None:
+            checks.append(queries <= query_limit)
+        measures.append(
+            {
+                "name": name,
+                "median": median,
+                "cpu": cpu,
+                "floor": floor,
+                "ratio": ratio,
+                "target": target,
+                "passes": all(checks) if checks else None,
+                "queries": queries,
+                "runs": runs_done,
+                "page": page,
+                "note": note,
+            }
+        )
+        print(f"  {name}: {median * 1000:.1f} ms" + (f" (ratio {ratio:.2f})" if ratio else ""), flush=True)
+
+    # Results of a whole period, computed live, against a raw SQL aggregate of the same final scores.
+    def compute():
+        return list(unit_results(past))
+
+    raw_sql = """
+        SELECT s.assessment_id, SUM(COALESCE(s.points, 0)), COUNT(*)
+        FROM scoring_score s JOIN scoring_assessment a ON a.id = s.assessment_id
+        WHERE a.period_id = %s AND s.stage IN ('round1', 'round2')
+        GROUP BY s.assessment_id
+    """
+
+    def floor_sql():
+        with connection.cursor() as cursor:
+            cursor.execute(raw_sql, [past.pk])
+            return cursor.fetchall()
+
+    compute_median, compute_cpu = _median_of(compute, runs)
+    floor_median, _ = _median_of(floor_sql, runs)
+    add(
+        f"Results of {past_year} for all units (unit_results)",
+        compute_median,
+        cpu=compute_cpu,
+        floor=floor_median,
+        target="ratio ≤ 2 to raw SQL SUM",
+        ratio_limit=2,
+        queries=_queries_of(compute),
+    )
+
+    with override_settings(ROOT_URLCONF=_bench_urlconf()):
+        anonymous = _client()
+        floor_fetch = _get(anonymous, "/bench/minimal/")
+        page_fetch = _get(anonymous, f"/results/{past_year}/")
+        floor_median, _ = _median_of(floor_fetch, runs)
+        page_median, page_cpu = _median_of(page_fetch, runs)
+        add(
+            f"Published ranking page {past_year} (anonymous)",
+            page_median,
+            cpu=page_cpu,
+            floor=floor_median,
+            target="ratio ≤ 3, ≤ 10 queries, same at 20 and 200",
+            ratio_limit=3,
+            queries=_queries_of(page_fetch),
+            query_limit=10,
+            page=True,
+        )
+
+        head_unit = min(dataset.heads)
+        sheet = Assessment.objects.get(period__year=current_year, unit_id=head_unit)
+        pages = [
+            ("Scoresheet (120 criteria, unit head)", dataset.heads[head_unit], f"/assessments/{sheet.pk}/"),
+            ("Appraisal queue (every unit, council member)", dataset.members[0], "/appraisal/"),
+            ("Council overview / progress statistics (secretary)", dataset.secretary, f"/council/{current_year}/"),
+            (f"Live results {current_year} (secretary)", dataset.secretary, f"/results/{current_year}/live/"),
+            (
+                "Published unit page with block statistics (anonymous)",
+                None,
+                f"/results/{past_year}/published/units/{head_unit}/",
+            ),
+        ]
+        for name, user, url in pages:
+            client = _client(user)
+            floor_median, _ = _median_of(_get(client, "/bench/minimal/"), runs)
+            fetch = _get(client, url)
+            median, cpu = _median_of(fetch, runs)
+            add(
+                name,
+                median,
+                cpu=cpu,
+                floor=floor_median,
+                target="queries constant in units",
+                queries=_queries_of(fetch),
+                page=True,
+            )
+
+        unit_code = sheet.unit.code
+        pdf_url = f"/results/{past_year}/ket-qua-{past_year}.pdf"
+        card_url = f"/results/{past_year}/units/{unit_code}/scorecard.pdf"
+        xlsx_url = f"/results/{past_year}/ket-qua-{past_year}.xlsx"
+        for name, url, limit, target in (
+            (f"Full-year PDF annex ({dataset.unit_count} units)", pdf_url, 5, "≤ 5 s"),
+            ("One-unit scorecard PDF", card_url, 1, "≤ 1 s"),
+        ):
+            fetch = _get(anonymous, url)
+            median, cpu = _median_of(fetch, runs)
+            memory = _memory("pdf", url, None)
+            add(
+                name,
+                median,
+                cpu=cpu,
+                target=target,
+                limit=limit,
+                queries=_queries_of(fetch),
+                note=f"peak resident memory of a fresh process rendering it once: {memory['peak_mib']:.0f} MiB "
+                f"(after start-up {memory['baseline_mib']:.0f} MiB), {memory['bytes'] / 1024:.0f} KiB",
+            )
+        fetch = _get(anonymous, xlsx_url)
+        median, cpu = _median_of(fetch, runs)
+        memory = _memory("xlsx", xlsx_url, None)
+        add(
+            f"Excel workbook, unit × criterion matrix ({dataset.unit_count} units)",
+            median,
+            cpu=cpu,
+            target="≤ 3 s",
+            limit=3,
+            queries=_queries_of(fetch),
+            note=f"peak resident memory of a fresh process rendering it once: {memory['peak_mib']:.0f} MiB "
+            f"(after start-up {memory['baseline_mib']:.0f} MiB), {memory['bytes'] / 1024:.0f} KiB",
+        )
+
+    imports = dataset.import_seconds or [float("nan")]
+    add(
+        "Sheet import, 120 rows (sheet_import)",
+        statistics.median(imports),
+        target="≤ 1 s",
+        limit=1,
+        queries=dataset.import_queries,
+        runs_done=len(imports),
+        note=f"every unit's self-assessment of {current_year} imported while building the data; "
+        f"fastest {min(imports) * 1000:.0f} ms, slowest {max(imports) * 1000:.0f} ms",
+    )
+
+    sizes = bench_data._block_sizes(dataset.unit_count)
+    output = {
+        "dataset": {
+            "units": dataset.unit_count,
+            "block_sizes": sizes,
+            "leaves": bench_data.AREAS * bench_data.LEAVES_PER_AREA,
+            "years": dataset.years,
+            "scores": Score.objects.count(),
+            "evidence_links": EvidenceLink.objects.count(),
+            "result_rows": ResultCriterionRow.objects.count(),
+            "build_seconds": build_seconds,
+            "timings": dataset.timings,
+        },
+        "measures": measures,
+    }
+    Path(arguments.output).write_text(json.dumps(output, indent=2, default=str))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", default="20,200", help="scales to measure, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is reported)")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark databases afterwards")
+    parser.add_argument("--no-write", action="store_true", help="print the figures without writing the doc")
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--output", help=argparse.SUPPRESS)
+    parser.add_argument("--memory", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--user", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    if arguments.memory:
+        memory_probe(arguments)
+        return 0
+    if arguments.worker:
+        work(arguments)
+        return 0
+    return orchestrate(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
