@@ -4,7 +4,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, Left, StrIndex
 from django.utils.translation import gettext as _
 
@@ -316,7 +330,13 @@ def appraisal_gaps(period: Period, block) -> list[str]:
             assessment__unit__block=block,
             state__in=[ExplanationRequest.State.SENT, ExplanationRequest.State.ANSWERED],
         )
-        .exclude(assessment__scores__stage=Stage.ROUND_2, assessment__scores__criterion=F("criterion"))
+        .exclude(  # round 2 of THIS criterion on THIS sheet (a join would match any round-2 score of the sheet)
+            Exists(
+                Score.objects.filter(
+                    assessment=OuterRef("assessment"), criterion=OuterRef("criterion"), stage=Stage.ROUND_2
+                )
+            )
+        )
         .select_related("assessment__unit", "criterion")
         .order_by("assessment__unit__name", "criterion__code")
     )

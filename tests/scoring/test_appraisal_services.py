@@ -449,3 +449,18 @@ def test_sending_explanations_moves_appraisal_on_but_leaves_an_open_self_assessm
     Period.objects.filter(pk=assessment.period_id).update(state=Period.State.SELF_ASSESSMENT)
     explanation_send(actor=people["secretary"], period=assessment.period, deadline=timezone.now() + timedelta(days=2))
     assert Period.objects.get(pk=assessment.period_id).state == Period.State.SELF_ASSESSMENT
+
+
+def test_a_round_two_score_elsewhere_does_not_hide_a_pending_explanation(council):
+    """Two explanations on one sheet: scoring round 2 on one leaves the other blocking finalisation."""
+    from scoring.selectors import appraisal_gaps
+
+    assessment, criteria, people = council
+    for code in ("2.1", "2.2"):
+        explanation_flag(actor=people["member"], assessment=assessment, criterion=criteria[code], message="Bổ sung")
+    explanation_send(actor=people["secretary"], period=assessment.period, deadline=timezone.now() + timedelta(days=2))
+    ExplanationRequest.objects.update(state=ExplanationRequest.State.ANSWERED, answer="Đã bổ sung")
+    record(people["member"], assessment, criteria["2.1"], stage=Stage.ROUND_2, value="1", reason="Sau giải trình")
+    gaps = appraisal_gaps(assessment.period, assessment.unit.block)
+    assert f"{assessment.unit}: tiêu chí 2.2 chờ thẩm định vòng 2 sau giải trình." in gaps
+    assert f"{assessment.unit}: tiêu chí 2.1 chờ thẩm định vòng 2 sau giải trình." not in gaps
