@@ -202,6 +202,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The access log (every successful login) is not needed: failures and lockouts are what matter.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
 
 # Evidence in S3-compatible object storage (MinIO, Ceph, AWS, Viettel/FPT cloud...) when
 # EVIDENCE_STORAGE=s3; otherwise the local folder configured above. Private bucket: files are only
