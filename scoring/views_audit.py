@@ -6,6 +6,7 @@ Read-only by construction: the page only lists, and no view or admin screen writ
 
 import json
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
@@ -22,6 +23,7 @@ from units.models import User
 PAGE_SIZE = 50
 EVENTS = "events"
 SCORES = "scores"
+ADMIN = "admin"  # changes made in the admin site (roles, people, units…), from Django's own admin log
 
 
 def can_view_audit(user: User) -> bool:
@@ -61,6 +63,13 @@ def score_changes(*, period_id: int | None, stage: str, person: str) -> QuerySet
     return changes
 
 
+def admin_changes(*, person: str) -> QuerySet[LogEntry]:
+    entries = LogEntry.objects.select_related("user", "content_type").order_by("-action_time", "-id")
+    if person:
+        entries = entries.filter(_person_filter("user__", person))
+    return entries
+
+
 def _page(queryset: QuerySet, number: str | None) -> Page:
     return Paginator(queryset, PAGE_SIZE).get_page(number)
 
@@ -70,7 +79,7 @@ def _page(queryset: QuerySet, number: str | None) -> Page:
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not can_view_audit(request.user):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng được xem nhật ký thay đổi."))
-    kind = SCORES if request.GET.get("kind") == SCORES else EVENTS
+    kind = request.GET.get("kind") if request.GET.get("kind") in (SCORES, ADMIN) else EVENTS
     periods = list(Period.objects.select_related("authority").order_by("-year", "authority__name"))
     period_id = next((p.pk for p in periods if str(p.pk) == request.GET.get("period", "")), None)
     action = request.GET.get("action", "").strip()
@@ -81,10 +90,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         page = _page(audit_events(period_id=period_id, action=action, person=person), request.GET.get("page"))
         for event in page.object_list:
             event.data_text = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True) if event.data else ""
-    else:
+    elif kind == SCORES:
         actions = list(Stage.choices)
         action = action if action in Stage.values else ""
         page = _page(score_changes(period_id=period_id, stage=action, person=person), request.GET.get("page"))
+    else:
+        actions, action = [], ""
+        page = _page(admin_changes(person=person), request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(

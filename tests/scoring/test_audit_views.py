@@ -234,3 +234,23 @@ def test_audit_events_cannot_be_added_changed_or_deleted_in_the_admin(client, wo
 def test_score_history_has_no_admin_screen():
     assert ScoreChange not in admin.site._registry
     assert Score not in admin.site._registry
+
+
+def test_role_changes_made_in_the_admin_are_on_the_secretarys_audit_page(client):
+    from units.models import RoleAssignment
+
+    administrator = user_with_role(Role.ADMINISTRATOR, username="quantri", full_name="Quản Trị Viên")
+    secretary = user_with_role(Role.COUNCIL_SECRETARY)
+    newcomer = user_with_role(Role.LEADERSHIP, full_name="Lê Minh Tâm")
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:units_roleassignment_add"), {"user": newcomer.pk, "role": Role.COUNCIL_MEMBER, "unit": ""}
+    )
+    assert response.status_code == 302
+    assert RoleAssignment.objects.filter(user=newcomer, role=Role.COUNCIL_MEMBER).exists()
+    client.force_login(secretary)
+    html = client.get(reverse("audit_list"), {"kind": "admin"}).content.decode()
+    assert "Quản Trị Viên" in html and "Lê Minh Tâm" in html and ">Thêm<" in html
+    # the admin log itself cannot be changed from any screen
+    client.force_login(administrator)
+    assert client.get("/admin/admin/logentry/").status_code == 404
