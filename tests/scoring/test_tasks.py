@@ -18,6 +18,10 @@ from tests.scoring.test_results_exports import VIETNAMESE_NAME, YEAR, world  # n
 
 pytestmark = pytest.mark.django_db
 
+# The worker closes its database connection after each task, as in production: inside the usual
+# per-test transaction that would break the test on PostgreSQL, so these tests run outside one.
+WORKER_TEST = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def published(world):  # noqa: F811
@@ -262,6 +266,7 @@ def test_the_results_page_links_to_the_build_pages(client, published):
 # The database queue and its worker (production)
 
 
+@WORKER_TEST
 def test_with_the_database_queue_the_page_polls_until_the_worker_is_done(
     client, published, exports_folder, database_queue
 ):
@@ -330,6 +335,7 @@ def test_a_build_whose_worker_died_can_be_started_again(client, published, datab
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
 
 
+@WORKER_TEST
 def test_a_build_failed_in_the_worker_is_shown_with_its_reference(
     client, published, exports_folder, database_queue, monkeypatch
 ):
