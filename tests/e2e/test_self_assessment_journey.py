@@ -122,6 +122,8 @@ def test_staff_fill_the_sheet_with_evidence_and_the_head_submits_it(
     expect(row("2.1").get_by_label("Điểm")).to_have_accessible_description("Điểm phải từ 0 đến 1,5.")
     expect(row("2.1")).to_contain_text("chưa chấm")
     expect(page.get_by_test_id("total-points")).to_have_text("5,75")
+    # the refused row was swapped in: let htmx finish settling (and bind its preview) before typing again
+    page.wait_for_function("() => !document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping')")
     row("2.1").get_by_label("Điểm").fill("")
     row("2.1").get_by_label("Điểm").press_sequentially("1,25")
     expect(row("2.1").locator(f"#preview-{criteria['2.1'].pk}")).to_have_text("→ 1,25 điểm")
