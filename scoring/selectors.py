@@ -121,6 +121,13 @@ def current_period(authority: Authority | None = None) -> Period | None:
     return periods.exclude(state=Period.State.DRAFT).first() or periods.first()
 
 
+def council_users(period: Period) -> list:
+    """The people sitting on the period's council."""
+    from scoring.models import CouncilMembership
+
+    return [membership.user for membership in CouncilMembership.objects.filter(period=period).select_related("user")]
+
+
 def default_authority() -> Authority:
     """The authority this installation serves (one per installation; the first if several)."""
     return Authority.objects.order_by("id").first()

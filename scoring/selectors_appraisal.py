@@ -182,7 +182,10 @@ def appraisal_queue(user: User, period: Period, *, only: str = "") -> list[Asses
 
 
 def round_two_open(request: ExplanationRequest | None, now: datetime | None = None) -> bool:
-    """services.appraisal.round_two_is_open on an already-loaded request (no query per row)."""
+    """Round 2 scores a criterion once its explanation was answered or its deadline has passed.
+
+    Takes the already-loaded request so list pages ask no query per row (services.appraisal uses it too).
+    """
     if request is None or request.state == ExplanationRequest.State.FLAGGED:
         return False
     return request.state == ExplanationRequest.State.ANSWERED or (now or timezone.now()) > request.deadline

@@ -27,7 +27,6 @@ from django_tasks_db.models import DBTaskResult
 
 from scoring.models import ResultPublication
 from scoring.results.exports import pdf, workbook
-from scoring.results.exports.data import published_results
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +36,6 @@ EXPORTS_STORAGE = "exports"
 LAYOUT_REVISION = 1
 # A year's PDF takes seconds; a build "running" for longer than this lost its worker (killed, machine down).
 STALLED_AFTER = timedelta(minutes=15)
-
-
-def _annex_pdf(publication: ResultPublication) -> bytes:
-    return pdf.annex_pdf(published_results(publication, with_areas=True, with_statistics=True))
-
-
-def _workbook(publication: ResultPublication) -> bytes:
-    return workbook.to_xlsx(published_results(publication, with_criteria=True, with_statistics=True))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,8 +48,8 @@ class FileKind:
 
 
 FILE_KINDS = {
-    "pdf": FileKind("pdf", pdf.PDF_CONTENT_TYPE, _annex_pdf),
-    "xlsx": FileKind("xlsx", workbook.XLSX_CONTENT_TYPE, _workbook),
+    "pdf": FileKind("pdf", pdf.PDF_CONTENT_TYPE, pdf.year_pdf),
+    "xlsx": FileKind("xlsx", workbook.XLSX_CONTENT_TYPE, workbook.year_workbook),
 }
 
 

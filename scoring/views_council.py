@@ -20,7 +20,7 @@ from scoring.forms_council import (
     SurveyImportForm,
 )
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
-from scoring.selectors import current_period
+from scoring.selectors import council_users, current_period
 from scoring.services import council as services
 from scoring.services.appraisal import block_finalise, explanation_send, explanation_withdraw
 from scoring.services.sheet_io import XLSX_CONTENT_TYPE
@@ -191,7 +191,7 @@ def _member_of(period: Period, user_pk: int) -> User:
 @require_POST
 def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    members = [m.user for m in CouncilMembership.objects.filter(period=period).select_related("user")]
+    members = council_users(period)
     units = list(selectors.period_units(period))
     form = AssignmentForm(request.POST, members=members, units=units, areas=selectors.period_areas(period))
     if not form.is_valid():
@@ -228,7 +228,7 @@ def council_assignment_remove(request: HttpRequest, year: int, pk: int) -> HttpR
 @require_POST
 def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    members = [m.user for m in CouncilMembership.objects.filter(period=period).select_related("user")]
+    members = council_users(period)
     form = ConflictForm(request.POST, members=members, units=list(selectors.period_units(period)), prefix="conflict")
     if not form.is_valid():
         _form_errors(request, form)

@@ -69,9 +69,8 @@ def results_pdf(request: HttpRequest, year: int, file_year: int) -> HttpResponse
     publication = _publication(request, year, file_year)
     if isinstance(publication, HttpResponse):
         return publication
-    results = published_results(publication, with_areas=True, with_statistics=True)
     return _file_response(
-        pdf.annex_pdf(results),
+        pdf.year_pdf(publication),
         content_type=pdf.PDF_CONTENT_TYPE,
         filename=_("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.pdf")
         % {"year": year, "suffix": _suffix(request, publication)},
@@ -104,9 +103,8 @@ def results_xlsx(request: HttpRequest, year: int, file_year: int) -> HttpRespons
     publication = _publication(request, year, file_year)
     if isinstance(publication, HttpResponse):
         return publication
-    results = published_results(publication, with_criteria=True, with_statistics=True)
     return _file_response(
-        workbook.to_xlsx(results),
+        workbook.year_workbook(publication),
         content_type=workbook.XLSX_CONTENT_TYPE,
         filename=_("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.xlsx")
         % {"year": year, "suffix": _suffix(request, publication)},

@@ -21,6 +21,7 @@ from scoring.models import (
     Score,
     Stage,
 )
+from scoring.selectors_appraisal import round_two_open
 from scoring.services.assessments import ScoreInput, score_write
 from scoring.services.notices import notify, unit_people
 from units.models import Block, User
@@ -43,10 +44,7 @@ def _shown(points, is_not_applicable: bool) -> str:
 
 def round_two_is_open(assessment: Assessment, criterion: Criterion, now=None) -> bool:
     """Round 2 scores a criterion once its explanation was answered or its deadline has passed."""
-    request = ExplanationRequest.objects.filter(assessment=assessment, criterion=criterion).first()
-    if request is None or request.state == ExplanationRequest.State.FLAGGED:
-        return False
-    return request.state == ExplanationRequest.State.ANSWERED or (now or timezone.now()) > request.deadline
+    return round_two_open(ExplanationRequest.objects.filter(assessment=assessment, criterion=criterion).first(), now)
 
 
 @transaction.atomic

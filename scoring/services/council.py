@@ -20,6 +20,7 @@ from scoring.models import (
     ScoreChange,
     Stage,
 )
+from scoring.selectors import council_users
 from scoring.services.notices import notify
 from units import permissions as unit_permissions
 from units.models import Role, Unit, User
@@ -321,7 +322,7 @@ def period_start_appraisal(*, actor: User, period: Period, appraisal_deadline, c
         early=bool(deadline and now < deadline),
         unsubmitted=drafts,
     )
-    members = [m.user for m in CouncilMembership.objects.filter(period=period).select_related("user")]
+    members = council_users(period)
     notify(
         members,
         _("Kỳ đánh giá năm %(year)s đã chuyển sang thẩm định; hạn thẩm định %(deadline)s.")

@@ -7,7 +7,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 
-from scoring.models import CouncilMembership, Notice, Period
+from scoring.models import Notice, Period
+from scoring.selectors import council_users
 from units.models import Role, RoleAssignment, User
 
 
@@ -23,7 +24,7 @@ def unit_people(unit_id: int) -> list[User]:
 
 def council_and_secretariat(period: Period) -> list[User]:
     """Everyone who acts on a submitted sheet: the period's council and the secretaries."""
-    members = [m.user for m in CouncilMembership.objects.filter(period=period).select_related("user")]
+    members = council_users(period)
     secretaries = [
         a.user
         for a in RoleAssignment.objects.filter(role=Role.COUNCIL_SECRETARY, unit__isnull=True).select_related("user")

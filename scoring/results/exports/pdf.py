@@ -64,6 +64,13 @@ def annex_html(results: PublishedResults) -> str:
     )
 
 
+def year_pdf(publication) -> bytes:
+    """The whole year's annex of one publication (direct download and background build alike)."""
+    from scoring.results.exports.data import published_results
+
+    return annex_pdf(published_results(publication, with_areas=True, with_statistics=True))
+
+
 def annex_pdf(results: PublishedResults) -> bytes:
     return _pdf(annex_html(results))
 

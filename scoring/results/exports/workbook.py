@@ -259,6 +259,13 @@ def _statistics_sheet(sheet: Worksheet, results: PublishedResults) -> None:
     _widths(sheet, [48] + [28] * max(len(blocks), 3))
 
 
+def year_workbook(publication) -> bytes:
+    """The whole year's workbook of one publication (direct download and background build alike)."""
+    from scoring.results.exports.data import published_results
+
+    return to_xlsx(published_results(publication, with_criteria=True, with_statistics=True))
+
+
 def to_xlsx(results: PublishedResults) -> bytes:
     workbook = Workbook()
     titles = _Titles()
