@@ -1,8 +1,10 @@
 """Live results, computed in the database from stored scores on every read.
 
-Amounts are summed as whole hundredths of a point (every score has two decimals), and the index is
-computed in whole hundredths of a percent by integer arithmetic with round-half-up, so neither SQLite's
-floating point nor Python's floats can move a figure or split a tie.
+Each sum is a common table expression (django-cte) grouped once per sheet, area or framework and joined to
+the rows it belongs to, so a score row is read once however many figures derive from it. Sums of two-decimal
+amounts are exact and are turned into whole hundredths of a point once per group; the index is computed in
+whole hundredths of a percent by integer arithmetic with round-half-up, so neither SQLite's floating point
+nor Python's floats can move a figure or split a tie.
 """
 
 from decimal import Decimal
@@ -14,8 +16,8 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -27,6 +29,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, DenseRank, Greatest, Least, Rank, Round
+from django.db.models.lookups import Exact
+from django.db.models.sql.constants import LOUTER
+from django_cte import CTE, with_cte
 
 from scoring.models import (
     AdjustmentEntry,
@@ -73,34 +78,16 @@ def index_hundredths(total, maximum) -> Case:
     )
 
 
-def _summed(queryset: QuerySet, expression, *, key: str = "assessment"):
-    """A correlated SUM as a scalar subquery (0 when there is nothing to sum)."""
-    return Coalesce(
-        Subquery(queryset.order_by().values(key).annotate(total=Sum(expression)).values("total")[:1]),
-        ZERO,
-    )
-
-
-def _counted(queryset: QuerySet, *, key: str = "assessment"):
-    return Coalesce(
-        Subquery(queryset.order_by().values(key).annotate(total=Count("pk")).values("total")[:1]),
-        ZERO,
-    )
-
-
 def final_scores() -> QuerySet[Score]:
     """The score that counts per criterion: round 2 where the council re-scored it, else round 1.
 
     The unit's own score never counts: a criterion the council did not score is worth 0.
     """
-    # A join rather than a correlated NOT EXISTS: these scores are themselves nested in subqueries, and a
-    # second level of correlation would be re-aliased wrongly when Django copies the expression.
-    return Score.objects.annotate(
-        round_two=FilteredRelation(
-            "criterion__scores",
-            condition=Q(criterion__scores__stage=Stage.ROUND_2, criterion__scores__assessment=F("assessment")),
-        )
-    ).filter(Q(stage=Stage.ROUND_2) | Q(stage=Stage.ROUND_1, round_two__isnull=True))
+    overridden = Score.objects.filter(
+        assessment=OuterRef("assessment"), criterion=OuterRef("criterion"), stage=Stage.ROUND_2
+    ).filter(Exact(OuterRef("stage"), Stage.ROUND_1))
+    # One NOT EXISTS whose condition holds only for a round-1 score: the database answers it with one anti-join.
+    return Score.objects.filter(stage__in=COUNCIL_STAGES).exclude(Exists(overridden))
 
 
 def results_config(period: Period) -> ResultsConfig:
@@ -120,45 +107,113 @@ def _band_label(period_id):
     return Coalesce(Subquery(bands), Value(""))
 
 
+def _sheet_sums(period: Period) -> CTE:
+    """Per sheet of the period: its final scores summed once (criteria and not-applicable hundredths, count)."""
+    return CTE(
+        final_scores()
+        .filter(assessment__period=period)
+        .order_by()
+        .values("assessment_id")
+        .annotate(
+            # Every amount has two decimals, so each sum is exact (also as SQLite's floats, far below a
+            # hundredth off) and is turned into hundredths once per sheet rather than once per row.
+            criteria_cents=cents(Sum("points", default=Decimal(0))),
+            not_applicable_cents=cents(
+                Sum("criterion__max_points", filter=Q(is_not_applicable=True), default=Decimal(0))
+            ),
+            appraised_count=Count("pk"),
+        ),
+        name="sheet_sums",
+    )
+
+
+def _framework_sums(period: Period) -> CTE:
+    """Per framework of the period: its number of scored (leaf) criteria and its maximum in hundredths."""
+    return CTE(
+        Criterion.objects.filter(framework__period=period)
+        .order_by()
+        .values("framework_id")
+        .annotate(
+            leaf_count=Count("pk", filter=~Q(rule_type="")),
+            max_cents=Sum(cents(F("max_points")), filter=Q(parent__isnull=True), default=0),
+        ),
+        name="framework_sums",
+    )
+
+
+def _adjustment_sums(period: Period) -> CTE:
+    """Per sheet: its bonus and penalty entries, each capped at its item's maximum, in hundredths."""
+    capped_entry = cents(Least(F("points"), F("item__max_points")))
+    return CTE(
+        AdjustmentEntry.objects.filter(assessment__period=period)
+        .order_by()
+        .values("assessment_id")
+        .annotate(
+            bonus_raw_cents=Sum(capped_entry, filter=Q(item__kind=AdjustmentItem.Kind.BONUS), default=0),
+            penalty_raw_cents=Sum(capped_entry, filter=Q(item__kind=AdjustmentItem.Kind.PENALTY), default=0),
+        ),
+        name="adjustment_sums",
+    )
+
+
+def _head_names() -> CTE:
+    """Per unit: the name of its head (the first in alphabetical order when it has more than one)."""
+    return CTE(
+        RoleAssignment.objects.filter(role=Role.UNIT_HEAD)
+        .order_by()
+        .values("unit_id")
+        .annotate(head_name=Min("user__full_name")),
+        name="head_names",
+    )
+
+
 def unit_results(period: Period, *, ranking_method: str | None = None) -> QuerySet[Assessment]:
     """Every sheet of the period with its totals, index, band and rank inside its block — one query.
 
-    Annotations (hundredths as integers, amounts as Decimal): criteria_points, bonus, penalty, points,
-    max_points, adjusted_max, index (None when nothing applies), rank (None for units assessed but not
-    ranked), band, head_name, unappraised_count, exclusion_reason.
+    The sums are common table expressions, grouped once per sheet (final scores, adjustments) and once per
+    framework (maxima), and joined to the sheets: the database reads each score row once, however many
+    figures are derived from the sums.
+
+    Annotations (amounts as Decimal): criteria_points, bonus, penalty, points, max_points, adjusted_max, index
+    (None when nothing applies), rank (None for units assessed but not ranked), band, head_name,
+    unappraised_count, exclusion_reason. The sums behind them are computed in whole hundredths (aliases, not
+    selected), so no figure depends on floating point.
     """
     method = ranking_method or results_config(period).ranking_method
-    final = final_scores().filter(assessment=OuterRef("pk"))
-    entries = AdjustmentEntry.objects.filter(assessment=OuterRef("pk"))
-    capped_entry = cents(Least(F("points"), F("item__max_points")))
+    sheets, frameworks, adjustments = _sheet_sums(period), _framework_sums(period), _adjustment_sums(period)
+    heads = _head_names()
     exclusion = RankingExclusion.objects.filter(period=period, unit=OuterRef("unit"))
-    heads = RoleAssignment.objects.filter(unit=OuterRef("unit"), role=Role.UNIT_HEAD).values("user__full_name")[:1]
-    leaves = Criterion.objects.filter(framework=OuterRef("framework")).exclude(rule_type="")
-    roots = Criterion.objects.filter(framework=OuterRef("framework"), parent__isnull=True)
     ranking = Rank() if method == ResultsConfig.RankingMethod.RANK else DenseRank()
+    joined = Assessment.objects.filter(period=period)
+    joined = sheets.join(joined, id=sheets.col.assessment_id, _join_type=LOUTER)
+    joined = frameworks.join(joined, framework_id=frameworks.col.framework_id, _join_type=LOUTER)
+    joined = adjustments.join(joined, id=adjustments.col.assessment_id, _join_type=LOUTER)
+    joined = heads.join(joined, unit_id=heads.col.unit_id, _join_type=LOUTER)
     return (
-        Assessment.objects.filter(period=period)
-        .select_related("unit__block", "framework")
-        .annotate(
-            criteria_cents=_summed(final, cents(Coalesce(F("points"), Value(Decimal(0))))),
-            not_applicable_cents=_summed(final.filter(is_not_applicable=True), cents(F("criterion__max_points"))),
-            appraised_count=_counted(final),
-            leaf_count=_counted(leaves, key="framework"),
-            max_cents=_summed(roots, cents(F("max_points")), key="framework"),
-            bonus_raw_cents=_summed(entries.filter(item__kind=AdjustmentItem.Kind.BONUS), capped_entry),
-            penalty_raw_cents=_summed(entries.filter(item__kind=AdjustmentItem.Kind.PENALTY), capped_entry),
+        with_cte(sheets, frameworks, adjustments, heads, select=joined)
+        .select_related("unit__block")
+        .alias(
+            criteria_cents=Coalesce(sheets.col.criteria_cents, ZERO),
+            not_applicable_cents=Coalesce(sheets.col.not_applicable_cents, ZERO),
+            appraised_count=Coalesce(sheets.col.appraised_count, ZERO),
+            leaf_count=Coalesce(frameworks.col.leaf_count, ZERO),
+            max_cents=Coalesce(frameworks.col.max_cents, ZERO),
+            bonus_raw_cents=Coalesce(adjustments.col.bonus_raw_cents, ZERO),
+            penalty_raw_cents=Coalesce(adjustments.col.penalty_raw_cents, ZERO),
         )
-        .annotate(
+        .alias(
             bonus_cents=Least(F("bonus_raw_cents"), cents(F("framework__bonus_cap"))),
             penalty_cents=Least(F("penalty_raw_cents"), cents(F("framework__penalty_cap"))),
             adjusted_max_cents=F("max_cents") - F("not_applicable_cents"),
+        )
+        .annotate(
             unappraised_count=F("leaf_count") - F("appraised_count"),
             is_ranked=~Exists(exclusion),
             exclusion_reason=Coalesce(Subquery(exclusion.values("reason")[:1]), Value("")),
-            head_name=Coalesce(Subquery(heads), Value("")),
+            head_name=Coalesce(heads.col.head_name, Value("")),
         )
-        .annotate(total_cents=Greatest(F("criteria_cents") + F("bonus_cents") - F("penalty_cents"), ZERO))
-        .annotate(index_hundredths=index_hundredths("total_cents", "adjusted_max_cents"))
+        .alias(total_cents=Greatest(F("criteria_cents") + F("bonus_cents") - F("penalty_cents"), ZERO))
+        .alias(index_hundredths=index_hundredths("total_cents", "adjusted_max_cents"))
         .annotate(
             criteria_points=amount(F("criteria_cents")),
             bonus=amount(F("bonus_cents")),
@@ -187,13 +242,23 @@ def area_results(period: Period, *, assessment_ids: list[int] | None = None) -> 
     """One row per (sheet, area): area points, adjusted area maximum and component index — one query.
 
     Each row is an area criterion annotated with result_assessment_id; not-applicable criteria lower
-    the area's maximum exactly as they lower the unit's.
+    the area's maximum exactly as they lower the unit's. The final scores are summed once per (sheet, area)
+    in a common table expression joined to the rows.
     """
-    final = (
-        final_scores()
-        .filter(assessment=OuterRef("result_assessment_id"))
+    finals = final_scores().filter(assessment__period=period)
+    if assessment_ids is not None:
+        finals = finals.filter(assessment_id__in=assessment_ids)
+    sums = CTE(
+        finals.order_by()
         .annotate(area=area_code_of("criterion__code"))
-        .filter(area=OuterRef("code"))
+        .values("assessment_id", "area")
+        .annotate(
+            points_cents=cents(Sum("points", default=Decimal(0))),
+            not_applicable_cents=cents(
+                Sum("criterion__max_points", filter=Q(is_not_applicable=True), default=Decimal(0))
+            ),
+        ),
+        name="area_sums",
     )
     rows = Criterion.objects.filter(framework__period=period, parent__isnull=True).annotate(
         result_assessment_id=F("framework__assessments__id"),
@@ -201,14 +266,20 @@ def area_results(period: Period, *, assessment_ids: list[int] | None = None) -> 
     )
     if assessment_ids is not None:
         rows = rows.filter(framework__assessments__id__in=assessment_ids)
+    rows = sums.join(
+        rows.exclude(result_assessment_id=None),
+        Exact(F("result_assessment_id"), sums.col.assessment_id),  # the sheet already joined, not a new join
+        code=sums.col.area,
+        _join_type=LOUTER,
+    )
     return (
-        rows.exclude(result_assessment_id=None)
-        .annotate(
-            points_cents=_summed(final, cents(Coalesce(F("points"), Value(Decimal(0))))),
-            not_applicable_cents=_summed(final.filter(is_not_applicable=True), cents(F("criterion__max_points"))),
+        with_cte(sums, select=rows)
+        .alias(
+            points_cents=Coalesce(sums.col.points_cents, ZERO),
+            not_applicable_cents=Coalesce(sums.col.not_applicable_cents, ZERO),
         )
-        .annotate(adjusted_max_cents=cents(F("max_points")) - F("not_applicable_cents"))
-        .annotate(index_hundredths=index_hundredths("points_cents", "adjusted_max_cents"))
+        .alias(adjusted_max_cents=cents(F("max_points")) - F("not_applicable_cents"))
+        .alias(index_hundredths=index_hundredths("points_cents", "adjusted_max_cents"))
         .annotate(
             points=amount(F("points_cents")),
             adjusted_max=amount(F("adjusted_max_cents")),
