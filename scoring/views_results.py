@@ -5,12 +5,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,7 +117,28 @@ def results_unit(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
 def results_published(request: HttpRequest, year: int, version: int | None = None) -> HttpResponse:
     """The published ranking per block, read from the frozen snapshot (public when the period allows), with the
     change since the previous published year, a bar chart, block statistics and area averages."""
-    publication = access.get_publication_for_view(request.user, year, version)
+    stamp = access.publication_stamp_for_view(request.user, year, version)
+    return render(request, "scoring/results_published.html", {"year": year, "content": published_content(stamp)})
+
+
+def published_content(stamp: access.PublicationStamp) -> str:
+    """The page of a publication (ranking tables, charts, statistics, versions), rendered once per language and
+    then served from the cache, so a reader costs one light query (who may see it) and no rendering.
+
+    A publication never changes (a correction is a new version), but its page follows other publications: the
+    latest version of the previous year (the comparison) and of its own year (the versions listed). The key holds
+    the newest publication of all, so any later publication renders the page anew.
+    """
+    key = f"published:{stamp.pk}:{stamp.published_at.timestamp()}:{stamp.newest_pk}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        publication = ResultPublication.objects.select_related("period__authority").get(pk=stamp.pk)
+        html = render_to_string("scoring/_published_content.html", _published_context(publication))
+        cache.set(key, html, timeout=None)
+    return mark_safe(html)  # noqa: S308 - the output of our own autoescaping template
+
+
+def _published_context(publication: ResultPublication) -> dict:
     rows = list(publication_rows(publication))
     comparison = year_over_year(publication, rows=rows)
     statistics = {item.block_id: item for item in block_statistics(publication, rows=rows, comparison=comparison)}
@@ -132,22 +157,18 @@ def results_published(request: HttpRequest, year: int, version: int | None = Non
             block_rows,
             title=_("Chỉ số CCHC năm %(year)s — %(block)s")
             % {
-                "year": year,
+                "year": publication.period.year,
                 "block": block["name"],
             },
         )
         block["areas"] = areas.get(block["id"], [])
-    return render(
-        request,
-        "scoring/results_published.html",
-        {
-            "publication": publication,
-            "period": publication.period,
-            "blocks": list(blocks.values()),
-            "previous": comparison.previous,
-            "versions": publication_versions(publication),
-        },
-    )
+    return {
+        "publication": publication,
+        "period": publication.period,
+        "blocks": list(blocks.values()),
+        "previous": comparison.previous,
+        "versions": publication_versions(publication),
+    }
 
 
 def bar_chart(rows: list[ResultRow], *, title: str) -> dict:
@@ -243,7 +264,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
         .select_related("period__authority", "period__results_config")
         .annotate(commendation_count=Count("period__commendations"))
         .order_by("-period__year")
-        if access.can_view_published(request.user, publication.period, is_public=_is_public(publication.period))
+        if access.can_view_published(request.user, is_public=_is_public(publication.period))
     ]
     live = []
     own_units = []
@@ -276,7 +297,7 @@ def _readable_period(request: HttpRequest, year: int) -> tuple[Period, ResultPub
     period = get_object_or_404(Period.objects.select_related("authority", "results_config"), year=year)
     publication = period.publications.order_by("-version").first()
     if publication is not None:
-        if not access.can_view_published(request.user, period, is_public=_is_public(period)):
+        if not access.can_view_published(request.user, is_public=_is_public(period)):
             raise Http404
     elif not (access.is_results_staff(request.user, period) or access.can_manage_results(request.user, period)):
         raise Http404

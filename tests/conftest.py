@@ -30,6 +30,16 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Rows rolled back by one test may reuse primary keys in the next: nothing cached may outlive its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def vietnamese_by_default():
     """Each test starts in the portal's default language: a request in English must not leak into the next test."""
     from django.conf import settings

@@ -64,14 +64,27 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "cchc_portal.wsgi.application"
 
+
+def database_from_env(default_url: str) -> dict:
+    """The database of DATABASE_URL (else default_url), with the connection settings every setting file shares."""
+    database = env.db("DATABASE_URL", default=default_url)
+    database["ATOMIC_REQUESTS"] = False
+    database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    # A persistent connection that died with a database restart is replaced before use, not shown as a 500.
+    database.setdefault("CONN_HEALTH_CHECKS", True)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost; for the portal's pages,
+        # which read a few thousand rows, compiling took 0.7-5.7 s of a 7-30 ms query (docs/benchmarks.md).
+        database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    return database
+
+
 # SQLite file by default: zero set-up for a newcomer. DATABASE_URL switches to PostgreSQL.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-# A persistent connection that died with a database restart is replaced before use, not shown as a 500.
-DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DATABASES = {"default": database_from_env(f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+# Each process keeps its own memory cache: it holds rendered pages that never change once made (a published
+# ranking), so workers need not share it; each renders such a page once and then serves it from memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cchc"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"

@@ -7,13 +7,12 @@ DATABASE_URL names the database to fill and measure; scripts/bench.py sets it to
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import database_from_env
 
 DEBUG = False
 SECRET_KEY = "bench-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/cchc_bench")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES = {"default": database_from_env("postgres://postgres@127.0.0.1:5432/cchc_bench")}
 # As behind gunicorn in production: one connection per worker, kept between requests.
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -152,6 +152,34 @@ def test_the_ranking_page_shows_changes_rule_chart_statistics_and_areas(client, 
         assert f'href="{reverse(name, args=[2022, 2022])}?version=1"' in text
 
 
+def test_the_ranking_read_again_follows_a_later_correction_of_the_previous_year(client, years, people):  # noqa: F811
+    # given the 2022 ranking already read once (and kept, since a publication never changes)
+    url = reverse("results_published", args=[2022])
+    assert "↓</span> -1,50" in get(client, people["leadership"], url).text  # C: 70 → 68.5
+    # when 2021 is corrected: C had 98, not 70
+    publish_snapshot(
+        years["first"].period,
+        [
+            {"unit": years["units"]["A"], "points": "86", "adjusted_max": "100", "index": "86", "rank": 2},
+            {"unit": years["units"]["B"], "points": "85", "adjusted_max": "100", "index": "85", "rank": 3},
+            {"unit": years["units"]["C"], "points": "98", "adjusted_max": "100", "index": "98", "rank": 1},
+        ],
+        version=2,
+        correction="Sai điểm của phường C",
+    )
+    # then the 2022 page compares with the corrected 2021: C declined by 29.50 points of index, not 1.50
+    text = client.get(url).text
+    assert "↓</span> -1,50" not in text and "↓</span> -29,50" in text
+
+
+def test_the_ranking_is_kept_per_language(client, years, people):  # noqa: F811
+    url = reverse("results_published", args=[2022])
+    assert "Thống kê của khối" in get(client, people["leadership"], url).text
+    english = client.get(url, headers={"accept-language": "en"}).text
+    assert "Thống kê của khối" not in english and "Block statistics" in english
+    assert "Thống kê của khối" in client.get(url).text
+
+
 def test_the_dense_ranking_rule_is_stated_when_the_publication_used_it(client, years, people):  # noqa: F811
     years["second"].ranking_method = "dense"
     years["second"].save()
@@ -179,6 +207,12 @@ def test_a_unit_not_in_the_publication_has_no_page(client, years, people):  # no
     stranger = UnitFactory(block=years["block"])
     url = reverse("results_published_unit", args=[2022, stranger.pk])
     assert get(client, people["leadership"], url).status_code == 404
+
+
+def test_a_version_or_year_never_published_has_no_ranking(client, years, people):  # noqa: F811
+    assert get(client, people["leadership"], reverse("results_published_version", args=[2022, 1])).status_code == 200
+    assert client.get(reverse("results_published_version", args=[2022, 9])).status_code == 404
+    assert client.get(reverse("results_published", args=[2031])).status_code == 404
 
 
 def test_the_heads_page_shows_each_years_head(client, years, people):  # noqa: F811
@@ -334,7 +368,7 @@ def many_units(count: int) -> dict:
     "page,queries",
     [
         ("results_index", 7),
-        ("results_published", 12),
+        ("results_published", 13),
         ("results_published_unit", 11),
         ("results_heads", 7),
         ("results_commendations", 10),
