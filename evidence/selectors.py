@@ -7,14 +7,13 @@ from django.db.models import QuerySet
 from evidence.models import Document, EvidenceLink
 
 
-def links_by_criterion(assessment) -> dict[int, list[EvidenceLink]]:
-    """Every evidence link of a sheet, grouped by criterion id, in one query."""
+def links_by_criterion(assessment, *, criterion_id: int | None = None) -> dict[int, list[EvidenceLink]]:
+    """Every evidence link of a sheet (or of one of its criteria), grouped by criterion id, in one query."""
     grouped: dict[int, list[EvidenceLink]] = defaultdict(list)
-    links = (
-        EvidenceLink.objects.filter(assessment=assessment)
-        .select_related("document__file")
-        .order_by("criterion_id", "document__title", "id")
-    )
+    links = EvidenceLink.objects.filter(assessment=assessment)
+    if criterion_id is not None:
+        links = links.filter(criterion_id=criterion_id)
+    links = links.select_related("document__file").order_by("criterion_id", "document__title", "id")
     for link in links:
         grouped[link.criterion_id].append(link)
     return grouped

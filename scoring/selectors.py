@@ -10,6 +10,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -167,15 +168,8 @@ class AreaTotal:
         return index_of(self.points, self.adjusted_max)
 
 
-@dataclass
-class SheetSummary:
-    areas: list[AreaTotal]
-    leaf_count: int
-    scored: list[Criterion]
-    unscored: list[Criterion]
-    evidence_missing: list[Criterion]
-    unexplained: list[Criterion]
-    council_max: Decimal = Decimal(0)  # maxima of criteria the unit does not score itself (survey)
+class SheetTotals:
+    """The figures of a sheet's summary panel, from `areas`, `leaf_count` and `scored_count` of the subclass."""
 
     @property
     def points(self) -> Decimal:
@@ -196,7 +190,26 @@ class SheetSummary:
 
     @property
     def progress_percent(self) -> int:
-        return round(100 * len(self.scored) / self.leaf_count) if self.leaf_count else 0
+        return round(100 * self.scored_count / self.leaf_count) if self.leaf_count else 0
+
+
+@dataclass
+class SheetSummary(SheetTotals):
+    areas: list[AreaTotal]
+    leaf_count: int
+    scored: list[Criterion]
+    unscored: list[Criterion]
+    evidence_missing: list[Criterion]
+    unexplained: list[Criterion]
+    council_max: Decimal = Decimal(0)  # maxima of criteria the unit does not score itself (survey)
+
+    @property
+    def scored_count(self) -> int:
+        return len(self.scored)
+
+    @property
+    def evidence_missing_count(self) -> int:
+        return len(self.evidence_missing)
 
     @property
     def blockers(self) -> list[str]:
@@ -285,6 +298,66 @@ def load_sheet_summary(assessment: Assessment, stage: str = Stage.SELF) -> Sheet
         scores=sheet_scores(assessment, stage),
         evidence=evidence_counts(assessment),
         stage=stage,
+    )
+
+
+@dataclass
+class SheetFigures(SheetTotals):
+    """The summary panel's figures without the criteria behind them (see sheet_figures)."""
+
+    areas: list[AreaTotal]
+    leaf_count: int
+    scored_count: int
+    evidence_missing_count: int
+    council_max: Decimal = Decimal(0)
+
+
+def sheet_figures(assessment: Assessment) -> SheetFigures:
+    """The unit's own summary figures as sheet_summary gives them, counted in SQL (two queries).
+
+    For the answers that re-render only the summary panel (a saved row, changed evidence): loading the
+    whole tree, every score and every evidence link into Python for a handful of numbers was most of a
+    save's time.
+    """
+    from evidence.models import EvidenceLink
+
+    criteria = Criterion.objects.filter(framework_id=assessment.framework_id)
+    roots = sorted(criteria.filter(parent=None), key=lambda criterion: (criterion.code_key, criterion.position))
+    is_unit_scored = ~Q(rule_type=RuleType.SURVEY)  # survey points come from the council, not the unit
+    is_cited = Exists(EvidenceLink.objects.filter(assessment=assessment, criterion=OuterRef("pk")))
+    lacks_evidence = Q(evidence_required=True, own__is_not_applicable=False, own__no_evidence_reason="") & ~Q(is_cited)
+    rows = (
+        criteria.filter(children__isnull=True)  # the leaves, each with the sheet's own score if any
+        .annotate(own=FilteredRelation("scores", condition=Q(scores__assessment=assessment, scores__stage=Stage.SELF)))
+        .annotate(area=area_code_of("code"))
+        .values("area")
+        .annotate(
+            points=Coalesce(Sum("own__points"), ZERO_POINTS),
+            not_applicable_max=Coalesce(Sum("max_points", filter=Q(own__is_not_applicable=True)), ZERO_POINTS),
+            council_max=Coalesce(Sum("max_points", filter=~is_unit_scored), ZERO_POINTS),
+            leaf_count=Count("pk", filter=is_unit_scored),
+            scored_count=Count("pk", filter=is_unit_scored & Q(own__isnull=False)),
+            evidence_missing_count=Count("pk", filter=is_unit_scored & lacks_evidence),
+        )
+        .order_by()
+    )
+    by_area = {row["area"]: row for row in rows}
+    areas = [
+        AreaTotal(root, *(by_area[root.code][key] for key in ("points", "not_applicable_max", "council_max")))
+        if root.code in by_area
+        else AreaTotal(root, Decimal(0), Decimal(0))
+        for root in roots
+    ]
+
+    def total(key: str, start: int | Decimal = 0) -> int | Decimal:
+        return sum((row[key] for row in by_area.values()), start)
+
+    return SheetFigures(
+        areas,
+        leaf_count=total("leaf_count"),
+        scored_count=total("scored_count"),
+        evidence_missing_count=total("evidence_missing_count"),
+        council_max=total("council_max", Decimal(0)),
     )
 
 

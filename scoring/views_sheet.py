@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from evidence.selectors import links_by_criterion, unit_library
 from scoring import permissions, selectors
 from scoring.forms import ReopenForm, ScoreForm, score_form_initial
-from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, ScoreChange, Stage
+from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
 from scoring.rules import Rule, compute_points
 from scoring.services.assessments import (
     StaleScoreError,
@@ -50,6 +50,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
     summary = selectors.sheet_summary(assessment, tree=tree, scores=scores, evidence=evidence)
     can_edit = permissions.can_edit_self_assessment(request.user, assessment)
+    evidence_open = request.GET.get("evidence", "")  # without JavaScript: this row's "add evidence" forms inline
     for node in tree.leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
         if node.criterion.id in scores:
             scores[node.criterion.id].criterion = node.criterion
@@ -61,6 +62,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
             if node.is_leaf and can_edit and node.criterion.rule_type != RuleType.SURVEY
             else None,
             "links": links.get(node.criterion.id, []),
+            "evidence_open": evidence_open == str(node.criterion.id),
         }
         for node in tree.nodes
     ]
@@ -69,7 +71,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         "period": assessment.period,
         "rows": rows,
         "summary": summary,
-        "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)),
+        "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)) if can_edit else [],
         "can_edit": can_edit,
         "can_submit": permissions.can_submit_assessment(request.user, assessment),
         "can_reopen": permissions.can_reopen_assessment(request.user, assessment),
@@ -87,17 +89,19 @@ def assessment_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scoring/assessment_sheet.html", _sheet_context(request, assessment))
 
 
-def _row_response(request, assessment, criterion, form, *, saved: bool, conflict: str = "") -> HttpResponse:
-    scores = selectors.sheet_scores(assessment)
-    links = links_by_criterion(assessment)
-    tree = selectors.framework_tree(assessment.framework)
-    evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
-    node = next(node for node in tree.nodes if node.criterion.id == criterion.id)
+def _row_response(
+    request, assessment, criterion, form, score: Score | None, *, saved: bool, conflict: str = ""
+) -> HttpResponse:
+    """The saved row and the summary panel (out of band): only this criterion's evidence, the figures in SQL."""
     context = {
         "assessment": assessment,
-        "row": {"node": node, "score": scores.get(criterion.id), "form": form, "links": links.get(criterion.id, [])},
-        "summary": selectors.sheet_summary(assessment, tree=tree, scores=scores, evidence=evidence),
-        "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)),
+        "row": {
+            "node": selectors.TreeNode(criterion),
+            "score": score,
+            "form": form,
+            "links": links_by_criterion(assessment, criterion_id=criterion.id).get(criterion.id, []),
+        },
+        "summary": selectors.sheet_figures(assessment),
         "can_edit": True,
         "saved": saved,
         "conflict": conflict,
@@ -114,7 +118,7 @@ def assessment_summary(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "scoring/assessment_sheet.html#summary",
-        {"assessment": assessment, "summary": selectors.load_sheet_summary(assessment)},
+        {"assessment": assessment, "summary": selectors.sheet_figures(assessment)},
     )
 
 
@@ -140,7 +144,7 @@ def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse
             if not request.htmx:
                 messages.error(request, str(stale))
                 return redirect("assessment_sheet", pk=pk)
-            return _row_response(request, assessment, criterion, fresh, saved=False, conflict=str(stale))
+            return _row_response(request, assessment, criterion, fresh, stale.current, saved=False, conflict=str(stale))
         except ValidationError as error:
             form.add_rule_error(error)
         else:
@@ -148,13 +152,14 @@ def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse
                 messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": criterion.code})
                 return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
             form = ScoreForm(criterion=criterion, initial=score_form_initial(saved_score))
-            return _row_response(request, assessment, criterion, form, saved=True)
+            return _row_response(request, assessment, criterion, form, saved_score, saved=True)
     if not request.htmx:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, f"{criterion.code}: {error}")
         return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
-    return _row_response(request, assessment, criterion, form, saved=False)
+    score = Score.objects.filter(assessment=assessment, criterion=criterion, stage=Stage.SELF).first()
+    return _row_response(request, assessment, criterion, form, score, saved=False)
 
 
 def assessment_url(pk: int) -> str:

@@ -190,3 +190,37 @@ def test_staff_fill_the_sheet_with_evidence_and_the_head_submits_it(
         "Kế hoạch CCHC 2024",
         "trang 2, mục II",
     )
+
+
+def test_a_document_uploaded_for_one_criterion_can_be_cited_for_another_without_a_reload(
+    live_server, page: Page, sheet, plan_pdf
+):
+    assessment, criteria, staff, _ = sheet
+    login(page, live_server, staff)
+    page.get_by_role("link", name="Nhập phiếu tự đánh giá").click()
+    page.wait_for_load_state("load")
+    page.evaluate("window.journeyMarker = 'no reload'")
+    # given: the library is empty, so there is nothing to cite yet; a plan goes up for 1.1.1
+    first = page.locator(f"#evidence-{criteria['1.1.1'].pk}")
+    first.get_by_text("Thêm tài liệu kiểm chứng").click()
+    first.get_by_label("Tải tệp lên (có thể chọn nhiều tệp)").set_input_files(plan_pdf)
+    expect(first.get_by_label("Hoặc chọn tài liệu đã có trong thư viện")).to_have_count(0)
+    first.get_by_role("button", name="Tải lên").click()
+    expect(first.get_by_role("link", name="Kế hoạch CCHC 2024", exact=True)).to_be_visible()
+
+    # when: 1.2 cites the same document from the library
+    other = page.locator(f"#evidence-{criteria['1.2'].pk}")
+    other.get_by_text("Thêm tài liệu kiểm chứng").click()
+    other.get_by_label("Hoặc chọn tài liệu đã có trong thư viện").select_option(label="Kế hoạch CCHC 2024")
+    other.locator(f"#evidence-{criteria['1.2'].pk}-link-locator").fill("mục III")
+    other.get_by_role("button", name="Gắn").click()
+
+    # then: cited in place, no page load
+    expect(other.get_by_role("link", name="Kế hoạch CCHC 2024", exact=True)).to_be_visible()
+    expect(other).to_contain_text("— mục III")
+    assert page.evaluate("window.journeyMarker") == "no reload"
+    links = EvidenceLink.objects.filter(assessment=assessment).order_by("criterion__code")
+    assert [(link.criterion.code, link.document.title, link.locator) for link in links] == [
+        ("1.1.1", "Kế hoạch CCHC 2024", ""),
+        ("1.2", "Kế hoạch CCHC 2024", "mục III"),
+    ]

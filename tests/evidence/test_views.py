@@ -420,6 +420,52 @@ def test_library_page_runs_a_fixed_number_of_queries(
     assert response.content.decode().count('<tr id="document-') == 50
 
 
+def test_the_sheet_lists_the_library_once_for_every_row(client, staff, assessment, criteria, document, spare):
+    client.force_login(staff)
+    html = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
+    # one shared copy of the "add evidence" forms, which sheet.js fills in for the row being opened
+    assert html.count('<template id="evidence-add-template">') == 1
+    assert html.count(f'<option value="{spare.pk}">Khác</option>') == 1
+    assert 'hx-target="#evidence-__criterion__"' in html
+    ratio = criteria["1.2"]
+    upload_url = reverse("evidence_criterion_upload", args=[assessment.pk, ratio.pk])
+    link_url = reverse("evidence_criterion_link", args=[assessment.pk, ratio.pk])
+    assert (
+        f'<details class="small" data-evidence-add="{ratio.pk}" data-upload-url="{upload_url}" '
+        f'data-link-url="{link_url}">'
+    ) in html
+    assert f'id="evidence-{ratio.pk}-files"' not in html
+    assert f'<a href="?evidence={ratio.pk}#evidence-{ratio.pk}">Thêm tài liệu kiểm chứng</a>' in html  # no JavaScript
+
+
+def test_without_javascript_a_row_reopens_with_its_evidence_forms(client, staff, assessment, criteria, spare):
+    ratio = criteria["1.2"]
+    client.force_login(staff)
+    url = reverse("assessment_sheet", args=[assessment.pk]) + f"?evidence={ratio.pk}"
+    html = client.get(url).content.decode()
+    assert f'id="evidence-{ratio.pk}-files"' in html
+    assert f'<form method="post" action="{reverse("evidence_criterion_link", args=[assessment.pk, ratio.pk])}"' in html
+    assert html.count(f'<option value="{spare.pk}">Khác</option>') == 2  # the row's own list and the shared copy
+    assert f'<input type="hidden" name="next" value="{url}">' in html  # a plain POST comes back to this row
+
+
+def test_a_saved_row_opens_the_shared_forms_and_does_not_list_the_library(
+    client, staff, assessment, leaf, document, spare
+):
+    client.force_login(staff)
+    kept = leaf.options.get(label="Kịp thời")
+    response = client.post(
+        reverse("score_save", args=[assessment.pk, leaf.pk]),
+        {f"c{leaf.pk}-option": kept.pk, f"c{leaf.pk}-version": 0},
+        headers=HTMX,
+    )
+    html = response.content.decode()
+    assert "data-saved" in html
+    assert f'data-evidence-add="{leaf.pk}"' in html
+    assert "Kế hoạch CCHC</a>" in html  # the criterion's own evidence
+    assert '<select name="document"' not in html
+
+
 def test_the_partial_renders_from_the_documented_context(rf, staff, assessment, leaf, document):
     from django.template.loader import render_to_string
 

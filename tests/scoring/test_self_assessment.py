@@ -5,7 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from evidence.models import Document, EvidenceLink, StoredFile
 from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, Stage
+from scoring.selectors import load_sheet_summary, sheet_figures
 from scoring.services.frameworks import period_open_self_assessment
 from tests.factories import PASSWORD, UnitFactory, small_framework, user_with_role, wide_framework
 from units.models import Role
@@ -174,6 +176,99 @@ def test_area_totals_and_index_are_computed_from_stored_scores(client, sheet):
     assert summary.adjusted_max == Decimal("9")  # the survey's point is not the unit's to score
     assert summary.index == Decimal("27.78")
     assert [c.code for c in summary.unscored] == ["1.1.1", "1.3", "2.1"]  # 2.3 (survey) is the council's
+
+
+def cite(assessment, criterion, by) -> EvidenceLink:
+    """A citation straight into the database: the summary only counts them, no file is needed."""
+    stored = StoredFile.objects.create(
+        sha256=f"{criterion.pk:064d}", size=1, content_type="application/pdf", storage_name=f"t/{criterion.pk}"
+    )
+    document = Document.objects.create(
+        unit=assessment.unit,
+        period=assessment.period,
+        title="Báo cáo",
+        file=stored,
+        original_name="a.pdf",
+        uploaded_by=by,
+    )
+    return EvidenceLink.objects.create(document=document, assessment=assessment, criterion=criterion, created_by=by)
+
+
+def figures_of(summary) -> tuple:
+    return (
+        [
+            (area.criterion.code, area.points, area.not_applicable_max, area.council_max, area.adjusted_max, area.index)
+            for area in summary.areas
+        ],
+        summary.leaf_count,
+        summary.scored_count,
+        summary.evidence_missing_count,
+        summary.council_max,
+        summary.points,
+        summary.max_points,
+        summary.adjusted_max,
+        summary.index,
+        summary.progress_percent,
+    )
+
+
+def test_the_summary_counted_in_sql_gives_the_figures_of_the_full_summary(client, sheet):
+    assessment, criteria, people = sheet
+    assert figures_of(sheet_figures(assessment)) == figures_of(load_sheet_summary(assessment))
+    # given: cited, a reason instead of evidence, neither, not applicable, unscored, and the council's survey
+    as_user(client, people["staff"])
+    save(client, assessment, criteria["1.1.1"], option=criteria["1.1.1"].options.get(label="Kịp thời").pk)
+    cite(assessment, criteria["1.1.1"], people["staff"])
+    save(client, assessment, criteria["1.1.2"], percent="75", no_evidence_reason="Bản giấy")
+    save(client, assessment, criteria["1.2"], achieved="1", required="2")
+    save(client, assessment, criteria["1.3"], is_not_applicable="on", explanation="Không có đơn vị trực thuộc")
+    save(client, assessment, criteria["2.1"], value="1.25", no_evidence_reason="Số liệu một cửa")
+    # when
+    figures = sheet_figures(assessment)
+    # then
+    assert figures_of(figures) == figures_of(load_sheet_summary(assessment))
+    assert figures_of(figures) == (
+        [
+            ("1", Decimal("3"), Decimal("1"), Decimal("0"), Decimal("5"), Decimal("60.00")),
+            ("2", Decimal("1.25"), Decimal("0"), Decimal("1"), Decimal("3"), Decimal("41.67")),
+        ],
+        6,
+        5,
+        1,  # 1.2: scored, evidence required, neither cited nor explained
+        Decimal("1"),
+        Decimal("4.25"),
+        Decimal("10"),
+        Decimal("8"),
+        Decimal("53.12"),  # 53.125: index_of rounds half to even
+        83,
+    )
+
+
+def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_queries(
+    client, django_assert_num_queries
+):
+    framework = wide_framework(areas=6, leaves_per_area=20)
+    unit = UnitFactory(block=framework.block)
+    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
+    assessment = Assessment.objects.get(unit=unit)
+    client.force_login(user_with_role(Role.UNIT_STAFF, unit=unit))
+    leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("id"))
+    for criterion in leaves[:60]:
+        save(client, assessment, criterion, option=criterion.options.first().pk)
+    missed = leaves[0].options.get(label="Không đạt")
+    # session, user, sheet, roles, criterion, options; the save: savepoint, lock the sheet, lock the score,
+    # savepoint, update, release, history row, release; the answer: this criterion's evidence, areas, figures
+    with django_assert_num_queries(17):
+        response = save(client, assessment, leaves[0], option=missed.pk, version=1)
+    html = response.content.decode()
+    assert "data-saved" in html
+    assert html.count('class="card sheet-row') == 1
+    assert "<span>60/120</span>" in html
+    assert '<span class="display-6 fw-semibold" data-testid="total-points">59</span> / 120 điểm' in html
+    # the summary panel alone (refreshed after evidence changes): session, user, sheet, roles, areas, figures
+    with django_assert_num_queries(6):
+        response = client.get(reverse("assessment_summary", args=[assessment.pk]), headers={"HX-Request": "true"})
+    assert "<span>60/120</span>" in response.content.decode()
 
 
 def test_staff_cannot_edit_after_the_deadline_and_nothing_changes(client, sheet):
@@ -362,9 +457,9 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
     Assessment.objects.filter(pk=assessment.pk).update(
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
     )
-    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals,
-    # explanation requests, unread notices, cycle banner
-    with django_assert_num_queries(13):
+    # session, user, sheet, roles, criteria, options, scores, evidence links, area totals, explanation requests,
+    # unread notices, cycle banner (no library: nothing can be cited on a locked sheet)
+    with django_assert_num_queries(12):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     html = response.content.decode()
     assert html.count("→ <strong>1</strong>") == 120
