@@ -167,62 +167,73 @@ def _head_names() -> CTE:
     )
 
 
-def unit_results(period: Period, *, ranking_method: str | None = None) -> QuerySet[Assessment]:
-    """Every sheet of the period with its totals, index, band and rank inside its block — one query.
-
-    The sums are common table expressions, grouped once per sheet (final scores, adjustments) and once per
-    framework (maxima), and joined to the sheets: the database reads each score row once, however many
-    figures are derived from the sums.
-
-    Annotations (amounts as Decimal): criteria_points, bonus, penalty, points, max_points, adjusted_max, index
-    (None when nothing applies), rank (None for units assessed but not ranked), band, head_name,
-    unappraised_count, exclusion_reason. The sums behind them are computed in whole hundredths (aliases, not
-    selected), so no figure depends on floating point.
-    """
-    method = ranking_method or results_config(period).ranking_method
-    sheets, frameworks, adjustments = _sheet_sums(period), _framework_sums(period), _adjustment_sums(period)
-    heads = _head_names()
-    exclusion = RankingExclusion.objects.filter(period=period, unit=OuterRef("unit"))
-    ranking = Rank() if method == ResultsConfig.RankingMethod.RANK else DenseRank()
-    joined = Assessment.objects.filter(period=period)
-    joined = sheets.join(joined, id=sheets.col.assessment_id, _join_type=LOUTER)
-    joined = frameworks.join(joined, framework_id=frameworks.col.framework_id, _join_type=LOUTER)
-    joined = adjustments.join(joined, id=adjustments.col.assessment_id, _join_type=LOUTER)
-    joined = heads.join(joined, unit_id=heads.col.unit_id, _join_type=LOUTER)
-    return (
-        with_cte(sheets, frameworks, adjustments, heads, select=joined)
-        .select_related("unit__block")
+def _sheet_figures(period: Period, sums: list[CTE]) -> CTE:
+    """Per sheet of the period, from the sums: totals, maxima and index in whole hundredths (one row per sheet)."""
+    sheets, frameworks, adjustments = sums
+    rows = Assessment.objects.filter(period=period)
+    rows = sheets.join(rows, id=sheets.col.assessment_id, _join_type=LOUTER)
+    rows = frameworks.join(rows, framework_id=frameworks.col.framework_id, _join_type=LOUTER)
+    rows = adjustments.join(rows, id=adjustments.col.assessment_id, _join_type=LOUTER)
+    return CTE(
+        rows.order_by()
+        .values("id")
         .alias(
-            criteria_cents=Coalesce(sheets.col.criteria_cents, ZERO),
             not_applicable_cents=Coalesce(sheets.col.not_applicable_cents, ZERO),
-            appraised_count=Coalesce(sheets.col.appraised_count, ZERO),
-            leaf_count=Coalesce(frameworks.col.leaf_count, ZERO),
-            max_cents=Coalesce(frameworks.col.max_cents, ZERO),
             bonus_raw_cents=Coalesce(adjustments.col.bonus_raw_cents, ZERO),
             penalty_raw_cents=Coalesce(adjustments.col.penalty_raw_cents, ZERO),
         )
-        .alias(
+        .annotate(
+            criteria_cents=Coalesce(sheets.col.criteria_cents, ZERO),
+            max_cents=Coalesce(frameworks.col.max_cents, ZERO),
+            unappraised_count=Coalesce(frameworks.col.leaf_count, ZERO) - Coalesce(sheets.col.appraised_count, ZERO),
             bonus_cents=Least(F("bonus_raw_cents"), cents(F("framework__bonus_cap"))),
             penalty_cents=Least(F("penalty_raw_cents"), cents(F("framework__penalty_cap"))),
             adjusted_max_cents=F("max_cents") - F("not_applicable_cents"),
         )
+        .annotate(total_cents=Greatest(F("criteria_cents") + F("bonus_cents") - F("penalty_cents"), ZERO))
+        .annotate(index_hundredths=index_hundredths("total_cents", "adjusted_max_cents")),
+        name="sheet_figures",
+    )
+
+
+def unit_results(period: Period, *, ranking_method: str | None = None) -> QuerySet[Assessment]:
+    """Every sheet of the period with its totals, index, band and rank inside its block — one query.
+
+    The sums are common table expressions, grouped once per sheet (final scores, adjustments) and once per
+    framework (maxima); a fourth one derives each sheet's figures from them, and the ranking reads those figures
+    as plain columns: the database reads each score row once and computes each figure once.
+
+    Annotations (amounts as Decimal): criteria_points, bonus, penalty, points, max_points, adjusted_max, index
+    (None when nothing applies), rank (None for units assessed but not ranked), band, head_name,
+    unappraised_count, exclusion_reason. The figures behind them are whole hundredths, so none depends on
+    floating point.
+    """
+    method = ranking_method or results_config(period).ranking_method
+    sums = [_sheet_sums(period), _framework_sums(period), _adjustment_sums(period)]
+    figures, heads = _sheet_figures(period, sums), _head_names()
+    exclusion = RankingExclusion.objects.filter(period=period, unit=OuterRef("unit"))
+    ranking = Rank() if method == ResultsConfig.RankingMethod.RANK else DenseRank()
+    rows = figures.join(Assessment.objects.filter(period=period), id=figures.col.id)
+    rows = heads.join(rows, unit_id=heads.col.unit_id, _join_type=LOUTER)
+    return (
+        with_cte(*sums, figures, heads, select=rows)
+        .select_related("unit__block")
+        .alias(index_hundredths=figures.col.index_hundredths)
         .annotate(
-            unappraised_count=F("leaf_count") - F("appraised_count"),
+            criteria_points=amount(figures.col.criteria_cents),
+            bonus=amount(figures.col.bonus_cents),
+            penalty=amount(figures.col.penalty_cents),
+            points=amount(figures.col.total_cents),
+            max_points=amount(figures.col.max_cents),
+            adjusted_max=amount(figures.col.adjusted_max_cents),
+            index=amount(F("index_hundredths")),
+            unappraised_count=figures.col.unappraised_count,
+            band=_band_label(period.pk),
             is_ranked=~Exists(exclusion),
             exclusion_reason=Coalesce(Subquery(exclusion.values("reason")[:1]), Value("")),
             head_name=Coalesce(heads.col.head_name, Value("")),
         )
-        .alias(total_cents=Greatest(F("criteria_cents") + F("bonus_cents") - F("penalty_cents"), ZERO))
-        .alias(index_hundredths=index_hundredths("total_cents", "adjusted_max_cents"))
         .annotate(
-            criteria_points=amount(F("criteria_cents")),
-            bonus=amount(F("bonus_cents")),
-            penalty=amount(F("penalty_cents")),
-            points=amount(F("total_cents")),
-            max_points=amount(F("max_cents")),
-            adjusted_max=amount(F("adjusted_max_cents")),
-            index=amount(F("index_hundredths")),
-            band=_band_label(period.pk),
             # Units not ranked get their own partition, so they never take a rank from a ranked unit.
             rank_in_partition=Window(
                 ranking,
