@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Case,
@@ -149,7 +149,8 @@ def area_code_of(path: str):
 def index_of(points: Decimal, maximum: Decimal) -> Decimal | None:
     if not maximum:
         return None
-    return (points * HUNDRED / maximum).quantize(Decimal("0.01"))
+    # Half up, as the results compute it (scoring/results/compute.py): the sheet must show the index it will get.
+    return (points * HUNDRED / maximum).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass
