@@ -5,7 +5,7 @@ the appraisal and the results all compute points the same way.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -94,8 +94,11 @@ NUMBER_FIELDS = {
 }
 
 
-def normalized(entry: Entry) -> Entry:
-    """The entry with its typed-in numbers parsed (\"92,5\" → Decimal("92.5")), ready to store."""
+def normalized(entry: Entry, rule_type: str) -> Entry:
+    """The entry ready to store: the inputs its rule reads, numbers parsed (\"92,5\" → Decimal("92.5")); any other
+    input sent (a crafted request, a stale form) is dropped rather than stored beside the score."""
+    used = RULE_INPUTS.get(rule_type, frozenset())
+    entry = replace(entry, **{field: None for field in ENTRY_FIELDS if field not in used})
     values = {}
     for field, label in NUMBER_FIELDS.items():
         raw = getattr(entry, field)
@@ -192,6 +195,17 @@ def _format(number: Decimal) -> str:
     text = f"{number.normalize():f}"
     return text.replace(".", ",")
 
+
+ENTRY_FIELDS = tuple(field.name for field in fields(Entry))
+RULE_INPUTS = {
+    RuleType.LEVELS: frozenset({"option_id"}),
+    RuleType.BANDS: frozenset({"percent"}),
+    RuleType.RATIO: frozenset({"achieved", "required"}),
+    RuleType.MANUAL: frozenset({"value"}),
+    RuleType.YES_NO: frozenset({"is_yes"}),
+    RuleType.DEDUCTION: frozenset({"occurrences"}),
+    RuleType.SURVEY: frozenset({"value"}),
+}
 
 _HANDLERS = {
     RuleType.LEVELS: _levels,

@@ -95,7 +95,7 @@ def score_write(
     score in the portal is validated by the same rules and versioned the same way.
     """
     points = points_for(criterion, data)
-    entry = normalized(data.entry)
+    entry = normalized(data.entry, criterion.rule_type)
     score = Score.objects.select_for_update().filter(assessment=assessment, criterion=criterion, stage=stage).first()
     current_version = score.version if score else 0
     if current_version != expected_version:

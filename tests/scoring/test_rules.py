@@ -112,5 +112,13 @@ def test_numbers_with_more_than_two_decimals_or_huge_are_refused():
 def test_normalized_parses_typed_numbers_for_storage():
     from scoring.rules import normalized
 
-    entry = normalized(Entry(percent="92,5", achieved=" 7 ", occurrences="2"))
-    assert (entry.percent, entry.achieved, entry.occurrences) == (D("92.5"), D("7"), 2)
+    assert normalized(Entry(percent="92,5"), RuleType.BANDS).percent == D("92.5")
+    assert normalized(Entry(achieved=" 7 ", required="8"), RuleType.RATIO).achieved == D("7")
+    assert normalized(Entry(occurrences="2"), RuleType.DEDUCTION).occurrences == 2
+
+
+def test_normalized_keeps_only_the_inputs_its_rule_reads():
+    from scoring.rules import normalized
+
+    entry = normalized(Entry(option_id=3, percent="92,5", value="x", is_yes=True), RuleType.LEVELS)
+    assert entry == Entry(option_id=3)

@@ -48,6 +48,27 @@ def save(client, assessment, criterion, *, htmx=True, version=0, **fields):
     return client.post(reverse("score_save", args=[assessment.pk, criterion.pk]), data, headers=headers)
 
 
+def test_inputs_the_rule_does_not_read_are_not_stored(client, sheet):
+    # given a crafted request sending every input to a percent-band criterion
+    assessment, criteria, people = sheet
+    response = save(
+        as_user(client, people["staff"]),
+        assessment,
+        criteria["1.1.2"],
+        percent="92,5",
+        achieved="7",
+        required="8",
+        value="abc",
+        is_yes="yes",
+        occurrences="3",
+    )
+    # then the score keeps only its rule's input, and the inputs it does not read raise no error either
+    assert response.status_code == 200
+    score = Score.objects.get(assessment=assessment, criterion=criteria["1.1.2"], stage=Stage.SELF)
+    assert (score.percent, score.points) == (Decimal("92.5"), Decimal("2"))
+    assert [score.achieved, score.required, score.value, score.is_yes, score.occurrences] == [None] * 5
+
+
 def test_opening_the_period_gives_every_active_unit_a_sheet(sheet):
     assessment, _, _ = sheet
     assert Assessment.objects.filter(period=assessment.period).count() == 2
