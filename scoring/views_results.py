@@ -387,7 +387,8 @@ def _bands_from(post) -> list[tuple[Decimal, str]]:
 
 @login_required
 def results_settings(request: HttpRequest, year: int) -> HttpResponse:
-    """The secretariat's results settings: ranking rule, public access, classification bands, units not ranked."""
+    """The secretariat's results settings: ranking rule, public access, classification bands, units not ranked (and
+    ranked again)."""
     period = _period(year)
     if not access.can_manage_results(request.user, period):
         raise Http404
@@ -413,6 +414,10 @@ def results_settings(request: HttpRequest, year: int) -> HttpResponse:
                     actor=request.user, period=period, unit=unit, reason=request.POST.get("reason", "")
                 )
                 messages.success(request, _("%(unit)s được đánh giá nhưng không xếp hạng.") % {"unit": unit.name})
+            elif action == "include":
+                unit = get_object_or_404(Unit, pk=request.POST.get("unit") or 0, assessments__period=period)
+                services.ranking_exclusion_remove(actor=request.user, period=period, unit=unit)
+                messages.success(request, _("%(unit)s được xếp hạng trở lại.") % {"unit": unit.name})
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:

@@ -381,6 +381,21 @@ def ranking_exclusion_set(*, actor: User, period: Period, unit: Unit, reason: st
 
 
 @transaction.atomic
+def ranking_exclusion_remove(*, actor: User, period: Period, unit: Unit) -> None:
+    """Rank a unit again that was marked as assessed but not ranked (a mistake, or its reason no longer holds)."""
+    _require_manager(actor, period)
+    if period.state == Period.State.PUBLISHED:
+        raise ValidationError(_("Kết quả đã công bố: không thay đổi danh sách xếp hạng được nữa."))
+    exclusion = RankingExclusion.objects.filter(period=period, unit=unit).first()
+    if exclusion is None:
+        raise ValidationError(_("%(unit)s đang được xếp hạng.") % {"unit": unit.name})
+    exclusion.delete()
+    AuditEvent.objects.create(
+        actor=actor, action="results.include", period=period, summary=str(unit), data={"reason": exclusion.reason}
+    )
+
+
+@transaction.atomic
 def commendation_add(
     *, actor: User, period: Period, kind: str, name: str, unit: Unit | None = None, note: str = ""
 ) -> Commendation:

@@ -308,6 +308,48 @@ def test_the_secretary_sets_ranking_public_access_bands_and_an_unranked_unit(cli
     assert list(period.ranking_exclusions.values_list("unit_id", "reason")) == [(unit.pk, "Mới thành lập")]
 
 
+def test_the_secretary_ranks_again_a_unit_marked_not_ranked_until_publication(client, people):
+    # given a unit marked as assessed but not ranked
+    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
+    unit = UnitFactory(block=BlockFactory(authority=period.authority))
+    period.assessments.create(unit=unit, framework=_framework(period, unit))
+    client.force_login(people["secretary"])
+    url = reverse("results_settings", args=[2024])
+    client.post(url, {"action": "exclusion", "unit": unit.pk, "reason": "Mới thành lập"})
+    assert f'aria-label="Xếp hạng trở lại {unit.name}"' in client.get(url).text
+    # when the secretary ranks it again
+    response = client.post(url, {"action": "include", "unit": unit.pk}, follow=True)
+    # then it is ranked, the change is in the audit log, and asking twice says why nothing happens
+    assert f"{unit.name} được xếp hạng trở lại." in response.text
+    assert not period.ranking_exclusions.exists()
+    event = AuditEvent.objects.get(action="results.include")
+    assert (event.actor, event.summary, event.data) == (people["secretary"], str(unit), {"reason": "Mới thành lập"})
+    assert (
+        f"{unit.name} đang được xếp hạng." in client.post(url, {"action": "include", "unit": unit.pk}, follow=True).text
+    )
+    # and once the results are published the list is fixed
+    client.post(url, {"action": "exclusion", "unit": unit.pk, "reason": "Mới thành lập"})
+    Period.objects.filter(pk=period.pk).update(state=Period.State.PUBLISHED)
+    response = client.post(url, {"action": "include", "unit": unit.pk}, follow=True)
+    assert "Kết quả đã công bố: không thay đổi danh sách xếp hạng được nữa." in response.text
+    assert period.ranking_exclusions.exists()
+    assert "Xếp hạng trở lại" not in response.text
+
+
+def test_only_the_secretariat_ranks_a_unit_again(client, people):
+    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
+    unit = UnitFactory(block=BlockFactory(authority=period.authority))
+    period.assessments.create(unit=unit, framework=_framework(period, unit))
+    period.ranking_exclusions.create(unit=unit, reason="Mới thành lập", created_by=people["secretary"])
+    for who in ("unit_staff", "council_member", "leadership"):
+        client.force_login(people[who])
+        assert (
+            client.post(reverse("results_settings", args=[2024]), {"action": "include", "unit": unit.pk}).status_code
+            == 404
+        )
+    assert period.ranking_exclusions.exists()
+
+
 def test_bands_without_a_zero_floor_are_refused_with_the_services_message(client, people):
     period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
     client.force_login(people["secretary"])
