@@ -95,11 +95,14 @@ def _differs_from_self() -> Exists:
     )
 
 
-def appraisal_queue(user: User, period: Period, *, only: str = "") -> list[Assessment]:
+def appraisal_queue(
+    user: User, period: Period, *, only: str = "", assessment_id: int | None = None
+) -> list[Assessment]:
     """The submitted sheets a member works on, with progress over only their own criteria, counted in SQL.
 
     Each sheet carries: assigned_count, appraised_count, differs_count, evidence_missing_count,
-    open_requests_count, is_finalised and can_appraise.
+    open_requests_count, progress_percent, is_finalised and can_appraise (the counts the workspace shows).
+    With assessment_id, only that sheet (the workspace's counters after a save).
     """
     seat = council_seat(user, period)
     if not seat.is_member or not seat_has_work(seat):
@@ -107,6 +110,8 @@ def appraisal_queue(user: User, period: Period, *, only: str = "") -> list[Asses
     sheets = Assessment.objects.filter(period=period, state=Assessment.State.SUBMITTED).exclude(
         unit_id__in=conflicted_unit_ids(user, seat)
     )
+    if assessment_id is not None:
+        sheets = sheets.filter(pk=assessment_id)
     if not seat.is_chair and not seat.area_codes:
         sheets = sheets.filter(unit_id__in=set(seat.unit_ids) | {unit_id for unit_id, _ in seat.unit_areas})
 

@@ -138,10 +138,19 @@ def _assigned_row(request: HttpRequest, assessment: Assessment, criterion_pk: in
 
 
 def _render_row(request: HttpRequest, assessment: Assessment, context: dict, **extra) -> HttpResponse:
+    """The row again, with the workspace's counters refreshed out of band (counted in SQL, not from every row)."""
+    counts = appraisal_queue(request.user, assessment.period, assessment_id=assessment.pk)
     return render(
         request,
-        "scoring/appraisal_workspace.html#row",
-        {"assessment": assessment, "can_write": True, **context, **extra},
+        "scoring/appraisal_workspace.html#row_with_summary",
+        {
+            "assessment": assessment,
+            "can_write": True,
+            "workspace": counts[0] if counts else None,
+            "oob": True,
+            **context,
+            **extra,
+        },
     )
 
 

@@ -119,6 +119,7 @@ def test_member_appraises_the_unit_explains_round_two_and_the_chair_closes_the_b
     expect(row("1.1.1").get_by_role("status")).to_have_text("✓ Đã lưu")
     expect(row("1.1.1").get_by_test_id("r1-points")).to_have_text("1 điểm")
     expect(row("1.1.1")).to_contain_text("khớp tự chấm")
+    expect(page.get_by_test_id("ws-progress")).to_have_text("1/7")  # the counters follow each save
 
     # the council gives 2.1 less than the unit: without a reason it is refused next to the reason field
     row("2.1").get_by_label("Điểm", exact=True).fill("0,75")
@@ -137,6 +138,8 @@ def test_member_appraises_the_unit_explains_round_two_and_the_chair_closes_the_b
     expect(row("2.1").get_by_test_id("r1-points")).to_have_text("0,75 điểm")
     expect(row("2.1")).to_contain_text("khác tự chấm")
     expect(row("2.1")).to_be_focused()  # the keyboard stays on the row after the swap
+    expect(page.get_by_test_id("ws-progress")).to_have_text("2/7")
+    expect(page.get_by_test_id("ws-differs")).to_have_text("1")
 
     # and asks the unit to explain 2.1
     row("2.1").get_by_label("Nội dung đơn vị cần giải trình hoặc bổ sung").fill(REQUEST)

@@ -181,6 +181,14 @@ def test_htmx_save_answers_with_the_row(client, council):
     assert 'data-testid="r1-points">1 điểm</span>' in html
     assert f'name="r1-{criteria["2.1"].pk}-version" value="1"' in html
     assert "khác tự chấm" in html
+    # and the workspace's counters, swapped in place (out of band), as the page now counts them
+    summary = html[html.index('id="ws-summary"') :]
+    assert 'hx-swap-oob="true"' in summary.split(">", 1)[0]
+    page = client.get(reverse("appraisal_workspace", args=[assessment.pk])).content.decode()
+    for test_id in ("ws-progress", "ws-differs"):
+        counted = summary.split(f'data-testid="{test_id}">', 1)[1].split("<", 1)[0]
+        assert counted == page.split(f'data-testid="{test_id}">', 1)[1].split("<", 1)[0]
+    assert 'data-testid="ws-progress">1/' in summary and 'data-testid="ws-differs">1<' in summary
 
 
 def test_a_different_score_without_a_reason_shows_the_error_next_to_the_reason(client, council):
