@@ -41,10 +41,12 @@ from scoring.models import (
     RuleOption,
     RuleType,
     Score,
+    ScoreChange,
     Stage,
 )
 from scoring.rules import Entry, Rule, compute_points
 from scoring.services.appraisal import block_finalise
+from scoring.services.assessments import score_snapshot
 from scoring.services.council import assignment_add, council_chair_set, council_member_add
 from scoring.services.frameworks import period_open_self_assessment
 from scoring.services.results import (
@@ -536,6 +538,21 @@ def seed_history(period: Period, cast: Cast, deadlines: Sequence[datetime]) -> R
         sheet.submitted_at = plan.submitted - timedelta(hours=rng.randint(0, 72))
         sheet.submitted_by = people[sheet.unit_id][Role.UNIT_HEAD]
     Score.objects.bulk_create(scores, batch_size=500)
+    # Every score has its history, here one entry each: entered by the person who scored it, with their reason.
+    ScoreChange.objects.bulk_create(
+        (
+            ScoreChange(
+                score=score,
+                actor=score.updated_by,
+                old_points=None,
+                new_points=score.points,
+                new_values=score_snapshot(score),
+                reason=score.explanation,
+            )
+            for score in scores
+        ),
+        batch_size=500,
+    )
     Assessment.objects.bulk_update(sheets, ["state", "submitted_at", "submitted_by"])
     AdjustmentEntry.objects.bulk_create(_adjustment_rows(sheets, adjustments, appraisers))
     AuditEvent.objects.create(

@@ -34,7 +34,8 @@ class ScoreInput:
     no_evidence_reason: str = ""
 
 
-def _snapshot(score: Score | None) -> dict:
+def score_snapshot(score: Score | None) -> dict:
+    """A score's inputs, points and texts as stored in its history (ScoreChange.old_values / new_values)."""
     if score is None:
         return {}
     values = {field: getattr(score, field) for field in INPUT_FIELDS}
@@ -100,7 +101,7 @@ def score_write(
     current_version = score.version if score else 0
     if current_version != expected_version:
         raise StaleScoreError(score)
-    before = _snapshot(score)
+    before = score_snapshot(score)
     old_points = score.points if score else None
     if score is None:
         score = Score(assessment=assessment, criterion=criterion, stage=stage, version=0)
@@ -111,7 +112,7 @@ def score_write(
     score.explanation = data.explanation.strip()
     score.no_evidence_reason = data.no_evidence_reason.strip()
     score.updated_by = actor
-    after = _snapshot(score)
+    after = score_snapshot(score)
     if after == before:
         return score
     score.version += 1

@@ -33,6 +33,7 @@ from scoring.models import (
     ResultPublication,
     ResultRow,
     Score,
+    ScoreChange,
     Stage,
 )
 from scoring.results.compute import rank_of, unit_results
@@ -202,6 +203,16 @@ def test_past_years_are_imported_once_and_marked_as_such():
         assert sorted(council.values_list("user__username", "is_chair")) == [("hoidong1", True), ("hoidong2", False)]
         actions = set(AuditEvent.objects.filter(period__year=year).values_list("action", flat=True))
         assert {"appraisal.finalise", "results.release_preliminary", "results.publish"} <= actions
+
+
+def test_every_past_score_has_its_history_entry():
+    for year in (2021, 2022):
+        scores = Score.objects.filter(assessment__period__year=year)
+        assert scores.exists() and not scores.filter(changes__isnull=True).exists()
+        change = ScoreChange.objects.filter(score__assessment__period__year=year, score__stage=Stage.ROUND_1).first()
+        score = change.score
+        assert (change.actor_id, change.old_points, change.new_points) == (score.updated_by_id, None, score.points)
+        assert change.new_values["points"] == str(score.points) and change.reason == score.explanation
 
 
 # ---------------------------------------------------------------------------------------------- 2023
