@@ -107,22 +107,26 @@ def _band_label(period_id):
     return Coalesce(Subquery(bands), Value(""))
 
 
+def _final_cents() -> tuple[Cast, Cast]:
+    """Over a group of final scores: the hundredths of their points, and of the maxima of those not applicable.
+
+    Every amount has two decimals, so each sum is exact (also as SQLite's floats, far below a hundredth off) and
+    is turned into hundredths once per group rather than once per row.
+    """
+    points = cents(Sum("points", default=Decimal(0)))
+    not_applicable = cents(Sum("criterion__max_points", filter=Q(is_not_applicable=True), default=Decimal(0)))
+    return points, not_applicable
+
+
 def _sheet_sums(period: Period) -> CTE:
     """Per sheet of the period: its final scores summed once (criteria and not-applicable hundredths, count)."""
+    points, not_applicable = _final_cents()
     return CTE(
         final_scores()
         .filter(assessment__period=period)
         .order_by()
         .values("assessment_id")
-        .annotate(
-            # Every amount has two decimals, so each sum is exact (also as SQLite's floats, far below a
-            # hundredth off) and is turned into hundredths once per sheet rather than once per row.
-            criteria_cents=cents(Sum("points", default=Decimal(0))),
-            not_applicable_cents=cents(
-                Sum("criterion__max_points", filter=Q(is_not_applicable=True), default=Decimal(0))
-            ),
-            appraised_count=Count("pk"),
-        ),
+        .annotate(criteria_cents=points, not_applicable_cents=not_applicable, appraised_count=Count("pk")),
         name="sheet_sums",
     )
 
@@ -259,16 +263,12 @@ def area_results(period: Period, *, assessment_ids: list[int] | None = None) -> 
     finals = final_scores().filter(assessment__period=period)
     if assessment_ids is not None:
         finals = finals.filter(assessment_id__in=assessment_ids)
+    points, not_applicable = _final_cents()
     sums = CTE(
         finals.order_by()
         .annotate(area=area_code_of("criterion__code"))
         .values("assessment_id", "area")
-        .annotate(
-            points_cents=cents(Sum("points", default=Decimal(0))),
-            not_applicable_cents=cents(
-                Sum("criterion__max_points", filter=Q(is_not_applicable=True), default=Decimal(0))
-            ),
-        ),
+        .annotate(points_cents=points, not_applicable_cents=not_applicable),
         name="area_sums",
     )
     rows = Criterion.objects.filter(framework__period=period, parent__isnull=True).annotate(

@@ -278,9 +278,7 @@ def test_others_can_neither_add_nor_remove_commendations(client, years, people, 
 
 
 def test_the_secretary_sets_ranking_public_access_bands_and_an_unranked_unit(client, people):
-    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
-    unit = UnitFactory(block=BlockFactory(authority=period.authority))
-    period.assessments.create(unit=unit, framework=_framework(period, unit))
+    period, unit = _appraised_unit()
     client.force_login(people["secretary"])
     url = reverse("results_settings", args=[2024])
     client.post(url, {"action": "config", "ranking_method": "dense", "is_public": "on"})
@@ -310,9 +308,7 @@ def test_the_secretary_sets_ranking_public_access_bands_and_an_unranked_unit(cli
 
 def test_the_secretary_ranks_again_a_unit_marked_not_ranked_until_publication(client, people):
     # given a unit marked as assessed but not ranked
-    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
-    unit = UnitFactory(block=BlockFactory(authority=period.authority))
-    period.assessments.create(unit=unit, framework=_framework(period, unit))
+    period, unit = _appraised_unit()
     client.force_login(people["secretary"])
     url = reverse("results_settings", args=[2024])
     client.post(url, {"action": "exclusion", "unit": unit.pk, "reason": "Mới thành lập"})
@@ -337,9 +333,7 @@ def test_the_secretary_ranks_again_a_unit_marked_not_ranked_until_publication(cl
 
 
 def test_only_the_secretariat_ranks_a_unit_again(client, people):
-    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
-    unit = UnitFactory(block=BlockFactory(authority=period.authority))
-    period.assessments.create(unit=unit, framework=_framework(period, unit))
+    period, unit = _appraised_unit()
     period.ranking_exclusions.create(unit=unit, reason="Mới thành lập", created_by=people["secretary"])
     for who in ("unit_staff", "council_member", "leadership"):
         client.force_login(people[who])
@@ -362,10 +356,15 @@ def test_bands_without_a_zero_floor_are_refused_with_the_services_message(client
     assert not period.classification_bands.exists()
 
 
-def _framework(period, unit):
+def _appraised_unit() -> tuple[Period, Unit]:
+    """A 2024 period in appraisal with one unit's sheet."""
     from scoring.models import Framework
 
-    return Framework.objects.create(period=period, block=unit.block, name="Bộ chỉ số 2024")
+    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
+    unit = UnitFactory(block=BlockFactory(authority=period.authority))
+    framework = Framework.objects.create(period=period, block=unit.block, name="Bộ chỉ số 2024")
+    period.assessments.create(unit=unit, framework=framework)
+    return period, unit
 
 
 # ---------------------------------------------------------------------------------------------
