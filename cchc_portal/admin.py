@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from units.permissions import can_use_admin
+from scoring.permissions.admin import can_use_admin
 
 
 class PortalAdminSite(admin.AdminSite):

@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
-from evidence.permissions import (
+from evidence.validation import CheckedUpload, check_upload, extension_of
+from scoring.models import Assessment, AuditEvent, Criterion
+from scoring.permissions.evidence import (
     EDIT_REFUSED_MESSAGE,
     UNLINK_DURING_EXPLANATION_MESSAGE,
     can_edit_evidence,
     can_unlink_evidence,
 )
-from evidence.validation import CheckedUpload, check_upload, extension_of
-from scoring.models import Assessment, AuditEvent, Criterion
 from units.models import User
 
 TITLE_MAX_LENGTH = Document._meta.get_field("title").max_length

@@ -22,7 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 from evidence import services
 from evidence.forms import CriterionUploadForm, DocumentReplaceForm, DocumentUploadForm, EvidenceLinkForm, LocatorForm
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
-from evidence.permissions import (
+from evidence.selectors import links_by_criterion, unit_library
+from evidence.validation import format_megabytes, type_label
+from scoring.models import Assessment, Criterion
+from scoring.permissions.evidence import (
     EDIT_REFUSED_MESSAGE,
     can_edit_evidence,
     get_document_for_view,
@@ -30,10 +33,7 @@ from evidence.permissions import (
     get_link_for_view,
     get_version_for_view,
 )
-from evidence.selectors import links_by_criterion, unit_library
-from evidence.validation import format_megabytes, type_label
-from scoring.models import Assessment, Criterion
-from scoring.permissions import get_assessment_for_view
+from scoring.permissions.sheets import get_assessment_for_view
 
 logger = logging.getLogger(__name__)
 

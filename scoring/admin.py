@@ -11,10 +11,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scoring.frameworks.resources import CriterionResource
+from scoring.frameworks.workbook import framework_export, framework_import
 from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption
-from scoring.resources import CriterionResource
-from scoring.services.framework_io import framework_export, framework_import
-from units import permissions
+from scoring.permissions.periods import can_manage_frameworks
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -99,7 +99,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
     def import_view(self, request: HttpRequest, framework_id: int) -> HttpResponse:
         framework = self._framework(request, framework_id)
-        if not permissions.can_manage_frameworks(request.user):
+        if not can_manage_frameworks(request.user):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():

@@ -10,9 +10,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from scoring.models import Assessment, Period
-from scoring.permissions import can_view_period
-from units import permissions
+from scoring.permissions.periods import can_manage_frameworks, can_view_period
 from units.models import Role
+from units.roles import roles_of
 
 # The deadline that closes each phase, and how the banner names it.
 PHASE_DEADLINES = {
@@ -73,7 +73,7 @@ def _current_period_with_own_sheet(user) -> Period | None:
     periods = Period.objects.annotate(
         is_draft=Case(When(state=Period.State.DRAFT, then=Value(1)), default=Value(0), output_field=IntegerField())
     ).order_by("is_draft", "-year")
-    unit_ids = permissions.roles_of(user).unit_ids()
+    unit_ids = roles_of(user).unit_ids()
     if len(unit_ids) == 1:
         own = Assessment.objects.filter(period=OuterRef("pk"), unit_id=next(iter(unit_ids))).values("pk")[:1]
         periods = periods.annotate(own_assessment_id=Subquery(own))
@@ -82,11 +82,11 @@ def _current_period_with_own_sheet(user) -> Period | None:
 
 def _next_step(user, period: Period) -> tuple[str, str]:
     """The one link the user most likely needs now, chosen from the roles already read for the navbar."""
-    roles = permissions.roles_of(user)
+    roles = roles_of(user)
     if period.state == Period.State.PUBLISHED:
         return _("Xem kết quả đã công bố"), reverse("results_published", args=[period.year])
     if period.state == Period.State.DRAFT:
-        if permissions.can_manage_frameworks(user):
+        if can_manage_frameworks(user):
             return _("Chuẩn bị kỳ đánh giá"), reverse("period_detail", args=[period.year])
         return "", ""
     if roles.unit_ids():

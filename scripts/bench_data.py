@@ -24,20 +24,20 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from evidence.services import documents_upload, evidence_link
+from scoring.appraisal.services import appraisal_record, block_finalise
+from scoring.council.services import assignment_add, council_chair_set, council_member_add, period_start_appraisal
 from scoring.demo.history import fresh
+from scoring.frameworks.services import period_create, period_open_self_assessment
 from scoring.models import Assessment, Criterion, Framework, Period, RuleOption, RuleType, Score, Stage
-from scoring.rules import Entry
-from scoring.services.appraisal import appraisal_record, block_finalise
-from scoring.services.assessments import ScoreInput, assessment_submit
-from scoring.services.council import assignment_add, council_chair_set, council_member_add, period_start_appraisal
-from scoring.services.frameworks import period_create, period_open_self_assessment
-from scoring.services.results import (
+from scoring.results.services import (
     classification_bands_replace,
     results_config_update,
     results_publish,
     results_release_preliminary,
 )
-from scoring.services.sheet_io import COLUMNS, sheet_import
+from scoring.rules import Entry
+from scoring.sheets.services import ScoreInput, assessment_submit
+from scoring.sheets.workbook import COLUMNS, sheet_import
 from units.models import Authority, Block, Role, RoleAssignment, Unit, User
 
 AREAS, LEAVES_PER_AREA = 6, 20

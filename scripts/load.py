@@ -197,10 +197,10 @@ def build_plan(*, staff_count: int, council_count: int, run: str) -> dict:
     """Accounts for the run (the demo's own where there is one), each with rows nobody else saves."""
     from django.contrib.auth.hashers import make_password
 
+    from scoring.council.services import assignment_add, council_member_add
     from scoring.demo.accounts import DEMO_PASSWORD
+    from scoring.frameworks.selectors import framework_tree
     from scoring.models import AppraisalAssignment, Assessment, Criterion, Period, RuleType, Score, Stage
-    from scoring.selectors import framework_tree
-    from scoring.services.council import assignment_add, council_member_add
     from units.models import Role, RoleAssignment, Unit, User
 
     password = make_password(DEMO_PASSWORD)

@@ -32,7 +32,7 @@ RUN = PLAN["run"]  # a short tag that makes every explanation and file of this r
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
 VERSION_FIELD = re.compile(r'name="((?:c|r1-)(\d+))-version" value="(\d+)"')
-# The optimistic-concurrency message of scoring.services.assessments.StaleScoreError (Vietnamese UI).
+# The optimistic-concurrency message of scoring.sheets.services.StaleScoreError (Vietnamese UI).
 CONFLICT_TEXT = "vừa được người khác cập nhật"
 
 _staff_accounts = iter(PLAN["staff"])

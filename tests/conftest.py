@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.db import transaction
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,3 +49,19 @@ def vietnamese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(scope="module")
+def role_world(django_db_setup, django_db_blocker):
+    """Built once per module inside a transaction that is rolled back at the end; each test runs in a savepoint
+    of it (pytest-django's `db`), so what one test writes never reaches the next."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            from tests.world import build_world
+
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

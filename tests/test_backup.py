@@ -18,7 +18,7 @@ from evidence.models import Document, EvidenceLink, StoredFile
 from evidence.services import documents_upload
 from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange
 from scoring.rules import Entry
-from scoring.services.assessments import ScoreInput, self_score_record
+from scoring.sheets.services import ScoreInput, self_score_record
 from tests.factories import PASSWORD, FrameworkFactory, PeriodFactory, UnitFactory, small_framework, user_with_role
 from units.models import Role, RoleAssignment, User
 

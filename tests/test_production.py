@@ -19,7 +19,7 @@ from weasyprint import HTML
 from evidence.services import documents_upload
 from scoring.models import Assessment, Criterion, Period
 from tests.factories import PASSWORD, UnitFactory, small_framework, user_with_role
-from tests.scoring.test_appraisal_services import seat
+from tests.scoring.appraisal.test_services import seat
 from units.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.backends import ModelBackend
 
-from units import permissions
+from units.roles import is_administrator, is_secretary
 
 # The secretary runs periods, frameworks and units; administrators may do everything.
 SECRETARY_APPS = frozenset({"scoring", "units"})
@@ -14,9 +14,9 @@ class RoleBackend(ModelBackend):
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         if not user_obj.is_active:
             return False
-        if permissions.is_administrator(user_obj):
+        if is_administrator(user_obj):
             return True
-        if permissions.is_secretary(user_obj):
+        if is_secretary(user_obj):
             app_label, _, codename = perm.partition(".")
             model_name = codename.split("_", 1)[-1]
             if f"{app_label}.{model_name}" in SECRETARY_READ_ONLY_MODELS:
@@ -28,8 +28,8 @@ class RoleBackend(ModelBackend):
     def has_module_perms(self, user_obj, app_label: str) -> bool:
         if not user_obj.is_active:
             return False
-        if permissions.is_administrator(user_obj):
+        if is_administrator(user_obj):
             return True
-        if permissions.is_secretary(user_obj) and app_label in SECRETARY_APPS:
+        if is_secretary(user_obj) and app_label in SECRETARY_APPS:
             return True
         return super().has_module_perms(user_obj, app_label)

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from scoring.appraisal.services import appraisal_record, explanation_flag, explanation_send
 from scoring.demo.history import Cast, bands_seed, council_reason, council_seed, fresh, loss_choices
+from scoring.frameworks.selectors import framework_tree
 from scoring.models import Assessment, ExplanationRequest, Period, RuleType, Score, Stage
 from scoring.rules import Entry
-from scoring.selectors import framework_tree
-from scoring.services.appraisal import appraisal_record, explanation_flag, explanation_send
-from scoring.services.assessments import ScoreInput
+from scoring.sheets.services import ScoreInput
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -25,6 +25,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from scoring.appraisal.services import block_finalise
+from scoring.council.services import assignment_add, council_chair_set, council_member_add
+from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import (
     AdjustmentEntry,
     AdjustmentItem,
@@ -44,20 +47,17 @@ from scoring.models import (
     ScoreChange,
     Stage,
 )
-from scoring.rules import Entry, Rule, compute_points
-from scoring.services.appraisal import block_finalise
-from scoring.services.assessments import score_snapshot
-from scoring.services.council import assignment_add, council_chair_set, council_member_add
-from scoring.services.frameworks import period_open_self_assessment
-from scoring.services.results import (
+from scoring.results.services import (
     classification_bands_replace,
     commendation_add,
     results_config_update,
     results_publish,
     results_release_preliminary,
 )
-from units import permissions as unit_permissions
+from scoring.rules import Entry, Rule, compute_points
+from scoring.sheets.services import score_snapshot
 from units.models import Role, RoleAssignment, Unit, User
+from units.roles import belongs_to_unit, forget_roles
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 CENT = Decimal("0.01")
@@ -464,7 +464,7 @@ class Cast:
 
 def fresh(user: User) -> User:
     """Drop the per-request role and seat caches a service call may have left on the user object."""
-    unit_permissions.forget_roles(user)
+    forget_roles(user)
     user.__dict__.pop("_cchc_seats", None)
     user.__dict__.pop("_cchc_finalised", None)
     return user
@@ -487,7 +487,7 @@ def council_seed(period: Period, cast: Cast) -> None:
         # hoidong1 (Phòng Tư pháp) takes the wards, hoidong2 (Văn phòng HĐND và UBND) the departments;
         # neither appraises their own unit, so each takes the other's.
         member = first if unit.block.code == WARDS else second
-        if unit_permissions.belongs_to_unit(fresh(member), unit.pk):
+        if belongs_to_unit(fresh(member), unit.pk):
             member = second if member is first else first
         assignment_add(actor=secretary, period=period, member=fresh(member), unit=unit)
 

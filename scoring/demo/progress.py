@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from weasyprint import HTML
 
 from evidence.services import document_upload
+from scoring.frameworks.selectors import framework_tree
 from scoring.models import Assessment, Period, RuleType, Score
 from scoring.rules import Entry
-from scoring.selectors import framework_tree
-from scoring.services.assessments import ScoreInput, assessment_submit, self_score_record
+from scoring.sheets.services import ScoreInput, assessment_submit, self_score_record
 from units.models import Role, RoleAssignment, User
 
 # unit code → share of the sheet filled in; 1.0 units are also submitted by their head.

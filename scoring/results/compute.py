@@ -33,6 +33,7 @@ from django.db.models.lookups import Exact
 from django.db.models.sql.constants import LOUTER
 from django_cte import CTE, with_cte
 
+from scoring.frameworks.selectors import area_code_of
 from scoring.models import (
     AdjustmentEntry,
     AdjustmentItem,
@@ -46,7 +47,6 @@ from scoring.models import (
     Score,
     Stage,
 )
-from scoring.selectors import area_code_of
 from units.models import Role, RoleAssignment
 
 COUNCIL_STAGES = (Stage.ROUND_1, Stage.ROUND_2)

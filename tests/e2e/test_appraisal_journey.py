@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
+from scoring.appraisal.services import appraisal_record
+from scoring.council.services import assignment_add, council_chair_set, council_member_add, period_start_appraisal
+from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, Criterion, Score, Stage
 from scoring.rules import Entry
-from scoring.services.appraisal import appraisal_record
-from scoring.services.assessments import ScoreInput, assessment_submit, self_score_record
-from scoring.services.council import assignment_add, council_chair_set, council_member_add, period_start_appraisal
-from scoring.services.frameworks import period_open_self_assessment
+from scoring.sheets.services import ScoreInput, assessment_submit, self_score_record
 from tests.e2e.helpers import login
 from tests.factories import UnitFactory, small_framework, user_with_role
 from units.models import Role

@@ -24,7 +24,7 @@ from tests.factories import (
     small_framework,
     user_with_role,
 )
-from tests.scoring.test_results_statistics import publish_snapshot
+from tests.scoring.results.test_statistics import publish_snapshot
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
 
 from scoring.models import Assessment, BlockFinalisation, Criterion, Objection, Period, Score, Stage
-from scoring.services.results import objection_file, results_release_preliminary
+from scoring.results.services import objection_file, results_release_preliminary
 from tests.e2e.helpers import login
 from tests.factories import (
     AuthorityFactory,
@@ -21,8 +21,8 @@ from tests.factories import (
     small_framework,
     user_with_role,
 )
-from tests.scoring.test_results_helpers import FULL, NOT_APPLICABLE, full_minus, score, standard_bands
-from tests.scoring.test_results_statistics import publish_snapshot
+from tests.scoring.results.test_helpers import FULL, NOT_APPLICABLE, full_minus, score, standard_bands
+from tests.scoring.results.test_statistics import publish_snapshot
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,8 @@ from playwright.sync_api import Locator, Page, expect
 from weasyprint import HTML
 
 from evidence.models import EvidenceLink
+from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, Criterion, Score, Stage
-from scoring.services.frameworks import period_open_self_assessment
 from tests.e2e.helpers import login
 from tests.factories import UnitFactory, small_framework, user_with_role
 from units.models import Role

@@ -19,7 +19,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from scoring.models import Assessment, Criterion, Framework, Period  # noqa: E402
-from scoring.services.sheet_io import COLUMN_INDEX, sheet_export  # noqa: E402
+from scoring.sheets.workbook import COLUMN_INDEX, sheet_export  # noqa: E402
 from tests.factories import BlockFactory, UnitFactory, small_framework, user_with_role  # noqa: E402
 from units.models import Role  # noqa: E402
 

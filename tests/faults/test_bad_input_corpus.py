@@ -21,12 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evidence.models import Document
+from scoring.council.survey import survey_template
+from scoring.frameworks.workbook import framework_export
 from scoring.models import Assessment, Criterion, Framework, Period, RuleOption
-from scoring.services.framework_io import framework_export
-from scoring.services.sheet_io import COLUMN_INDEX, sheet_export
-from scoring.services.survey_io import survey_template
+from scoring.sheets.workbook import COLUMN_INDEX, sheet_export
 from tests.factories import BlockFactory, UnitFactory, small_framework, user_with_role
-from tests.faults.conftest import PDF_BYTES, files_under, row_counts
+from tests.world import PDF_BYTES, files_under, row_counts
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +78,7 @@ def corpus_world(evidence_root) -> dict:
         submitted_at=timezone.now(),
         submitted_by=staff,
     )
-    from tests.faults.conftest import _stored_pdf
+    from tests.world import _stored_pdf
 
     other_document = Document.objects.create(
         unit=other,
@@ -142,9 +142,9 @@ def docx_bomb() -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_of_portal(world: dict, edit: Callable) -> bytes:
+def xlsx_of_portal(role_world: dict, edit: Callable) -> bytes:
     """The sheet exported by the portal, edited like a user would in Excel."""
-    workbook = openpyxl.load_workbook(io.BytesIO(sheet_export(assessment=world["sheet"])))
+    workbook = openpyxl.load_workbook(io.BytesIO(sheet_export(assessment=role_world["sheet"])))
     sheet = workbook.worksheets[0]
     lines = {sheet.cell(line, COLUMN_INDEX["code"]).value: line for line in range(2, sheet.max_row + 1)}
     edit(sheet, lines)
@@ -157,8 +157,8 @@ def put(code: str, key: str, value) -> Callable:
     return lambda sheet, lines: sheet.cell(lines[code], COLUMN_INDEX[key], value)
 
 
-def survey_rows(world: dict, rows: list[tuple]) -> bytes:
-    workbook = openpyxl.load_workbook(io.BytesIO(survey_template(period=world["appraisal_period"])))
+def survey_rows(role_world: dict, rows: list[tuple]) -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(survey_template(period=role_world["appraisal_period"])))
     sheet = workbook.worksheets[0]
     sheet.delete_rows(2, sheet.max_row)
     for unit_code, criterion_code, points in rows:
@@ -168,8 +168,8 @@ def survey_rows(world: dict, rows: list[tuple]) -> bytes:
     return buffer.getvalue()
 
 
-def framework_rows(world: dict, edit: Callable) -> bytes:
-    workbook = openpyxl.load_workbook(io.BytesIO(framework_export(framework=world["draft_framework"])))
+def framework_rows(role_world: dict, edit: Callable) -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(framework_export(framework=role_world["draft_framework"])))
     edit(workbook.worksheets[0])
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -201,7 +201,7 @@ class Case:
     who: str
     url: Callable[[dict], str]
     message: str
-    data: Callable[[dict], dict] = lambda world: {}
+    data: Callable[[dict], dict] = lambda role_world: {}
     method: str = "post"
     status: int | None = None
     htmx: bool = False
@@ -221,8 +221,8 @@ def score(code: str, message: str, **inputs) -> Case:
 
 
 def upload(files: list[tuple[str, bytes]] | Callable, message: str, **settings) -> Case:
-    def data(world):
-        items = files(world) if callable(files) else files
+    def data(role_world):
+        items = files(role_world) if callable(files) else files
         return {"files": [SimpleUploadedFile(name, content) for name, content in items]}
 
     return Case(

@@ -17,8 +17,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.faults.conftest import PDF_BYTES
 from tests.faults.servers import inspect, manage, multipart, running, seed, server_env, wait_for
+from tests.world import PDF_BYTES
 
 pytestmark = pytest.mark.faults
 

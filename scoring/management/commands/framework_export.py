@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from scoring.frameworks.workbook import framework_export
 from scoring.models import Framework, Period
-from scoring.services.framework_io import framework_export
 from units.models import Authority, Block
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from scoring.frameworks.workbook import framework_for_import, framework_import
 from scoring.management.commands.framework_export import add_target_arguments, resolve_period_and_block
-from scoring.services.framework_io import framework_for_import, framework_import
 
 
 class Command(BaseCommand):

@@ -22,8 +22,8 @@ from scoring.demo.appraisal import seed_appraisal
 from scoring.demo.frameworks import YEARS, build_framework, framework_spec
 from scoring.demo.history import Cast, seed_history
 from scoring.demo.progress import seed_self_assessment
+from scoring.frameworks.services import period_create, period_open_self_assessment
 from scoring.models import AuditEvent, Framework, Notice, Period
-from scoring.services.frameworks import period_create, period_open_self_assessment
 from units.models import Authority, Block, RoleAssignment, Unit, User
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from scoring.council.selectors import member_workloads
 from scoring.models import Assessment, ExplanationRequest, Notice, Period
-from scoring.selectors_council import member_workloads
-from scoring.services.notices import notify, unit_people
+from scoring.notices.services import notify, unit_people
 from units.models import User
 
 

@@ -54,7 +54,7 @@ def annex_html(results: PublishedResults) -> str:
         for block in results.blocks
     ]
     return render_to_string(
-        "scoring/pdf/annex.html",
+        "scoring/results/pdf/annex.html",
         {
             "results": results,
             "publication": results.publication,
@@ -84,7 +84,7 @@ def scorecard_html(results: PublishedResults, row, *, block_size: int) -> str:
             sections.append({"code": area_code, "area": areas.get(area_code), "criteria": []})
         sections[-1]["criteria"].append(criterion)
     return render_to_string(
-        "scoring/pdf/scorecard.html",
+        "scoring/results/pdf/scorecard.html",
         {
             "results": results,
             "publication": results.publication,

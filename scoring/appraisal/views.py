@@ -1,0 +1,420 @@
+"""The appraisal council's pages: the queue of sheets to appraise and the side-by-side workspace (htmx rows)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from evidence.selectors import links_by_criterion, unit_library
+from scoring.appraisal.forms import AdjustmentForm, CouncilScoreForm, ExplanationFlagForm
+from scoring.appraisal.selectors import (
+    FILTERS,
+    AppraisalRow,
+    adjustment_lines,
+    appraisal_queue,
+    appraisal_workspace,
+    filter_rows,
+    seat_has_work,
+)
+from scoring.appraisal.services import (
+    adjustment_record,
+    appraisal_record,
+    explanation_answer,
+    explanation_flag,
+    explanation_withdraw,
+)
+from scoring.frameworks.selectors import current_period
+from scoring.models import AdjustmentItem, Assessment, ExplanationRequest, Period, Score, Stage
+from scoring.permissions.appraisal import (
+    can_answer_explanation,
+    can_appraise,
+    can_appraise_whole_sheet,
+    council_seat,
+    get_assessment_for_appraisal,
+)
+from scoring.permissions.sheets import get_assessment_for_view
+from scoring.sheets.forms import score_form_initial
+from scoring.sheets.services import StaleScoreError
+from units.roles import roles_of
+
+READ_ONLY = gettext_lazy(
+    "Phiếu này chỉ xem được: khối đã chốt kết quả thẩm định hoặc kỳ không còn ở giai đoạn thẩm định."
+)
+
+
+def _only(request: HttpRequest) -> str:
+    only = request.GET.get("only", "")
+    return only if only in FILTERS else ""
+
+
+@login_required
+def appraisal_queue_view(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year", "")
+    period = get_object_or_404(Period, year=year) if year.isdigit() else current_period()
+    seat = council_seat(request.user, period) if period else None
+    only = _only(request)
+    sheets = appraisal_queue(request.user, period, only=only) if period else []
+    return render(
+        request,
+        "scoring/appraisal/queue.html",
+        {
+            "period": period,
+            "is_member": bool(seat and seat.is_member),
+            "has_work": bool(seat and seat_has_work(seat)),
+            "sheets": sheets,
+            "only": only,
+        },
+    )
+
+
+def _row_context(
+    row: AppraisalRow,
+    *,
+    can_write: bool,
+    round_one_form: CouncilScoreForm | None = None,
+    round_two_form: CouncilScoreForm | None = None,
+    flag_form: ExplanationFlagForm | None = None,
+) -> dict:
+    """Forms of one row: round 1 always (prefilled from the unit's inputs until the council saves), round 2
+    once the explanation is in, and the explanation request while it is still only proposed."""
+    criterion = row.criterion
+    if not can_write:
+        return {"row": row, "round_one_form": None, "round_two_form": None, "flag_form": None}
+    if round_one_form is None:
+        initial = score_form_initial(row.round_one)
+        if row.round_one is None and row.own is not None:
+            initial = {**score_form_initial(row.own), "explanation": "", "version": 0}
+        round_one_form = CouncilScoreForm(criterion=criterion, stage=Stage.ROUND_1, initial=initial)
+    if round_two_form is None and row.is_round_two_open:
+        initial = score_form_initial(row.round_two)
+        if row.round_two is None and row.round_one is not None:
+            initial = {**score_form_initial(row.round_one), "explanation": "", "version": 0}
+        round_two_form = CouncilScoreForm(criterion=criterion, stage=Stage.ROUND_2, initial=initial)
+    if flag_form is None and (row.request is None or row.request.state == ExplanationRequest.State.FLAGGED):
+        flag_form = ExplanationFlagForm(
+            criterion=criterion, initial={"message": row.request.message if row.request else ""}
+        )
+    return {
+        "row": row,
+        "round_one_form": round_one_form,
+        "round_two_form": round_two_form if row.is_round_two_open else None,
+        "flag_form": flag_form,
+    }
+
+
+@login_required
+def appraisal_workspace_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_appraisal(request.user, pk)
+    can_write = can_appraise(request.user, assessment)
+    can_adjust = can_appraise_whole_sheet(request.user, assessment)
+    workspace = appraisal_workspace(request.user, assessment)
+    only = _only(request)
+    rows = [_row_context(row, can_write=can_write) for row in filter_rows(workspace.rows, only)]
+    lines = adjustment_lines(assessment)
+    return render(
+        request,
+        "scoring/appraisal/workspace.html",
+        {
+            "assessment": assessment,
+            "period": assessment.period,
+            "workspace": workspace,
+            "rows": rows,
+            "only": only,
+            "can_write": can_write,
+            "is_finalised": assessment.unit.block_id
+            in council_seat(request.user, assessment.period).finalised_block_ids,
+            "adjustments": [
+                {"line": line, "form": _adjustment_form(line.item, line.entry) if can_adjust else None}
+                for line in lines
+            ],
+        },
+    )
+
+
+def _writable(request: HttpRequest, pk: int) -> Assessment:
+    """The sheet for a write: 404 as for viewing, 403 once the block is finalised or the period moved on."""
+    assessment = get_assessment_for_appraisal(request.user, pk)
+    if not can_appraise(request.user, assessment):
+        raise PermissionDenied(str(READ_ONLY))
+    return assessment
+
+
+def _assigned_row(request: HttpRequest, assessment: Assessment, criterion_pk: int) -> AppraisalRow:
+    rows = appraisal_workspace(request.user, assessment, criterion_id=criterion_pk).rows
+    if not rows:  # not a leaf of this sheet, or not in the areas given to this member
+        raise Http404
+    return rows[0]
+
+
+def _render_row(request: HttpRequest, assessment: Assessment, context: dict, **extra) -> HttpResponse:
+    """The row again, with the workspace's counters refreshed out of band (counted in SQL, not from every row)."""
+    counts = appraisal_queue(request.user, assessment.period, assessment_id=assessment.pk)
+    return render(
+        request,
+        "scoring/appraisal/workspace.html#row_with_summary",
+        {
+            "assessment": assessment,
+            "can_write": True,
+            "workspace": counts[0] if counts else None,
+            "oob": True,
+            **context,
+            **extra,
+        },
+    )
+
+
+def _back_to_row(assessment: Assessment, criterion_pk: int) -> HttpResponse:
+    return redirect(f"{reverse('appraisal_workspace', args=[assessment.pk])}#row-{criterion_pk}")
+
+
+@login_required
+@require_POST
+def appraisal_score_save(request: HttpRequest, pk: int, criterion_pk: int, stage: str) -> HttpResponse:
+    if stage not in (Stage.ROUND_1, Stage.ROUND_2):
+        raise Http404
+    assessment = _writable(request, pk)
+    row = _assigned_row(request, assessment, criterion_pk)
+    if stage == Stage.ROUND_2 and not row.is_round_two_open:
+        raise PermissionDenied(_("Vòng 2 chỉ chấm các tiêu chí đã có giải trình hoặc đã hết hạn giải trình."))
+    form = CouncilScoreForm(request.POST, criterion=row.criterion, stage=stage)
+    forms = {"round_one_form" if stage == Stage.ROUND_1 else "round_two_form": form}
+    if form.is_valid():
+        try:
+            appraisal_record(
+                actor=request.user,
+                assessment=assessment,
+                criterion=row.criterion,
+                stage=stage,
+                data=form.score_input(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleScoreError as stale:
+            if not request.htmx:
+                messages.error(request, f"{row.criterion.code}: {stale}")
+                return _back_to_row(assessment, criterion_pk)
+            row = _assigned_row(request, assessment, criterion_pk)  # the newer value, shown and put in the form
+            fresh = CouncilScoreForm(criterion=row.criterion, stage=stage, initial=score_form_initial(stale.current))
+            forms = {"round_one_form" if stage == Stage.ROUND_1 else "round_two_form": fresh}
+            return _render_row(
+                request,
+                assessment,
+                _row_context(row, can_write=True, **forms),
+                conflict=str(stale),
+                conflict_score=stale.current,
+            )
+        except ValidationError as error:
+            form.add_rule_error(error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Đã lưu thẩm định tiêu chí %(code)s.") % {"code": row.criterion.code})
+                return _back_to_row(assessment, criterion_pk)
+            row = _assigned_row(request, assessment, criterion_pk)
+            return _render_row(request, assessment, _row_context(row, can_write=True), saved=True)
+    if not request.htmx:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{row.criterion.code}: {error}")
+        return _back_to_row(assessment, criterion_pk)
+    return _render_row(request, assessment, _row_context(row, can_write=True, **forms))
+
+
+@login_required
+@require_POST
+def appraisal_flag(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    """Propose asking the unit to explain this criterion (the secretary sends the proposals)."""
+    assessment = _writable(request, pk)
+    row = _assigned_row(request, assessment, criterion_pk)
+    form = ExplanationFlagForm(request.POST, criterion=row.criterion)
+    if form.is_valid():
+        try:
+            explanation_flag(
+                actor=request.user, assessment=assessment, criterion=row.criterion, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            form.add_error("message" if hasattr(error, "error_dict") else None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Đã đề xuất giải trình tiêu chí %(code)s.") % {"code": row.criterion.code})
+                return _back_to_row(assessment, criterion_pk)
+            row = _assigned_row(request, assessment, criterion_pk)
+            return _render_row(request, assessment, _row_context(row, can_write=True), flagged=True)
+    if not request.htmx:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{row.criterion.code}: {error}")
+        return _back_to_row(assessment, criterion_pk)
+    return _render_row(request, assessment, _row_context(row, can_write=True, flag_form=form))
+
+
+@login_required
+@require_POST
+def appraisal_flag_withdraw(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    assessment = _writable(request, pk)
+    row = _assigned_row(request, assessment, criterion_pk)
+    if row.request is None:
+        raise Http404
+    problem = ""
+    try:
+        explanation_withdraw(actor=request.user, request=row.request)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    if not request.htmx:
+        if problem:
+            messages.error(request, problem)
+        return _back_to_row(assessment, criterion_pk)
+    row = _assigned_row(request, assessment, criterion_pk)
+    return _render_row(request, assessment, _row_context(row, can_write=True), problem=problem)
+
+
+def _adjustment_form(item: AdjustmentItem, entry, data=None) -> AdjustmentForm:
+    initial = {"points": f"{entry.points.normalize():f}".replace(".", ","), "reason": entry.reason} if entry else {}
+    return AdjustmentForm(data, item_pk=item.pk, initial=initial)
+
+
+@login_required
+@require_POST
+def appraisal_adjustment_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Bonus or penalty points for the sheet; 0 withdraws them. Answers with the whole section (htmx)."""
+    assessment = _writable(request, pk)
+    if not can_appraise_whole_sheet(request.user, assessment):
+        raise PermissionDenied(_("Chỉ thành viên được giao cả phiếu (hoặc Chủ tịch Hội đồng) cho điểm thưởng / trừ."))
+    item = get_object_or_404(AdjustmentItem, pk=item_pk, framework_id=assessment.framework_id)
+    form = AdjustmentForm(request.POST, item_pk=item.pk)
+    saved = False
+    if form.is_valid():
+        try:
+            adjustment_record(
+                actor=request.user,
+                assessment=assessment,
+                item=item,
+                points=form.cleaned_data["points"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            saved = True
+    if not request.htmx:
+        if saved:
+            messages.success(request, _("Đã lưu điểm thưởng / trừ %(code)s.") % {"code": item.code})
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{item.code}: {error}")
+        return redirect(f"{reverse('appraisal_workspace', args=[pk])}#adjustments")
+    lines = adjustment_lines(assessment)
+    adjustments = [
+        {
+            "line": line,
+            "form": form if line.item.pk == item.pk and not saved else _adjustment_form(line.item, line.entry),
+            "saved": saved and line.item.pk == item.pk,
+        }
+        for line in lines
+    ]
+    return render(
+        request,
+        "scoring/appraisal/workspace.html#adjustments",
+        {"assessment": assessment, "adjustments": adjustments, "can_write": True},
+    )
+
+
+"""The unit's explanation page (giải trình): the council's sent requests, the answers, and the added evidence."""
+
+
+VISIBLE_STATES = (ExplanationRequest.State.SENT, ExplanationRequest.State.ANSWERED)
+
+
+def sent_requests(assessment: Assessment):
+    """The requests the unit has received (flagged proposals stay inside the council)."""
+    return ExplanationRequest.objects.filter(assessment=assessment, state__in=VISIBLE_STATES).select_related(
+        "criterion", "answered_by"
+    )
+
+
+def _is_unit_person(user, assessment: Assessment) -> bool:
+    return assessment.unit_id in roles_of(user).unit_ids()
+
+
+@login_required
+@require_GET
+def explanation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_view(request.user, pk)
+    requests = sorted(sent_requests(assessment), key=lambda item: item.criterion.code_key)
+    self_scores = {
+        score.criterion_id: score
+        for score in Score.objects.filter(
+            assessment=assessment, stage=Stage.SELF, criterion_id__in=[item.criterion_id for item in requests]
+        )
+    }
+    links = links_by_criterion(assessment) if requests else {}
+    now = timezone.now()
+    items = []
+    for item in requests:
+        item.assessment = assessment
+        items.append(
+            {
+                "request": item,
+                "criterion": item.criterion,
+                "self_score": self_scores.get(item.criterion_id),
+                "links": links.get(item.criterion_id, []),
+                "can_answer": can_answer_explanation(request.user, item, now),
+                "is_expired": now > item.deadline,
+                "days_left": (timezone.localdate(item.deadline) - timezone.localdate(now)).days,
+            }
+        )
+    can_answer_any = any(entry["can_answer"] for entry in items)
+    return render(
+        request,
+        "scoring/appraisal/explanations.html",
+        {
+            "assessment": assessment,
+            "period": assessment.period,
+            "items": items,
+            "is_unit_person": _is_unit_person(request.user, assessment),
+            "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id))
+            if can_answer_any
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def explanation_answer_view(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_view(request.user, pk)
+    item = get_object_or_404(
+        ExplanationRequest.objects.select_related("criterion"),
+        pk=request_pk,
+        assessment=assessment,
+        state__in=VISIBLE_STATES,
+    )
+    item.assessment = assessment
+    target = f"{reverse('explanation_list', args=[assessment.pk])}#request-{item.pk}"
+    if not _is_unit_person(request.user, assessment):
+        raise PermissionDenied(_("Chỉ cán bộ đầu mối và người đứng đầu đơn vị được giải trình."))
+    try:
+        explanation_answer(actor=request.user, request=item, answer=request.POST.get("answer", ""))
+    except PermissionDenied:
+        messages.error(
+            request,
+            _("Đã hết hạn giải trình tiêu chí %(code)s (hạn %(deadline)s): nội dung giải trình không được thay đổi.")
+            % {"code": item.criterion.code, "deadline": timezone.localtime(item.deadline).strftime("%H:%M %d/%m/%Y")},
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"{item.criterion.code}: {message}")
+    else:
+        messages.success(
+            request,
+            _("Đã gửi nội dung giải trình tiêu chí %(code)s cho Hội đồng thẩm định.") % {"code": item.criterion.code},
+        )
+    return redirect(target)

@@ -1,0 +1,292 @@
+"""Sociological-survey points (điều tra xã hội học): a template per period and an all-or-nothing import
+that writes the council's round-1 scores of every survey criterion."""
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import BinaryIO
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from scoring.models import Assessment, AuditEvent, BlockFinalisation, Criterion, Period, RuleType, Score, Stage
+from scoring.permissions.appraisal import APPRAISAL_STATES
+from scoring.permissions.council import can_manage_council
+from scoring.rules import CENT, Entry
+from scoring.sheets.services import ScoreInput, StaleScoreError, score_write
+from scoring.sheets.workbook import _blank, _code_text, _decimal, _normalise, _read_rows, _set_text, _text
+from units.models import Unit, User
+
+SHEET_TITLE = "Dieu tra XHH"
+EXPLANATION = "Nhập từ kết quả điều tra xã hội học"
+MAX_NOTE_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int
+    is_required: bool = False
+
+
+COLUMNS = (
+    Column("unit", "Mã đơn vị", 28, is_required=True),
+    Column("unit_name", "Tên đơn vị", 34),
+    Column("criterion", "Mã tiêu chí", 11, is_required=True),
+    Column("criterion_title", "Nội dung tiêu chí", 44),
+    Column("max_points", "Điểm tối đa", 10),
+    Column("points", "Điểm", 9, is_required=True),
+    Column("note", "Ghi chú", 36),
+)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+INFO_FONT = Font(italic=True, color="595959")
+
+
+@dataclass(frozen=True)
+class SurveyImportResult:
+    changed: int
+    unchanged: int
+
+
+def survey_template_filename(period: Period) -> str:
+    return f"diem-dieu-tra-xa-hoi-hoc-{period.year}.xlsx"
+
+
+def _submitted(period: Period):
+    return (
+        Assessment.objects.filter(period=period, state=Assessment.State.SUBMITTED)
+        .select_related("unit__block")
+        .order_by("unit__block__position", "unit__position", "unit__name")
+    )
+
+
+def _survey_leaves(period: Period) -> dict[int, list[Criterion]]:
+    """Survey leaves of each framework of the period, by framework id, in code order."""
+    leaves: dict[int, list[Criterion]] = {}
+    for criterion in Criterion.objects.filter(framework__period=period, rule_type=RuleType.SURVEY):
+        leaves.setdefault(criterion.framework_id, []).append(criterion)
+    for items in leaves.values():
+        items.sort(key=lambda criterion: criterion.code_key)
+    return leaves
+
+
+def survey_template(*, period: Period) -> bytes:
+    """Every submitted unit × survey criterion, prefilled with the points already imported (four queries)."""
+    assessments = list(_submitted(period))
+    leaves = _survey_leaves(period)
+    current = {
+        (score.assessment_id, score.criterion_id): score
+        for score in Score.objects.filter(
+            assessment__period=period, stage=Stage.ROUND_1, criterion__rule_type=RuleType.SURVEY
+        )
+    }
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_TITLE
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(1, index, column.header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    line = 1
+    for assessment in assessments:
+        for criterion in leaves.get(assessment.framework_id, []):
+            line += 1
+            score = current.get((assessment.pk, criterion.pk))
+            _set_text(sheet.cell(line, 1), assessment.unit.code)
+            _set_text(sheet.cell(line, 2), assessment.unit.name).font = INFO_FONT
+            _set_text(sheet.cell(line, 3), criterion.code)
+            _set_text(sheet.cell(line, 4), criterion.title).font = INFO_FONT
+            sheet.cell(line, 5, criterion.max_points.normalize()).font = INFO_FONT
+            if score is not None and score.value is not None:
+                sheet.cell(line, 6, score.value.normalize())
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _columns(header) -> dict[str, int]:
+    if header is None or all(_blank(value) for value in header[1]):
+        raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
+    by_text = {_normalise(value): position for position, value in enumerate(header[1]) if not _blank(value)}
+    columns = {
+        column.key: by_text[_normalise(column.header)] for column in COLUMNS if _normalise(column.header) in by_text
+    }
+    missing = [column.header for column in COLUMNS if column.is_required and column.key not in columns]
+    if missing:
+        raise ValidationError(
+            [_("Dòng 1: Thiếu cột “%(column)s”.") % {"column": header_text} for header_text in missing],
+            code="bad_headers",
+        )
+    return columns
+
+
+def _fmt(number: Decimal) -> str:
+    return f"{number.normalize():f}".replace(".", ",")
+
+
+def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> SurveyImportResult:
+    """Write the survey points of every row as round-1 scores, or nothing at all.
+
+    Raises PermissionDenied unless the actor manages the council of a period under appraisal, and
+    ValidationError listing every problem as “Dòng N: …”.
+    """
+    if not can_manage_council(actor, period) or period.state not in APPRAISAL_STATES:
+        raise PermissionDenied(_("Chỉ Thư ký Hội đồng nhập điểm điều tra xã hội học, trong giai đoạn thẩm định."))
+    rows = _read_rows(file)
+    columns = _columns(next(rows, None))
+    assessments = {
+        assessment.unit.code: assessment
+        for assessment in Assessment.objects.filter(period=period).select_related("unit")
+    }
+    known_units = set(Unit.objects.values_list("code", flat=True))
+    criteria = _criteria(period)
+    finalised = set(BlockFinalisation.objects.filter(period=period).values_list("block_id", flat=True))
+    problems: list[str] = []
+    parsed: list[tuple[Assessment, Criterion, Decimal, str]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, values in rows:
+        cells = {key: (values[position] if position < len(values) else None) for key, position in columns.items()}
+        if all(_blank(cells.get(key)) for key in ("unit", "criterion", "points", "note")):
+            continue
+
+        def problem(message: str, line: int = line) -> None:
+            problems.append(_("Dòng %(line)s: %(message)s") % {"line": line, "message": message})
+
+        unit_code = _text(cells.get("unit"))
+        criterion_code = _code_text(cells.get("criterion")) if not _blank(cells.get("criterion")) else ""
+        if not unit_code:
+            problem(_("Thiếu mã đơn vị."))
+            continue
+        if criterion_code is None:
+            problem(_("Mã tiêu chí phải giữ dạng văn bản (Excel đã đổi mã thành số thập phân)."))
+            continue
+        if not criterion_code:
+            problem(_("Thiếu mã tiêu chí."))
+            continue
+        assessment = assessments.get(unit_code)
+        if assessment is None:
+            if unit_code in known_units:
+                problem(
+                    _("Đơn vị “%(unit)s” không có phiếu đánh giá năm %(year)s.")
+                    % {"unit": unit_code, "year": period.year}
+                )
+            else:
+                problem(_("Không có đơn vị mã “%(unit)s”.") % {"unit": unit_code})
+            continue
+        if assessment.state != Assessment.State.SUBMITTED:
+            problem(
+                _("%(unit)s chưa nộp phiếu tự đánh giá nên chưa nhập được điểm điều tra.") % {"unit": assessment.unit}
+            )
+            continue
+        if assessment.unit.block_id in finalised:
+            problem(_("Khối của %(unit)s đã chốt kết quả thẩm định.") % {"unit": assessment.unit})
+            continue
+        criterion = criteria.get((assessment.framework_id, criterion_code))
+        if criterion is None:
+            problem(
+                _("Tiêu chí “%(code)s” không có trong bộ chỉ số của %(unit)s.")
+                % {"code": criterion_code, "unit": assessment.unit}
+            )
+            continue
+        if criterion.rule_type != RuleType.SURVEY:
+            problem(
+                _("Tiêu chí %(code)s không phải tiêu chí điều tra xã hội học (cách chấm: %(rule)s).")
+                % {"code": criterion_code, "rule": criterion.get_rule_type_display() or _("tổng hợp tiêu chí con")}
+            )
+            continue
+        key = (unit_code, criterion_code)
+        if key in seen:
+            problem(
+                _("%(unit)s – tiêu chí %(code)s đã có ở dòng %(first)s; mỗi đơn vị và tiêu chí chỉ một dòng.")
+                % {"unit": unit_code, "code": criterion_code, "first": seen[key]}
+            )
+            continue
+        seen[key] = line
+        points = _decimal(cells.get("points"))
+        if points is None:
+            problem(_("Chưa nhập điểm."))
+            continue
+        if not isinstance(points, Decimal) or not points.is_finite():
+            problem(_("Điểm “%(value)s” không phải là số.") % {"value": _text(cells.get("points"))})
+            continue
+        if points != points.quantize(CENT):
+            problem(_("Điểm %(value)s có quá 2 chữ số thập phân.") % {"value": _fmt(points)})
+            continue
+        if not Decimal(0) <= points <= criterion.max_points:
+            problem(
+                _("Điểm %(value)s ngoài khoảng 0 đến %(max)s của tiêu chí %(code)s.")
+                % {"value": _fmt(points), "max": _fmt(criterion.max_points), "code": criterion.code}
+            )
+            continue
+        note = _text(cells.get("note"))
+        if len(note) > MAX_NOTE_LENGTH:
+            problem(_("Ghi chú dài quá %(max)s ký tự.") % {"max": MAX_NOTE_LENGTH})
+            continue
+        parsed.append((assessment, criterion, points.quantize(CENT), note))
+    if not parsed and not problems:
+        problems.append(_("Tệp không có dòng điểm nào (từ dòng 2 trở đi)."))
+    if problems:
+        raise ValidationError(problems, code="invalid_rows")
+    return _write(actor=actor, period=period, parsed=parsed)
+
+
+def _criteria(period: Period) -> dict[tuple[int, str], Criterion]:
+    return {
+        (criterion.framework_id, criterion.code): criterion
+        for criterion in Criterion.objects.filter(framework__period=period)
+    }
+
+
+@transaction.atomic
+def _write(
+    *, actor: User, period: Period, parsed: list[tuple[Assessment, Criterion, Decimal, str]]
+) -> SurveyImportResult:
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if not can_manage_council(actor, period) or period.state not in APPRAISAL_STATES:
+        raise PermissionDenied(_("Chỉ Thư ký Hội đồng nhập điểm điều tra xã hội học, trong giai đoạn thẩm định."))
+    ids = {assessment.pk for assessment, *_rest in parsed}
+    locked = {
+        assessment.pk: assessment
+        for assessment in Assessment.objects.select_for_update().select_related("unit").filter(pk__in=ids)
+    }
+    versions = dict(
+        ((score.assessment_id, score.criterion_id), score.version)
+        for score in Score.objects.select_for_update().filter(assessment_id__in=ids, stage=Stage.ROUND_1)
+    )
+    changed = 0
+    details = []
+    for assessment, criterion, points, note in parsed:
+        explanation = f"{EXPLANATION}: {note}" if note else EXPLANATION
+        expected = versions.get((assessment.pk, criterion.pk), 0)
+        try:
+            score = score_write(
+                actor=actor,
+                assessment=locked[assessment.pk],
+                criterion=criterion,
+                stage=Stage.ROUND_1,
+                data=ScoreInput(entry=Entry(value=points), explanation=explanation),
+                expected_version=expected,
+            )
+        except StaleScoreError as stale:  # cannot happen while we hold the locks; refuse rather than half-save
+            raise ValidationError(str(stale), code="stale") from None
+        if score.version != expected:
+            changed += 1
+            details.append({"unit": assessment.unit.code, "criterion": criterion.code, "points": str(points)})
+    if changed:
+        AuditEvent.objects.create(
+            actor=actor,
+            action="survey.import",
+            period=period,
+            summary=_("Nhập %(count)s điểm điều tra xã hội học") % {"count": changed},
+            data={"scores": details},
+        )
+    return SurveyImportResult(changed=changed, unchanged=len(parsed) - changed)

@@ -1,0 +1,402 @@
+"""The council's pages: the secretary's dashboard and management, survey import, and the chair's finalisation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scoring.appraisal.services import block_finalise, explanation_send, explanation_withdraw
+from scoring.council.forms import (
+    AssignmentForm,
+    ConflictForm,
+    ExplanationSendForm,
+    MemberAddForm,
+    StartAppraisalForm,
+    SurveyImportForm,
+)
+from scoring.council.selectors import (
+    block_statuses,
+    council_candidates,
+    council_users,
+    days_until,
+    explanation_totals,
+    flagged_explanations,
+    largest_differences,
+    member_workloads,
+    period_areas,
+    period_units,
+    unit_progress,
+)
+from scoring.council.services import (
+    assignment_add,
+    assignment_remove,
+    conflict_declare,
+    conflict_remove,
+    council_chair_set,
+    council_member_add,
+    council_member_remove,
+    period_start_appraisal,
+)
+from scoring.council.survey import survey_import, survey_template, survey_template_filename
+from scoring.frameworks.selectors import current_period
+from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
+from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat
+from scoring.permissions.council import can_finalise, can_manage_council, can_read_overview
+from scoring.sheets.workbook import XLSX_CONTENT_TYPE
+from units.models import Block, Unit, User
+
+
+def _period(request: HttpRequest, year: int) -> Period:
+    """The period if the person reads the council's dashboard; 404 for everyone else (missing or not theirs)."""
+    period = get_object_or_404(Period.objects.select_related("authority"), year=year)
+    if not can_read_overview(request.user, period):
+        raise Http404
+    return period
+
+
+def _managed_period(request: HttpRequest, year: int) -> Period:
+    """Readers of the dashboard who may not manage get 403; anyone else 404."""
+    period = _period(request, year)
+    if not can_manage_council(request.user, period):
+        raise PermissionDenied(_("Chỉ Thư ký Hội đồng được quản lý Hội đồng thẩm định."))
+    return period
+
+
+def _report(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _deadlines(period: Period) -> list[tuple[str, object, int | None]]:
+    return [
+        (label, moment, days_until(moment))
+        for label, moment in (
+            (_("Hạn tự đánh giá"), period.self_assessment_deadline),
+            (_("Hạn thẩm định"), period.appraisal_deadline),
+            (_("Hạn giải trình"), period.explanation_deadline),
+            (_("Hạn kiến nghị kết quả sơ bộ"), period.objection_deadline),
+        )
+    ]
+
+
+@login_required
+def council_overview(request: HttpRequest, year: int) -> HttpResponse:
+    period = _period(request, year)
+    is_manager = can_manage_council(request.user, period)
+    seat = council_seat(request.user, period)
+    flagged = list(flagged_explanations(period)) if is_manager else []
+    context = {
+        "period": period,
+        "can_manage": is_manager,
+        "can_send_explanations": can_manage_council(request.user, period) and period.state in APPRAISAL_STATES,
+        "is_chair": seat.is_chair,
+        "can_finalise": can_finalise(request.user, period),
+        "deadlines": _deadlines(period),
+        "rows": unit_progress(period),
+        "loads": member_workloads(period),
+        "differences": list(largest_differences(period)),
+        "explanation_totals": explanation_totals(period),
+        "flagged": flagged,
+        "send_form": ExplanationSendForm(flagged=flagged),
+        "blocks": block_statuses(period) if seat.is_chair or is_manager else [],
+        "start_form": StartAppraisalForm(),
+        "can_start_appraisal": is_manager and period.state == Period.State.SELF_ASSESSMENT,
+    }
+    return render(request, "scoring/council/overview.html", context)
+
+
+@login_required
+def council_members(request: HttpRequest, year: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    loads = member_workloads(period)
+    members = [load.user for load in loads]
+    units = list(period_units(period))
+    areas = period_areas(period)
+    context = {
+        "period": period,
+        "loads": loads,
+        "member_form": MemberAddForm(candidates=list(council_candidates(period))),
+        "assignment_form": AssignmentForm(members=members, units=units, areas=areas),
+        "conflict_form": ConflictForm(members=members, units=units, prefix="conflict"),
+        "areas": areas,
+    }
+    return render(request, "scoring/council/members.html", context)
+
+
+@login_required
+@require_POST
+def council_member_add_view(request: HttpRequest, year: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    form = MemberAddForm(request.POST, candidates=council_candidates(period))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("council_members", year=year)
+    user = get_object_or_404(User, pk=form.cleaned_data["user"])
+    try:
+        council_member_add(actor=request.user, period=period, user=user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã đưa %(name)s vào Hội đồng thẩm định.") % {"name": user})
+    return redirect("council_members", year=year)
+
+
+@login_required
+@require_POST
+def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    membership = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk)
+    try:
+        result = council_member_remove(actor=request.user, period=period, user=membership.user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã đưa %(name)s ra khỏi Hội đồng và bỏ %(count)s phân công.")
+            % {"name": membership.user, "count": result.removed_assignments},
+        )
+        if result.kept_scores:
+            messages.warning(
+                request,
+                _(
+                    "%(name)s đã chấm %(count)s tiêu chí ở vòng thẩm định; các điểm này vẫn được giữ nguyên "
+                    "cùng lịch sử chấm. Hãy phân công người khác xem lại nếu cần."
+                )
+                % {"name": membership.user, "count": result.kept_scores},
+            )
+    return redirect("council_members", year=year)
+
+
+@login_required
+@require_POST
+def council_chair_set_view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    membership = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk)
+    try:
+        council_chair_set(actor=request.user, period=period, user=membership.user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("%(name)s là Chủ tịch Hội đồng thẩm định.") % {"name": membership.user})
+    return redirect("council_members", year=year)
+
+
+def _describe(assignment: AppraisalAssignment) -> str:
+    if assignment.unit and assignment.area_code:
+        return _("%(unit)s, lĩnh vực %(code)s") % {"unit": assignment.unit, "code": assignment.area_code}
+    if assignment.unit:
+        return _("%(unit)s (mọi lĩnh vực)") % {"unit": assignment.unit}
+    return _("lĩnh vực %(code)s (mọi đơn vị)") % {"code": assignment.area_code}
+
+
+def _member_of(period: Period, user_pk: int) -> User:
+    membership = CouncilMembership.objects.select_related("user").filter(period=period, user_id=user_pk).first()
+    if membership is None:
+        raise ValidationError(_("Người được chọn không phải thành viên Hội đồng."))
+    return membership.user
+
+
+@login_required
+@require_POST
+def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    members = council_users(period)
+    units = list(period_units(period))
+    form = AssignmentForm(request.POST, members=members, units=units, areas=period_areas(period))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("council_members", year=year)
+    data = form.cleaned_data
+    try:
+        member = _member_of(period, data["member"])
+        unit = Unit.objects.get(pk=data["unit"]) if data["unit"] else None
+        assignment = assignment_add(
+            actor=request.user, period=period, member=member, unit=unit, area_code=data["area_code"]
+        )
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã phân công %(name)s: %(work)s.") % {"name": member, "work": _describe(assignment)},
+        )
+    return redirect("council_members", year=year)
+
+
+@login_required
+@require_POST
+def council_assignment_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    assignment = get_object_or_404(AppraisalAssignment.objects.select_related("period"), pk=pk, period=period)
+    assignment_remove(actor=request.user, assignment=assignment)
+    messages.success(request, _("Đã bỏ phân công."))
+    return redirect("council_members", year=year)
+
+
+@login_required
+@require_POST
+def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    members = council_users(period)
+    form = ConflictForm(request.POST, members=members, units=list(period_units(period)), prefix="conflict")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("council_members", year=year)
+    data = form.cleaned_data
+    try:
+        member = _member_of(period, data["member"])
+        unit = get_object_or_404(Unit, pk=data["unit"])
+        conflict_declare(actor=request.user, period=period, member=member, unit=unit, reason=data["reason"])
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã ghi xung đột lợi ích: %(name)s không thẩm định %(unit)s.") % {"name": member, "unit": unit},
+        )
+    return redirect("council_members", year=year)
+
+
+@login_required
+@require_POST
+def council_conflict_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    conflict = get_object_or_404(ConflictDeclaration.objects.select_related("period"), pk=pk, period=period)
+    conflict_remove(actor=request.user, conflict=conflict)
+    messages.success(request, _("Đã bỏ khai báo xung đột lợi ích."))
+    return redirect("council_members", year=year)
+
+
+@login_required
+@require_POST
+def council_start_appraisal(request: HttpRequest, year: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    form = StartAppraisalForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("council_overview", year=year)
+    try:
+        period_start_appraisal(
+            actor=request.user,
+            period=period,
+            appraisal_deadline=form.cleaned_data["appraisal_deadline"],
+            confirm_early=form.cleaned_data["confirm_early"],
+        )
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Kỳ đánh giá năm %(year)s đã chuyển sang giai đoạn thẩm định.") % {"year": year})
+    return redirect("council_overview", year=year)
+
+
+@login_required
+@require_POST
+def council_explanation_send(request: HttpRequest, year: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    flagged = list(flagged_explanations(period))
+    form = ExplanationSendForm(request.POST, flagged=flagged)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("council_overview", year=year)
+    try:
+        count = explanation_send(
+            actor=request.user,
+            period=period,
+            deadline=form.cleaned_data["deadline"],
+            request_ids=form.cleaned_data["requests"],
+        )
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã gửi %(count)s yêu cầu giải trình cho các đơn vị.") % {"count": count})
+    return redirect("council_overview", year=year)
+
+
+@login_required
+@require_POST
+def council_explanation_withdraw(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    explanation = get_object_or_404(ExplanationRequest, pk=pk, assessment__period=period)
+    try:
+        explanation_withdraw(actor=request.user, request=explanation)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã rút đề xuất giải trình."))
+    return redirect("council_overview", year=year)
+
+
+@login_required
+@require_POST
+def council_block_finalise(request: HttpRequest, year: int, block_pk: int) -> HttpResponse:
+    period = _period(request, year)
+    if not can_finalise(request.user, period):
+        raise PermissionDenied(_("Chỉ Chủ tịch Hội đồng được chốt kết quả thẩm định."))
+    block = get_object_or_404(Block, pk=block_pk, frameworks__period=period)
+    try:
+        block_finalise(actor=request.user, period=period, block=block)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Đã chốt kết quả thẩm định khối “%(block)s”.") % {"block": block})
+    return redirect("council_overview", year=year)
+
+
+@login_required
+def council_survey_import(request: HttpRequest, year: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    form = SurveyImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = survey_import(actor=request.user, period=period, file=form.cleaned_data["file"])
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            if result.changed:
+                messages.success(
+                    request,
+                    _("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1).") % {"count": result.changed},
+                )
+            else:
+                messages.info(request, _("Tệp không có điểm nào khác với điểm đã nhập trước đó."))
+            return redirect("council_overview", year=year)
+    return render(
+        request,
+        "scoring/council/survey.html",
+        {
+            "period": period,
+            "form": form,
+            "errors": errors,
+            "is_open": period.state in APPRAISAL_STATES,
+        },
+    )
+
+
+@login_required
+def council_survey_template(request: HttpRequest, year: int) -> HttpResponse:
+    period = _managed_period(request, year)
+    response = HttpResponse(survey_template(period=period), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, survey_template_filename(period))
+    return response
+
+
+@login_required
+def council_current(request: HttpRequest) -> HttpResponse:
+    """The council of the period people are working in (the navigation's entry point)."""
+    period = current_period()
+    if period is None:
+        raise Http404
+    return redirect("council_overview", year=period.year)

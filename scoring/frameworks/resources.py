@@ -1,0 +1,487 @@
+"""Excel columns of a framework's criteria tree (django-import-export), one row per criterion.
+
+Cells are parsed strictly and every problem of a row is reported at once, in Vietnamese and with the
+Excel line number, so that a secretary can fix the whole file in one pass.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from scoring.frameworks.services import CODE_PATTERN, RULES_WITH_OPTIONS
+from scoring.models import Criterion, Framework, RuleOption, RuleType
+
+HEADER_LINE = 1
+FIRST_DATA_LINE = HEADER_LINE + 1
+FORMULA_STARTS = ("=", "+", "-", "@")
+TRUE_WORDS = frozenset({"1", "có", "co", "x", "true", "yes", "đúng"})
+FALSE_WORDS = frozenset({"", "0", "không", "khong", "false", "no", "sai"})
+NUMBER = re.compile(r"^\d+([.,]\d+)?$")
+POINTS_LIMIT = Decimal("100000")  # max_digits=7, decimal_places=2
+STEP_LIMIT = Decimal("100")  # max_digits=4, decimal_places=2
+
+
+def neutralise_formula(text: str) -> str:
+    """Make spreadsheet programs show user text as text, never run it as a formula."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def restore_text(value: Any) -> str:
+    """Read a text cell: undo our formula neutralisation, trim, and store Unicode in NFC form."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
+    return text
+
+
+def format_number(number: Decimal) -> str:
+    """Vietnamese notation used inside text cells: 0,5 rather than 0.5."""
+    return f"{number.normalize():f}".replace(".", ",")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A non-negative number written with a dot or a comma; None when it is not one."""
+    text = text.strip()
+    if not NUMBER.match(text):
+        return None
+    return Decimal(text.replace(",", "."))
+
+
+def cell_number(value: Any) -> Decimal | None:
+    """A number cell as Excel gives it (int, float) or as typed text (“0,5”); None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = restore_text(value)
+    sign = -1 if text.startswith("-") else 1
+    number = parse_number(text.removeprefix("-"))
+    return None if number is None else sign * number
+
+
+def has_two_decimals_at_most(number: Decimal) -> bool:
+    return number == number.quantize(Decimal("0.01"))
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
+        return restore_text(value)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return neutralise_formula(value or "")
+
+
+class CodeWidget(widgets.Widget):
+    """Codes are text (“1.10”), but Excel turns a typed 1.2 into a number and 1 into 1.0."""
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:g}"
+        return restore_text(value)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value or ""
+
+
+class PointsWidget(widgets.Widget):
+    """A positive number of points with at most two decimals; exported as a real Excel number."""
+
+    def __init__(self, column: str, limit: Decimal = POINTS_LIMIT) -> None:
+        super().__init__(coerce_to_string=False)
+        self.column = column
+        self.limit = limit
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> Decimal | None:
+        if value is None or restore_text(value) == "":
+            return None
+        number = cell_number(value)
+        if number is None:
+            raise ValueError(
+                _("“%(column)s” là “%(value)s”, không phải là số.") % {"column": self.column, "value": value}
+            )
+        if number <= 0:
+            raise ValueError(_("“%(column)s” phải lớn hơn 0.") % {"column": self.column})
+        if not has_two_decimals_at_most(number):
+            raise ValueError(_("“%(column)s” chỉ được có tối đa 2 chữ số thập phân.") % {"column": self.column})
+        if number >= self.limit:
+            raise ValueError(
+                _("“%(column)s” phải nhỏ hơn %(limit)s.") % {"column": self.column, "limit": format_number(self.limit)}
+            )
+        return number
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> int | float | str:
+        if value is None:
+            return ""
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+class FlagWidget(widgets.Widget):
+    """Yes/no cells: 1/0 on export; 1, 0, có, không, x or empty on import."""
+
+    def __init__(self, column: str) -> None:
+        super().__init__(coerce_to_string=False)
+        self.column = column
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        word = restore_text(value).lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(
+            _("“%(column)s” là “%(value)s”; hãy ghi 1 (có) hoặc 0 (không).") % {"column": self.column, "value": value}
+        )
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> int:
+        return 1 if value else 0
+
+
+class RuleTypeWidget(widgets.Widget):
+    """The rule's code (levels, bands …) or its Vietnamese label; empty for areas and criteria with children."""
+
+    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
+        text = restore_text(value)
+        if not text:
+            return ""
+        for rule in RuleType:
+            if text.lower() in (rule.value, str(rule.label).lower()):
+                return rule.value
+        raise ValueError(
+            _("Cách chấm “%(value)s” không hợp lệ; hãy dùng một trong: %(codes)s.")
+            % {"value": text, "codes": ", ".join(RuleType.values)}
+        )
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value or ""
+
+
+@dataclass(frozen=True)
+class ParsedOption:
+    label: str
+    points: Decimal
+    min_percent: Decimal | None = None
+
+
+def render_options(criterion: Criterion) -> str:
+    """One option a line: “<điểm> : <mức>” for levels, “<từ %>% : <điểm> : <mức>” for bands."""
+    lines = []
+    for option in criterion.options.all():
+        line = f"{format_number(option.points)} : {option.label}"
+        if criterion.rule_type == RuleType.BANDS and option.min_percent is not None:
+            line = f"{format_number(option.min_percent)}% : {line}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def parse_options(rule_type: str, cell: Any) -> tuple[list[ParsedOption], list[str]]:
+    """The options written in one cell, and a message for each line that cannot be read."""
+    options: list[ParsedOption] = []
+    problems: list[str] = []
+    for line in restore_text(cell).splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        option = _parse_band(line) if rule_type == RuleType.BANDS else _parse_level(line)
+        if option is not None:
+            options.append(option)
+        elif rule_type == RuleType.BANDS:
+            problems.append(
+                _(
+                    "Khoảng “%(line)s” không đúng dạng “<từ %%>%% : <điểm> : <tên mức>” "
+                    "(ví dụ: 90%% : 2 : Từ 90%% trở lên)."
+                )
+                % {"line": line}
+            )
+        else:
+            problems.append(
+                _("Mức “%(line)s” không đúng dạng “<điểm> : <tên mức>” (ví dụ: 0,5 : Không kịp thời).") % {"line": line}
+            )
+    return options, problems
+
+
+def _parse_level(line: str) -> ParsedOption | None:
+    points, separator, label = line.partition(":")
+    number = parse_number(points)
+    if not separator or number is None or not label.strip():
+        return None
+    return ParsedOption(label=label.strip(), points=number)
+
+
+def _parse_band(line: str) -> ParsedOption | None:
+    bound, separator, rest = line.partition(":")
+    level = _parse_level(rest)
+    percent = parse_number(bound.strip().removesuffix("%"))
+    if not separator or level is None or percent is None:
+        return None
+    return ParsedOption(label=level.label, points=level.points, min_percent=percent)
+
+
+class CriterionResource(resources.ModelResource):
+    """The criteria of one framework; a row's parent follows from its code (1.2.3 belongs to 1.2)."""
+
+    code = fields.Field(attribute="code", column_name="Mã", widget=CodeWidget())
+    title = fields.Field(attribute="title", column_name="Nội dung", widget=TextWidget())
+    guidance = fields.Field(attribute="guidance", column_name="Hướng dẫn chấm", widget=TextWidget())
+    max_points = fields.Field(attribute="max_points", column_name="Điểm tối đa", widget=PointsWidget("Điểm tối đa"))
+    rule_type = fields.Field(attribute="rule_type", column_name="Cách chấm", widget=RuleTypeWidget())
+    step = fields.Field(attribute="step", column_name="Bước điểm", widget=PointsWidget("Bước điểm", STEP_LIMIT))
+    deduction_per_occurrence = fields.Field(
+        attribute="deduction_per_occurrence",
+        column_name="Điểm trừ mỗi lần",
+        widget=PointsWidget("Điểm trừ mỗi lần"),
+    )
+    evidence_required = fields.Field(
+        attribute="evidence_required",
+        column_name="Cần tài liệu kiểm chứng",
+        widget=FlagWidget("Cần tài liệu kiểm chứng"),
+    )
+    allows_not_applicable = fields.Field(
+        attribute="allows_not_applicable",
+        column_name="Cho phép không áp dụng",
+        widget=FlagWidget("Cho phép không áp dụng"),
+    )
+    options = fields.Field(column_name="Các mức", widget=TextWidget(), readonly=True)
+
+    class Meta:
+        model = Criterion
+        fields = (
+            "code",
+            "title",
+            "guidance",
+            "max_points",
+            "rule_type",
+            "step",
+            "deduction_per_occurrence",
+            "evidence_required",
+            "allows_not_applicable",
+            "options",
+        )
+        export_order = fields
+        import_order = fields
+        import_id_fields = ("code",)
+        skip_diff = True
+        use_transactions = True
+
+    REQUIRED_COLUMNS = ("Mã", "Nội dung", "Điểm tối đa")
+
+    def __init__(self, *, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.framework = framework
+        self.lines: list[int] = []  # Excel line of each data row that is not blank
+        self.lines_by_code: dict[str, list[int]] = {}
+        self.known_ids: dict[str, int] = {}  # code → id of criteria in the framework or saved so far
+
+    # ---- columns -------------------------------------------------------------------------------
+
+    @classmethod
+    def column_names(cls) -> list[str]:
+        return [field.column_name for field in cls.fields.values()]
+
+    def header_problems(self, headers: list[Any]) -> list[str]:
+        """Missing required columns and columns this file format does not know (often a typo)."""
+        names = [restore_text(header) for header in headers or []]
+        known = set(self.column_names())
+        problems = [
+            _("Dòng %(line)s: thiếu cột “%(column)s”.") % {"line": HEADER_LINE, "column": column}
+            for column in self.REQUIRED_COLUMNS
+            if column not in names
+        ]
+        problems += [
+            _("Dòng %(line)s: cột “%(column)s” không thuộc mẫu; các cột hợp lệ: %(columns)s.")
+            % {"line": HEADER_LINE, "column": name, "columns": ", ".join(self.column_names())}
+            for name in names
+            if name and name not in known
+        ]
+        duplicated = sorted({name for name in names if name and names.count(name) > 1})
+        problems += [
+            _("Dòng %(line)s: cột “%(column)s” bị lặp.") % {"line": HEADER_LINE, "column": name} for name in duplicated
+        ]
+        return problems
+
+    def line_of(self, row_number: int) -> int:
+        """The Excel line of the n-th (1-based) non-blank data row."""
+        return self.lines[row_number - 1]
+
+    # ---- export --------------------------------------------------------------------------------
+
+    def dehydrate_options(self, criterion: Criterion) -> str:
+        return neutralise_formula(render_options(criterion))
+
+    # ---- import --------------------------------------------------------------------------------
+
+    def get_queryset(self):
+        return Criterion.objects.filter(framework=self.framework)
+
+    def init_instance(self, row: dict | None = None) -> Criterion:
+        return Criterion(framework=self.framework)
+
+    def before_import(self, dataset, **kwargs: Any) -> None:
+        """Drop blank lines (remembering the Excel line of the others) and note where each code appears."""
+        dataset.headers = [restore_text(header) for header in dataset.headers]
+        blank = []
+        for index, row in enumerate(dataset):
+            if all(restore_text(value) == "" for value in row):
+                blank.append(index)
+            else:
+                self.lines.append(index + FIRST_DATA_LINE)
+        for index in reversed(blank):
+            del dataset[index]
+        code_field = self.fields["code"]
+        for index, row in enumerate(dataset.dict):
+            code = code_field.widget.clean(row.get(code_field.column_name))
+            self.lines_by_code.setdefault(code, []).append(self.lines[index])
+        self.known_ids = dict(self.get_queryset().values_list("code", "id"))
+
+    def import_instance(self, instance: Criterion, row: dict, **kwargs: Any) -> None:
+        """Read every cell, then check the row as a whole; raise one error listing all its problems."""
+        line = self.line_of(kwargs["row_number"])
+        problems: list[str] = []
+        unreadable: set[str] = set()
+        for field in self.get_import_fields():
+            try:
+                self.import_field(field, instance, row, **kwargs)
+            except ValueError as error:
+                problems.append(str(error))
+                unreadable.add(field.attribute)
+        problems += self._row_problems(instance, line, unreadable)
+        options = None
+        if "rule_type" not in unreadable:  # options are read according to the rule
+            options, option_problems = self._options_of(instance, row)
+            problems += option_problems
+        if options is not None:
+            problems += self._option_problems(instance, options)
+        if problems:
+            raise ValidationError(problems)
+        instance._imported_options = options
+
+    def after_save_instance(self, instance: Criterion, row: dict, **kwargs: Any) -> None:
+        self.known_ids[instance.code] = instance.id
+        options = getattr(instance, "_imported_options", None)
+        if options is None:
+            return
+        instance.options.all().delete()
+        RuleOption.objects.bulk_create(
+            RuleOption(
+                criterion=instance,
+                position=position,
+                label=option.label,
+                points=option.points,
+                min_percent=option.min_percent,
+            )
+            for position, option in enumerate(options)
+        )
+
+    def _options_of(self, instance: Criterion, row: dict) -> tuple[list[ParsedOption] | None, list[str]]:
+        """None when the file has no options column (an update then keeps the stored options)."""
+        column = self.fields["options"].column_name
+        if column not in row:
+            return None, []
+        return parse_options(instance.rule_type, row[column])
+
+    def _row_problems(self, instance: Criterion, line: int, unreadable: set[str]) -> list[str]:
+        code = instance.code
+        if not code:
+            return [_("Thiếu mã tiêu chí.")]
+        problems = []
+        if not CODE_PATTERN.match(code):
+            problems.append(_("Mã “%(code)s” không đúng dạng (ví dụ: 1, 1.2, 1.2.3).") % {"code": code})
+        else:
+            problems += self._place_problems(instance, line)
+        if not instance.title:
+            problems.append(_("Thiếu “Nội dung”."))
+        elif len(instance.title) > Criterion._meta.get_field("title").max_length:
+            problems.append(_("“Nội dung” dài quá 500 ký tự."))
+        if instance.max_points is None and "max_points" not in unreadable:
+            problems.append(_("Thiếu “Điểm tối đa”."))
+        problems += self._rule_problems(instance, unreadable)
+        return problems
+
+    def _place_problems(self, instance: Criterion, line: int) -> list[str]:
+        """The code must be new in this file, and its parent must be known before this line."""
+        code = instance.code
+        first_line = self.lines_by_code.get(code, [line])[0]
+        if first_line != line:
+            return [_("Mã “%(code)s” trùng với dòng %(other)s.") % {"code": code, "other": first_line}]
+        parent_code = code.rpartition(".")[0]
+        if not parent_code:
+            instance.parent_id = None
+            return []
+        if parent_code in self.known_ids:
+            instance.parent_id = self.known_ids[parent_code]
+            return []
+        parent_lines = self.lines_by_code.get(parent_code)
+        if not parent_lines:
+            return [_("Không có tiêu chí cha “%(parent)s” trong tệp hoặc trong bộ chỉ số.") % {"parent": parent_code}]
+        if parent_lines[0] > line:
+            return [
+                _("Tiêu chí cha “%(parent)s” (dòng %(other)s) phải đứng trước dòng này.")
+                % {"parent": parent_code, "other": parent_lines[0]}
+            ]
+        return [
+            _("Tiêu chí cha “%(parent)s” (dòng %(other)s) có lỗi.") % {"parent": parent_code, "other": parent_lines[0]}
+        ]
+
+    def _rule_problems(self, instance: Criterion, unreadable: set[str]) -> list[str]:
+        rule = instance.rule_type
+        problems = []
+        if rule == RuleType.MANUAL and instance.step is None and "step" not in unreadable:
+            problems.append(_("Cách chấm “manual” cần “Bước điểm”."))
+        if (
+            rule == RuleType.DEDUCTION
+            and instance.deduction_per_occurrence is None
+            and "deduction_per_occurrence" not in unreadable
+        ):
+            problems.append(_("Cách chấm “deduction” cần “Điểm trừ mỗi lần”."))
+        return problems
+
+    def _option_problems(self, instance: Criterion, options: list[ParsedOption]) -> list[str]:
+        rule = instance.rule_type
+        if rule not in RULES_WITH_OPTIONS:
+            if not options:
+                return []
+            return [_("Cách chấm “%(rule)s” không dùng cột “Các mức”; hãy để trống.") % {"rule": rule or _("(trống)")}]
+        problems = []
+        if len(options) < 2:
+            problems.append(_("Cách chấm “%(rule)s” cần ít nhất hai mức trong cột “Các mức”.") % {"rule": rule})
+        for option in options:
+            problems += self._one_option_problems(instance, option)
+        return problems
+
+    def _one_option_problems(self, instance: Criterion, option: ParsedOption) -> list[str]:
+        problems = []
+        label_limit = RuleOption._meta.get_field("label").max_length
+        if len(option.label) > label_limit:
+            problems.append(_("Tên mức “%(label)s…” dài quá 300 ký tự.") % {"label": option.label[:40]})
+        if not has_two_decimals_at_most(option.points):
+            problems.append(_("Mức “%(label)s”: điểm chỉ được có tối đa 2 chữ số thập phân.") % {"label": option.label})
+        elif instance.max_points is not None and option.points > instance.max_points:
+            problems.append(
+                _("Mức “%(label)s” có %(points)s điểm, vượt điểm tối đa %(max)s.")
+                % {
+                    "label": option.label,
+                    "points": format_number(option.points),
+                    "max": format_number(instance.max_points),
+                }
+            )
+        if option.min_percent is not None and (
+            option.min_percent > 100 or not has_two_decimals_at_most(option.min_percent)
+        ):
+            problems.append(
+                _("Mức “%(label)s”: tỷ lệ bắt đầu %(percent)s%% phải từ 0 đến 100, tối đa 2 chữ số thập phân.")
+                % {"label": option.label, "percent": format_number(option.min_percent)}
+            )
+        return problems

@@ -1,0 +1,144 @@
+"""Excel export and all-or-nothing import of a framework's criteria tree."""
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import tablib
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from import_export.results import Result, RowResult
+
+from scoring.frameworks.resources import CriterionResource
+from scoring.frameworks.selectors import framework_tree
+from scoring.frameworks.services import ensure_editable, tree_problems
+from scoring.models import AuditEvent, Framework, Period
+from scoring.permissions.periods import can_manage_frameworks
+from units.models import Block, User
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+XLSX_SIGNATURE = b"PK\x03\x04"
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"
+SHEET_TITLE = "Bộ chỉ số"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+
+
+def framework_export(*, framework: Framework) -> bytes:
+    """The criteria tree as an .xlsx whose first line is the header row, so that it imports back unchanged."""
+    criteria = [node.criterion for node in framework_tree(framework).nodes]
+    dataset = CriterionResource(framework=framework).export(queryset=criteria)
+    dataset.title = SHEET_TITLE
+    return dataset.export("xlsx")
+
+
+def framework_import(*, actor: User | None, framework: Framework, file: BinaryIO | bytes) -> ImportReport:
+    """Create or update criteria from an .xlsx; on any problem nothing is saved and every problem is raised.
+
+    Raises ValidationError whose messages name the Excel line (“Dòng 5: …”) of each problem.
+    """
+    if actor is not None and not can_manage_frameworks(actor):
+        raise PermissionDenied
+    dataset = _read_workbook(file)
+    resource = CriterionResource(framework=framework)
+    header_problems = resource.header_problems(dataset.headers)
+    if header_problems:
+        raise ValidationError(header_problems, code="bad_headers")
+    with transaction.atomic():
+        framework.period = Period.objects.select_for_update().get(pk=framework.period_id)
+        ensure_editable(framework)
+        result = resource.import_data(dataset, use_transactions=True, rollback_on_validation_errors=True)
+        problems = _row_problems(resource, result) or _tree_problems(framework)
+        report = ImportReport(
+            created=result.totals[RowResult.IMPORT_TYPE_NEW],
+            updated=result.totals[RowResult.IMPORT_TYPE_UPDATE],
+        )
+        if problems:
+            transaction.set_rollback(True)
+        else:
+            _audit(actor=actor, framework=framework, report=report)
+    if problems:
+        raise ValidationError(problems, code="invalid_rows")
+    return report
+
+
+@transaction.atomic
+def framework_for_import(*, actor: User | None, period: Period, block: Block) -> Framework:
+    """The block's framework of the period, created empty (and audited) when it does not exist yet."""
+    if actor is not None and not can_manage_frameworks(actor):
+        raise PermissionDenied
+    framework = Framework.objects.select_related("period", "block").filter(period=period, block=block).first()
+    if framework is not None:
+        return framework
+    if period.frameworks_are_frozen:
+        raise ValidationError(_("Kỳ đánh giá năm %(year)s đã mở, không thể thêm bộ chỉ số.") % {"year": period.year})
+    framework = Framework.objects.create(period=period, block=block, name=f"Bộ chỉ số {block.name} năm {period.year}")
+    AuditEvent.objects.create(
+        actor=actor,
+        action="framework.create",
+        period=period,
+        summary=str(framework),
+        data={"framework_id": framework.id},
+    )
+    return framework
+
+
+def _read_workbook(file: BinaryIO | bytes) -> tablib.Dataset:
+    content = file if isinstance(file, bytes) else file.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(_("Tệp lớn hơn 5 MB; bộ chỉ số không cần tệp lớn như vậy."), code="too_large")
+    if content.startswith(XLS_SIGNATURE):
+        raise ValidationError(
+            _("Tệp .xls (Excel 97–2003) không được hỗ trợ; hãy mở tệp và lưu lại dưới dạng Excel Workbook (.xlsx)."),
+            code="old_excel",
+        )
+    not_excel = ValidationError(
+        _("Tệp không phải bảng tính Excel (.xlsx) đọc được; hãy dùng tệp xuất từ cổng hoặc lưu lại dưới dạng .xlsx."),
+        code="not_xlsx",
+    )
+    if not content.startswith(XLSX_SIGNATURE):
+        raise not_excel
+    try:
+        dataset = tablib.Dataset().load(content, format="xlsx")
+    except Exception as error:  # openpyxl raises many kinds of errors on damaged or foreign zip files
+        raise not_excel from error
+    if not dataset.headers:
+        raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
+    return dataset
+
+
+def _row_problems(resource: CriterionResource, result: Result) -> list[str]:
+    """Every problem of every row, in line order, as “Dòng N: …”."""
+    by_line: list[tuple[int, str]] = []
+    for invalid in result.invalid_rows:
+        line = resource.line_of(invalid.number)
+        by_line += [(line, message) for messages in invalid.error_dict.values() for message in messages]
+    for error_row in result.error_rows:
+        line = resource.line_of(error_row.number)
+        by_line += [(line, _("không lưu được (%(error)s).") % {"error": error.error}) for error in error_row.errors]
+    by_line.sort(key=lambda item: item[0])  # stable: a row's messages keep their column order
+    problems = [_("Dòng %(line)s: %(message)s") % {"line": line, "message": message} for line, message in by_line]
+    problems += [str(error.error) for error in result.base_errors]
+    if not problems and not result.total_rows:
+        problems.append(_("Tệp không có dòng tiêu chí nào (từ dòng 2 trở đi)."))
+    return problems
+
+
+def _tree_problems(framework: Framework) -> list[str]:
+    """Checks of the whole tree (sums, rules of inner nodes …), made only once every row could be read."""
+    return tree_problems(framework_tree(framework))
+
+
+def _audit(*, actor: User | None, framework: Framework, report: ImportReport) -> None:
+    AuditEvent.objects.create(
+        actor=actor,
+        action="framework.import",
+        period=framework.period,
+        summary=_("%(framework)s: nhập từ Excel %(created)s tiêu chí mới, cập nhật %(updated)s tiêu chí.")
+        % {"framework": framework, "created": report.created, "updated": report.updated},
+        data={"framework_id": framework.id, "created": report.created, "updated": report.updated},
+    )

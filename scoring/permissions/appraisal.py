@@ -1,0 +1,174 @@
+"""Who may appraise a unit: the council seat, conflicts of interest, and each predicate beside its queryset twin."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from scoring.models import (
+    AppraisalAssignment,
+    Assessment,
+    BlockFinalisation,
+    ConflictDeclaration,
+    CouncilMembership,
+    Criterion,
+    ExplanationRequest,
+    Period,
+)
+from units.models import Role, User
+from units.roles import belongs_to_unit, is_administrator, is_council_member, is_secretary, roles_of
+
+APPRAISAL_STATES = frozenset({Period.State.SELF_ASSESSMENT, Period.State.APPRAISAL, Period.State.EXPLANATION})
+
+
+@dataclass(frozen=True)
+class CouncilSeat:
+    """A person's place on one period's council: membership, chair, assignments and declared conflicts."""
+
+    is_member: bool
+    is_chair: bool
+    unit_ids: frozenset[int]  # whole units assigned
+    area_codes: frozenset[str]  # areas assigned across every unit
+    unit_areas: frozenset[tuple[int, str]]  # an area of one unit
+    declared_conflicts: frozenset[int]
+    finalised_block_ids: frozenset[int]
+
+    def areas_for(self, unit_id: int) -> frozenset[str] | None:
+        """The areas this person appraises in the unit: None means every area, empty means none."""
+        if self.is_chair or unit_id in self.unit_ids:
+            return None
+        return self.area_codes | frozenset(code for assigned, code in self.unit_areas if assigned == unit_id)
+
+
+NO_SEAT = CouncilSeat(False, False, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def council_seat(user: User, period: Period) -> CouncilSeat:
+    """Read once per request and period (cached on the user object), so list pages stay at fixed queries."""
+    if not user.is_authenticated:
+        return NO_SEAT
+    cache = user.__dict__.setdefault("_cchc_seats", {})
+    if period.pk not in cache:
+        membership = CouncilMembership.objects.filter(period=period, user=user).first()
+        if membership is None:
+            seat = NO_SEAT
+        else:
+            assignments = list(
+                AppraisalAssignment.objects.filter(period=period, member=user).values_list("unit_id", "area_code")
+            )
+            seat = CouncilSeat(
+                is_member=True,
+                is_chair=membership.is_chair,
+                unit_ids=frozenset(unit for unit, area in assignments if unit and not area),
+                area_codes=frozenset(area for unit, area in assignments if area and not unit),
+                unit_areas=frozenset((unit, area) for unit, area in assignments if unit and area),
+                declared_conflicts=frozenset(
+                    ConflictDeclaration.objects.filter(period=period, member=user).values_list("unit_id", flat=True)
+                ),
+                finalised_block_ids=frozenset(
+                    BlockFinalisation.objects.filter(period=period).values_list("block_id", flat=True)
+                ),
+            )
+        cache[period.pk] = seat
+    return cache[period.pk]
+
+
+def is_conflicted(user: User, unit_id: int, period: Period) -> bool:
+    """Works at the unit, holds a role there, or declared a conflict: never appraises it, nor sees its discussion."""
+    return belongs_to_unit(user, unit_id) or unit_id in council_seat(user, period).declared_conflicts
+
+
+def finalised_block_ids(user: User, period_id: int) -> frozenset[int]:
+    """Blocks whose appraisal the chair has closed; read once per request and period (cached on the user)."""
+    cache = user.__dict__.setdefault("_cchc_finalised", {})
+    if period_id not in cache:
+        cache[period_id] = frozenset(
+            BlockFinalisation.objects.filter(period_id=period_id).values_list("block_id", flat=True)
+        )
+    return cache[period_id]
+
+
+def is_block_finalised(assessment: Assessment, user: User | None = None) -> bool:
+    if user is None:
+        return BlockFinalisation.objects.filter(
+            period_id=assessment.period_id, block_id=assessment.unit.block_id
+        ).exists()
+    return assessment.unit.block_id in finalised_block_ids(user, assessment.period_id)
+
+
+def can_appraise(user: User, assessment: Assessment) -> bool:
+    """A council member works on a submitted sheet they were given, never their own unit's, until the block closes."""
+    seat = council_seat(user, assessment.period)
+    if not seat.is_member or is_conflicted(user, assessment.unit_id, assessment.period):
+        return False
+    if assessment.state != Assessment.State.SUBMITTED or assessment.period.state not in APPRAISAL_STATES:
+        return False
+    if assessment.unit.block_id in seat.finalised_block_ids:
+        return False
+    areas = seat.areas_for(assessment.unit_id)
+    return areas is None or bool(areas)
+
+
+def can_appraise_whole_sheet(user: User, assessment: Assessment) -> bool:
+    """Bonus and penalty concern the whole unit: only members given the whole sheet (or the chair) set them."""
+    return (
+        can_appraise(user, assessment) and council_seat(user, assessment.period).areas_for(assessment.unit_id) is None
+    )
+
+
+def can_appraise_criterion(user: User, assessment: Assessment, criterion: Criterion) -> bool:
+    if not can_appraise(user, assessment):
+        return False
+    areas = council_seat(user, assessment.period).areas_for(assessment.unit_id)
+    return areas is None or criterion.code.split(".")[0] in areas
+
+
+def can_answer_explanation(user: User, request: ExplanationRequest, now=None) -> bool:
+    """The unit answers a sent request until its deadline, while the appraisal of its block is still open."""
+    assessment = request.assessment
+    return (
+        assessment.unit_id in roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
+        and request.state in (ExplanationRequest.State.SENT, ExplanationRequest.State.ANSWERED)
+        and (now or timezone.now()) <= request.deadline
+        and assessment.period.state in APPRAISAL_STATES
+        and not is_block_finalised(assessment, user)
+    )
+
+
+def can_see_council_scores(user: User, assessment: Assessment) -> bool:
+    """The council's rounds reach the unit only with the preliminary results."""
+    if is_administrator(user) or is_secretary(user):
+        return True
+    if council_seat(user, assessment.period).is_member or is_council_member(user):
+        if not is_conflicted(user, assessment.unit_id, assessment.period):
+            return True
+    return assessment.period.state in (Period.State.PRELIMINARY, Period.State.PUBLISHED)
+
+
+def conflicted_unit_ids(user: User, seat: CouncilSeat) -> set[int]:
+    """Units the person works at, holds a role in, or declared a conflict with (keep in step with is_conflicted)."""
+    roles = roles_of(user)
+    own = set(roles.unit_ids()) | set(seat.declared_conflicts)
+    if roles.home_unit_id:
+        own.add(roles.home_unit_id)
+    return own
+
+
+def get_assessment_for_appraisal(user: User, pk: int) -> Assessment:
+    """Fetch and authorise in one call: 404 unless a council member was given work on this submitted,
+    unconflicted sheet (whether they may still write is can_appraise: the block may be finalised)."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("period__authority", "unit__block", "framework"), pk=pk
+    )
+    seat = council_seat(user, assessment.period)
+    if (
+        not seat.is_member
+        or assessment.state != Assessment.State.SUBMITTED
+        or is_conflicted(user, assessment.unit_id, assessment.period)
+    ):
+        raise Http404
+    areas = seat.areas_for(assessment.unit_id)
+    if areas is not None and not areas:
+        raise Http404
+    return assessment

@@ -1,0 +1,95 @@
+"""Access rules for periods and frameworks, plus getters that fetch and authorise in one call."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from scoring.models import (
+    Assessment,
+    Period,
+)
+from scoring.permissions.appraisal import council_seat, is_conflicted
+from units.models import Role, User
+from units.roles import is_administrator, is_council_member, is_leadership, is_secretary, is_unit_head, roles_of
+
+
+def effective_deadline(assessment: Assessment):
+    """The moment the sheet locks: the period's deadline, or a later one granted when reopened."""
+    deadline = assessment.period.self_assessment_deadline
+    if assessment.extended_until and (deadline is None or assessment.extended_until > deadline):
+        return assessment.extended_until
+    return deadline
+
+
+def is_past_deadline(assessment: Assessment, now=None) -> bool:
+    deadline = effective_deadline(assessment)
+    return deadline is not None and (now or timezone.now()) > deadline
+
+
+def can_view_assessment(user: User, assessment: Assessment) -> bool:
+    """The unit sees its own sheet; outside it, only the secretariat, and after submission the
+    council (never for a unit its member belongs to) and leadership."""
+    if is_administrator(user) or is_secretary(user):
+        return True
+    if assessment.unit_id in roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD):
+        return True
+    if assessment.state == Assessment.State.DRAFT:
+        return False
+    if is_council_member(user) or council_seat(user, assessment.period).is_member:
+        return not is_conflicted(user, assessment.unit_id, assessment.period)
+    return is_leadership(user)
+
+
+def can_edit_self_assessment(user: User, assessment: Assessment, now=None) -> bool:
+    unit_roles = roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
+    return (
+        assessment.unit_id in unit_roles
+        and assessment.state == Assessment.State.DRAFT
+        and assessment.period.state == Period.State.SELF_ASSESSMENT
+        and not is_past_deadline(assessment, now)
+    )
+
+
+def can_submit_assessment(user: User, assessment: Assessment) -> bool:
+    """Only the head submits, and still may after the deadline (the submission is then marked late)."""
+    return (
+        is_unit_head(user, assessment.unit_id)
+        and assessment.state == Assessment.State.DRAFT
+        and assessment.period.state == Period.State.SELF_ASSESSMENT
+    )
+
+
+def can_reopen_assessment(user: User, assessment: Assessment) -> bool:
+    return is_secretary(user) and assessment.period.state == Period.State.SELF_ASSESSMENT
+
+
+def get_assessment_for_view(user: User, pk: int) -> Assessment:
+    """Fetch and authorise in one call; 404 both for a missing sheet and for someone else's."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("period__authority", "unit__block", "framework", "submitted_by"), pk=pk
+    )
+    if not can_view_assessment(user, assessment):
+        raise Http404
+    return assessment
+
+
+def visible_assessment_filter(user: User, period: Period) -> Q:
+    """can_view_assessment as a query filter, for lists (keep the two in step)."""
+    if is_administrator(user) or is_secretary(user):
+        return Q()
+    roles = roles_of(user)
+    visible = Q(unit_id__in=roles.unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD))
+    seat = council_seat(user, period)
+    if is_council_member(user) or seat.is_member:
+        own = set(roles.unit_ids()) | seat.declared_conflicts
+        if roles.home_unit_id:
+            own.add(roles.home_unit_id)
+        visible |= Q(state=Assessment.State.SUBMITTED) & ~Q(unit_id__in=own)
+    elif is_leadership(user):
+        visible |= Q(state=Assessment.State.SUBMITTED)
+    return visible
+
+
+# ---------------------------------------------------------------------------------------------
+# Appraisal council

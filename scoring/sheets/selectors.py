@@ -1,0 +1,266 @@
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from scoring.frameworks.selectors import FrameworkTree, area_code_of, framework_tree
+from scoring.models import (
+    POINTS,
+    Assessment,
+    Criterion,
+    Period,
+    RuleType,
+    Score,
+    Stage,
+)
+
+HUNDRED = Decimal(100)
+
+
+ZERO_POINTS = Value(Decimal(0), output_field=DecimalField(**POINTS))
+
+
+def index_of(points: Decimal, maximum: Decimal) -> Decimal | None:
+    if not maximum:
+        return None
+    # Half up, as the results compute it (scoring/results/compute.py): the sheet must show the index it will get.
+    return (points * HUNDRED / maximum).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class AreaTotal:
+    criterion: Criterion
+    points: Decimal
+    not_applicable_max: Decimal
+    council_max: Decimal = Decimal(0)  # survey maxima, left out of the unit's own total
+
+    @property
+    def adjusted_max(self) -> Decimal:
+        return self.criterion.max_points - self.not_applicable_max - self.council_max
+
+    @property
+    def index(self) -> Decimal | None:
+        return index_of(self.points, self.adjusted_max)
+
+
+class SheetTotals:
+    """The figures of a sheet's summary panel, from `areas`, `leaf_count` and `scored_count` of the subclass."""
+
+    @property
+    def points(self) -> Decimal:
+        return sum((area.points for area in self.areas), Decimal(0))
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((area.criterion.max_points for area in self.areas), Decimal(0))
+
+    @property
+    def adjusted_max(self) -> Decimal:
+        """Maximum after not-applicable criteria, without the points the unit does not score itself."""
+        return sum((area.adjusted_max for area in self.areas), Decimal(0))
+
+    @property
+    def index(self) -> Decimal | None:
+        return index_of(self.points, self.adjusted_max)
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.scored_count / self.leaf_count) if self.leaf_count else 0
+
+
+@dataclass
+class SheetSummary(SheetTotals):
+    areas: list[AreaTotal]
+    leaf_count: int
+    scored: list[Criterion]
+    unscored: list[Criterion]
+    evidence_missing: list[Criterion]
+    unexplained: list[Criterion]
+    council_max: Decimal = Decimal(0)  # maxima of criteria the unit does not score itself (survey)
+
+    @property
+    def scored_count(self) -> int:
+        return len(self.scored)
+
+    @property
+    def evidence_missing_count(self) -> int:
+        return len(self.evidence_missing)
+
+    @property
+    def blockers(self) -> list[str]:
+        """Why the head cannot submit yet, one message per criterion."""
+        messages = [_("Tiêu chí %(code)s chưa được chấm điểm.") % {"code": c.code} for c in self.unscored]
+        messages += [
+            _("Tiêu chí %(code)s chưa có tài liệu kiểm chứng hoặc lý do không có.") % {"code": c.code}
+            for c in self.evidence_missing
+        ]
+        return messages
+
+
+def area_points(assessment: Assessment, stage: str = Stage.SELF) -> dict[str, tuple[Decimal, Decimal]]:
+    """Points and not-applicable maxima per area code, summed in the database (one query)."""
+    rows = (
+        Score.objects.filter(assessment=assessment, stage=stage)
+        .annotate(area=area_code_of("criterion__code"))
+        .values("area")
+        .annotate(
+            points=Coalesce(Sum("points"), ZERO_POINTS),
+            not_applicable_max=Coalesce(
+                Sum(Case(When(is_not_applicable=True, then=F("criterion__max_points")), default=ZERO_POINTS)),
+                ZERO_POINTS,
+            ),
+        )
+    )
+    return {row["area"]: (row["points"], row["not_applicable_max"]) for row in rows}
+
+
+def sheet_scores(assessment: Assessment, stage: str = Stage.SELF) -> dict[int, Score]:
+    scores = Score.objects.filter(assessment=assessment, stage=stage).select_related("updated_by")
+    return {score.criterion_id: score for score in scores}
+
+
+def evidence_counts(assessment: Assessment) -> dict[int, int]:
+    from evidence.models import EvidenceLink
+
+    rows = EvidenceLink.objects.filter(assessment=assessment).values("criterion_id").annotate(n=Count("id"))
+    return {row["criterion_id"]: row["n"] for row in rows}
+
+
+def sheet_summary(
+    assessment: Assessment,
+    *,
+    tree: FrameworkTree,
+    scores: dict[int, Score],
+    evidence: dict[int, int],
+    stage: str = Stage.SELF,
+) -> SheetSummary:
+    totals = area_points(assessment, stage)
+    areas = {
+        node.criterion.code: AreaTotal(node.criterion, *totals.get(node.criterion.code, (Decimal(0), Decimal(0))))
+        for node in tree.roots
+    }
+    scored, unscored, evidence_missing, unexplained = [], [], [], []
+    council_max = Decimal(0)
+    for node in tree.leaves:
+        criterion = node.criterion
+        if stage == Stage.SELF and criterion.rule_type == RuleType.SURVEY:
+            council_max += criterion.max_points  # survey points come from the council's import, not the unit
+            areas[criterion.code.split(".")[0]].council_max += criterion.max_points
+            continue
+        score = scores.get(criterion.id)
+        if score is None:
+            unscored.append(criterion)
+            continue
+        scored.append(criterion)
+        if (
+            criterion.evidence_required
+            and not score.is_not_applicable
+            and not evidence.get(criterion.id)
+            and not score.no_evidence_reason
+        ):
+            evidence_missing.append(criterion)
+        if not score.explanation:
+            unexplained.append(criterion)
+    leaf_count = len(scored) + len(unscored)
+    return SheetSummary(list(areas.values()), leaf_count, scored, unscored, evidence_missing, unexplained, council_max)
+
+
+def load_sheet_summary(assessment: Assessment, stage: str = Stage.SELF) -> SheetSummary:
+    """The summary on its own (submission page, submit service): five queries."""
+    return sheet_summary(
+        assessment,
+        tree=framework_tree(assessment.framework),
+        scores=sheet_scores(assessment, stage),
+        evidence=evidence_counts(assessment),
+        stage=stage,
+    )
+
+
+@dataclass
+class SheetFigures(SheetTotals):
+    """The summary panel's figures without the criteria behind them (see sheet_figures)."""
+
+    areas: list[AreaTotal]
+    leaf_count: int
+    scored_count: int
+    evidence_missing_count: int
+    council_max: Decimal = Decimal(0)
+
+
+def sheet_figures(assessment: Assessment) -> SheetFigures:
+    """The unit's own summary figures as sheet_summary gives them, counted in SQL (two queries).
+
+    For the answers that re-render only the summary panel (a saved row, changed evidence): loading the
+    whole tree, every score and every evidence link into Python for a handful of numbers was most of a
+    save's time.
+    """
+    from evidence.models import EvidenceLink
+
+    criteria = Criterion.objects.filter(framework_id=assessment.framework_id)
+    roots = sorted(criteria.filter(parent=None), key=lambda criterion: (criterion.code_key, criterion.position))
+    is_unit_scored = ~Q(rule_type=RuleType.SURVEY)  # survey points come from the council, not the unit
+    is_cited = Exists(EvidenceLink.objects.filter(assessment=assessment, criterion=OuterRef("pk")))
+    lacks_evidence = Q(evidence_required=True, own__is_not_applicable=False, own__no_evidence_reason="") & ~Q(is_cited)
+    rows = (
+        criteria.filter(children__isnull=True)  # the leaves, each with the sheet's own score if any
+        .annotate(own=FilteredRelation("scores", condition=Q(scores__assessment=assessment, scores__stage=Stage.SELF)))
+        .annotate(area=area_code_of("code"))
+        .values("area")
+        .annotate(
+            points=Coalesce(Sum("own__points"), ZERO_POINTS),
+            not_applicable_max=Coalesce(Sum("max_points", filter=Q(own__is_not_applicable=True)), ZERO_POINTS),
+            council_max=Coalesce(Sum("max_points", filter=~is_unit_scored), ZERO_POINTS),
+            leaf_count=Count("pk", filter=is_unit_scored),
+            scored_count=Count("pk", filter=is_unit_scored & Q(own__isnull=False)),
+            evidence_missing_count=Count("pk", filter=is_unit_scored & lacks_evidence),
+        )
+        .order_by()
+    )
+    by_area = {row["area"]: row for row in rows}
+    areas = [
+        AreaTotal(root, *(by_area[root.code][key] for key in ("points", "not_applicable_max", "council_max")))
+        if root.code in by_area
+        else AreaTotal(root, Decimal(0), Decimal(0))
+        for root in roots
+    ]
+
+    def total(key: str, start: int | Decimal = 0) -> int | Decimal:
+        return sum((row[key] for row in by_area.values()), start)
+
+    return SheetFigures(
+        areas,
+        leaf_count=total("leaf_count"),
+        scored_count=total("scored_count"),
+        evidence_missing_count=total("evidence_missing_count"),
+        council_max=total("council_max", Decimal(0)),
+    )
+
+
+def assessments_visible_to(user, period: Period) -> QuerySet[Assessment]:
+    """Sheets of a period with their progress counted in SQL, filtered to what the user may see."""
+    from scoring.permissions.sheets import visible_assessment_filter
+
+    leaf_count = Count("framework__criteria", filter=~Q(framework__criteria__rule_type=""), distinct=True)
+    scored = Count("scores", filter=Q(scores__stage=Stage.SELF), distinct=True)
+    return (
+        Assessment.objects.filter(period=period)
+        .filter(visible_assessment_filter(user, period))
+        .select_related("unit__block", "submitted_by")
+        .annotate(leaf_count=leaf_count, scored_count=scored)
+        .order_by("unit__block__position", "unit__position", "unit__name")
+    )

@@ -1,0 +1,343 @@
+"""The unit's scoresheet: fill in, save row by row (htmx), review and submit; reopen by the secretary."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from evidence.selectors import links_by_criterion, unit_library
+from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
+from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
+from scoring.permissions.appraisal import can_see_council_scores
+from scoring.permissions.sheets import (
+    can_edit_self_assessment,
+    can_reopen_assessment,
+    can_submit_assessment,
+    effective_deadline,
+    get_assessment_for_view,
+    is_past_deadline,
+)
+from scoring.rules import Rule, compute_points
+from scoring.sheets.forms import ReopenForm, ScoreForm, score_form_initial
+from scoring.sheets.selectors import (
+    assessments_visible_to,
+    load_sheet_summary,
+    sheet_figures,
+    sheet_scores,
+    sheet_summary,
+)
+from scoring.sheets.services import StaleScoreError, assessment_reopen, assessment_submit, points_for, self_score_record
+from scoring.sheets.workbook import XLSX_CONTENT_TYPE, sheet_export, sheet_export_filename, sheet_import
+from units.roles import is_secretary
+
+
+@login_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year")
+    period = get_object_or_404(Period, year=year) if year and year.isdigit() else current_period()
+    assessments = list(assessments_visible_to(request.user, period)) if period else []
+    if len(assessments) == 1 and not is_secretary(request.user) and "year" not in request.GET:
+        return redirect("assessment_sheet", pk=assessments[0].pk)
+    return render(request, "scoring/sheets/list.html", {"period": period, "assessments": assessments})
+
+
+def _leaf(assessment: Assessment, criterion_pk: int, *, scored_by_unit: bool = False) -> Criterion:
+    criteria = Criterion.objects.filter(framework_id=assessment.framework_id, pk=criterion_pk)
+    if scored_by_unit:
+        criteria = criteria.exclude(rule_type=RuleType.SURVEY)
+    criterion = criteria.exclude(rule_type="").prefetch_related("options").first()
+    if criterion is None:
+        raise Http404
+    return criterion
+
+
+def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
+    tree = framework_tree(assessment.framework)
+    scores = sheet_scores(assessment)
+    links = links_by_criterion(assessment)
+    evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
+    summary = sheet_summary(assessment, tree=tree, scores=scores, evidence=evidence)
+    can_edit = can_edit_self_assessment(request.user, assessment)
+    evidence_open = request.GET.get("evidence", "")  # without JavaScript: this row's "add evidence" forms inline
+    for node in tree.leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
+        if node.criterion.id in scores:
+            scores[node.criterion.id].criterion = node.criterion
+    rows = [
+        {
+            "node": node,
+            "score": scores.get(node.criterion.id),
+            "form": ScoreForm(criterion=node.criterion, initial=score_form_initial(scores.get(node.criterion.id)))
+            if node.is_leaf and can_edit and node.criterion.rule_type != RuleType.SURVEY
+            else None,
+            "links": links.get(node.criterion.id, []),
+            "evidence_open": evidence_open == str(node.criterion.id),
+        }
+        for node in tree.nodes
+    ]
+    return {
+        "assessment": assessment,
+        "period": assessment.period,
+        "rows": rows,
+        "summary": summary,
+        "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)) if can_edit else [],
+        "can_edit": can_edit,
+        "can_submit": can_submit_assessment(request.user, assessment),
+        "can_reopen": can_reopen_assessment(request.user, assessment),
+        "deadline": effective_deadline(assessment),
+        "reopen_form": ReopenForm(),
+        "explanation_count": assessment.explanation_requests.exclude(state=ExplanationRequest.State.FLAGGED).count()
+        if assessment.state == Assessment.State.SUBMITTED  # only a submitted sheet is appraised
+        else 0,
+    }
+
+
+@login_required
+def assessment_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_view(request.user, pk)
+    return render(request, "scoring/sheets/sheet.html", _sheet_context(request, assessment))
+
+
+def _row_response(
+    request, assessment, criterion, form, score: Score | None, *, saved: bool, conflict: str = ""
+) -> HttpResponse:
+    """The saved row and the summary panel (out of band): only this criterion's evidence, the figures in SQL."""
+    context = {
+        "assessment": assessment,
+        "row": {
+            "node": TreeNode(criterion),
+            "score": score,
+            "form": form,
+            "links": links_by_criterion(assessment, criterion_id=criterion.id).get(criterion.id, []),
+        },
+        "summary": sheet_figures(assessment),
+        "can_edit": True,
+        "saved": saved,
+        "conflict": conflict,
+        "oob": True,
+        "evidence_next": assessment_url(assessment.pk),
+    }
+    return render(request, "scoring/sheets/sheet.html#row_with_summary", context)
+
+
+@login_required
+def assessment_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The summary panel alone, refreshed after evidence changes (htmx)."""
+    assessment = get_assessment_for_view(request.user, pk)
+    return render(
+        request,
+        "scoring/sheets/sheet.html#summary",
+        {"assessment": assessment, "summary": sheet_figures(assessment)},
+    )
+
+
+@login_required
+@require_POST
+def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    assessment = get_assessment_for_view(request.user, pk)
+    if not can_edit_self_assessment(request.user, assessment):
+        raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
+    criterion = _leaf(assessment, criterion_pk, scored_by_unit=True)
+    form = ScoreForm(request.POST, criterion=criterion)
+    if form.is_valid():
+        try:
+            saved_score = self_score_record(
+                actor=request.user,
+                assessment=assessment,
+                criterion=criterion,
+                data=form.score_input(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleScoreError as stale:
+            fresh = ScoreForm(criterion=criterion, initial=score_form_initial(stale.current))
+            if not request.htmx:
+                messages.error(request, str(stale))
+                return redirect("assessment_sheet", pk=pk)
+            return _row_response(request, assessment, criterion, fresh, stale.current, saved=False, conflict=str(stale))
+        except ValidationError as error:
+            form.add_rule_error(error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": criterion.code})
+                return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
+            form = ScoreForm(criterion=criterion, initial=score_form_initial(saved_score))
+            return _row_response(request, assessment, criterion, form, saved_score, saved=True)
+    if not request.htmx:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{criterion.code}: {error}")
+        return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
+    score = Score.objects.filter(assessment=assessment, criterion=criterion, stage=Stage.SELF).first()
+    return _row_response(request, assessment, criterion, form, score, saved=False)
+
+
+def assessment_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("assessment_sheet", args=[pk])
+
+
+@login_required
+@require_POST
+def score_preview(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    """The points the current inputs would earn, shown as the user types; nothing is saved."""
+    assessment = get_assessment_for_view(request.user, pk)
+    if not can_edit_self_assessment(request.user, assessment):
+        raise PermissionDenied
+    criterion = _leaf(assessment, criterion_pk, scored_by_unit=True)
+    form = ScoreForm(request.POST, criterion=criterion)
+    points, error = None, ""
+    if form.is_valid():
+        data = form.score_input()
+        try:
+            points = (
+                points_for(criterion, data)
+                if data.is_not_applicable
+                else compute_points(Rule.of(criterion), data.entry)
+            )
+        except ValidationError as exc:
+            error = exc.messages[0]
+    return render(
+        request,
+        "scoring/sheets/sheet.html#preview",
+        {
+            "criterion": criterion,
+            "preview_points": points,
+            "preview_error": error,
+            "is_not_applicable": form.is_valid() and form.cleaned_data.get("is_not_applicable"),
+        },
+    )
+
+
+@login_required
+def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_view(request.user, pk)
+    summary = load_sheet_summary(assessment)
+    can_submit = can_submit_assessment(request.user, assessment)
+    if request.method == "POST":
+        if not can_submit:
+            raise PermissionDenied
+        try:
+            assessment_submit(actor=request.user, assessment=assessment)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            assessment.refresh_from_db()
+            if assessment.is_late:
+                messages.warning(request, _("Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn."))
+            else:
+                messages.success(request, _("Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định."))
+            return redirect("assessment_sheet", pk=pk)
+    return render(
+        request,
+        "scoring/sheets/submit.html",
+        {
+            "assessment": assessment,
+            "summary": summary,
+            "can_submit": can_submit,
+            "deadline": effective_deadline(assessment),
+            "is_past_deadline": is_past_deadline(assessment),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_view(request.user, pk)
+    if not can_reopen_assessment(request.user, assessment):
+        raise PermissionDenied
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            assessment_reopen(
+                actor=request.user,
+                assessment=assessment,
+                reason=form.cleaned_data["reason"],
+                extended_until=form.cleaned_data["extended_until"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã mở lại phiếu của %(unit)s.") % {"unit": assessment.unit})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("assessment_sheet", pk=pk)
+
+
+@login_required
+def score_history(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    """Every change of one criterion's scores on this sheet: who, when, old, new, why."""
+    assessment = get_assessment_for_view(request.user, pk)
+    criterion = _leaf(assessment, criterion_pk)
+    changes = (
+        ScoreChange.objects.filter(score__assessment=assessment, score__criterion=criterion)
+        .select_related("actor", "score")
+        .order_by("-at", "-id")
+    )
+    if not can_see_council_scores(request.user, assessment):
+        changes = changes.filter(score__stage=Stage.SELF)
+    return render(
+        request,
+        "scoring/sheets/score_history.html",
+        {"assessment": assessment, "criterion": criterion, "changes": list(changes)},
+    )
+
+
+"""Download the self-assessment sheet as Excel and upload it back once filled offline."""
+
+
+class SheetImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp Excel đã điền (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+
+@login_required
+def sheet_export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_view(request.user, pk)
+    response = HttpResponse(sheet_export(assessment=assessment), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, sheet_export_filename(assessment))
+    return response
+
+
+@login_required
+def sheet_import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_assessment_for_view(request.user, pk)
+    if not can_edit_self_assessment(request.user, assessment):
+        raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
+    form = SheetImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = sheet_import(actor=request.user, assessment=assessment, file=form.cleaned_data["file"])
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            if result.changed:
+                messages.success(request, _("Đã nhập %(count)s tiêu chí từ tệp Excel.") % {"count": result.changed})
+            else:
+                messages.info(request, _("Tệp Excel không có thay đổi nào so với phiếu trên cổng."))
+            return redirect("assessment_sheet", pk=pk)
+    return render(
+        request,
+        "scoring/sheets/import.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "errors": errors,
+            "deadline": effective_deadline(assessment),
+        },
+    )

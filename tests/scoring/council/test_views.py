@@ -1,0 +1,310 @@
+"""Council pages: permission matrix, forms end to end, fixed query counts on a 25-unit, 120-criterion period."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from scoring.models import (
+    AppraisalAssignment,
+    Assessment,
+    AuditEvent,
+    BlockFinalisation,
+    ConflictDeclaration,
+    CouncilMembership,
+    Criterion,
+    ExplanationRequest,
+    Period,
+    RuleOption,
+    Score,
+    Stage,
+)
+from tests.factories import PASSWORD, FrameworkFactory, UnitFactory, small_framework, user_with_role, wide_framework
+from tests.scoring.council.test_services import council_world  # noqa: F401  (fixture)
+from tests.scoring.council.test_survey import xlsx
+from units.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(council_world):  # noqa: F811
+    return council_world
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def flash(response) -> list[str]:
+    """The messages this request added (earlier ones wait in the session until a page shows them)."""
+    get_messages(response.wsgi_request)
+    return [str(message) for message in response.wsgi_request._messages._queued_messages]
+
+
+WHO = ["staff", "head", "member", "chair", "secretary", "leadership", "administrator", "nobody"]
+OVERVIEW = dict(zip(WHO, [404, 404, 404, 200, 200, 200, 200, 404], strict=True))
+MANAGE = dict(zip(WHO, [404, 404, 404, 403, 200, 403, 200, 404], strict=True))
+
+
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    year = world["period"].year
+    for name in ["council_overview", "council_members", "council_survey_import", "council_survey_template"]:
+        response = client.get(reverse(name, args=[year]))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("who", "status"), OVERVIEW.items())
+def test_overview_access_matrix(client, world, who, status):
+    assert login(client, world[who]).get(reverse("council_overview", args=[world["period"].year])).status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), MANAGE.items())
+def test_management_pages_access_matrix(client, world, who, status):
+    client = login(client, world[who])
+    year = world["period"].year
+    for name in ["council_members", "council_survey_import", "council_survey_template"]:
+        assert client.get(reverse(name, args=[year])).status_code == status, name
+
+
+@pytest.mark.parametrize(("who", "status"), MANAGE.items())
+def test_management_posts_access_matrix_change_nothing_when_refused(client, world, who, status):
+    newcomer = user_with_role("council_member", full_name="Hoàng Văn Bình")
+    response = login(client, world[who]).post(
+        reverse("council_member_add", args=[world["period"].year]), {"user": newcomer.pk}
+    )
+    assert response.status_code == (302 if status == 200 else status)
+    assert CouncilMembership.objects.filter(user=newcomer).exists() is (status == 200)
+    assert AuditEvent.objects.count() == (1 if status == 200 else 0)
+
+
+def test_overview_shows_the_chair_the_finalisation_part_only(client, world):
+    year = world["period"].year
+    chair_page = login(client, world["chair"]).get(reverse("council_overview", args=[year])).content.decode()
+    assert "Chốt kết quả thẩm định theo khối" in chair_page
+    assert "Chốt kết quả thẩm định khối</button>" in chair_page
+    assert "Đề xuất giải trình chờ gửi đơn vị" not in chair_page
+    assert "Bắt đầu thẩm định" not in chair_page
+    client.logout()
+    leader_page = login(client, world["leadership"]).get(reverse("council_overview", args=[year])).content.decode()
+    assert "Chốt kết quả thẩm định theo khối" not in leader_page
+    assert "Tiến độ theo đơn vị" in leader_page
+    assert "UBND phường Hạ Đình" in leader_page
+
+
+def test_secretary_starts_appraisal_from_the_dashboard(client, world):
+    year = world["period"].year
+    client = login(client, world["secretary"])
+    page = client.get(reverse("council_overview", args=[year])).content.decode()
+    assert "Bắt đầu thẩm định" in page
+    deadline = timezone.localtime() + timedelta(days=7)
+    response = client.post(
+        reverse("council_start_appraisal", args=[year]), {"appraisal_deadline": deadline.strftime("%Y-%m-%dT%H:%M")}
+    )
+    assert response.status_code == 302
+    assert flash(response) == [f"Kỳ đánh giá năm {year} đã chuyển sang giai đoạn thẩm định."]
+    world["period"].refresh_from_db()
+    assert world["period"].state == Period.State.APPRAISAL
+
+
+def test_member_management_forms_end_to_end(client, world):
+    w = world
+    year = w["period"].year
+    client = login(client, w["secretary"])
+    newcomer = user_with_role("council_member", full_name="Hoàng Văn Bình")
+    page = client.get(reverse("council_members", args=[year])).content.decode()
+    assert "Hoàng Văn Bình" in page  # offered as a candidate
+
+    response = client.post(reverse("council_member_add", args=[year]), {"user": newcomer.pk})
+    assert flash(response) == ["Đã đưa Hoàng Văn Bình vào Hội đồng thẩm định."]
+    response = client.post(reverse("council_chair_set", args=[year, newcomer.pk]))
+    assert flash(response) == ["Hoàng Văn Bình là Chủ tịch Hội đồng thẩm định."]
+    response = client.post(reverse("council_assignment_add", args=[year]), {"member": newcomer.pk, "area_code": "2"})
+    assert flash(response) == ["Đã phân công Hoàng Văn Bình: lĩnh vực 2 (mọi đơn vị)."]
+    response = client.post(reverse("council_assignment_add", args=[year]), {"member": newcomer.pk})
+    assert flash(response) == ["Hãy chọn đơn vị, lĩnh vực hoặc cả hai."]
+    response = client.post(
+        reverse("council_conflict_add", args=[year]),
+        {"conflict-member": newcomer.pk, "conflict-unit": w["unit"].pk, "conflict-reason": ""},
+    )
+    assert flash(response) == ["Lý do xung đột lợi ích: Trường này là bắt buộc."]
+    response = client.post(
+        reverse("council_conflict_add", args=[year]),
+        {
+            "conflict-member": newcomer.pk,
+            "conflict-unit": w["unit"].pk,
+            "conflict-reason": "Anh trai là Chủ tịch phường",
+        },
+    )
+    assert flash(response) == ["Đã ghi xung đột lợi ích: Hoàng Văn Bình không thẩm định UBND phường Hạ Đình."]
+    conflict = ConflictDeclaration.objects.get()
+    assignment = AppraisalAssignment.objects.get()
+    page = client.get(reverse("council_members", args=[year])).content.decode()
+    assert "Anh trai là Chủ tịch phường" in page
+    client.post(reverse("council_conflict_remove", args=[year, conflict.pk]))
+    client.post(reverse("council_assignment_remove", args=[year, assignment.pk]))
+    response = client.post(reverse("council_member_remove", args=[year, newcomer.pk]))
+    assert flash(response) == ["Đã đưa Hoàng Văn Bình ra khỏi Hội đồng và bỏ 0 phân công."]
+    assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "council.member_add",
+        "council.chair_set",
+        "council.assignment_add",
+        "council.conflict_declare",
+        "council.conflict_remove",
+        "council.assignment_remove",
+        "council.member_remove",
+    ]
+
+
+def test_survey_import_page_reports_row_errors_then_imports(client, world):
+    w = world
+    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
+    year = w["period"].year
+    client = login(client, w["secretary"])
+    bad = xlsx([("ha-dinh", "2.3", 3)])
+    bad_file = ("diem.xlsx", bad)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(reverse("council_survey_import", args=[year]), {"file": SimpleUploadedFile(*bad_file)})
+    assert response.status_code == 200
+    assert "Dòng 2: Điểm 3 ngoài khoảng 0 đến 1 của tiêu chí 2.3." in response.content.decode()
+    response = client.post(
+        reverse("council_survey_import", args=[year]),
+        {"file": SimpleUploadedFile("diem.xlsx", xlsx([("ha-dinh", "2.3", 0.8)]))},
+    )
+    assert response.status_code == 302
+    assert flash(response) == ["Đã nhập 1 điểm điều tra xã hội học (thẩm định vòng 1)."]
+    assert Score.objects.get(stage=Stage.ROUND_1).points == Decimal("0.80")
+
+
+def test_chair_finalises_a_block_when_nothing_blocks(client, world):
+    w = world
+    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
+    year = w["period"].year
+    url = reverse("council_block_finalise", args=[year, w["framework"].block_id])
+    response = login(client, w["chair"]).post(url)
+    assert flash(response)[0] == "UBND phường Hạ Đình: còn 7 tiêu chí chưa thẩm định vòng 1."
+    assert BlockFinalisation.objects.count() == 0
+    for criterion in Criterion.objects.filter(framework=w["framework"]).exclude(rule_type=""):
+        Score.objects.create(
+            assessment=w["sheet"], criterion=criterion, stage=Stage.ROUND_1, value=0, points=0, updated_by=w["chair"]
+        )
+    response = client.post(url)
+    assert flash(response) == [f"Đã chốt kết quả thẩm định khối “{w['framework'].block}”."]
+    assert BlockFinalisation.objects.get().finalised_by == w["chair"]
+    client.logout()
+    assert login(client, w["secretary"]).post(url).status_code == 403
+
+
+def test_secretary_sends_flagged_explanations_with_a_deadline(client, world):
+    w = world
+    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
+    request = ExplanationRequest.objects.create(
+        assessment=w["sheet"], criterion=w["framework"].criteria.get(code="2.1"), message="Bổ sung biên bản",
+        requested_by=w["member"],
+    )  # fmt: skip
+    year = w["period"].year
+    client = login(client, w["secretary"])
+    assert "Bổ sung biên bản" in client.get(reverse("council_overview", args=[year])).content.decode()
+    deadline = timezone.localtime() + timedelta(days=5)
+    response = client.post(
+        reverse("council_explanation_send", args=[year]),
+        {"deadline": deadline.strftime("%Y-%m-%dT%H:%M"), "requests": [request.pk]},
+    )
+    assert flash(response) == ["Đã gửi 1 yêu cầu giải trình cho các đơn vị."]
+    request.refresh_from_db()
+    assert request.state == ExplanationRequest.State.SENT
+
+
+# ---------------------------------------------------------------------------------------------
+# Query counts
+
+
+@pytest.fixture
+def wide_world():
+    """25 submitted sheets of a 120-criterion framework, partly appraised, with members, assignments and requests."""
+    framework = wide_framework(FrameworkFactory(period__state=Period.State.APPRAISAL))
+    period = framework.period
+    period.self_assessment_deadline = timezone.now() - timedelta(days=2)
+    period.appraisal_deadline = timezone.now() + timedelta(days=5)
+    period.save()
+    secretary = user_with_role("council_secretary", full_name="Nguyễn Thu Hà")
+    chair = user_with_role("council_member", full_name="Vũ Thị Lan")
+    leadership = user_with_role("leadership", full_name="Đỗ Quang Vinh")
+    CouncilMembership.objects.create(period=period, user=chair, is_chair=True)
+    leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("id"))
+    passed = {o.criterion_id: o for o in RuleOption.objects.filter(criterion__framework=framework, points=1)}
+    scores = []
+    for number in range(25):
+        unit = UnitFactory(block=framework.block)
+        head = user_with_role("unit_head", unit=unit)
+        sheet = Assessment.objects.create(
+            period=period,
+            unit=unit,
+            framework=framework,
+            state=Assessment.State.SUBMITTED,
+            submitted_at=timezone.now(),
+            submitted_by=head,
+        )
+        member = user_with_role("council_member")
+        CouncilMembership.objects.create(period=period, user=member)
+        AppraisalAssignment.objects.create(period=period, member=member, unit=unit)
+        AppraisalAssignment.objects.create(period=period, member=member, area_code=str(number % 6 + 1))
+        for criterion in leaves:
+            option = passed[criterion.pk]
+            scores.append(Score(assessment=sheet, criterion=criterion, option=option, points=1, updated_by=head))
+            if criterion.pk % 3 == number % 3:
+                scores.append(
+                    Score(assessment=sheet, criterion=criterion, stage=Stage.ROUND_1, points=0, updated_by=chair)
+                )
+        ExplanationRequest.objects.create(
+            assessment=sheet, criterion=leaves[number], message="Bổ sung", requested_by=member
+        )
+    Score.objects.bulk_create(scores)
+    return {"period": period, "secretary": secretary, "chair": chair, "leadership": leadership}
+
+
+# the chair's page also asks, for the navigation, whether this council member chairs an open council
+OVERVIEW_QUERIES = {"secretary": 23, "chair": 26, "leadership": 17}
+
+
+@pytest.mark.parametrize("who", OVERVIEW_QUERIES)
+def test_overview_runs_a_fixed_number_of_queries(client, wide_world, who, django_assert_num_queries):
+    client = login(client, wide_world[who])
+    url = reverse("council_overview", args=[wide_world["period"].year])
+    with django_assert_num_queries(OVERVIEW_QUERIES[who]):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr>") > 25 + 26
+
+
+def test_members_page_runs_a_fixed_number_of_queries(client, wide_world, django_assert_num_queries):
+    client = login(client, wide_world["secretary"])
+    with django_assert_num_queries(16):
+        response = client.get(reverse("council_members", args=[wide_world["period"].year]))
+    assert response.status_code == 200
+
+
+def test_survey_pages_run_a_fixed_number_of_queries(client, wide_world, django_assert_num_queries):
+    client = login(client, wide_world["secretary"])
+    year = wide_world["period"].year
+    with django_assert_num_queries(6):
+        assert client.get(reverse("council_survey_import", args=[year])).status_code == 200
+    with django_assert_num_queries(7):
+        assert client.get(reverse("council_survey_template", args=[year])).status_code == 200
+
+
+def test_the_navigation_entry_opens_the_current_periods_council(client):
+    framework = small_framework()
+    Period.objects.filter(pk=framework.period_id).update(state=Period.State.APPRAISAL)
+    client.force_login(user_with_role(Role.COUNCIL_SECRETARY))
+    response = client.get(reverse("council_current"))
+    assert response.status_code == 302
+    assert response.url == reverse("council_overview", args=[framework.period.year])
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/council/"' in home

@@ -1,0 +1,227 @@
+"""Results pages: who sees what, and a fixed number of queries whatever the number of units."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from scoring.models import (
+    Assessment,
+    BlockFinalisation,
+    CouncilMembership,
+    Criterion,
+    Period,
+    ResultsConfig,
+    Score,
+    Stage,
+)
+from scoring.results.services import results_publish, results_release_preliminary
+from tests.factories import PASSWORD, UserFactory, user_with_role
+from tests.scoring.results.test_helpers import block_framework, full_minus, score, sheet
+from units.models import Role, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    framework = block_framework()
+    period = framework.period
+    period.state = Period.State.APPRAISAL
+    period.save()
+    own, other = sheet(framework, "Hạ Đình"), sheet(framework, "Kim Giang")
+    score(own, full_minus(c1_2="1"))
+    score(other, full_minus(c1_2="2"))
+    secretary = user_with_role(Role.COUNCIL_SECRETARY)
+    member = user_with_role(Role.COUNCIL_MEMBER)
+    CouncilMembership.objects.create(period=period, user=member)
+    BlockFinalisation.objects.create(period=period, block=framework.block, finalised_by=secretary)
+    return {
+        "period": period,
+        "own": own,
+        "other": other,
+        "anonymous": None,
+        "own_staff": user_with_role(Role.UNIT_STAFF, own.unit),
+        "other_staff": user_with_role(Role.UNIT_STAFF, other.unit),
+        "council_member": member,
+        "secretary": secretary,
+        "leadership": user_with_role(Role.LEADERSHIP),
+    }
+
+
+def get(client, user, url):
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+def release(world):
+    results_release_preliminary(
+        actor=world["secretary"], period=world["period"], objection_deadline=timezone.now() + datetime.timedelta(1)
+    )
+
+
+def publish(world):
+    release(world)
+    Period.objects.filter(pk=world["period"].pk).update(objection_deadline=timezone.now() - datetime.timedelta(1))
+    world["period"].refresh_from_db()
+    results_publish(
+        actor=world["leadership"],
+        period=world["period"],
+        decision_number="15/QĐ-UBND",
+        decision_date=datetime.date(2023, 1, 16),
+    )
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("anonymous", 302),
+        ("own_staff", 404),
+        ("other_staff", 404),
+        ("council_member", 200),
+        ("secretary", 200),
+        ("leadership", 200),
+    ],
+)
+def test_live_ranking_is_for_the_secretariat_council_and_leadership(client, world, who, status):
+    response = get(client, world[who], reverse("results_live", args=[world["period"].year]))
+    assert response.status_code == status
+    if status == 200:
+        assert "Hạ Đình" in response.text and "90,00" in response.text
+
+
+@pytest.mark.parametrize(
+    "who,before,after",
+    [
+        ("anonymous", 302, 302),
+        ("own_staff", 404, 200),
+        ("other_staff", 404, 404),
+        ("council_member", 200, 200),
+        ("secretary", 200, 200),
+        ("leadership", 200, 200),
+    ],
+)
+def test_a_unit_sees_its_own_detail_only_once_preliminary_results_are_out(client, world, who, before, after):
+    url = reverse("results_unit", args=[world["period"].year, world["own"].unit_id])
+    assert get(client, world[who], url).status_code == before
+    release(world)
+    response = client.get(url)
+    assert response.status_code == after
+    if after == 200:
+        assert "Hạ Đình" in response.text
+
+
+def test_a_conflicted_council_member_does_not_see_the_units_detail(client, world):
+    world["council_member"].home_unit = world["own"].unit
+    world["council_member"].save()
+    url = reverse("results_unit", args=[world["period"].year, world["own"].unit_id])
+    assert get(client, world["council_member"], url).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["anonymous", "own_staff", "other_staff", "council_member", "secretary", "leadership"])
+def test_nothing_is_published_before_the_decision(client, world, who):
+    release(world)
+    assert get(client, world[who], reverse("results_published", args=[world["period"].year])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "who,private,public",
+    [
+        ("anonymous", 404, 200),
+        ("own_staff", 200, 200),
+        ("other_staff", 200, 200),
+        ("council_member", 200, 200),
+        ("secretary", 200, 200),
+        ("leadership", 200, 200),
+    ],
+)
+def test_the_published_ranking_is_for_everyone_logged_in_and_for_visitors_when_public(
+    client, world, who, private, public
+):
+    publish(world)
+    url = reverse("results_published", args=[world["period"].year])
+    response = get(client, world[who], url)
+    assert response.status_code == private
+    ResultsConfig.objects.create(period=world["period"], is_public=True)
+    response = client.get(url)
+    assert response.status_code == public
+    assert "Quyết định số 15/QĐ-UBND" in response.text
+    assert "90,00" in response.text and "80,00" in response.text
+
+
+def test_unit_staff_file_an_objection_through_the_page(client, world):
+    release(world)
+    criterion = Criterion.objects.get(framework=world["own"].framework, code="1.2")
+    client.force_login(world["own_staff"])
+    response = client.post(
+        reverse("results_objection_file", args=[world["period"].year, world["own"].unit_id]),
+        {"criterion": criterion.pk, "text": "Đã ban hành đủ văn bản"},
+        follow=True,
+    )
+    assert "Đã gửi kiến nghị về tiêu chí 1.2." in response.text
+    assert world["own"].objections.get().text == "Đã ban hành đủ văn bản"
+
+
+def many_units(count: int):
+    """A block of `count` units, each scored by the council on every criterion, built in a few inserts."""
+    framework = block_framework()
+    period = framework.period
+    period.state = Period.State.APPRAISAL
+    period.save()
+    units = Unit.objects.bulk_create(
+        Unit(block=framework.block, code=f"dv-{n}", name=f"Đơn vị {n:03}", position=n) for n in range(count)
+    )
+    assessments = Assessment.objects.bulk_create(
+        Assessment(period=period, unit=unit, framework=framework) for unit in units
+    )
+    leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type=""))
+    actor = UserFactory()
+    Score.objects.bulk_create(
+        Score(
+            assessment=assessment,
+            criterion=leaf,
+            stage=Stage.ROUND_1,
+            points=leaf.max_points - Decimal(number % 4) / 4 if leaf.code == "1.2" else leaf.max_points,
+            updated_by=actor,
+        )
+        for number, assessment in enumerate(assessments)
+        for leaf in leaves
+    )
+    return period
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_live_ranking_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, count):
+    period = many_units(count)
+    client.force_login(user_with_role(Role.COUNCIL_SECRETARY, password=PASSWORD))
+    with django_assert_num_queries(9):
+        response = client.get(reverse("results_live", args=[period.year]))
+    assert response.status_code == 200
+    assert response.text.count("results/") >= count
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_published_ranking_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, count):
+    period = many_units(count)
+    secretary, leader = user_with_role(Role.COUNCIL_SECRETARY), user_with_role(Role.LEADERSHIP)
+    BlockFinalisation.objects.create(period=period, block=period.frameworks.get().block, finalised_by=secretary)
+    results_release_preliminary(
+        actor=secretary, period=period, objection_deadline=timezone.now() + datetime.timedelta(1)
+    )
+    Period.objects.filter(pk=period.pk).update(objection_deadline=timezone.now() - datetime.timedelta(1))
+    period.refresh_from_db()
+    results_publish(actor=leader, period=period, decision_number="1/QĐ", decision_date=datetime.date(2024, 1, 5))
+    client.force_login(leader)
+    # a fixed count at 20 and at 200 units: the ranking, areas and last year are each one query
+    with django_assert_num_queries(12):
+        response = client.get(reverse("results_published", args=[period.year]))
+    assert response.status_code == 200
+    assert response.text.count("Đơn vị ") == 3 * count  # table row, chart label, chart tooltip
+    # the publication never changes: the next reader gets the same ranking without reading it again
+    with django_assert_num_queries(6):  # session, user, roles, who may see it, banner, notices
+        again = client.get(reverse("results_published", args=[period.year]))
+    ranking = response.text.split('data-testid="ranking-rule"')[1]  # the page's head holds a fresh CSRF token
+    assert again.text.split('data-testid="ranking-rule"')[1] == ranking

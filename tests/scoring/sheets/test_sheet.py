@@ -1,0 +1,487 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from evidence.models import Document, EvidenceLink, StoredFile
+from scoring.frameworks.services import period_open_self_assessment
+from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, Stage
+from scoring.sheets.selectors import load_sheet_summary, sheet_figures
+from tests.factories import PASSWORD, UnitFactory, small_framework, user_with_role, wide_framework
+from units.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sheet():
+    """An open period (deadline in a week) whose single unit has a fresh sheet, and its people."""
+    framework = small_framework()
+    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình")
+    other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang")
+    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
+    assessment = Assessment.objects.get(unit=unit)
+    people = {
+        "staff": user_with_role(Role.UNIT_STAFF, unit=unit),
+        "head": user_with_role(Role.UNIT_HEAD, unit=unit),
+        "other_staff": user_with_role(Role.UNIT_STAFF, unit=other_unit),
+        "member": user_with_role(Role.COUNCIL_MEMBER),
+        "conflicted_member": user_with_role(Role.COUNCIL_MEMBER, home_unit=unit),
+        "secretary": user_with_role(Role.COUNCIL_SECRETARY),
+        "leadership": user_with_role(Role.LEADERSHIP),
+    }
+    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
+    return assessment, criteria, people
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def save(client, assessment, criterion, *, htmx=True, version=0, **fields):
+    data = {f"c{criterion.pk}-{name}": value for name, value in fields.items()}
+    data[f"c{criterion.pk}-version"] = version
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(reverse("score_save", args=[assessment.pk, criterion.pk]), data, headers=headers)
+
+
+def test_inputs_the_rule_does_not_read_are_not_stored(client, sheet):
+    # given a crafted request sending every input to a percent-band criterion
+    assessment, criteria, people = sheet
+    response = save(
+        as_user(client, people["staff"]),
+        assessment,
+        criteria["1.1.2"],
+        percent="92,5",
+        achieved="7",
+        required="8",
+        value="abc",
+        is_yes="yes",
+        occurrences="3",
+    )
+    # then the score keeps only its rule's input, and the inputs it does not read raise no error either
+    assert response.status_code == 200
+    score = Score.objects.get(assessment=assessment, criterion=criteria["1.1.2"], stage=Stage.SELF)
+    assert (score.percent, score.points) == (Decimal("92.5"), Decimal("2"))
+    assert [score.achieved, score.required, score.value, score.is_yes, score.occurrences] == [None] * 5
+
+
+def test_opening_the_period_gives_every_active_unit_a_sheet(sheet):
+    assessment, _, _ = sheet
+    assert Assessment.objects.filter(period=assessment.period).count() == 2
+    assert assessment.state == Assessment.State.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("code", "fields", "points"),
+    [
+        ("1.1.2", {"percent": "92,5"}, Decimal("2")),
+        ("1.2", {"achieved": "7", "required": "8"}, Decimal("1.75")),
+        ("1.3", {"is_yes": "yes"}, Decimal("1")),
+        ("2.1", {"value": "1.25"}, Decimal("1.25")),
+        ("2.2", {"occurrences": "1"}, Decimal("1")),
+    ],
+)
+def test_staff_save_each_rule_and_points_follow(client, sheet, code, fields, points):
+    assessment, criteria, people = sheet
+    response = save(
+        as_user(client, people["staff"]), assessment, criteria[code], explanation="Theo báo cáo năm", **fields
+    )
+    assert response.status_code == 200
+    score = Score.objects.get(assessment=assessment, criterion=criteria[code], stage=Stage.SELF)
+    assert score.points == points
+    assert score.version == 1
+    html = response.content.decode()
+    assert "Đã lưu" in html
+    assert 'id="sheet-summary"' in html and 'hx-swap-oob="true"' in html
+    change = ScoreChange.objects.get(score=score)
+    assert (change.actor, change.old_points, change.new_points, change.reason) == (
+        people["staff"],
+        None,
+        points,
+        "Theo báo cáo năm",
+    )
+
+
+def test_a_level_is_chosen_by_option(client, sheet):
+    assessment, criteria, people = sheet
+    late = criteria["1.1.1"].options.get(label="Không kịp thời")
+    save(as_user(client, people["staff"]), assessment, criteria["1.1.1"], option=late.pk)
+    assert Score.objects.get(criterion=criteria["1.1.1"]).points == Decimal("0.5")
+
+
+@pytest.mark.parametrize(
+    ("code", "fields", "message"),
+    [
+        ("2.1", {"value": "1.6"}, "Điểm phải từ 0 đến 1,5."),
+        ("2.1", {"value": "-0.25"}, "Điểm phải từ 0 đến 1,5."),
+        ("2.1", {"value": "0.3"}, "Điểm phải là bội số của 0,25."),
+        ("2.1", {"value": "NaN"}, "điểm phải là một số hữu hạn."),
+        ("2.1", {"value": "mười"}, "điểm phải là một số."),
+        ("1.1.2", {"percent": "120"}, "Tỷ lệ phải từ 0 đến 100%."),
+        ("1.2", {"achieved": "9", "required": "8"}, "Số đạt không được lớn hơn số yêu cầu."),
+        ("2.2", {"occurrences": "-1"}, "Số lần phải là số nguyên không âm."),
+        ("1.3", {}, "Hãy chọn Có hoặc Không."),
+    ],
+)
+def test_bad_input_is_refused_next_to_its_field_and_nothing_is_saved(client, sheet, code, fields, message):
+    assessment, criteria, people = sheet
+    response = save(as_user(client, people["staff"]), assessment, criteria[code], **fields)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert 'aria-invalid="true"' in html
+    assert not Score.objects.exists()
+    assert not ScoreChange.objects.exists()
+
+
+def test_without_htmx_errors_come_back_as_messages_on_the_sheet(client, sheet):
+    assessment, criteria, people = sheet
+    response = save(as_user(client, people["staff"]), assessment, criteria["2.1"], htmx=False, value="9")
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert "2.1: Điểm phải từ 0 đến 1,5." in page.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_two_people_saving_from_stale_pages_do_not_overwrite_each_other(client, sheet):
+    assessment, criteria, people = sheet
+    save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1.5", version=0)
+    response = save(as_user(client, people["head"]), assessment, criteria["2.1"], value="0.5", version=0)
+    html = response.content.decode()
+    assert "Điểm này vừa được người khác cập nhật." in html
+    assert 'value="1,5"' in html  # the newer value is shown to the second person
+    score = Score.objects.get(criterion=criteria["2.1"])
+    assert (score.points, score.version, score.updated_by) == (Decimal("1.5"), 1, people["staff"])
+    assert ScoreChange.objects.count() == 1
+
+
+def test_not_applicable_needs_a_reason_and_lowers_the_maximum(client, sheet):
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    response = save(client, assessment, criteria["1.3"], is_not_applicable="on")
+    assert "Hãy ghi lý do tiêu chí không áp dụng với đơn vị." in response.content.decode()
+    assert not Score.objects.exists()
+    save(client, assessment, criteria["1.3"], is_not_applicable="on", explanation="Phường không có đơn vị trực thuộc")
+    score = Score.objects.get(criterion=criteria["1.3"])
+    assert (score.is_not_applicable, score.points) == (True, None)
+    save(client, assessment, criteria["2.1"], value="1.5")
+    page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
+    assert '<span class="display-6 fw-semibold" data-testid="total-points">1,5</span> / 8 điểm' in page
+
+
+def test_not_applicable_is_refused_where_the_framework_does_not_allow_it(client, sheet):
+    assessment, criteria, people = sheet
+    save(as_user(client, people["staff"]), assessment, criteria["2.1"], is_not_applicable="on", explanation="x")
+    # the form has no such field for this criterion, so the mark is ignored and the missing score is reported
+    assert not Score.objects.exists()
+
+
+def test_area_totals_and_index_are_computed_from_stored_scores(client, sheet):
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    save(client, assessment, criteria["1.1.2"], percent="75")  # 1
+    save(client, assessment, criteria["1.2"], achieved="1", required="2")  # 1
+    save(client, assessment, criteria["2.2"], occurrences="2")  # 0.5
+    from scoring.sheets.selectors import load_sheet_summary
+
+    summary = load_sheet_summary(assessment)
+    assert [(a.criterion.code, a.points, a.adjusted_max) for a in summary.areas] == [
+        ("1", Decimal("2"), Decimal("6")),
+        ("2", Decimal("0.5"), Decimal("3")),  # the survey point (2.3) is the council's
+    ]
+    assert summary.points == Decimal("2.5")
+    assert summary.adjusted_max == Decimal("9")  # the survey's point is not the unit's to score
+    assert summary.index == Decimal("27.78")
+    assert [c.code for c in summary.unscored] == ["1.1.1", "1.3", "2.1"]  # 2.3 (survey) is the council's
+
+
+def cite(assessment, criterion, by) -> EvidenceLink:
+    """A citation straight into the database: the summary only counts them, no file is needed."""
+    stored = StoredFile.objects.create(
+        sha256=f"{criterion.pk:064d}", size=1, content_type="application/pdf", storage_name=f"t/{criterion.pk}"
+    )
+    document = Document.objects.create(
+        unit=assessment.unit,
+        period=assessment.period,
+        title="Báo cáo",
+        file=stored,
+        original_name="a.pdf",
+        uploaded_by=by,
+    )
+    return EvidenceLink.objects.create(document=document, assessment=assessment, criterion=criterion, created_by=by)
+
+
+def figures_of(summary) -> tuple:
+    return (
+        [
+            (area.criterion.code, area.points, area.not_applicable_max, area.council_max, area.adjusted_max, area.index)
+            for area in summary.areas
+        ],
+        summary.leaf_count,
+        summary.scored_count,
+        summary.evidence_missing_count,
+        summary.council_max,
+        summary.points,
+        summary.max_points,
+        summary.adjusted_max,
+        summary.index,
+        summary.progress_percent,
+    )
+
+
+def test_the_summary_counted_in_sql_gives_the_figures_of_the_full_summary(client, sheet):
+    assessment, criteria, people = sheet
+    assert figures_of(sheet_figures(assessment)) == figures_of(load_sheet_summary(assessment))
+    # given: cited, a reason instead of evidence, neither, not applicable, unscored, and the council's survey
+    as_user(client, people["staff"])
+    save(client, assessment, criteria["1.1.1"], option=criteria["1.1.1"].options.get(label="Kịp thời").pk)
+    cite(assessment, criteria["1.1.1"], people["staff"])
+    save(client, assessment, criteria["1.1.2"], percent="75", no_evidence_reason="Bản giấy")
+    save(client, assessment, criteria["1.2"], achieved="1", required="2")
+    save(client, assessment, criteria["1.3"], is_not_applicable="on", explanation="Không có đơn vị trực thuộc")
+    save(client, assessment, criteria["2.1"], value="1.25", no_evidence_reason="Số liệu một cửa")
+    # when
+    figures = sheet_figures(assessment)
+    # then
+    assert figures_of(figures) == figures_of(load_sheet_summary(assessment))
+    assert figures_of(figures) == (
+        [
+            ("1", Decimal("3"), Decimal("1"), Decimal("0"), Decimal("5"), Decimal("60.00")),
+            ("2", Decimal("1.25"), Decimal("0"), Decimal("1"), Decimal("3"), Decimal("41.67")),
+        ],
+        6,
+        5,
+        1,  # 1.2: scored, evidence required, neither cited nor explained
+        Decimal("1"),
+        Decimal("4.25"),
+        Decimal("10"),
+        Decimal("8"),
+        Decimal("53.13"),  # 53.125, rounded half up as in the published results
+        83,
+    )
+
+
+def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_queries(
+    client, django_assert_num_queries
+):
+    framework = wide_framework(areas=6, leaves_per_area=20)
+    unit = UnitFactory(block=framework.block)
+    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
+    assessment = Assessment.objects.get(unit=unit)
+    client.force_login(user_with_role(Role.UNIT_STAFF, unit=unit))
+    leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("id"))
+    for criterion in leaves[:60]:
+        save(client, assessment, criterion, option=criterion.options.first().pk)
+    missed = leaves[0].options.get(label="Không đạt")
+    # session, user, sheet, roles, criterion, options; the save: savepoint, lock the sheet, lock the score,
+    # savepoint, update, release, history row, release; the answer: this criterion's evidence, areas, figures
+    with django_assert_num_queries(17):
+        response = save(client, assessment, leaves[0], option=missed.pk, version=1)
+    html = response.content.decode()
+    assert "data-saved" in html
+    assert html.count('class="card sheet-row') == 1
+    assert "<span>60/120</span>" in html
+    assert '<span class="display-6 fw-semibold" data-testid="total-points">59</span> / 120 điểm' in html
+    # the summary panel alone (refreshed after evidence changes): session, user, sheet, roles, areas, figures
+    with django_assert_num_queries(6):
+        response = client.get(reverse("assessment_summary", args=[assessment.pk]), headers={"HX-Request": "true"})
+    assert "<span>60/120</span>" in response.content.decode()
+
+
+def test_staff_cannot_edit_after_the_deadline_and_nothing_changes(client, sheet):
+    assessment, criteria, people = sheet
+    save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1")
+    Period.objects.filter(pk=assessment.period_id).update(
+        self_assessment_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    response = save(client, assessment, criteria["2.1"], value="1.5", version=1)
+    assert response.status_code == 403
+    assert Score.objects.get(criterion=criteria["2.1"]).points == Decimal("1")
+    page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
+    assert "Phiếu đã khóa vì đã quá hạn tự đánh giá" in page
+    assert "score-form" not in page
+
+
+SHEET_ACCESS = {
+    "staff": 200, "head": 200, "other_staff": 404, "member": 404, "conflicted_member": 404, "secretary": 200,
+    "leadership": 404,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("who", "status"), SHEET_ACCESS.items())
+def test_unsubmitted_sheet_access_matrix(client, sheet, who, status):
+    assessment, criteria, people = sheet
+    as_user(client, people[who])
+    assert client.get(reverse("assessment_sheet", args=[assessment.pk])).status_code == status
+    assert client.get(reverse("assessment_submit", args=[assessment.pk])).status_code == status
+    assert client.get(reverse("score_history", args=[assessment.pk, criteria["2.1"].pk])).status_code == status
+
+
+@pytest.mark.parametrize("who", ["other_staff", "member", "conflicted_member", "secretary", "leadership"])
+def test_only_the_unit_writes_its_own_scores(client, sheet, who):
+    assessment, criteria, people = sheet
+    response = save(as_user(client, people[who]), assessment, criteria["2.1"], value="1.5")
+    assert response.status_code in (403, 404)
+    assert not Score.objects.exists()
+
+
+def test_anonymous_is_sent_to_login_for_every_sheet_url(client, sheet):
+    assessment, criteria, _ = sheet
+    urls = [
+        reverse("assessment_sheet", args=[assessment.pk]),
+        reverse("assessment_submit", args=[assessment.pk]),
+        reverse("score_history", args=[assessment.pk, criteria["2.1"].pk]),
+        reverse("assessment_list"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 302
+    assert client.post(reverse("score_save", args=[assessment.pk, criteria["2.1"].pk]), {}).status_code == 302
+    assert not Score.objects.exists()
+
+
+def fill_everything(client, assessment, criteria):
+    levels = criteria["1.1.1"].options.get(label="Kịp thời")
+    reason = {"no_evidence_reason": "Tài liệu lưu bản giấy tại bộ phận một cửa", "explanation": "Đạt"}
+    save(client, assessment, criteria["1.1.1"], option=levels.pk, **reason)
+    save(client, assessment, criteria["1.1.2"], percent="95", **reason)
+    save(client, assessment, criteria["1.2"], achieved="10", required="10", **reason)
+    save(client, assessment, criteria["1.3"], is_yes="yes", **reason)
+    save(client, assessment, criteria["2.1"], value="1.5", **reason)
+    save(client, assessment, criteria["2.2"], occurrences="0", **reason)
+
+
+def test_head_cannot_submit_an_incomplete_sheet(client, sheet):
+    assessment, criteria, people = sheet
+    as_user(client, people["head"])
+    save(client, assessment, criteria["2.1"], value="1.5")
+    response = client.post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
+    html = response.content.decode()
+    assert "Tiêu chí 1.1.1 chưa được chấm điểm." in html
+    assert "Tiêu chí 2.1 chưa có tài liệu kiểm chứng hoặc lý do không có." in html
+    assessment.refresh_from_db()
+    assert assessment.state == Assessment.State.DRAFT
+    assert not AuditEvent.objects.filter(action="assessment.submit").exists()
+
+
+def test_head_submits_and_the_sheet_locks(client, sheet):
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    fill_everything(client, assessment, criteria)
+    staff_submit = client.post(reverse("assessment_submit", args=[assessment.pk]))
+    assert staff_submit.status_code == 403
+    as_user(client, people["head"])
+    summary = client.get(reverse("assessment_submit", args=[assessment.pk])).content.decode()
+    assert 'data-testid="summary-points">9 / 9<' in summary
+    response = client.post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
+    assert "Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định." in response.content.decode()
+    assessment.refresh_from_db()
+    assert (assessment.state, assessment.submitted_by, assessment.is_late) == ("submitted", people["head"], False)
+    assert save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1", version=1).status_code == 403
+    assert Score.objects.get(criterion=criteria["2.1"]).points == Decimal("1.5")
+
+
+def test_a_submission_after_the_deadline_is_marked_late(client, sheet):
+    assessment, criteria, people = sheet
+    fill_everything(as_user(client, people["staff"]), assessment, criteria)
+    Period.objects.filter(pk=assessment.period_id).update(self_assessment_deadline=timezone.now() - timedelta(hours=1))
+    response = as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
+    assert "Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn." in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.is_late is True
+
+
+def test_after_submission_council_and_leadership_read_but_a_conflicted_member_does_not(client, sheet):
+    assessment, criteria, people = sheet
+    fill_everything(as_user(client, people["staff"]), assessment, criteria)
+    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]))
+    for who, status in [("member", 200), ("leadership", 200), ("conflicted_member", 404), ("other_staff", 404)]:
+        assert as_user(client, people[who]).get(reverse("assessment_sheet", args=[assessment.pk])).status_code == status
+
+
+def test_only_the_secretary_reopens_with_a_reason_and_a_new_deadline(client, sheet):
+    assessment, criteria, people = sheet
+    fill_everything(as_user(client, people["staff"]), assessment, criteria)
+    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]))
+    url = reverse("assessment_reopen", args=[assessment.pk])
+    assert as_user(client, people["head"]).post(url, {"reason": "Bổ sung"}).status_code == 403
+    as_user(client, people["secretary"])
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "Trường này là bắt buộc." in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.state == Assessment.State.SUBMITTED
+    until = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    client.post(url, {"reason": "Đơn vị xin bổ sung tài liệu tiêu chí 2.1", "extended_until": until})
+    assessment.refresh_from_db()
+    assert assessment.state == Assessment.State.DRAFT
+    assert assessment.extended_until is not None
+    event = AuditEvent.objects.get(action="assessment.reopen")
+    assert (event.actor, event.data["reason"]) == (people["secretary"], "Đơn vị xin bổ sung tài liệu tiêu chí 2.1")
+
+
+def test_history_shows_who_changed_what_and_why(client, sheet):
+    assessment, criteria, people = sheet
+    save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1", explanation="Lần đầu")
+    save(
+        as_user(client, people["head"]), assessment, criteria["2.1"], value="1.25", version=1, explanation="Đã rà soát"
+    )
+    html = client.get(reverse("score_history", args=[assessment.pk, criteria["2.1"].pk])).content.decode()
+    assert html.index("Đã rà soát") < html.index("Lần đầu")
+    assert people["head"].full_name in html and people["staff"].full_name in html
+    assert ScoreChange.objects.filter(score__criterion=criteria["2.1"]).count() == 2
+
+
+def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
+    framework = wide_framework(areas=6, leaves_per_area=20)
+    unit = UnitFactory(block=framework.block)
+    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
+    assessment = Assessment.objects.get(unit=unit)
+    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    client.force_login(staff)
+    for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
+        save(client, assessment, criterion, option=criterion.options.first().pk)
+    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, unread notices,
+    # cycle banner
+    with django_assert_num_queries(12):
+        response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card sheet-row') == 120
+
+
+def test_login_with_demo_password_factory_still_works(client, sheet):
+    _, _, people = sheet
+    assert client.login(username=people["staff"].username, password=PASSWORD)
+
+
+def test_survey_points_are_not_scored_by_the_unit(client, sheet):
+    assessment, criteria, people = sheet
+    response = save(as_user(client, people["staff"]), assessment, criteria["2.3"], value="1")
+    assert response.status_code == 404
+    assert not Score.objects.exists()
+    page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
+    assert "Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát" in page
+    assert "Chưa gồm 1 điểm điều tra xã hội học do Hội đồng nhập." in page
+
+
+def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_assert_num_queries):
+    framework = wide_framework(areas=6, leaves_per_area=20)
+    unit = UnitFactory(block=framework.block)
+    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
+    assessment = Assessment.objects.get(unit=unit)
+    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    client.force_login(staff)
+    for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type=""):
+        save(client, assessment, criterion, option=criterion.options.first().pk, no_evidence_reason="Bản giấy")
+    Assessment.objects.filter(pk=assessment.pk).update(
+        state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
+    )
+    # session, user, sheet, roles, criteria, options, scores, evidence links, area totals, explanation requests,
+    # unread notices, cycle banner (no library: nothing can be cited on a locked sheet)
+    with django_assert_num_queries(12):
+        response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
+    html = response.content.decode()
+    assert html.count("→ <strong>1</strong>") == 120
+    assert "score-form" not in html

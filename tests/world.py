@@ -1,0 +1,241 @@
+"""One small world for the URL × role matrix and the fault tests: every kind of object a URL can name,
+a snapshot of every table's row count, and the evidence files on storage."""
+
+import datetime
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+
+from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
+from evidence.services import evidence_storage, storage_name_for
+from scoring.models import (
+    AdjustmentItem,
+    AppraisalAssignment,
+    Assessment,
+    BlockFinalisation,
+    Commendation,
+    ConflictDeclaration,
+    CouncilMembership,
+    Criterion,
+    ExplanationRequest,
+    Framework,
+    Notice,
+    Objection,
+    Period,
+    ResultsConfig,
+    Score,
+    Stage,
+)
+from scoring.results.services import results_publish, results_release_preliminary
+from tests.factories import BlockFactory, UnitFactory, small_framework, user_with_role
+from tests.scoring.results.test_helpers import FULL, full_minus, score
+from units.models import Role
+
+# Tables whose rows change on any request and say nothing about what a view did.
+NOISE_TABLES = frozenset({"django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog"})
+
+ROLES = (
+    "anonymous",
+    "other_staff",
+    "own_staff",
+    "own_head",
+    "council_member",
+    "assigned_member",
+    "conflicted_member",
+    "secretary",
+    "leadership",
+)
+
+# The smallest valid PDF libmagic recognises; stored as a real evidence file of the world.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table of every installed model (sessions and login throttling left out), in one query."""
+    tables = sorted(
+        {model._meta.db_table for model in apps.get_models(include_auto_created=True) if model._meta.managed}
+        - NOISE_TABLES
+    )
+    quote = connection.ops.quote_name
+    sql = " UNION ALL ".join(f"SELECT '{table}', COUNT(*) FROM {quote(table)}" for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+
+
+def files_under(root: Path) -> list[str]:
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def _stored_pdf(content: bytes) -> StoredFile:
+    sha256 = hashlib.sha256(content).hexdigest()
+    name = storage_name_for(sha256)
+    if not evidence_storage().exists(name):
+        evidence_storage().save(name, ContentFile(content))
+    return StoredFile.objects.get_or_create(
+        sha256=sha256, defaults={"size": len(content), "content_type": "application/pdf", "storage_name": name}
+    )[0]
+
+
+def _submitted(framework: Framework, unit, by) -> Assessment:
+    return Assessment.objects.create(
+        period=framework.period,
+        unit=unit,
+        framework=framework,
+        state=Assessment.State.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=by,
+    )
+
+
+def build_world() -> dict:
+    """Two units of one block and their people; 2022 published (public), 2023 under appraisal with a
+    council, assignments, a conflict, an explanation request, a document cited for a criterion, a notice."""
+    block = BlockFactory(code="khoi-phuong", name="Khối phường")
+    own = UnitFactory(block=block, code="ha-dinh", name="UBND phường Hạ Đình")
+    other = UnitFactory(block=block, code="kim-giang", name="UBND phường Kim Giang")
+    people = {
+        "anonymous": None,
+        "other_staff": user_with_role(Role.UNIT_STAFF, other, username="cb-kim-giang"),
+        "own_staff": user_with_role(Role.UNIT_STAFF, own, username="cb-ha-dinh"),
+        "own_head": user_with_role(Role.UNIT_HEAD, own, username="ct-ha-dinh"),
+        "council_member": user_with_role(Role.COUNCIL_MEMBER, username="hd-chua-phan-cong"),
+        "assigned_member": user_with_role(Role.COUNCIL_MEMBER, username="hd-duoc-phan-cong"),
+        "conflicted_member": user_with_role(Role.COUNCIL_MEMBER, username="hd-xung-dot", home_unit=own),
+        "secretary": user_with_role(Role.COUNCIL_SECRETARY, username="thu-ky"),
+        "leadership": user_with_role(Role.LEADERSHIP, username="lanh-dao"),
+    }
+    secretary, leadership = people["secretary"], people["leadership"]
+
+    # 2022: appraised, finalised, preliminary results released, then published and opened to the public.
+    published_framework = small_framework(Framework.objects.create(period=_period(2022), block=block, name="BCS 2022"))
+    published = published_framework.period
+    Period.objects.filter(pk=published.pk).update(state=Period.State.APPRAISAL)
+    published.refresh_from_db()
+    published_sheets = {
+        "own": _submitted(published_framework, own, people["own_head"]),
+        "other": _submitted(published_framework, other, people["own_head"]),
+    }
+    score(published_sheets["own"], full_minus(c1_2="1"))
+    score(published_sheets["other"], FULL)
+    BlockFinalisation.objects.create(period=published, block=block, finalised_by=secretary)
+    results_release_preliminary(
+        actor=secretary, period=published, objection_deadline=timezone.now() + datetime.timedelta(days=1)
+    )
+    Period.objects.filter(pk=published.pk).update(objection_deadline=timezone.now() - datetime.timedelta(days=1))
+    published.refresh_from_db()
+    publication = results_publish(
+        actor=leadership, period=published, decision_number="15/QĐ-UBND", decision_date=datetime.date(2023, 1, 16)
+    )
+    ResultsConfig.objects.update_or_create(period=published, defaults={"is_public": True})
+    published_criteria = {c.code: c for c in Criterion.objects.filter(framework=published_framework)}
+    objection = Objection.objects.create(
+        assessment=published_sheets["own"],
+        criterion=published_criteria["1.2"],
+        text="Đề nghị chấm lại tiêu chí 1.2",
+        filed_by=people["own_head"],
+        old_points=Decimal("1"),
+    )
+    commendation = Commendation.objects.create(
+        period=published, kind=Commendation.Kind.COLLECTIVE, name="UBND phường Hạ Đình", created_by=leadership
+    )
+
+    # 2023: both sheets submitted and under appraisal.
+    framework = small_framework(Framework.objects.create(period=_period(2023), block=block, name="BCS 2023"))
+    period = framework.period
+    Period.objects.filter(pk=period.pk).update(
+        state=Period.State.APPRAISAL,
+        self_assessment_deadline=timezone.now() - datetime.timedelta(days=3),
+        appraisal_deadline=timezone.now() + datetime.timedelta(days=14),
+    )
+    period.refresh_from_db()
+    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
+    sheets = {
+        "own": _submitted(framework, own, people["own_head"]),
+        "other": _submitted(framework, other, people["own_head"]),
+    }
+    for sheet in sheets.values():
+        score(sheet, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
+    for role in ("council_member", "assigned_member", "conflicted_member"):
+        CouncilMembership.objects.create(period=period, user=people[role])
+    assignment = AppraisalAssignment.objects.create(period=period, member=people["assigned_member"], unit=own)
+    conflict = ConflictDeclaration.objects.create(
+        period=period,
+        member=people["conflicted_member"],
+        unit=own,
+        reason="Nguyên cán bộ của phường",
+        declared_by=secretary,
+    )
+    explanation = ExplanationRequest.objects.create(
+        assessment=sheets["own"],
+        criterion=criteria["1.2"],
+        state=ExplanationRequest.State.SENT,
+        message="Bổ sung văn bản chỉ đạo",
+        requested_by=people["assigned_member"],
+        sent_by=secretary,
+        sent_at=timezone.now(),
+        deadline=timezone.now() + datetime.timedelta(days=5),
+    )
+    adjustment_item = AdjustmentItem.objects.create(
+        framework=framework, kind=AdjustmentItem.Kind.BONUS, code="T1", title="Sáng kiến CCHC", max_points=Decimal("1")
+    )
+    framework.bonus_cap = Decimal("1")
+    framework.save(update_fields=["bonus_cap"])
+    stored = _stored_pdf(PDF_BYTES)
+    document = Document.objects.create(
+        unit=own,
+        period=period,
+        title="Kế hoạch CCHC năm 2023",
+        file=stored,
+        original_name="ke-hoach.pdf",
+        uploaded_by=people["own_staff"],
+    )
+    version = DocumentVersion.objects.create(
+        document=document, file=stored, original_name="ke-hoach.pdf", uploaded_by=people["own_staff"]
+    )
+    link = EvidenceLink.objects.create(
+        document=document,
+        assessment=sheets["own"],
+        criterion=criteria["1.1.1"],
+        locator="trang 2",
+        created_by=people["own_staff"],
+    )
+    notice = Notice.objects.create(
+        recipient=people["own_staff"], message="Hội đồng yêu cầu giải trình", url=f"/assessments/{sheets['own'].pk}/"
+    )
+    return {
+        "people": people,
+        "block": block,
+        "own": own,
+        "other": other,
+        "period": period,
+        "framework": framework,
+        "criteria": criteria,
+        "sheets": sheets,
+        "published": published,
+        "published_framework": published_framework,
+        "published_sheets": published_sheets,
+        "publication": publication,
+        "objection": objection,
+        "commendation": commendation,
+        "assignment": assignment,
+        "conflict": conflict,
+        "explanation": explanation,
+        "adjustment_item": adjustment_item,
+        "document": document,
+        "version": version,
+        "link": link,
+        "notice": notice,
+        "score": Score.objects.filter(assessment=sheets["own"], stage=Stage.SELF).first(),
+    }
+
+
+def _period(year: int) -> Period:
+    from tests.factories import AuthorityFactory
+
+    return Period.objects.create(authority=AuthorityFactory(), year=year, state=Period.State.DRAFT)
