@@ -13,17 +13,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from evidence.workbooks import Limits, read_rows
 from scoring.models import Assessment, AuditEvent, BlockFinalisation, Criterion, Period, RuleType, Score, Stage
 from scoring.permissions.appraisal import APPRAISAL_STATES
 from scoring.permissions.council import can_manage_council
 from scoring.rules import CENT, Entry
 from scoring.sheets.services import ScoreInput, StaleScoreError, score_write
-from scoring.sheets.workbook import _blank, _code_text, _decimal, _normalise, _read_rows, _set_text, _text
+from scoring.sheets.workbook import _blank, _code_text, _decimal, _normalise, _set_text, _text
 from units.models import Unit, User
 
 SHEET_TITLE = "Dieu tra XHH"
 EXPLANATION = "Nhập từ kết quả điều tra xã hội học"
 MAX_NOTE_LENGTH = 1000
+
+# One row per unit and survey criterion: a province of 200 units with 3 criteria is 600 rows.
+LIMITS = Limits(max_rows=5000, max_columns=20)
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> Sur
     """
     if not can_manage_council(actor, period) or period.state not in APPRAISAL_STATES:
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng nhập điểm điều tra xã hội học, trong giai đoạn thẩm định."))
-    rows = _read_rows(file)
+    rows = iter(read_rows(file, limits=LIMITS, what=_("bảng điểm điều tra xã hội học")))
     columns = _columns(next(rows, None))
     assessments = {
         assessment.unit.code: assessment

@@ -130,6 +130,39 @@ def with_member(xlsx: bytes, name: str, data: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def with_xml(xlsx: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """A copy of an .xlsx with one XML member rewritten, as a hostile hand would."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            copy.writestr(member.filename, change(data) if member.filename == name else data)
+    return buffer.getvalue()
+
+
+def reaching_column_xfd(xlsx: bytes) -> bytes:
+    """The outside finding: a few KB whose used range reaches the last column (A1:XFD…)."""
+    return with_xml(
+        xlsx,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<dimension ref="([A-Z]+\d+):[A-Z]+', rb'<dimension ref="\1:XFD', xml),
+    )
+
+
+def with_entities(xlsx: bytes) -> bytes:
+    """The "billion laughs" shape: entity declarations in the shared strings."""
+    laughs = b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    return with_xml(xlsx, "xl/worksheets/sheet1.xml", lambda xml: laughs + re.sub(rb"^<\?xml[^>]*\?>", b"", xml))
+
+
+def many_rows(count: int) -> Callable:
+    def edit(sheet) -> None:
+        for number in range(count):
+            sheet.append([f"9.{number}", "Dòng thừa", "", 1])
+
+    return edit
+
+
 def docx_bomb() -> bytes:
     """A Word package whose one part inflates 110 MB of zeros from a few hundred KB."""
     buffer = io.BytesIO()
@@ -393,9 +426,30 @@ CASES = {
     ),
     "sheet-zip-bomb": sheet_import(
         lambda w: with_member(xlsx_of_portal(w, lambda *_: None), "xl/media/padding.bin", b"\0" * (60 * 1024 * 1024)),
-        "Nội dung tệp sau khi giải nén quá lớn",
+        "Nội dung tệp sau khi giải nén lớn hơn 25 MB",
+    ),
+    "sheet-column-xfd": sheet_import(
+        lambda w: reaching_column_xfd(xlsx_of_portal(w, lambda *_: None)),
+        "dùng đến cột XFD (16384 cột); phiếu tự đánh giá chỉ có tối đa 30 cột.",
+    ),
+    "sheet-xml-entities": sheet_import(
+        lambda w: with_entities(xlsx_of_portal(w, lambda *_: None)), "Tệp chứa khai báo DTD hoặc thực thể XML"
     ),
     # Excel import of a framework (the secretary, in the administration pages)
+    "framework-column-xfd": framework_import(
+        lambda w: reaching_column_xfd(framework_rows(w, lambda sheet: None)),
+        "dùng đến cột XFD (16384 cột); bộ chỉ số chỉ có tối đa 30 cột.",
+    ),
+    "framework-macro": framework_import(
+        lambda w: with_member(framework_rows(w, lambda sheet: None), "xl/vbaProject.bin", b"\0" * 64),
+        "Tệp có chứa macro (VBA).",
+    ),
+    "framework-xml-entities": framework_import(
+        lambda w: with_entities(framework_rows(w, lambda sheet: None)), "Tệp chứa khai báo DTD hoặc thực thể XML"
+    ),
+    "framework-ten-thousand-extra-rows": framework_import(
+        lambda w: framework_rows(w, many_rows(10_000)), "Tệp có hơn 2000 dòng; bộ chỉ số không dài như vậy."
+    ),
     "framework-xls": framework_import(OLE, OLD_EXCEL),
     "framework-csv-renamed-xlsx": framework_import(CSV, NOT_XLSX),
     "framework-duplicated-row": framework_import(
@@ -425,6 +479,14 @@ CASES = {
         lambda w: survey_rows(w, [("ha-dinh", "9.9", 1)]), "Dòng 2: Tiêu chí “9.9” không có trong bộ chỉ số"
     ),
     "survey-csv-renamed-xlsx": survey_import(CSV, NOT_XLSX),
+    "survey-column-xfd": survey_import(
+        lambda w: reaching_column_xfd(survey_rows(w, [("ha-dinh", "2.3", 1)])),
+        "dùng đến cột XFD (16384 cột); bảng điểm điều tra xã hội học chỉ có tối đa 20 cột.",
+    ),
+    "survey-too-many-rows": survey_import(
+        lambda w: survey_rows(w, [("ha-dinh", "2.3", 1)] * 5001),
+        "Tệp có hơn 5000 dòng; bảng điểm điều tra xã hội học không dài như vậy.",
+    ),
     # URLs
     "url-non-numeric-id": get(lambda w: "/assessments/abc/"),
     "url-negative-id": get(lambda w: "/assessments/-1/"),

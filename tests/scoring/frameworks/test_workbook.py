@@ -421,7 +421,8 @@ def zip_without_workbook() -> bytes:
         (zip_without_workbook(), NOT_XLSX),
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64,
-            "Tệp .xls (Excel 97–2003) không được hỗ trợ; hãy mở tệp và lưu lại dưới dạng Excel Workbook (.xlsx).",
+            "Tệp .xls (Excel 97–2003) hoặc tệp Excel có đặt mật khẩu không được hỗ trợ; "
+            "hãy bỏ mật khẩu và lưu lại dưới dạng Excel Workbook (.xlsx).",
         ),
     ],
 )

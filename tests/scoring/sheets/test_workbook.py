@@ -469,7 +469,7 @@ NOT_XLSX = "Tệp không phải bảng tính Excel (.xlsx) đọc được; hãy
         ),
         (
             lambda export: b"PK\x03\x04" + b"\x00" * (5 * 1024 * 1024),
-            "Tệp lớn hơn 5 MB; phiếu tự đánh giá xuất từ cổng chỉ khoảng vài chục KB.",
+            "Tệp lớn hơn 5 MB; phiếu tự đánh giá không cần tệp lớn như vậy.",
         ),
     ],
     ids=["csv", "broken-zip", "docx", "xls", "xlsm", "oversized"],
