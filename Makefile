@@ -66,7 +66,9 @@ clean: ## Remove caches, test output and collected static files (keeps .venv and
 	rm -rf .pytest_cache .ruff_cache test-results var/staticfiles
 
 .PHONY: load
-# Extra arguments for scripts/load.py, e.g. `make load LOAD_ARGS="--users 20 --run-time 30 --keep"`.
+# Extra arguments for scripts/load.py, e.g. `make load LOAD_ARGS="--users 20 --run-time 30 --keep"`;
+# `LOAD_ARGS="--deadline"` runs deadline day (200 users and up, the capacity curve), `LOAD_ARGS="--scale-out"` the
+# scale-out proof (two app servers behind nginx, S3 via moto, the task worker, one server killed mid-run).
 LOAD_ARGS ?=
 
 load: bootstrap-dev ## Load test: gunicorn + PostgreSQL on loopback, 50 locust users for 60 s; writes docs/load.md

@@ -18,6 +18,7 @@ every target is met (no error, p95 of a score save within the target) and the in
 
 import argparse
 import csv
+import dataclasses
 import hashlib
 import json
 import os
@@ -193,8 +194,9 @@ def form_value(value: Any) -> str:
     return str(value)
 
 
-def build_plan(*, staff_count: int, council_count: int, run: str) -> dict:
-    """Accounts for the run (the demo's own where there is one), each with rows nobody else saves."""
+def build_plan(*, staff_count: int, council_count: int, run: str, sessions: bool = False) -> dict:
+    """Accounts for the run (the demo's own where there is one), each with rows nobody else saves; with
+    `sessions`, each account also gets a signed-in session, so the run needs no login."""
     from django.contrib.auth.hashers import make_password
 
     from scoring.council.services import assignment_add, council_member_add
@@ -313,7 +315,7 @@ def build_plan(*, staff_count: int, council_count: int, run: str) -> dict:
     published_units = list(
         Unit.objects.filter(assessments__period__year=PUBLISHED_YEAR).values_list("pk", flat=True).distinct()
     )
-    return {
+    plan = {
         "run": run,
         "password": DEMO_PASSWORD,
         "staff": staff,
@@ -321,6 +323,28 @@ def build_plan(*, staff_count: int, council_count: int, run: str) -> dict:
         "published_year": PUBLISHED_YEAR,
         "published_units": published_units,
     }
+    if sessions:
+        plan["sessions"] = signed_in_sessions([person["username"] for person in staff + council])
+    return plan
+
+
+def signed_in_sessions(usernames: list[str]) -> dict[str, str]:
+    """A database session per person, as a successful login leaves it (user id, backend, password hash)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from units.models import User
+
+    backend = "units.backends.RoleBackend"
+    found = {}
+    for user in User.objects.filter(username__in=usernames):
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = backend
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        found[user.username] = session.session_key
+    return found
 
 
 # --- statistics -------------------------------------------------------------------------------------------
@@ -692,15 +716,21 @@ CSV files in `var/load/`; `--no-doc` leaves this file alone. PostgreSQL is reach
 """
 
 
-def write_doc(path: Path, block: str) -> None:
-    if path.exists() and BEGIN in path.read_text(encoding="utf-8"):
-        text = path.read_text(encoding="utf-8")
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1] if END in rest else ""
+def write_doc(path: Path, block: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace the section between `begin` and `end` (appended before the notes when the file lacks it)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(DOC_TEMPLATE.format(block=block if begin == BEGIN else ""), encoding="utf-8")
+        if begin == BEGIN:
+            return
+    text = path.read_text(encoding="utf-8")
+    if begin in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1] if end in rest else ""
         path.write_text(head + block.rstrip("\n") + tail, encoding="utf-8")
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(DOC_TEMPLATE.format(block=block), encoding="utf-8")
+        head, notes, tail = text.partition("\n## Notes\n")
+        path.write_text(head.rstrip("\n") + "\n\n" + block + "\n" + notes + tail, encoding="utf-8")
 
 
 # --- the run ------------------------------------------------------------------------------------------------
@@ -714,19 +744,110 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--run-time", type=int, default=60, help="seconds")
     parser.add_argument("--spawn-rate", type=int, default=10, help="users started per second")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--deadline",
+        action="store_true",
+        help="deadline day: unit staff signed in beforehand, 5–15 s between actions, one run per --steps",
+    )
+    parser.add_argument("--steps", default="200,300,400,500,600", help="with --deadline: users of each run")
+    parser.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="two app servers behind nginx, evidence on S3 (moto), the task worker; one server killed mid-run",
+    )
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "load.md")
     parser.add_argument("--no-doc", action="store_true", help="do not write the figures into the doc")
     parser.add_argument("--keep", action="store_true", help="keep logs, CSV and acknowledgements in var/load/")
     options = parser.parse_args()
-    if options.staff + options.council > options.users or options.council < 2:
+    options.step_users = [int(part) for part in options.steps.split(",") if part.strip()]
+    if options.deadline and options.scale_out:
+        parser.error("--deadline and --scale-out are separate runs")
+    if not options.deadline and (options.staff + options.council > options.users or options.council < 2):
         parser.error("--staff + --council must not exceed --users, and --council must be at least 2")
     if not 1 <= options.run_time <= 600:
         parser.error("--run-time must be between 1 and 600 seconds")
     return options
 
 
+def run_locust(
+    environment: dict[str, str],
+    run_dir: Path,
+    *,
+    host: str,
+    plan_path: Path,
+    users: int,
+    options,
+    name: str = "locust",
+    wait: str = "1,3",
+    people: tuple[int, int] | None = None,
+) -> subprocess.Popen:
+    """Start locust headless against `host` (it stops by itself after the run time); the caller waits."""
+    locust_environment = environment | {
+        "LOAD_PLAN": str(plan_path),
+        "LOAD_ACK_DIR": str(run_dir / "acks" / name),
+        "LOAD_USERS": str(users),
+        "LOAD_SPAWN_RATE": str(options.spawn_rate),
+        "LOAD_RUN_TIME": str(options.run_time),
+        "LOAD_WAIT": wait,
+    }
+    if people is not None:
+        locust_environment |= {"LOAD_STAFF": str(people[0]), "LOAD_COUNCIL": str(people[1])}
+    return subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "locust",
+            "-f",
+            str(ROOT / "scripts" / "locustfile.py"),
+            "--headless",
+            "--host",
+            host,
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(options.spawn_rate),
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(run_dir / name),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--logfile",
+            str(run_dir / f"{name}.log"),
+        ],
+        cwd=ROOT,
+        env=locust_environment,
+    )
+
+
+def wait_for(process: subprocess.Popen, seconds: float) -> None:
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
+def prepare(environment: dict[str, str], run_dir: Path) -> None:
+    """The throwaway database with the demo, collected static files, and Django set up in this process."""
+    say(f"database {DATABASE}: create, migrate, seed the demo, collect static files (log: {run_dir}/setup.log)")
+    database_recreate()
+    for arguments in (("migrate", "--no-input"), ("seed_demo",), ("collectstatic", "--no-input")):
+        manage(environment, *arguments, log=run_dir / "setup.log")
+    os.environ.update(environment)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
 def main() -> int:
     options = parse_arguments()
+    if options.scale_out:
+        import scale_out
+
+        return scale_out.main(options)
     started = datetime.now().astimezone()
     run = secrets.token_hex(3)
     run_dir = ROOT / "var" / "load" / f"{started:%Y%m%d-%H%M%S}"
@@ -735,17 +856,13 @@ def main() -> int:
     server = None
     ok = False
     try:
-        say(f"database {DATABASE}: create, migrate, seed the demo, collect static files (log: {run_dir}/setup.log)")
-        database_recreate()
-        for arguments in (("migrate", "--no-input"), ("seed_demo",), ("collectstatic", "--no-input")):
-            manage(environment, *arguments, log=run_dir / "setup.log")
-
-        os.environ.update(environment)
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
-        plan = build_plan(staff_count=options.staff, council_count=options.council, run=run)
+        prepare(environment, run_dir)
+        if options.deadline:
+            users = max(options.step_users)
+            staff, council = step_people(users)
+        else:
+            users, staff, council = options.users, options.staff, options.council
+        plan = build_plan(staff_count=staff, council_count=council, run=run, sessions=options.deadline)
         plan_path = run_dir / "plan.json"
         plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         about = machine() | versions()
@@ -757,55 +874,36 @@ def main() -> int:
         port = free_port()
         say(f"gunicorn: {options.workers} workers on 127.0.0.1:{port}")
         server = gunicorn_start(environment, run_dir, port=port, workers=options.workers)
+        if options.deadline:
+            ok = deadline_day(environment, run_dir, options=options, plan=plan, plan_path=plan_path, port=port)
+            gunicorn_stop(server)
+            server = None
+            say("checking acknowledged saves and uploads against the database and the storage")
+            integrity = check_integrity_all(run_dir / "acks", run=run)
+            block, ok = deadline_report(
+                run_dir, options=options, plan=plan, about=about, started=started, integrity=integrity
+            )
+            print(block.replace(DEADLINE_BEGIN, "").replace(DEADLINE_END, "").strip())
+            if not options.no_doc:
+                write_doc(options.doc, block, DEADLINE_BEGIN, DEADLINE_END)
+            return 0 if ok else 1
 
         say(f"locust: {options.users} users for {options.run_time} s")
-        prefix = run_dir / "locust"
-        locust_environment = environment | {
-            "LOAD_PLAN": str(plan_path),
-            "LOAD_ACK_DIR": str(run_dir / "acks"),
-            "LOAD_USERS": str(options.users),
-            "LOAD_SPAWN_RATE": str(options.spawn_rate),
-            "LOAD_RUN_TIME": str(options.run_time),
-        }
-        subprocess.run(
-            [
-                PYTHON,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "scripts" / "locustfile.py"),
-                "--headless",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--users",
-                str(options.users),
-                "--spawn-rate",
-                str(options.spawn_rate),
-                "--stop-timeout",
-                "10",
-                "--csv",
-                str(prefix),
-                "--only-summary",
-                "--loglevel",
-                "WARNING",
-                "--logfile",
-                str(run_dir / "locust.log"),
-            ],
-            cwd=ROOT,
-            env=locust_environment,
-            timeout=options.run_time + 300,  # the shape's warm-up is capped at 180 s
-            check=False,
+        locust = run_locust(
+            environment, run_dir, host=f"http://127.0.0.1:{port}", plan_path=plan_path, users=users, options=options
         )
+        wait_for(locust, options.run_time + 300)  # the shape's warm-up is capped at 180 s
         gunicorn_stop(server)
         server = None
 
         about["load_after"] = os.getloadavg()[0]
+        prefix = run_dir / "locust"
         lines = read_stats(prefix)
         failures = read_failures(prefix)
-        warm_up_file = run_dir / "acks" / "warm-up.json"
+        warm_up_file = run_dir / "acks" / "locust" / "warm-up.json"
         warm_up = json.loads(warm_up_file.read_text(encoding="utf-8")) if warm_up_file.exists() else {}
         say("checking acknowledged saves and uploads against the database and the storage")
-        integrity = check_integrity(run_dir / "acks", run=run)
+        integrity = check_integrity(run_dir / "acks" / "locust", run=run)
         block, ok = report(
             lines=lines,
             failures=failures,
@@ -833,6 +931,137 @@ def main() -> int:
             shutil.rmtree(run_dir, ignore_errors=True)
         say(f"database {DATABASE} dropped; server stopped")
     return 0 if ok else 1
+
+
+# --- deadline day: the capacity curve ------------------------------------------------------------------------
+
+DEADLINE_BEGIN = "<!-- deadline:begin (written by scripts/load.py --deadline) -->"
+DEADLINE_END = "<!-- deadline:end -->"
+DEADLINE_WAIT = "5,15"
+
+
+@dataclass
+class Step:
+    users: int
+    save: Line | None
+    total: Line | None
+    failures: list[str]
+    load_after: float
+
+
+def step_people(users: int) -> tuple[int, int]:
+    """Unit staff and council members among a step's users; a tenth are visitors reading the results."""
+    council = max(2, users // 20)
+    return users - users // 10 - council, council
+
+
+def deadline_day(environment, run_dir: Path, *, options, plan: dict, plan_path: Path, port: int) -> bool:
+    """One locust run per step of users on the same server, until the p95 of a save passes the target."""
+    steps: list[Step] = []
+    for users in sorted(options.step_users):
+        say(
+            f"deadline day: {users} users for {options.run_time} s, {DEADLINE_WAIT.replace(',', '–')} s between actions"
+        )
+        name = f"step-{users}"
+        locust = run_locust(
+            environment,
+            run_dir,
+            host=f"http://127.0.0.1:{port}",
+            plan_path=plan_path,
+            users=users,
+            options=options,
+            name=name,
+            wait=DEADLINE_WAIT,
+            people=step_people(users),
+        )
+        wait_for(locust, options.run_time + 300)
+        by_name = {line.name: line for line in read_stats(run_dir / name)}
+        step = Step(
+            users=users,
+            save=by_name.get("score save"),
+            total=by_name.get("Aggregated"),
+            failures=read_failures(run_dir / name),
+            load_after=os.getloadavg()[0],
+        )
+        steps.append(step)
+        (run_dir / "steps.json").write_text(
+            json.dumps([dataclasses.asdict(item) for item in steps], ensure_ascii=False), encoding="utf-8"
+        )
+        if step.save is None or step.save.p95 > SAVE_P95_TARGET_MS:
+            break
+    return True
+
+
+def check_integrity_all(ack_root: Path, *, run: str) -> "Integrity":
+    """The acknowledgements of every step together: each row must hold the last save acknowledged on it."""
+    merged = ack_root / "all"
+    merged.mkdir(parents=True, exist_ok=True)
+    lines = [line for path in sorted(ack_root.glob("step-*/acks-*.jsonl")) for line in path.read_text().splitlines()]
+    (merged / "acks-all.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return check_integrity(merged, run=run)
+
+
+def deadline_report(
+    run_dir: Path, *, options, plan: dict, about: dict, started: datetime, integrity
+) -> tuple[str, bool]:
+    steps = [
+        Step(
+            **{**item, "save": item["save"] and Line(**item["save"]), "total": item["total"] and Line(**item["total"])}
+        )
+        for item in json.loads((run_dir / "steps.json").read_text(encoding="utf-8"))
+    ]
+    mark = {True: "✅ met", False: "❌ missed"}
+    first = next((step for step in steps if step.users == 200), None)
+    first_ok = bool(
+        first and first.save and first.save.p95 <= SAVE_P95_TARGET_MS and first.total and first.total.failures == 0
+    )
+    crossing = next((step for step in steps if step.save is None or step.save.p95 > SAVE_P95_TARGET_MS), None)
+    out = [
+        DEADLINE_BEGIN,
+        f"## Deadline day: last run {started:%Y-%m-%d %H:%M} ({started.astimezone().tzname()})",
+        "",
+        f'`make load LOAD_ARGS="--deadline"`: one gunicorn ({options.workers} sync workers) on this '
+        f"{about['cores']}-core machine with PostgreSQL and locust, the demo's open sheets shared out between unit "
+        "staff (each person saves only their own rows: score saves 8 : evidence uploads 2 : sheet reloads 1), "
+        "a few council members (round 1) and visitors (10 %). Everyone waits "
+        f"{DEADLINE_WAIT.replace(',', '–')} s between actions, the pace of a focal officer reading a criterion and "
+        "its evidence before typing the score, and is signed in beforehand (a session made by the script), so the "
+        "figures are the saves, not a burst of PBKDF2 logins. Each step is its own "
+        f"{options.run_time}-second run on the same server; the curve stops at the first step whose p95 of a "
+        f"score save passes {SAVE_P95_TARGET_MS} ms.",
+        "",
+        "| Users | Requests/s | Score saves | p50 save ms | p95 save ms | p99 save ms | p95 all ms | Errors "
+        "| Load after |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for step in steps:
+        save, total = step.save, step.total
+        out.append(
+            f"| {step.users} | {total.rps if total else 0:.1f} | {save.requests if save else 0} | "
+            f"{milliseconds(save.median) if save else '—'} | {milliseconds(save.p95) if save else '—'} | "
+            f"{milliseconds(save.p99) if save else '—'} | {milliseconds(total.p95) if total else '—'} | "
+            f"{total.failures if total else '—'} | {step.load_after:.1f} |"
+        )
+    out += [
+        "",
+        f"- 200 users, p95 of a score save ≤ {SAVE_P95_TARGET_MS} ms with 0 errors: {mark[first_ok]}",
+        (
+            f"- The p95 of a save passes {SAVE_P95_TARGET_MS} ms at {crossing.users} users."
+            if crossing
+            else f"- The p95 of a save stayed within {SAVE_P95_TARGET_MS} ms up to {steps[-1].users} users "
+            "(the last step run)."
+        ),
+        f"- Integrity over every step: {integrity.saves} acknowledged saves on {integrity.rows} rows and "
+        f"{integrity.uploads} uploads; "
+        + (
+            "each is in the database and on storage as sent."
+            if integrity.is_ok
+            else f"{len(integrity.problems)} problems:"
+        ),
+    ]
+    out += [f"  - {problem}" for problem in integrity.problems[:20]]
+    out += ["", DEADLINE_END]
+    return "\n".join(out) + "\n", first_ok and integrity.is_ok
 
 
 if __name__ == "__main__":

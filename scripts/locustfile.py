@@ -20,6 +20,7 @@ import random
 import re
 import time
 from decimal import Decimal
+from http.cookiejar import Cookie
 from pathlib import Path
 
 from locust import FastHttpUser, LoadTestShape, between, events, task
@@ -35,6 +36,9 @@ VERSION_FIELD = re.compile(r'name="((?:c|r1-)(\d+))-version" value="(\d+)"')
 # The optimistic-concurrency message of scoring.sheets.services.StaleScoreError (Vietnamese UI).
 CONFLICT_TEXT = "vừa được người khác cập nhật"
 
+# How many of the plan's people take part (a deadline-day step may use the first ones only).
+STAFF_USERS = min(len(PLAN["staff"]), int(os.environ.get("LOAD_STAFF", len(PLAN["staff"]))))
+COUNCIL_USERS = min(len(PLAN["council"]), int(os.environ.get("LOAD_COUNCIL", len(PLAN["council"]))))
 _staff_accounts = iter(PLAN["staff"])
 _council_accounts = iter(PLAN["council"])
 _sequence = itertools.count(1)
@@ -43,7 +47,12 @@ _ack_file = None
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "10"))
 RUN_TIME = float(os.environ.get("LOAD_RUN_TIME", "60"))
-WARM_UP_LIMIT = 180.0  # seconds: measure anyway if some logins never finish
+WARM_UP_LIMIT = float(
+    os.environ.get("LOAD_WARM_UP_LIMIT", "180")
+)  # seconds: measure anyway if some logins never finish
+# Seconds a person waits between two actions: 1–3 s by default; `--deadline` uses 5–15 s, the pace of someone
+# reading a criterion and its evidence before typing the score.
+WAIT = tuple(float(part) for part in os.environ.get("LOAD_WAIT", "1,3").split(","))
 _logged_in = 0
 _measured_since: float | None = None
 
@@ -61,6 +70,27 @@ def acknowledge(record: dict) -> None:
 def _close_ack_file(environment, **kwargs) -> None:
     if _ack_file is not None:
         _ack_file.close()
+
+
+def session_cookie(session_key: str) -> Cookie:
+    return Cookie(
+        0,
+        "sessionid",
+        session_key,
+        None,
+        False,
+        "127.0.0.1",
+        False,
+        False,
+        "/",
+        True,
+        False,
+        None,
+        False,
+        None,
+        None,
+        {},
+    )
 
 
 def small_pdf(text: str) -> bytes:
@@ -169,10 +199,16 @@ class WarmThenMeasure(LoadTestShape):
 
 class PortalUser(FastHttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
 
     def log_in(self, username: str) -> None:
         self.username = username
+        session = PLAN.get("sessions", {}).get(username)
+        if session:
+            # Signed in beforehand (scripts/load.py made the session): hundreds of PBKDF2 logins at once would
+            # measure the password hasher, not the deadline-day saves.
+            self.client.cookiejar.set_cookie(session_cookie(session))
+            return
         page = self.client.get("/login/", name="login (page)")
         token = CSRF_FIELD.search(page.text).group(1)
         with self.client.post(
@@ -189,7 +225,7 @@ class PortalUser(FastHttpUser):
         """Count this person in; the last one to be ready starts the measured period."""
         global _logged_in
         _logged_in += 1
-        if _logged_in == len(PLAN["staff"]) + len(PLAN["council"]):
+        if _logged_in == STAFF_USERS + COUNCIL_USERS:
             _warm_up_done(self.environment)
 
     def open_page(self, path: str, name: str, assessment: int) -> None:
@@ -243,7 +279,7 @@ class PortalUser(FastHttpUser):
 class UnitStaff(PortalUser):
     """A unit's focal officer filling in their own rows of the unit's sheet and attaching evidence."""
 
-    fixed_count = len(PLAN["staff"])
+    fixed_count = STAFF_USERS
 
     def on_start(self) -> None:
         account = next(_staff_accounts)
@@ -323,7 +359,7 @@ class UnitStaff(PortalUser):
 class CouncilMember(PortalUser):
     """A council member confirming round-1 scores on the rows of the sheets assigned to them."""
 
-    fixed_count = len(PLAN["council"])
+    fixed_count = COUNCIL_USERS
 
     def on_start(self) -> None:
         account = next(_council_accounts)
@@ -370,7 +406,7 @@ class Visitor(FastHttpUser):
     """Anyone reading the published results, without logging in."""
 
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
 
     def on_start(self) -> None:
         self.rng = random.Random()
