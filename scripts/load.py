@@ -789,6 +789,7 @@ def run_locust(
         "LOAD_SPAWN_RATE": str(options.spawn_rate),
         "LOAD_RUN_TIME": str(options.run_time),
         "LOAD_WAIT": wait,
+        "LOAD_STEP": "" if name == "locust" else f"{name}-",
     }
     if people is not None:
         locust_environment |= {"LOAD_STAFF": str(people[0]), "LOAD_COUNCIL": str(people[1])}

@@ -42,6 +42,8 @@ COUNCIL_USERS = min(len(PLAN["council"]), int(os.environ.get("LOAD_COUNCIL", len
 _staff_accounts = iter(PLAN["staff"])
 _council_accounts = iter(PLAN["council"])
 _sequence = itertools.count(1)
+# One locust process per deadline-day step: the step's tag keeps explanations and file names unique across steps.
+STEP = os.environ.get("LOAD_STEP", "")
 _ack_file = None
 # Steady state: the run is measured from the moment everyone who logs in has done so (see WarmThenMeasure).
 USERS = int(os.environ.get("LOAD_USERS", "50"))
@@ -242,7 +244,7 @@ class PortalUser(FastHttpUser):
         return {"HX-Request": "true", "HX-Current-URL": f"{self.host}{page}", "X-CSRFToken": self.csrf_token}
 
     def explanation(self) -> str:
-        return f"Tải thử {RUN} #{next(_sequence)}: đã thực hiện theo kế hoạch, có tài liệu kèm theo."
+        return f"Tải thử {RUN} #{STEP}{next(_sequence)}: đã thực hiện theo kế hoạch, có tài liệu kèm theo."
 
     def record_save(self, *, response, row: dict, stage: str, prefix: str, sent: dict, explanation: str) -> None:
         """The saved marker means the server committed the row; anything else is a conflict or a failure."""
@@ -318,7 +320,7 @@ class UnitStaff(PortalUser):
     @task(2)
     def upload_evidence(self) -> None:
         row = self.rng.choice(self.rows)
-        name = f"load-{RUN}-{self.username}-{next(_sequence)}.pdf"
+        name = f"load-{RUN}-{self.username}-{STEP}{next(_sequence)}.pdf"
         content = small_pdf(name)
         body, content_type = multipart(
             {"locator": "trang 1", "next": self.sheet}, file_field="files", file_name=name, content=content
