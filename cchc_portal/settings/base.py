@@ -65,6 +65,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "cchc_portal.wsgi.application"
 
 
+# How long a write waits for SQLite's write lock before giving up ("database is locked").
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
+
+
 def database_from_env(default_url: str) -> dict:
     """The database of DATABASE_URL (else default_url), with the connection settings every setting file shares."""
     database = env.db("DATABASE_URL", default=default_url)
@@ -76,6 +80,14 @@ def database_from_env(default_url: str) -> dict:
         # PostgreSQL's JIT compiles a query whose estimated cost passes jit_above_cost; for the portal's pages,
         # which read a few thousand rows, compiling took 0.7-5.7 s of a 7-30 ms query (docs/benchmarks.md).
         database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        options = database.setdefault("OPTIONS", {})
+        # A transaction that reads, then writes, cannot upgrade its lock while another writer holds one: SQLite
+        # answers "database is locked" at once (a 500) instead of waiting. Taking the write lock when the
+        # transaction starts makes simultaneous saves queue for up to `timeout` seconds, after which the second
+        # save reads the first one's version and gets the stale-page message (tests/faults/test_simultaneous_saves).
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
     return database
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evidence.models import EvidenceLink
 from evidence.selectors import links_by_criterion
@@ -24,7 +25,13 @@ from scoring.models import (
     Score,
     Stage,
 )
-from scoring.permissions.appraisal import CouncilSeat, can_appraise, conflicted_unit_ids, council_seat
+from scoring.permissions.appraisal import (
+    CouncilSeat,
+    can_appraise,
+    conflicted_unit_ids,
+    council_seat,
+    hidden_unit_ids,
+)
 from units.models import User
 
 FILTERS = ("todo", "differs", "evidence")
@@ -318,10 +325,16 @@ def adjustment_lines(assessment: Assessment) -> list[AdjustmentLine]:
     return [AdjustmentLine(item, entries.get(item.pk)) for item in items]
 
 
-def appraisal_gaps(period: Period, block) -> list[str]:
-    """Per submitted sheet of the block: criteria without a round-1 score and explanations without round 2."""
+def appraisal_gaps(period: Period, block, *, viewer: User | None = None) -> list[str]:
+    """Per submitted sheet of the block: criteria without a round-1 score and explanations without round 2.
+
+    For a viewer conflicted with some units (hidden_unit_ids), those units still block the block but are only
+    counted, without their name or figures: the chair must know the block cannot be closed yet, not why.
+    """
     from scoring.models import ExplanationRequest
 
+    hidden = hidden_unit_ids(viewer, period) if viewer is not None else frozenset()
+    hidden_with_gaps: set[int] = set()
     # Counted in subqueries: joining both the framework's criteria and the sheet's scores multiplied them
     # (126 criteria × 126 scores per sheet at 200 units: 0.9–3.4 s per block on the council overview).
     leaf_count = _count_of(Criterion.objects.filter(framework=OuterRef("framework")).exclude(rule_type=""), "framework")
@@ -332,12 +345,17 @@ def appraisal_gaps(period: Period, block) -> list[str]:
         .annotate(leaf_count=leaf_count, round_one=round_one)
         .order_by("unit__position", "unit__name")
     )
-    gaps = [
-        _("%(unit)s: còn %(count)s tiêu chí chưa thẩm định vòng 1.")
-        % {"unit": assessment.unit, "count": assessment.leaf_count - assessment.round_one}
-        for assessment in assessments
-        if assessment.round_one < assessment.leaf_count
-    ]
+    gaps = []
+    for assessment in assessments:
+        if assessment.round_one >= assessment.leaf_count:
+            continue
+        if assessment.unit_id in hidden:
+            hidden_with_gaps.add(assessment.unit_id)
+            continue
+        gaps.append(
+            _("%(unit)s: còn %(count)s tiêu chí chưa thẩm định vòng 1.")
+            % {"unit": assessment.unit, "count": assessment.leaf_count - assessment.round_one}
+        )
     waiting = (
         ExplanationRequest.objects.filter(
             assessment__period=period,
@@ -354,18 +372,38 @@ def appraisal_gaps(period: Period, block) -> list[str]:
         .select_related("assessment__unit", "criterion")
         .order_by("assessment__unit__name", "criterion__code")
     )
-    gaps += [
-        _("%(unit)s: tiêu chí %(code)s chờ thẩm định vòng 2 sau giải trình.")
-        % {"unit": request.assessment.unit, "code": request.criterion.code}
-        for request in waiting
-    ]
-    flagged = ExplanationRequest.objects.filter(
-        assessment__period=period, assessment__unit__block=block, state=ExplanationRequest.State.FLAGGED
-    ).count()
-    if flagged:
+    for request in waiting:
+        if request.assessment.unit_id in hidden:
+            hidden_with_gaps.add(request.assessment.unit_id)
+            continue
+        gaps.append(
+            _("%(unit)s: tiêu chí %(code)s chờ thẩm định vòng 2 sau giải trình.")
+            % {"unit": request.assessment.unit, "code": request.criterion.code}
+        )
+    flagged = {
+        row["assessment__unit_id"]: row["n"]
+        for row in ExplanationRequest.objects.filter(
+            assessment__period=period, assessment__unit__block=block, state=ExplanationRequest.State.FLAGGED
+        )
+        .values("assessment__unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    hidden_with_gaps.update(unit_id for unit_id in flagged if unit_id in hidden)
+    flagged_count = sum(n for unit_id, n in flagged.items() if unit_id not in hidden)
+    if flagged_count:
         gaps.append(
             _("Còn %(count)s đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt).")
-            % {"count": flagged}
+            % {"count": flagged_count}
+        )
+    if hidden_with_gaps:
+        gaps.append(
+            ngettext(
+                "%(count)s đơn vị bạn có xung đột lợi ích chưa thẩm định xong (không hiển thị tên và số liệu).",
+                "%(count)s đơn vị bạn có xung đột lợi ích chưa thẩm định xong (không hiển thị tên và số liệu).",
+                len(hidden_with_gaps),
+            )
+            % {"count": len(hidden_with_gaps)}
         )
     return gaps
 

@@ -27,6 +27,7 @@ from scoring.permissions.appraisal import (
     can_answer_explanation,
     can_appraise_criterion,
     can_appraise_whole_sheet,
+    is_hidden_by_conflict,
 )
 from scoring.permissions.council import can_finalise, can_manage_council
 from scoring.sheets.services import ScoreInput, score_write
@@ -235,9 +236,10 @@ def explanation_answer(*, actor: User, request: ExplanationRequest, answer: str)
         summary=f"{request.assessment} {request.criterion.code}",
         data={"old": old, "new": request.answer},
     )
-    if request.requested_by_id:
+    requester, assessment = request.requested_by, request.assessment
+    if requester is not None and not is_hidden_by_conflict(requester, assessment.unit_id, assessment.period):
         notify(
-            [request.requested_by],
+            [requester],
             _("%(unit)s đã giải trình tiêu chí %(code)s.")
             % {"unit": request.assessment.unit, "code": request.criterion.code},
             url=f"/appraisal/{request.assessment_id}/#row-{request.criterion_id}",
@@ -299,7 +301,7 @@ def block_finalise(*, actor: User, period: Period, block: Block) -> BlockFinalis
         raise PermissionDenied(_("Chỉ Chủ tịch Hội đồng được chốt kết quả thẩm định."))
     if BlockFinalisation.objects.filter(period=period, block=block).exists():
         raise ValidationError(_("Khối “%(block)s” đã được chốt.") % {"block": block})
-    blockers = appraisal_gaps(period, block)
+    blockers = appraisal_gaps(period, block, viewer=actor)  # the chair's conflicted units: counted, not named
     if blockers:
         raise ValidationError(blockers)
     finalisation = BlockFinalisation.objects.create(period=period, block=block, finalised_by=actor)

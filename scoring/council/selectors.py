@@ -26,6 +26,7 @@ from scoring.models import (
     Score,
     Stage,
 )
+from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.council import COUNCIL_ELIGIBLE_ROLES
 from units.models import RoleAssignment, Unit, User
 
@@ -74,8 +75,16 @@ class UnitRow:
         return days_until(self.assessment.next_explanation_deadline)
 
 
-def unit_progress(period: Period) -> list[UnitRow]:
-    """Every sheet of the period with its state, round-1 progress and open explanations, counted in SQL (1 query)."""
+@dataclass
+class UnitProgress:
+    rows: list[UnitRow]
+    hidden_count: int  # sheets left out for the viewer (conflict of interest): counted, never named
+
+
+def unit_progress(period: Period, *, viewer: User | None = None) -> UnitProgress:
+    """Every sheet of the period with its state, round-1 progress and open explanations, counted in SQL (1 query);
+    a viewer's conflicted units (hidden_unit_ids) are left out and only counted."""
+    hidden = hidden_unit_ids(viewer, period) if viewer is not None else frozenset()
     open_states = [ExplanationRequest.State.FLAGGED, ExplanationRequest.State.SENT]
     assessments = (
         Assessment.objects.filter(period=period)
@@ -102,13 +111,16 @@ def unit_progress(period: Period) -> list[UnitRow]:
         )
         .order_by("unit__block__position", "unit__position", "unit__name")
     )
-    rows = []
+    progress = UnitProgress(rows=[], hidden_count=0)
     for assessment in assessments:
+        if assessment.unit_id in hidden:
+            progress.hidden_count += 1
+            continue
         deadline = period.self_assessment_deadline
         if assessment.extended_until and (deadline is None or assessment.extended_until > deadline):
             deadline = assessment.extended_until
-        rows.append(UnitRow(assessment, deadline))
-    return rows
+        progress.rows.append(UnitRow(assessment, deadline))
+    return progress
 
 
 # ---------------------------------------------------------------------------------------------
@@ -122,6 +134,7 @@ class MemberLoad:
     conflicts: list[ConflictDeclaration] = field(default_factory=list)
     to_appraise: int = 0
     done: int = 0
+    hidden_assignments: int = 0  # assignments to units the viewer is conflicted with: counted, never named
 
     @property
     def user(self) -> User:
@@ -136,12 +149,15 @@ class MemberLoad:
         return round(100 * self.done / self.to_appraise) if self.to_appraise else 0
 
 
-def member_workloads(period: Period) -> list[MemberLoad]:
+def member_workloads(period: Period, *, viewer: User | None = None) -> list[MemberLoad]:
     """Per member: assignments, declared conflicts, and how many assigned criteria are (still) to appraise.
 
     Leaf counts and round-1 counts are aggregated in SQL per sheet and area; only those few totals are
-    combined here, in six queries whatever the number of units, criteria or members.
+    combined here, in six queries whatever the number of units, criteria or members. For a viewer conflicted
+    with some units (hidden_unit_ids), those units' sheets count in nobody's figures and their assignments
+    are only counted.
     """
+    hidden = hidden_unit_ids(viewer, period) if viewer is not None else frozenset()
     loads = {
         membership.user_id: MemberLoad(membership)
         for membership in CouncilMembership.objects.filter(period=period)
@@ -153,7 +169,10 @@ def member_workloads(period: Period) -> list[MemberLoad]:
         .select_related("unit")
         .order_by("unit__position", "unit__name", "area_code")
     ):
-        loads[assignment.member_id].assignments.append(assignment)
+        if assignment.unit_id in hidden:
+            loads[assignment.member_id].hidden_assignments += 1
+        else:
+            loads[assignment.member_id].assignments.append(assignment)
     for conflict in ConflictDeclaration.objects.filter(period=period, member_id__in=loads).select_related("unit"):
         loads[conflict.member_id].conflicts.append(conflict)
     unit_roles: dict[int, set[int]] = {}
@@ -163,9 +182,11 @@ def member_workloads(period: Period) -> list[MemberLoad]:
         unit_roles.setdefault(user_id, set()).add(unit_id)
     sheets: dict[int, int] = {}
     sheet_framework: dict[int, int] = {}
-    for sheet_id, unit_id, framework_id in Assessment.objects.filter(
-        period=period, state=Assessment.State.SUBMITTED
-    ).values_list("pk", "unit_id", "framework_id"):
+    for sheet_id, unit_id, framework_id in (
+        Assessment.objects.filter(period=period, state=Assessment.State.SUBMITTED)
+        .exclude(unit_id__in=hidden)
+        .values_list("pk", "unit_id", "framework_id")
+    ):
         sheets[sheet_id] = unit_id
         sheet_framework[sheet_id] = framework_id
     leaves: dict[tuple[int, str], int] = {
@@ -238,8 +259,10 @@ def period_areas(period: Period) -> list[Criterion]:
 # Differences, explanations, finalisation
 
 
-def largest_differences(period: Period, limit: int = 10) -> QuerySet[Score]:
-    """Criteria where the council's latest round departs most from the unit's own score, computed in SQL."""
+def largest_differences(period: Period, limit: int = 10, *, viewer: User | None = None) -> QuerySet[Score]:
+    """Criteria where the council's latest round departs most from the unit's own score, computed in SQL; never
+    of a unit the viewer is conflicted with."""
+    hidden = hidden_unit_ids(viewer, period) if viewer is not None else frozenset()
     decimal = DecimalField(**POINTS)
 
     def points_at(stage: str) -> Subquery:
@@ -253,6 +276,7 @@ def largest_differences(period: Period, limit: int = 10) -> QuerySet[Score]:
     return (
         Score.objects.filter(assessment__period=period, stage=Stage.ROUND_1, points__isnull=False)
         .exclude(criterion__rule_type=RuleType.SURVEY)
+        .exclude(assessment__unit_id__in=hidden)
         .annotate(self_points=points_at(Stage.SELF), round_two=points_at(Stage.ROUND_2))
         .annotate(council_points=Coalesce(F("round_two"), F("points"), output_field=decimal))
         .annotate(difference=Abs(F("council_points") - F("self_points"), output_field=decimal))
@@ -270,9 +294,14 @@ def flagged_explanations(period: Period) -> QuerySet[ExplanationRequest]:
     )
 
 
-def explanation_totals(period: Period) -> dict[str, int]:
+def explanation_totals(period: Period, *, viewer: User | None = None) -> dict[str, int]:
+    hidden = hidden_unit_ids(viewer, period) if viewer is not None else frozenset()
     rows = (
-        ExplanationRequest.objects.filter(assessment__period=period).values("state").annotate(n=Count("pk")).order_by()
+        ExplanationRequest.objects.filter(assessment__period=period)
+        .exclude(assessment__unit_id__in=hidden)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     totals = {state: 0 for state in ExplanationRequest.State.values}
     totals.update({row["state"]: row["n"] for row in rows})
@@ -291,8 +320,9 @@ class BlockStatus:
         return self.framework.block
 
 
-def block_statuses(period: Period) -> list[BlockStatus]:
-    """Per block of the period: closed or not, and what still blocks closing it (three queries per block)."""
+def block_statuses(period: Period, *, viewer: User | None = None) -> list[BlockStatus]:
+    """Per block of the period: closed or not, and what still blocks closing it (three queries per block); the
+    viewer's conflicted units block it too, counted without their name or figures (appraisal_gaps)."""
     finalisations = {
         f.block_id: f for f in BlockFinalisation.objects.filter(period=period).select_related("finalised_by")
     }
@@ -307,7 +337,7 @@ def block_statuses(period: Period) -> list[BlockStatus]:
     statuses = []
     for framework in frameworks:
         finalisation = finalisations.get(framework.block_id)
-        blockers = [] if finalisation else appraisal_gaps(period, framework.block)
+        blockers = [] if finalisation else appraisal_gaps(period, framework.block, viewer=viewer)
         statuses.append(BlockStatus(framework, finalisation, blockers, framework.submitted))
     return statuses
 

@@ -9,6 +9,7 @@ from django.tasks import task
 
 from scoring.council.selectors import council_users
 from scoring.models import Notice, Period
+from scoring.permissions.appraisal import conflicted_people
 from units.models import Role, RoleAssignment, User
 
 
@@ -22,9 +23,13 @@ def unit_people(unit_id: int) -> list[User]:
     ]
 
 
-def council_and_secretariat(period: Period) -> list[User]:
-    """Everyone who acts on a submitted sheet: the period's council and the secretaries."""
+def council_and_secretariat(period: Period, *, about_unit_id: int | None = None) -> list[User]:
+    """Everyone who acts on a submitted sheet: the period's council and the secretaries. A notice about one unit
+    never reaches a council member conflicted with it (conflicted_people, the twin of hidden_unit_ids)."""
     members = council_users(period)
+    if about_unit_id is not None:
+        conflicted = set(conflicted_people(about_unit_id, period).values_list("pk", flat=True))
+        members = [member for member in members if member.pk not in conflicted]
     secretaries = [
         a.user
         for a in RoleAssignment.objects.filter(role=Role.COUNCIL_SECRETARY, unit__isnull=True).select_related("user")

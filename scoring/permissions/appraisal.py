@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -153,6 +154,36 @@ def conflicted_unit_ids(user: User, seat: CouncilSeat) -> set[int]:
     if roles.home_unit_id:
         own.add(roles.home_unit_id)
     return own
+
+
+def conflicted_people(unit_id: int, period: Period) -> QuerySet[User]:
+    """is_conflicted over people instead of units: who works at the unit, holds a role there, or declared a
+    conflict with it in the period (keep in step with is_conflicted)."""
+    return User.objects.filter(
+        Q(home_unit_id=unit_id)
+        | Q(role_assignments__unit_id=unit_id, role_assignments__role__in=[Role.UNIT_STAFF, Role.UNIT_HEAD])
+        | Q(declared_conflicts__period=period, declared_conflicts__unit_id=unit_id)
+    ).distinct()
+
+
+def hidden_unit_ids(user: User, period: Period) -> frozenset[int]:
+    """Units whose unpublished figures a person must not see: a council member never sees the units they are
+    conflicted with, neither their sheet (can_view_assessment) nor any aggregate (live results, the council's
+    dashboard, differences, block status, notices). The secretariat and administrators run the year and see all.
+
+    Read from the roles and the council seat already cached for the request: no query of its own after them.
+    """
+    if not user.is_authenticated or is_administrator(user) or is_secretary(user):
+        return frozenset()
+    seat = council_seat(user, period)
+    if not (seat.is_member or is_council_member(user)):
+        return frozenset()
+    return frozenset(conflicted_unit_ids(user, seat))
+
+
+def is_hidden_by_conflict(user: User, unit_id: int, period: Period) -> bool:
+    """hidden_unit_ids for one unit: the detail pages' twin of the aggregates' filter."""
+    return unit_id in hidden_unit_ids(user, period)
 
 
 def get_assessment_for_appraisal(user: User, pk: int) -> Assessment:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from scoring.models import Assessment, Period, ResultPublication, ResultsConfig
-from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat, is_conflicted
+from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat, is_hidden_by_conflict
 from units.models import Role, User
 from units.roles import is_administrator, is_council_member, is_leadership, is_secretary, roles_of
 
@@ -40,10 +40,7 @@ def can_view_live_detail(user: User | AnonymousUser, assessment: Assessment) -> 
     period = assessment.period
     if assessment.unit_id in roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD):
         return period.state in RESULT_STATES
-    if not can_view_live_ranking(user, period):
-        return False
-    is_council_only = not (is_administrator(user) or is_secretary(user) or is_leadership(user))
-    return not (is_council_only and is_conflicted(user, assessment.unit_id, period))
+    return can_view_live_ranking(user, period) and not is_hidden_by_conflict(user, assessment.unit_id, period)
 
 
 def can_view_published(user: User | AnonymousUser, *, is_public: bool) -> bool:
@@ -66,8 +63,14 @@ def can_file_objection(user: User, assessment: Assessment, now=None) -> bool:
     )
 
 
-def can_resolve_objection(user: User, period: Period) -> bool:
-    return period.state == Period.State.PRELIMINARY and (is_secretary(user) or council_seat(user, period).is_chair)
+def can_resolve_objection(user: User, assessment: Assessment) -> bool:
+    """The secretary or the chair, while results are preliminary; never a chair conflicted with the unit."""
+    period = assessment.period
+    return (
+        period.state == Period.State.PRELIMINARY
+        and (is_secretary(user) or council_seat(user, period).is_chair)
+        and not is_hidden_by_conflict(user, assessment.unit_id, period)
+    )
 
 
 def can_publish(user: User, period: Period) -> bool:

@@ -9,7 +9,7 @@ from scoring.models import (
     Assessment,
     Period,
 )
-from scoring.permissions.appraisal import council_seat, is_conflicted
+from scoring.permissions.appraisal import council_seat, hidden_unit_ids, is_hidden_by_conflict
 from units.models import Role, User
 from units.roles import is_administrator, is_council_member, is_leadership, is_secretary, is_unit_head, roles_of
 
@@ -37,7 +37,7 @@ def can_view_assessment(user: User, assessment: Assessment) -> bool:
     if assessment.state == Assessment.State.DRAFT:
         return False
     if is_council_member(user) or council_seat(user, assessment.period).is_member:
-        return not is_conflicted(user, assessment.unit_id, assessment.period)
+        return not is_hidden_by_conflict(user, assessment.unit_id, assessment.period)
     return is_leadership(user)
 
 
@@ -80,12 +80,8 @@ def visible_assessment_filter(user: User, period: Period) -> Q:
         return Q()
     roles = roles_of(user)
     visible = Q(unit_id__in=roles.unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD))
-    seat = council_seat(user, period)
-    if is_council_member(user) or seat.is_member:
-        own = set(roles.unit_ids()) | seat.declared_conflicts
-        if roles.home_unit_id:
-            own.add(roles.home_unit_id)
-        visible |= Q(state=Assessment.State.SUBMITTED) & ~Q(unit_id__in=own)
+    if is_council_member(user) or council_seat(user, period).is_member:
+        visible |= Q(state=Assessment.State.SUBMITTED) & ~Q(unit_id__in=hidden_unit_ids(user, period))
     elif is_leadership(user):
         visible |= Q(state=Assessment.State.SUBMITTED)
     return visible

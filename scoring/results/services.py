@@ -124,7 +124,7 @@ def objection_file(*, actor: User, assessment: Assessment, criterion: Criterion,
         summary=f"{assessment.unit} {criterion.code}",
         data={"objection_id": objection.pk},
     )
-    council = council_and_secretariat(assessment.period)
+    council = council_and_secretariat(assessment.period, about_unit_id=assessment.unit_id)
     message = _("%(unit)s kiến nghị về tiêu chí %(code)s.") % {"unit": assessment.unit, "code": criterion.code}
     url = f"/results/{assessment.period.year}/units/{assessment.unit_id}/"
     transaction.on_commit(lambda: notify(council, message, url=url))
@@ -140,7 +140,7 @@ def objection_resolve(
         Objection.objects.select_for_update().select_related("assessment__period", "criterion").get(pk=objection.pk)
     )
     assessment = objection.assessment
-    if not can_resolve_objection(actor, assessment.period):
+    if not can_resolve_objection(actor, assessment):
         raise PermissionDenied(_("Chỉ Thư ký hoặc Chủ tịch Hội đồng giải quyết kiến nghị khi kết quả còn sơ bộ."))
     if objection.state != Objection.State.FILED:
         raise ValidationError(_("Kiến nghị này đã được giải quyết."))

@@ -44,9 +44,10 @@ from scoring.permissions.results import (
     is_results_staff,
     publication_stamp_for_view,
 )
-from scoring.results.compute import area_results, criterion_results, rank_of, results_config, unit_results
+from scoring.results.compute import area_results, criterion_results, results_config
 from scoring.results.history import heads_accountability, unit_history, year_over_year
 from scoring.results.published import publication_rows, publication_unit_row, publication_versions
+from scoring.results.selectors import live_ranking, live_unit_result
 from scoring.results.services import (
     classification_bands_replace,
     commendation_add,
@@ -81,16 +82,16 @@ def results_live(request: HttpRequest, year: int) -> HttpResponse:
     if not can_view_live_ranking(request.user, period):
         raise Http404
     config = results_config(period)
-    rows = [(row, rank_of(row)) for row in unit_results(period, ranking_method=config.ranking_method)]
-    objections = Objection.objects.filter(assessment__period=period, state=Objection.State.FILED).count()
+    ranking = live_ranking(request.user, period, ranking_method=config.ranking_method)
     return render(
         request,
         "scoring/results/live.html",
         {
             "period": period,
             "config": config,
-            "rows": rows,
-            "pending_objections": objections,
+            "rows": ranking.rows,
+            "hidden_by_block": ranking.hidden_by_block,
+            "pending_objections": ranking.pending_objections,
             "can_release": can_release_preliminary(request.user, period),
             "can_publish": can_publish(request.user, period),
             "is_published": period.state == Period.State.PUBLISHED,
@@ -108,15 +109,14 @@ def results_unit(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
     )
     if not can_view_live_detail(request.user, assessment):
         raise Http404
-    block_rows = unit_results(period).filter(unit__block_id=assessment.unit.block_id)
-    row = next(result for result in block_rows if result.pk == assessment.pk)
+    result = live_unit_result(request.user, assessment)
     criteria = sorted(criterion_results(period, assessment_ids=[assessment.pk]), key=lambda c: c.code_key)
     objections = list(
         Objection.objects.filter(assessment=assessment)
         .select_related("criterion", "filed_by", "resolved_by")
         .prefetch_related("criterion__options")
     )
-    can_resolve = can_resolve_objection(request.user, period)
+    can_resolve = can_resolve_objection(request.user, assessment)
     for objection in objections:  # the same rule-aware input as the sheet, to re-score an accepted objection
         if can_resolve and objection.state == Objection.State.FILED:
             objection.score_form = ScoreForm(criterion=objection.criterion, prefix=f"o{objection.pk}")
@@ -126,8 +126,9 @@ def results_unit(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
         {
             "period": period,
             "assessment": assessment,
-            "row": row,
-            "rank": rank_of(row),
+            "row": result.row,
+            "rank": result.rank,
+            "is_rank_withheld": result.is_rank_withheld,
             "areas": list(area_results(period, assessment_ids=[assessment.pk])),
             "criteria": criteria,
             "objections": objections,
@@ -536,7 +537,7 @@ def _decimal(value: str | None) -> Decimal | None:
 def results_objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(Objection.objects.select_related("assessment__period", "criterion"), pk=pk)
     period = objection.assessment.period
-    if not can_resolve_objection(request.user, period):
+    if not can_resolve_objection(request.user, objection.assessment):
         raise Http404
     accept = request.POST.get("decision") == "accept"
     try:

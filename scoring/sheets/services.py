@@ -168,7 +168,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     assessment.is_late = is_past_deadline(assessment, now)
     assessment.save(update_fields=["state", "submitted_at", "submitted_by", "is_late"])
     notify(
-        council_and_secretariat(assessment.period),
+        council_and_secretariat(assessment.period, about_unit_id=assessment.unit_id),
         _("%(unit)s đã nộp phiếu tự đánh giá năm %(year)s%(late)s.")
         % {
             "unit": assessment.unit,

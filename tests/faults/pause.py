@@ -3,6 +3,8 @@
 A request carrying `X-Fault-Marker: <path>` gets the worker's pid written to that file as soon as it arrives
 (before its body is read). With `X-Fault-Pause-On: <SQL fragment>` as well, the worker writes `<path>.paused`
 right after running the first query containing that fragment, then sleeps, so the test can SIGKILL it there.
+With `X-Fault-Hold-Until: <path>` instead of sleeping it waits (once) until that file exists, then goes on: two
+requests held at the same point are released together, so they truly run at the same instant.
 """
 
 import os
@@ -27,12 +29,25 @@ class PauseMiddleware:
         if not fragment:
             return self.get_response(request)
 
+        release = request.headers.get("X-Fault-Hold-Until")
+        held = []
+
         def pause_after(execute, sql, params, many, context):
             result = execute(sql, params, many, context)
-            if fragment in sql:
+            if fragment in sql and not held:
                 Path(f"{marker}.paused").write_text(sql[:200])
-                time.sleep(PAUSE_SECONDS)
+                if release:
+                    held.append(sql)
+                    wait_for_file(Path(release))
+                else:
+                    time.sleep(PAUSE_SECONDS)
             return result
 
         with connection.execute_wrapper(pause_after):
             return self.get_response(request)
+
+
+def wait_for_file(path: Path) -> None:
+    deadline = time.monotonic() + PAUSE_SECONDS
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)

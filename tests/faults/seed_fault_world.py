@@ -30,6 +30,7 @@ def main(output: Path) -> None:
     block = BlockFactory(code="khoi-phuong", name="Khối phường")
     unit = UnitFactory(block=block, code="ha-dinh", name="UBND phường Hạ Đình")
     staff = user_with_role(Role.UNIT_STAFF, unit, username="cb-ha-dinh")
+    colleague = user_with_role(Role.UNIT_STAFF, unit, username="cb2-ha-dinh")  # a second focal officer
     period = Period.objects.create(
         authority=block.authority,
         year=2024,
@@ -48,11 +49,14 @@ def main(output: Path) -> None:
             key, value = FILLED[code]
             data.cell(line, COLUMN_INDEX[key], value)
     workbook.save(output / "sheet.xlsx")
+    second = Client()
+    second.force_login(colleague)
     criteria = {criterion.code: criterion.pk for criterion in Criterion.objects.filter(framework=framework)}
     (output / "world.json").write_text(
         json.dumps(
             {
                 "sessionid": client.cookies["sessionid"].value,
+                "colleague_sessionid": second.cookies["sessionid"].value,
                 "assessment": sheet.pk,
                 "criteria": criteria,
                 "filled_rows": len(FILLED),

@@ -12,9 +12,11 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import psutil
 
@@ -36,6 +38,30 @@ def manage(env: dict, *arguments: str, timeout: float = 240) -> str:
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+@contextlib.contextmanager
+def own_database(folder: Path, prefix: str) -> Iterator[str]:
+    """An empty database for one server: a PostgreSQL database next to the suite's (DATABASE_URL, dropped at the
+    end), else an SQLite file in the folder."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{folder / 'portal.sqlite3'}"
+        return
+    import psycopg2
+
+    name = f"cchc_faults_{prefix}_{uuid.uuid4().hex[:8]}"
+    server = urlparse(url)
+    admin = psycopg2.connect(url.replace(server.path, "/postgres", 1) if server.path else url)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        yield server._replace(path=f"/{name}").geturl()
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def server_env(settings_module: str, database_url: str, evidence_root: Path, **extra: str) -> dict:

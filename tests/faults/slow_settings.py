@@ -3,12 +3,12 @@ folder (from the environment), and the pause hook below. Never used outside test
 
 import os
 
-import environ
-
+from cchc_portal.settings.base import database_from_env
 from cchc_portal.settings.test import *  # noqa: F403
 from cchc_portal.settings.test import MIDDLEWARE, STORAGES
 
-DATABASES = {"default": environ.Env.db_url_config(os.environ["FAULTS_DATABASE_URL"])}
+# The connection options every deployment gets (SQLite's transaction mode and busy timeout included).
+DATABASES = {"default": database_from_env(os.environ["FAULTS_DATABASE_URL"])}
 STORAGES["evidence"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": os.environ["FAULTS_EVIDENCE_ROOT"], "base_url": None},

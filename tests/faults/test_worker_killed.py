@@ -11,13 +11,11 @@ import os
 import signal
 import socket
 import threading
-import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from tests.faults.servers import inspect, manage, multipart, running, seed, server_env, wait_for
+from tests.faults.servers import inspect, manage, multipart, own_database, running, seed, server_env, wait_for
 from tests.world import PDF_BYTES
 
 pytestmark = pytest.mark.faults
@@ -26,24 +24,8 @@ pytestmark = pytest.mark.faults
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory) -> str:
     """An empty database for the module's server: a PostgreSQL database next to the suite's, or an SQLite file."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{tmp_path_factory.mktemp('worker-db') / 'portal.sqlite3'}"
-        return
-    import psycopg2
-
-    name = f"cchc_faults_worker_{uuid.uuid4().hex[:8]}"
-    server = urlparse(url)
-    admin = psycopg2.connect(url.replace(server.path, "/postgres", 1) if server.path else url)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        yield server._replace(path=f"/{name}").geturl()
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with own_database(tmp_path_factory.mktemp("worker-db"), "worker") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
