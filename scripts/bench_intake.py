@@ -49,7 +49,8 @@ BILLION_LAUGHS = (
 )
 # The blocks a person reads an error in; their list items (one per problem) when they have some.
 MESSAGE_BLOCK = re.compile(
-    r'<(section|div|ul|p)\b[^>]*class="[^"]*(?:alert|invalid-feedback|errorlist)[^"]*"[^>]*>(.*?)</\1>', re.DOTALL
+    r'<(section|div|ul|p)\b[^>]*class="[^"]*(?:alert|invalid-feedback|errorlist|messagelist)[^"]*"[^>]*>(.*?)</\1>',
+    re.DOTALL,
 )
 
 
@@ -307,11 +308,30 @@ def _passes(result: dict) -> bool:
     )
 
 
-def render(rows: list[dict], *, title: str = "## Hostile workbooks refused (the one Excel intake)") -> str:
+def _shown(row: dict) -> str:
+    if row.get("messages"):
+        return row["messages"][-1]
+    if row.get("status") == 302:
+        return "(none: the file was accepted and imported)"
+    return f"(none: answered {row.get('status')})"
+
+
+OLD_CODE_INTRO = (
+    "The same files and method on an extract of commit 779ad34 (`git archive 779ad34`, measured with"
+    ' `scripts/bench.py --only intake --old-code DIR`), the code before the intake. There, "pass" only says the'
+    " post answered within the targets, whatever the reason it gave; the wall times include waiting for a core"
+    " on the shared machine (compare the CPU column)."
+)
+
+
+def render(
+    rows: list[dict], *, title: str = "## Hostile workbooks refused (the one Excel intake)", intro: str = ""
+) -> str:
     lines = [
         title,
         "",
-        "Measured by `scripts/bench.py --only intake` (scripts/bench_intake.py): each file posted to its import page"
+        intro
+        or "Measured by `scripts/bench.py --only intake` (scripts/bench_intake.py): each file posted to its import page"
         " through Django's test client in a fresh process on a throwaway SQLite database, after one clean import of"
         " the same kind; memory is the peak resident memory of the post above the process's resident memory just"
         f" before it. Target: refused, ≤ {TARGET_SECONDS:.0f} s and ≤ {TARGET_MEGABYTES} MB above the baseline.",
@@ -324,7 +344,7 @@ def render(rows: list[dict], *, title: str = "## Hostile workbooks refused (the 
         cpu = "—" if row.get("cpu") is None else f"{row['cpu'] * 1000:.0f} ms"
         above = "—" if row.get("above_baseline_mib") is None else f"{row['above_baseline_mib']:.1f} MiB"
         baseline = "—" if row.get("baseline_mib") is None else f"{row['baseline_mib']:.0f} MiB"
-        message = (row.get("messages") or ["(none: accepted?)"])[-1].replace("|", "\\|")
+        message = _shown(row).replace("|", "\\|")
         lines.append(
             f"| {IMPORTS[row['import']]} | {SHAPES[row['shape']]} | {row['bytes'] / 1024:.0f} KiB | {seconds} | {cpu} "
             f"| {above} | {baseline} | {'pass' if row['passes'] else '**FAIL**'} | {message[:110]} |"
