@@ -33,8 +33,6 @@ MEGABYTE = 1024 * 1024
 MACRO_MARKERS = ("vbaproject.bin", "vbadata.xml", "activex", "macrosheets/")
 # How far into an XML member its prolog (declaration, comments, DOCTYPE) may run before the root element.
 PROLOG_BYTES = 64 * 1024
-DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
 # Members that office programs parse as XML, by name (OOXML parts and relationships, VML, ODF's RDF metadata).
 XML_SUFFIXES = (".xml", ".rels", ".vml", ".rdf")
 DECLARED_ENCODING = re.compile(rb"^<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
@@ -200,11 +198,10 @@ def xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Prolog:
     text = _ascii_view(head)
     if text is None:
         return Prolog.UNREADABLE
-    declaration = DECLARATION.search(text)
-    root = _root_start(text)
-    if declaration and (root is None or declaration.start() < root):
+    declares = _declares_before_root(text)
+    if declares:
         return Prolog.DECLARES_DTD
-    if root is None and len(head) == PROLOG_BYTES:
+    if declares is None and len(head) == PROLOG_BYTES:
         return Prolog.UNREADABLE
     return Prolog.CLEAN
 
@@ -229,18 +226,22 @@ def _ascii_view(head: bytes) -> bytes | None:
     return text
 
 
-def _root_start(head: bytes) -> int | None:
-    """Where the first element opens, skipping comments and processing instructions."""
+def _declares_before_root(text: bytes) -> bool | None:
+    """Walk the prolog markup by markup: True at a declaration (`<!` that opens no comment: DOCTYPE or ENTITY),
+    False at the root element, None when the text ends first. Comments and processing instructions are skipped
+    whole, since either may hold a `<` that is not markup (`<?x <a?>` must not pass for the root)."""
     position = 0
-    while True:
-        match = ROOT_ELEMENT.search(head, position)
-        if match is None:
+    while (start := text.find(b"<", position)) != -1:
+        if text.startswith(b"<!--", start):
+            end, width = text.find(b"-->", start + 4), 3
+        elif text.startswith(b"<?", start):
+            end, width = text.find(b"?>", start + 2), 2
+        else:
+            return text.startswith(b"<!", start)
+        if end == -1:
             return None
-        comment = head.rfind(b"<!--", 0, match.start())
-        if comment != -1 and head.find(b"-->", comment) > match.start():
-            position = head.find(b"-->", comment) + 3
-            continue
-        return match.start()
+        position = end + width
+    return None
 
 
 def _rows(worksheet, title: str, *, limits: Limits, what: str, percent_as_typed: bool, start: int = 0) -> list[Row]:

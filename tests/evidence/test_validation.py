@@ -94,6 +94,12 @@ def refusal(name: str, content: bytes, assessment, staff) -> list[str]:
                 f["xlsx"], {"xl/worksheets/sheet1.xml": declaring(f["xlsx_sheet"], encoding="utf-16")}
             ),
         ),
+        (
+            "bao-cao.docx",
+            lambda f: rewrite_zip(
+                f["docx"], {"word/document.xml": declaring(f["docx_document"], declaration="<?x <a?>" + BILLION_LAUGHS)}
+            ),
+        ),
         ("bao-cao.odt", lambda f: odt(content=declaring(ODT_CONTENT.encode()).decode())),
         (
             "bao-cao.odt",
@@ -111,6 +117,7 @@ def refusal(name: str, content: bytes, assessment, staff) -> list[str]:
         "docx-relationships-entities",
         "xlsx-sheet-entities",
         "xlsx-sheet-entities-in-utf16",
+        "docx-entities-behind-a-processing-instruction",
         "odt-content-entities",
         "odt-manifest-external-dtd",
     ],

@@ -150,6 +150,15 @@ def test_a_part_in_an_encoding_that_spells_markup_otherwise_is_refused():
     assert refusal(rewritten(plain_workbook(), "xl/worksheets/sheet1.xml", in_utf7)).code == "not_xlsx"
 
 
+def test_a_dtd_behind_a_processing_instruction_that_holds_a_less_than_sign_is_still_found():
+    """`<a` inside `<?x …?>` is not the root element: the declaration after it still comes before the root."""
+
+    def hidden(xml: bytes) -> bytes:
+        return b'<?xml version="1.0"?><?x <a?>' + BILLION_LAUGHS[21:] + re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+
+    assert refusal(rewritten(plain_workbook(), "xl/worksheets/sheet1.xml", hidden)).code == "xml_declaration"
+
+
 def test_the_word_doctype_inside_a_cell_is_not_a_declaration():
     rows = read_rows(plain_workbook([("<!DOCTYPE html>",)]), limits=LIMITS, what=WHAT)
 
