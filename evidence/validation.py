@@ -5,15 +5,20 @@ must agree with the extension, and Office/OpenDocument archives are opened to ch
 """
 
 import hashlib
+import io
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import magic
+import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils.translation import gettext as _
+
+from evidence.workbooks import XML_SUFFIXES, Prolog, xml_prolog
 
 # libmagic needs a few KB to tell an .xlsx from a plain zip; 64 KB is plenty for every allowed type.
 SNIFF_BYTES = 64 * 1024
@@ -170,6 +175,8 @@ def check_upload(upload: File) -> CheckedUpload:
     upload.seek(0)
     if size == 0:
         raise ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": name}, code="empty")
+    if expected_type == "application/pdf":
+        _check_pdf(upload, name)
     return CheckedUpload(
         file=upload, original_name=name, content_type=expected_type, size=size, sha256=digest.hexdigest()
     )
@@ -216,6 +223,13 @@ def _check_archive(upload: File, name: str, expected_type: str) -> None:
             names = [member.filename for member in members]
             if any(marker in member_name.lower() for member_name in names for marker in MACRO_MARKERS[1:]):
                 raise _macro(name)
+            for member in members:
+                if member.filename.lower().endswith(XML_SUFFIXES):
+                    prolog = xml_prolog(archive, member)
+                    if prolog is Prolog.DECLARES_DTD:
+                        raise _xml_declaration(name)
+                    if prolog is Prolog.UNREADABLE:
+                        raise broken
             if expected_type in ODF_TYPES:
                 if any(member_name.startswith(ODF_MACRO_FOLDERS) for member_name in names):
                     raise _macro(name)
@@ -229,10 +243,66 @@ def _check_archive(upload: File, name: str, expected_type: str) -> None:
                 if OOXML_MAIN_PARTS[expected_type] not in content_types:
                     other = next((kind for kind, main in OOXML_MAIN_PARTS.items() if main in content_types), None)
                     raise _mismatch(name, expected_type, type_label(other)) if other else broken
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, EOFError, UnicodeDecodeError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        KeyError,
+        EOFError,
+        UnicodeDecodeError,
+        NotImplementedError,
+        RuntimeError,  # an encrypted member
+    ):
         raise broken from None
     finally:
         upload.seek(0)
+
+
+def _xml_declaration(name: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp “%(name)s” bị từ chối: bên trong có khai báo DTD hoặc thực thể XML (<!DOCTYPE>, <!ENTITY>), "
+            "điều Word, Excel và LibreOffice không bao giờ tạo ra. Hãy mở tệp gốc, lưu lại rồi tải lên."
+        )
+        % {"name": name},
+        code="xml_declaration",
+    )
+
+
+def _check_pdf(upload: File, name: str) -> None:
+    """A .pdf must open as a PDF (qpdf, through pikepdf) and have at least one page: a file that only starts
+    with "%PDF-" (an HTML page with a script, say) or an empty shell is not evidence anyone can read."""
+    upload.seek(0)
+    path = getattr(upload, "temporary_file_path", None)
+    source = path() if path else io.BytesIO(upload.read())
+    try:
+        with pikepdf.open(source) as document:
+            pages = len(document.pages)
+    except pikepdf.PasswordError:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” là PDF có mật khẩu mở tệp, hội đồng sẽ không đọc được. "
+                "Hãy lưu lại bản không đặt mật khẩu rồi tải lên."
+            )
+            % {"name": name},
+            code="pdf_password",
+        ) from None
+    except Exception:  # qpdf refuses damaged or foreign files with several kinds of errors
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” có đuôi .pdf và bắt đầu như một tệp PDF nhưng không đọc được như PDF "
+                "(tệp hỏng, hoặc là loại tệp khác đổi tên). Hãy xuất lại tệp PDF từ phần mềm gốc rồi tải lên."
+            )
+            % {"name": name},
+            code="pdf_unreadable",
+        ) from None
+    finally:
+        upload.seek(0)
+    if pages < 1:
+        raise ValidationError(
+            _("Tệp “%(name)s” là PDF không có trang nào; hãy tải lên bản có nội dung.") % {"name": name},
+            code="pdf_no_pages",
+        )
 
 
 def _macro(name: str) -> ValidationError:

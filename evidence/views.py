@@ -312,5 +312,5 @@ def _file_response(stored: StoredFile, original_name: str, *, inline: bool) -> H
         response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-cache"
+    response["Cache-Control"] = "private, no-store"
     return response

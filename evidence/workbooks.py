@@ -5,15 +5,18 @@ Order of the checks, cheapest first, and nothing is parsed before the archive ha
 1. size of the upload, and the signature (an old .xls or an encrypted workbook is an OLE file, not a zip);
 2. the zip directory: number of members, total unpacked size, compression ratio of each member, macro parts;
 3. every XML member's prolog: no DTD and no entity declarations (Excel never writes them; they are how
-   "billion laughs" and external-entity attacks start);
+   "billion laughs" and external-entity attacks start), in UTF-8 or UTF-16 alike (evidence files of the
+   Office and OpenDocument kinds go through the same check, `xml_prolog`);
 4. each worksheet's declared dimension (`<dimension ref="A1:XFD1"/>`) against the row, column and cell caps;
 5. streaming, read-only parsing (openpyxl), still counting rows, columns and cells as they come.
 Each refusal is a ValidationError whose Vietnamese message names the limit that was passed.
 """
 
+import enum
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,8 +33,14 @@ MEGABYTE = 1024 * 1024
 MACRO_MARKERS = ("vbaproject.bin", "vbadata.xml", "activex", "macrosheets/")
 # How far into an XML member its prolog (declaration, comments, DOCTYPE) may run before the root element.
 PROLOG_BYTES = 64 * 1024
-DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-ROOT_ELEMENT = re.compile(rb"<[A-Za-z_]")
+# Members that office programs parse as XML, by name (OOXML parts and relationships, VML, ODF's RDF metadata).
+XML_SUFFIXES = (".xml", ".rels", ".vml", ".rdf")
+DECLARED_ENCODING = re.compile(rb"^<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+# Encodings in which "<!DOCTYPE" is the same ASCII bytes (UTF-16/32 once their NUL bytes are dropped). Office Open
+# XML and OpenDocument are UTF-8 or UTF-16; anything else (UTF-7, EBCDIC…) could spell a declaration unseen.
+READABLE_ENCODINGS = frozenset(
+    {"utf-8", "utf8", "utf-16", "utf-16le", "utf-16be", "utf-32", "us-ascii", "ascii", "iso-8859-1", "latin1"}
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,7 @@ def read_sheets(
 
 
 def check_archive(content: bytes, *, limits: Limits, what: str) -> None:
-    """Steps 1–3 alone: for evidence files too, which are stored but never parsed by the portal."""
+    """Steps 1–3 alone, without parsing any cell (evidence files share step 3 through `xml_prolog`)."""
     if len(content) > limits.max_bytes:
         raise ValidationError(
             _("Tệp lớn hơn %(limit)s MB; %(what)s không cần tệp lớn như vậy.")
@@ -109,9 +118,9 @@ def check_archive(content: bytes, *, limits: Limits, what: str) -> None:
             members = archive.infolist()
             _check_members(members, limits)
             for member in members:
-                if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                if member.filename.lower().endswith(XML_SUFFIXES):
                     _check_prolog(archive, member)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
         raise _not_excel() from error
 
 
@@ -160,12 +169,8 @@ def _check_members(members: list[zipfile.ZipInfo], limits: Limits) -> None:
 
 
 def _check_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Refuse a DOCTYPE or ENTITY declaration anywhere before the root element (the only place XML allows one)."""
-    with archive.open(member) as stream:
-        head = stream.read(PROLOG_BYTES)
-    declaration = DECLARATION.search(head)
-    root = _root_start(head)
-    if declaration and (root is None or declaration.start() < root):
+    prolog = xml_prolog(archive, member)
+    if prolog is Prolog.DECLARES_DTD:
         raise ValidationError(
             _(
                 "Tệp chứa khai báo DTD hoặc thực thể XML (<!DOCTYPE>, <!ENTITY>), điều Excel không bao giờ tạo ra; "
@@ -173,22 +178,70 @@ def _check_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
             ),
             code="xml_declaration",
         )
-    if root is None and len(head) == PROLOG_BYTES:
+    if prolog is Prolog.UNREADABLE:
         raise _not_excel()
 
 
-def _root_start(head: bytes) -> int | None:
-    """Where the first element opens, skipping comments and processing instructions."""
+class Prolog(enum.Enum):
+    """What stands before the root element of one XML member."""
+
+    CLEAN = "clean"
+    DECLARES_DTD = "declares_dtd"  # a DOCTYPE or ENTITY declaration: refuse
+    UNREADABLE = "unreadable"  # no root element in the first PROLOG_BYTES, or an encoding we cannot read it in
+
+
+def xml_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Prolog:
+    """Look for a DOCTYPE or ENTITY declaration before the root element (the only place XML allows one),
+    reading at most PROLOG_BYTES of the member; the caller has already checked the archive's sizes."""
+    with archive.open(member) as stream:
+        head = stream.read(PROLOG_BYTES)
+    text = _ascii_view(head)
+    if text is None:
+        return Prolog.UNREADABLE
+    declares = _declares_before_root(text)
+    if declares:
+        return Prolog.DECLARES_DTD
+    if declares is None and len(head) == PROLOG_BYTES:
+        return Prolog.UNREADABLE
+    return Prolog.CLEAN
+
+
+def _ascii_view(head: bytes) -> bytes | None:
+    """The member's start with its markup as plain ASCII bytes, whatever Unicode encoding it is written in.
+
+    UTF-16 and UTF-32 write each ASCII character beside NUL bytes, which a byte search would miss (an XML parser
+    reads them, and expands the entities); dropping the NULs and the byte-order mark lines the markup up again.
+    None when the text does not start as XML in a Unicode encoding: a parser could read it some other way."""
+    text = head.replace(b"\0", b"")
+    for mark in (b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe"):
+        text = text.removeprefix(mark)
+    text = text.lstrip(b" \t\r\n")
+    if not text:
+        return text
+    if not text.startswith(b"<"):
+        return None
+    encoding = DECLARED_ENCODING.match(text)
+    if encoding and encoding.group(1).decode("ascii", "replace").lower() not in READABLE_ENCODINGS:
+        return None
+    return text
+
+
+def _declares_before_root(text: bytes) -> bool | None:
+    """Walk the prolog markup by markup: True at a declaration (`<!` that opens no comment: DOCTYPE or ENTITY),
+    False at the root element, None when the text ends first. Comments and processing instructions are skipped
+    whole, since either may hold a `<` that is not markup (`<?x <a?>` must not pass for the root)."""
     position = 0
-    while True:
-        match = ROOT_ELEMENT.search(head, position)
-        if match is None:
+    while (start := text.find(b"<", position)) != -1:
+        if text.startswith(b"<!--", start):
+            end, width = text.find(b"-->", start + 4), 3
+        elif text.startswith(b"<?", start):
+            end, width = text.find(b"?>", start + 2), 2
+        else:
+            return text.startswith(b"<!", start)
+        if end == -1:
             return None
-        comment = head.rfind(b"<!--", 0, match.start())
-        if comment != -1 and head.find(b"-->", comment) > match.start():
-            position = head.find(b"-->", comment) + 3
-            continue
-        return match.start()
+        position = end + width
+    return None
 
 
 def _rows(worksheet, title: str, *, limits: Limits, what: str, percent_as_typed: bool, start: int = 0) -> list[Row]:

@@ -9,7 +9,10 @@ rows, a minimal view through the same middleware and template stack) it is measu
 and the ratio is reported. Peak memory of an export is the maximum resident set size of a fresh
 process that renders it once.
 
-Usage: scripts/bench.py [--units 20,200] [--runs 5] [--keep] [--no-write]
+The cost of refusing hostile workbooks (scripts/bench_intake.py) is measured on its own throwaway SQLite
+database, in the full run or alone with `--only intake`, which rewrites only that section of the doc.
+
+Usage: scripts/bench.py [--units 20,200] [--runs 5] [--keep] [--no-write] [--only intake [--old-code DIR]]
 Environment: BENCH_DATABASE_URL (server, default postgres://postgres@127.0.0.1:5432), PYTHON.
 """
 
@@ -89,6 +92,58 @@ def machine() -> dict:
     }
 
 
+def orchestrate_intake(arguments: argparse.Namespace) -> int:
+    """Only the hostile-workbook figures: no PostgreSQL dataset; their section of the doc is replaced in place."""
+    import bench_intake
+
+    rows = bench_intake.measure(sys.executable, __file__, ROOT)
+    section = bench_intake.render(rows)
+    if arguments.old_code:
+        old_rows = bench_intake.measure(sys.executable, __file__, ROOT, code_root=Path(arguments.old_code).resolve())
+        section += "\n" + bench_intake.render(old_rows, title=OLD_INTAKE_TITLE, intro=bench_intake.OLD_CODE_INTRO)
+    print(section)
+    if not arguments.no_write:
+        DOC.write_text(_with_section(DOC.read_text() if DOC.exists() else "", section))
+        print(f"bench: wrote the intake section of {DOC.relative_to(ROOT)}")
+    failed = [f"{row['import']}/{row['shape']}" for row in rows if not row["passes"]]
+    print(f"bench: {len(failed)} hostile workbook(s) miss their target" + (f": {', '.join(failed)}" if failed else ""))
+    return 0
+
+
+INTAKE_TITLE = "## Hostile workbooks refused (the one Excel intake)"
+OLD_INTAKE_TITLE = "### For the record: the same files before the intake (commit 779ad34)"
+
+
+def _with_section(document: str, section: str, *, previous: str | None = None) -> str:
+    """The doc with its intake section replaced (or added before the marker). The record of the old code is
+    measured once by hand (`--old-code`): a run without it keeps the one found in `previous` (else `document`)."""
+    if OLD_INTAKE_TITLE not in section:
+        record = _intake_section(previous if previous is not None else document)
+        if OLD_INTAKE_TITLE in record:
+            section = section.rstrip("\n") + "\n\n" + record[record.index(OLD_INTAKE_TITLE) :].strip("\n") + "\n"
+    section = section.rstrip("\n") + "\n\n"
+    if INTAKE_TITLE in document:
+        start = document.index(INTAKE_TITLE)
+        end = start + len(_intake_section(document))
+        return document[:start] + section + document[end:].lstrip("\n")
+    if END_OF_GENERATED in document:
+        return document.replace(END_OF_GENERATED, section + END_OF_GENERATED, 1)
+    return document.rstrip("\n") + "\n\n" + section
+
+
+def _intake_section(document: str) -> str:
+    """From the intake heading to the next second-level heading or the marker ("" when there is none)."""
+    if INTAKE_TITLE not in document:
+        return ""
+    start = document.index(INTAKE_TITLE)
+    ends = [
+        position
+        for position in (document.find("\n## ", start), document.find(END_OF_GENERATED, start))
+        if position != -1
+    ]
+    return document[start : min(ends) if ends else len(document)]
+
+
 def orchestrate(arguments: argparse.Namespace) -> int:
     sizes = [int(size) for size in arguments.units.split(",")]
     started = time.perf_counter()
@@ -120,8 +175,14 @@ def orchestrate(arguments: argparse.Namespace) -> int:
     finally:
         if not arguments.keep:
             _admin_execute(*(f"DROP DATABASE IF EXISTS {name}" for name in [TEMPLATE_DB, *databases]))
+    print("bench: hostile workbooks (throwaway SQLite database)", flush=True)
+    import bench_intake
+
+    intake = bench_intake.measure(sys.executable, __file__, ROOT)
     info["wall"] = time.perf_counter() - started
-    markdown = render(results, info)
+    markdown = _with_section(
+        render(results, info), bench_intake.render(intake), previous=DOC.read_text() if DOC.exists() else ""
+    )
     print(markdown.split(END_OF_GENERATED)[0])
     if not arguments.no_write:
         notes = ""
@@ -131,6 +192,7 @@ def orchestrate(arguments: argparse.Namespace) -> int:
         DOC.write_text(markdown + notes)
         print(f"bench: wrote {DOC.relative_to(ROOT)}")
     failed = [m["name"] for result in results for m in result["measures"] if m["passes"] is False]
+    failed += [f"hostile workbook {row['import']}/{row['shape']}" for row in intake if not row["passes"]]
     print(f"bench: {len(failed)} figure(s) miss their target" + (f": {', '.join(failed)}" if failed else ""))
     return 0
 
@@ -554,9 +616,25 @@ def main() -> int:
     parser.add_argument("--memory", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--user", help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["intake"], help="measure only this part (intake: no PostgreSQL needed)")
+    parser.add_argument("--old-code", help="with --only intake: also measure this checkout of older code")
+    parser.add_argument("--intake-prepare", help=argparse.SUPPRESS)
+    parser.add_argument("--intake-probe", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
+    # The portal's code: this checkout, or the older one whose intake --old-code measures with the same files.
+    sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT", str(ROOT)))
+    sys.path.insert(1, str(Path(__file__).resolve().parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    if arguments.intake_prepare or arguments.intake_probe:
+        import bench_intake
+
+        if arguments.intake_prepare:
+            bench_intake.main_prepare(arguments.intake_prepare)
+        else:
+            bench_intake.main_probe(arguments.intake_probe)
+        return 0
+    if arguments.only == "intake":
+        return orchestrate_intake(arguments)
     if arguments.memory:
         memory_probe(arguments)
         return 0

@@ -12,6 +12,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
@@ -20,6 +21,7 @@ from evidence.services import documents_upload
 from scoring.models import Assessment, Criterion, Period
 from tests.factories import PASSWORD, UnitFactory, small_framework, user_with_role
 from tests.scoring.appraisal.test_services import seat
+from tests.world import row_counts
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -345,3 +347,22 @@ def test_evidence_storage_switches_to_s3_by_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "S3Storage cchc-evidence evidence https://s3.example.vn None False"
+
+
+# --- cross-site request forgery ----------------------------------------------------------------------
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(portal):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(portal["secretary"])
+    counts = row_counts()
+
+    conflict = client.post(
+        reverse("council_conflict_add", args=[portal["period"].year]),
+        {"member": portal["member"].pk, "unit": portal["assessment"].unit_id, "reason": "Giả mạo"},
+    )
+    logout = client.post(reverse("logout"))
+
+    assert (conflict.status_code, logout.status_code) == (403, 403)
+    assert row_counts() == counts
+    assert client.get(reverse("home")).status_code == 200  # still signed in: the forged logout did nothing

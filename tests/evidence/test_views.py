@@ -89,7 +89,7 @@ def test_download_headers(client, staff, document, pdf_bytes):
     assert response["Content-Length"] == str(len(pdf_bytes))
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox"
-    assert response["Cache-Control"] == "private, no-cache"
+    assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == pdf_bytes
 
 

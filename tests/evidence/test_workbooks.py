@@ -127,6 +127,38 @@ def test_a_dtd_hidden_behind_a_long_comment_is_still_found():
     assert refusal(rewritten(plain_workbook(), "xl/workbook.xml", hidden)).code == "xml_declaration"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_dtd_in_a_part_written_in_utf16_or_utf32_is_found_too(encoding):
+    """An XML parser reads these encodings (and expands the entities); a byte search for "<!DOCTYPE" would not."""
+
+    def in_utf16(xml: bytes) -> bytes:
+        body = re.sub(rb"^<\?xml[^>]*\?>", b"", xml).decode()
+        declared = f'<?xml version="1.0" encoding="{encoding[:6].upper()}"?>'
+        return (declared + BILLION_LAUGHS[21:].decode() + body).encode(encoding)
+
+    error = refusal(rewritten(plain_workbook(), "xl/worksheets/sheet1.xml", in_utf16))
+
+    assert error.code == "xml_declaration"
+
+
+def test_a_part_in_an_encoding_that_spells_markup_otherwise_is_refused():
+    """UTF-7 writes "<!DOCTYPE" as "+ADw-+ACE-DOCTYPE": no byte search sees it, so the part is not read at all."""
+
+    def in_utf7(xml: bytes) -> bytes:
+        return b'<?xml version="1.0" encoding="UTF-7"?>' + re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+
+    assert refusal(rewritten(plain_workbook(), "xl/worksheets/sheet1.xml", in_utf7)).code == "not_xlsx"
+
+
+def test_a_dtd_behind_a_processing_instruction_that_holds_a_less_than_sign_is_still_found():
+    """`<a` inside `<?x …?>` is not the root element: the declaration after it still comes before the root."""
+
+    def hidden(xml: bytes) -> bytes:
+        return b'<?xml version="1.0"?><?x <a?>' + BILLION_LAUGHS[21:] + re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+
+    assert refusal(rewritten(plain_workbook(), "xl/worksheets/sheet1.xml", hidden)).code == "xml_declaration"
+
+
 def test_the_word_doctype_inside_a_cell_is_not_a_declaration():
     rows = read_rows(plain_workbook([("<!DOCTYPE html>",)]), limits=LIMITS, what=WHAT)
 

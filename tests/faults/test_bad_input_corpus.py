@@ -155,6 +155,16 @@ def with_entities(xlsx: bytes) -> bytes:
     return with_xml(xlsx, "xl/worksheets/sheet1.xml", lambda xml: laughs + re.sub(rb"^<\?xml[^>]*\?>", b"", xml))
 
 
+def with_entities_in_utf16(xlsx: bytes) -> bytes:
+    """The same declarations in a worksheet written in UTF-16, where no byte of "<!DOCTYPE" stands side by side."""
+
+    def rewrite(xml: bytes) -> bytes:
+        body = re.sub(rb"^<\?xml[^>]*\?>", b"", xml).decode()
+        return ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE lolz [<!ENTITY lol "lol">]>' + body).encode("utf-16")
+
+    return with_xml(xlsx, "xl/worksheets/sheet1.xml", rewrite)
+
+
 def many_rows(count: int) -> Callable:
     def edit(sheet) -> None:
         for number in range(count):
@@ -303,6 +313,7 @@ def get(url: Callable[[dict], str], message: str = NOT_FOUND, status: int = 404,
 
 
 HTML_PAGE = b"<!DOCTYPE html><html><head><title>x</title></head><body><script>alert(1)</script></body></html>"
+HTML_BEHIND_PDF_SIGNATURE = b"%PDF-1.7\n" + HTML_PAGE  # libmagic calls it a PDF: only opening it shows otherwise
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"\x80\x00\x00\x00" + b"\x00" * 200
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 CSV = "Mã,Điểm\n1.1.1,1\n".encode()
@@ -375,6 +386,22 @@ CASES = {
         [("bao-cao.docx", b"PK\x03\x04" + b"rac" * 2000)],
         "Tệp “bao-cao.docx” bị hỏng hoặc không phải Word (DOCX) hợp lệ.",
     ),
+    "upload-xlsx-with-entity-declarations": upload(
+        [("bang-diem.xlsx", with_entities(PLAIN_XLSX))],
+        "Tệp “bang-diem.xlsx” bị từ chối: bên trong có khai báo DTD hoặc thực thể XML (<!DOCTYPE>, <!ENTITY>)",
+    ),
+    "upload-xlsx-with-entity-declarations-in-utf16": upload(
+        [("bang-diem.xlsx", with_entities_in_utf16(PLAIN_XLSX))],
+        "Tệp “bang-diem.xlsx” bị từ chối: bên trong có khai báo DTD hoặc thực thể XML (<!DOCTYPE>, <!ENTITY>)",
+    ),
+    "upload-html-behind-a-pdf-signature": upload(
+        [("bao-cao.pdf", HTML_BEHIND_PDF_SIGNATURE)],
+        "Tệp “bao-cao.pdf” có đuôi .pdf và bắt đầu như một tệp PDF nhưng không đọc được như PDF",
+    ),
+    "upload-pdf-shell-without-pages": upload(
+        [("bao-cao.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")],
+        "Tệp “bao-cao.pdf” có đuôi .pdf và bắt đầu như một tệp PDF nhưng không đọc được như PDF",
+    ),
     "upload-path-like-name": upload(
         [("../../../etc/cron.d/bao-cao.pdf", HTML_PAGE)],
         "Loại tệp không được chấp nhận (“bao-cao.pdf”): nội dung là HTML",
@@ -434,6 +461,9 @@ CASES = {
     ),
     "sheet-xml-entities": sheet_import(
         lambda w: with_entities(xlsx_of_portal(w, lambda *_: None)), "Tệp chứa khai báo DTD hoặc thực thể XML"
+    ),
+    "sheet-xml-entities-in-utf16": sheet_import(
+        lambda w: with_entities_in_utf16(xlsx_of_portal(w, lambda *_: None)), "Tệp chứa khai báo DTD hoặc thực thể XML"
     ),
     # Excel import of a framework (the secretary, in the administration pages)
     "framework-column-xfd": framework_import(

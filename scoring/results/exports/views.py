@@ -61,7 +61,7 @@ def _file_response(
     if is_public:
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     else:
-        patch_cache_control(response, private=True, no_cache=True)
+        patch_cache_control(response, private=True, no_store=True)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -252,6 +252,6 @@ def results_build_download(request: HttpRequest, year: int, kind: str) -> HttpRe
     if _is_public(publication):
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     else:
-        patch_cache_control(response, private=True, no_cache=True)
+        patch_cache_control(response, private=True, no_store=True)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -552,6 +552,13 @@ def observed(response) -> object:
     return response.status_code
 
 
+def cached_as_it_should(name: str, response) -> bool:
+    """Whatever a signed-in person is sent is never stored; only a public year's published files may be cached."""
+    header = response.get("Cache-Control", "")
+    directives = {directive.strip() for directive in header.split(",")}
+    return {"private", "no-store"} <= directives or (name in PUBLISHED_YEAR_URLS and header == "public, max-age=300")
+
+
 def test_every_url_is_in_the_matrix(role_world):
     names = sorted(named_patterns())
     missing = [name for name in names if name not in EXPECTED]
@@ -592,6 +599,8 @@ def test_each_role_gets_what_the_matrix_says(client, role_world, name):
             changed = {table: (before[table], after[table]) for table in before if before[table] != after[table]}
             if changed and (name, role) not in WRITES_ON_EMPTY_POST:
                 mismatches.append(f"{method} {url} as {role} ({got}) changed rows: {changed}")
+            if user is not None and not cached_as_it_should(name, response):
+                mismatches.append(f"{method} {url} as {role}: Cache-Control is {response.get('Cache-Control')!r}")
             if record_mode():
                 continue
             want = expected_status(name, method, role)

@@ -275,7 +275,7 @@ def test_with_the_database_queue_the_page_polls_until_the_worker_is_done(
     page = client.get(build_url())
 
     assert page.status_code == 200
-    assert page["Cache-Control"] == "no-store"
+    assert page["Cache-Control"] == "private, no-store"
     text = page.text
     assert "Đang tạo tệp…" in text
     assert "Bước 1/3: đang chờ đến lượt." in text
