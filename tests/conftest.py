@@ -51,6 +51,32 @@ def vietnamese_by_default():
     translation.deactivate()
 
 
+@pytest.fixture
+def evidence_root(settings, tmp_path):
+    """Evidence files go to this test's own folder (returned), so 'no file left behind' can be asserted exactly."""
+    root = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
+@pytest.fixture(scope="session")
+def pdf_bytes() -> bytes:
+    """A real PDF with Vietnamese text, as a unit would upload it."""
+    from weasyprint import HTML
+
+    html = (
+        '<html><body style=\'font-family: "Noto Sans", "DejaVu Sans", sans-serif\'>'
+        "<h1>Kế hoạch cải cách hành chính năm 2024</h1><p>UBND phường Hạ Đình</p></body></html>"
+    )
+    return HTML(string=html).write_pdf()
+
+
 @pytest.fixture(scope="module")
 def role_world(django_db_setup, django_db_blocker):
     """Built once per module inside a transaction that is rolled back at the end; each test runs in a savepoint

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from scoring.demo.accounts import DEMO_PASSWORD
 from scoring.models import Assessment, Period
 from tests.factories import (
+    AssessmentFactory,
     AuthorityFactory,
     BlockFactory,
     FrameworkFactory,
@@ -41,9 +42,7 @@ def open_year():
         appraisal_deadline=at_five_pm(28),
     )
     ward = UnitFactory(block=block, name="UBND phường Hạ Đình")
-    assessment = Assessment.objects.create(
-        period=period, unit=ward, framework=FrameworkFactory(period=period, block=block)
-    )
+    assessment = AssessmentFactory(framework=FrameworkFactory(period=period, block=block), unit=ward)
     return period, ward, assessment
 
 

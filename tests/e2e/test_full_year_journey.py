@@ -21,10 +21,10 @@ from tests.factories import (
     BlockFactory,
     FrameworkFactory,
     UnitFactory,
+    publish_snapshot,
     small_framework,
     user_with_role,
 )
-from tests.scoring.results.test_statistics import publish_snapshot
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -20,8 +20,7 @@ from evidence.services import (
 )
 from evidence.validation import clean_filename, format_megabytes
 from scoring.models import AuditEvent, Period
-from tests.evidence.conftest import files_under, rewrite_zip, submit, upload
-from tests.factories import small_framework
+from tests.factories import AssessmentFactory, files_under, mark_submitted, rewrite_zip, small_framework, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -385,7 +384,7 @@ def test_no_changes_after_submission(assessment, staff, people, leaf, pdf_bytes,
     document = document_upload(actor=staff, assessment=assessment, upload=upload("a.pdf", pdf_bytes), title="")
     link = evidence_link(actor=staff, assessment=assessment, criterion=leaf, document=document, locator="tr. 1")
     files_before, events_before = files_under(evidence_root), evidence_events()
-    submit(assessment, people["own_head"])
+    mark_submitted(assessment, people["own_head"])
     with pytest.raises(PermissionDenied):
         document_upload(actor=staff, assessment=assessment, upload=upload("b.png", png_bytes), title="")
     with pytest.raises(PermissionDenied):
@@ -452,14 +451,13 @@ def test_link_update_and_unlink_are_audited_with_old_and_new_values(assessment, 
 def test_link_refuses_a_duplicate_a_non_leaf_and_another_units_document(
     assessment, staff, criteria, other_unit, period, framework, pdf_bytes, png_bytes
 ):
-    from scoring.models import Assessment
     from tests.factories import user_with_role
     from units.models import Role
 
     document = document_upload(
         actor=staff, assessment=assessment, upload=upload("kh.pdf", pdf_bytes), title="KH", criterion=criteria["1.1.1"]
     )
-    other_assessment = Assessment.objects.create(period=period, unit=other_unit, framework=framework)
+    other_assessment = AssessmentFactory(framework=framework, unit=other_unit)
     other_staff = user_with_role(Role.UNIT_STAFF, unit=other_unit)
     foreign = document_upload(
         actor=other_staff, assessment=other_assessment, upload=upload("x.png", png_bytes), title="X"

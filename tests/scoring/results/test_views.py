@@ -18,8 +18,17 @@ from scoring.models import (
     Stage,
 )
 from scoring.results.services import results_publish, results_release_preliminary
-from tests.factories import PASSWORD, UserFactory, user_with_role
-from tests.scoring.results.test_helpers import block_framework, full_minus, score, sheet
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    ScoreFactory,
+    UserFactory,
+    enter_scores,
+    full_minus,
+    small_framework,
+    unit_sheet,
+    user_with_role,
+)
 from units.models import Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +36,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world():
-    framework = block_framework()
+    framework = small_framework()
     period = framework.period
     period.state = Period.State.APPRAISAL
     period.save()
-    own, other = sheet(framework, "Hạ Đình"), sheet(framework, "Kim Giang")
-    score(own, full_minus(c1_2="1"))
-    score(other, full_minus(c1_2="2"))
+    own, other = unit_sheet(framework, "Hạ Đình"), unit_sheet(framework, "Kim Giang")
+    enter_scores(own, full_minus(c1_2="1"))
+    enter_scores(other, full_minus(c1_2="2"))
     secretary = user_with_role(Role.COUNCIL_SECRETARY)
     member = user_with_role(Role.COUNCIL_MEMBER)
     CouncilMembership.objects.create(period=period, user=member)
@@ -167,7 +176,7 @@ def test_unit_staff_file_an_objection_through_the_page(client, world):
 
 def many_units(count: int):
     """A block of `count` units, each scored by the council on every criterion, built in a few inserts."""
-    framework = block_framework()
+    framework = small_framework()
     period = framework.period
     period.state = Period.State.APPRAISAL
     period.save()
@@ -175,12 +184,12 @@ def many_units(count: int):
         Unit(block=framework.block, code=f"dv-{n}", name=f"Đơn vị {n:03}", position=n) for n in range(count)
     )
     assessments = Assessment.objects.bulk_create(
-        Assessment(period=period, unit=unit, framework=framework) for unit in units
+        AssessmentFactory.build(framework=framework, unit=unit) for unit in units
     )
     leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type=""))
     actor = UserFactory()
     Score.objects.bulk_create(
-        Score(
+        ScoreFactory.build(
             assessment=assessment,
             criterion=leaf,
             stage=Stage.ROUND_1,
