@@ -132,13 +132,13 @@ def test_the_banner_costs_one_query_and_htmx_fragments_do_not_pay_for_it(client,
     with CaptureQueriesContext(connection) as with_banner:
         client.get(reverse("period_list"))
     banner_queries = [
-        q["sql"] for q in with_banner.captured_queries if '"scoring_period"' in q["sql"] and "is_draft" in q["sql"]
+        q["sql"] for q in with_banner.captured_queries if '"scoring_period"' in q["sql"] and "drafts_last" in q["sql"]
     ]
     assert len(banner_queries) == 1
 
     with CaptureQueriesContext(connection) as fragment:
         client.get(reverse("assessment_summary", args=[assessment.pk]), headers={"HX-Request": "true"})
-    assert not [q for q in fragment.captured_queries if "is_draft" in q["sql"]]
+    assert not [q for q in fragment.captured_queries if "drafts_last" in q["sql"]]
 
 
 # ---------------------------------------------------------------------------------------------

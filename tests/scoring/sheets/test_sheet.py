@@ -302,8 +302,30 @@ def test_staff_cannot_edit_after_the_deadline_and_nothing_changes(client, sheet)
     assert response.status_code == 403
     assert Score.objects.get(criterion=criteria["2.1"]).points == Decimal("1")
     page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
-    assert "Phiếu đã khóa vì đã quá hạn tự đánh giá" in page
+    assert LOCKED in page
+    assert READ_ONLY not in page
     assert "score-form" not in page
+
+
+LOCKED = "Phiếu đã khóa vì đã quá hạn tự đánh giá; chỉ Thư ký Hội đồng mở lại được."
+READ_ONLY = "Bạn chỉ có quyền xem phiếu này."
+
+
+def test_the_sheet_says_whether_it_is_locked_or_only_readable_by_this_person(client, sheet):
+    assessment, _criteria, people = sheet
+    url = reverse("assessment_sheet", args=[assessment.pk])
+    notes = {}
+    for moment, deadline in [("open", timezone.now() + timedelta(days=1)), ("late", timezone.now())]:
+        Period.objects.filter(pk=assessment.period_id).update(self_assessment_deadline=deadline)
+        for who in ("staff", "secretary"):
+            page = as_user(client, people[who]).get(url).content.decode()
+            notes[moment, who] = [note for note in (LOCKED, READ_ONLY) if note in page]
+    assert notes == {
+        ("open", "staff"): [],
+        ("open", "secretary"): [READ_ONLY],
+        ("late", "staff"): [LOCKED],
+        ("late", "secretary"): [LOCKED],
+    }
 
 
 SHEET_ACCESS = {
