@@ -38,7 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
         and can_read_overview(user, period),
     }
     if period is not None:
-        context["days_left"] = days_until(period.self_assessment_deadline)
+        deadline = period.self_assessment_deadline
+        context["days_left"] = days_until(deadline)
+        context["deadline_has_passed"] = deadline is not None and timezone.now() > deadline
     return render(request, "scoring/home/index.html", context)
 
 

@@ -59,6 +59,7 @@ def pass_the_deadline(period: Period) -> None:
 def test_an_open_sheet_is_offered_for_entry(client, ward):
     sheet = ward["sheet"]
     staff_card = card(client, ward["staff"], sheet.unit)
+    assert '<span class="text-muted">(còn 7 ngày)</span>' in client.get(reverse("home")).content.decode()
     assert HOW_TO in staff_card
     assert LOCKED not in staff_card
     framework_link = (reverse("framework_detail", args=[sheet.framework_id]), "Xem bộ chỉ số của khối")
@@ -78,6 +79,7 @@ def test_a_sheet_locked_at_its_deadline_is_offered_for_reading_not_entry(client,
 
     # then the focal officer is offered to read it, told why, and not invited to enter scores
     staff_card = card(client, ward["staff"], sheet.unit)
+    assert '<span class="text-danger">(đã hết hạn)</span>' in client.get(reverse("home")).content.decode()
     assert ENTER not in staff_card
     assert HOW_TO not in staff_card
     assert LOCKED in staff_card
