@@ -3,6 +3,9 @@ import os
 import pytest
 from django.db import transaction
 
+# Shared helpers that assert (tests/factories.py) report their failures as test modules do.
+pytest.register_assert_rewrite("tests.factories")
+
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
 from scoring.models import (
     AppraisalAssignment,
     Assessment,
+    AuditEvent,
     BlockFinalisation,
     ClassificationBand,
     CouncilMembership,
@@ -476,6 +478,21 @@ def publish_snapshot(period: Period, lines: list[dict], *, version: int = 1, cor
 def files_under(root: Path) -> list[str]:
     """Every file stored under root, as sorted relative paths (empty when the folder was never created)."""
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
+
+
+def evidence_events() -> list[tuple[str, dict]]:
+    """The evidence audit events so far, oldest first, as (action, data)."""
+    return list(AuditEvent.objects.filter(action__startswith="evidence.").order_by("id").values_list("action", "data"))
+
+
+def assert_no_evidence_saved(evidence_root: Path, files_before=()) -> None:
+    """A refused upload left no document, version, link, stored file, audit event or file on storage."""
+    assert Document.objects.count() == 0
+    assert DocumentVersion.objects.count() == 0
+    assert EvidenceLink.objects.count() == 0
+    assert StoredFile.objects.count() == 0
+    assert evidence_events() == []
+    assert files_under(evidence_root) == list(files_before)
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
