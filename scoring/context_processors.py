@@ -71,8 +71,8 @@ def _current_period_with_own_sheet(user) -> Period | None:
     """scoring.selectors.current_period in one query (newest non-draft, else newest draft), with the pk of the
     user's own sheet in it when the user serves exactly one unit."""
     periods = Period.objects.annotate(
-        is_draft=Case(When(state=Period.State.DRAFT, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ).order_by("is_draft", "-year")
+        drafts_last=Case(When(state=Period.State.DRAFT, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).order_by("drafts_last", "-year")
     unit_ids = roles_of(user).unit_ids()
     if len(unit_ids) == 1:
         own = Assessment.objects.filter(period=OuterRef("pk"), unit_id=next(iter(unit_ids))).values("pk")[:1]

@@ -50,6 +50,19 @@ class Period(models.Model):
     def frameworks_are_frozen(self) -> bool:
         return self.state != self.State.DRAFT
 
+    # Positive state flags for templates, which never compare state strings themselves.
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_in_self_assessment(self) -> bool:
+        return self.state == self.State.SELF_ASSESSMENT
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
 
 class Framework(models.Model):
     """The criteria tree (Bộ chỉ số) one block is scored against in one period."""
@@ -273,6 +286,10 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} — {self.period.year}"
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == self.State.SUBMITTED
+
 
 class Stage(models.TextChoices):
     """Who scored: the unit itself, then the council's rounds. None overwrites another."""
@@ -462,6 +479,19 @@ class ExplanationRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} {self.criterion.code}"
 
+    @property
+    def is_proposed(self) -> bool:
+        """Flagged by a council member, not yet sent to the unit."""
+        return self.state == self.State.FLAGGED
+
+    @property
+    def is_awaiting_answer(self) -> bool:
+        return self.state == self.State.SENT
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state == self.State.ANSWERED
+
 
 class AdjustmentEntry(models.Model):
     """Bonus or penalty points the council gives a unit for one item, within the item's cap."""
@@ -550,6 +580,10 @@ class ResultsConfig(models.Model):
     def __str__(self) -> str:
         return f"{self.period}"
 
+    @property
+    def is_dense_ranking(self) -> bool:
+        return self.ranking_method == self.RankingMethod.DENSE
+
 
 class ClassificationBand(models.Model):
     """A classification (xếp loại): every index from min_index up to the next band's min_index."""
@@ -628,6 +662,11 @@ class Objection(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} {self.criterion.code}"
 
+    @property
+    def is_pending(self) -> bool:
+        """Filed and not yet accepted or rejected."""
+        return self.state == self.State.FILED
+
 
 class ResultPublication(models.Model):
     """One published version of a period's results; a correction is a new version, older ones stay readable."""
@@ -655,6 +694,10 @@ class ResultPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} v{self.version} ({self.decision_number})"
+
+    @property
+    def is_dense_ranking(self) -> bool:
+        return self.ranking_method == ResultsConfig.RankingMethod.DENSE
 
 
 class ResultRow(models.Model):

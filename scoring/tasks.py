@@ -110,6 +110,14 @@ class Build:
     def is_pending(self) -> bool:
         return self.status in (BuildStatus.QUEUED, BuildStatus.RUNNING)
 
+    @property
+    def is_queued(self) -> bool:
+        return self.status == BuildStatus.QUEUED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == BuildStatus.DONE
+
 
 def _from_result(result: TaskResult, name: str) -> Build:
     if result.status == TaskResultStatus.SUCCESSFUL:

@@ -3,6 +3,9 @@ import os
 import pytest
 from django.db import transaction
 
+# Shared helpers that assert (tests/factories.py) report their failures as test modules do.
+pytest.register_assert_rewrite("tests.factories")
+
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -49,6 +52,32 @@ def vietnamese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def evidence_root(settings, tmp_path):
+    """Evidence files go to this test's own folder (returned), so 'no file left behind' can be asserted exactly."""
+    root = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
+@pytest.fixture(scope="session")
+def pdf_bytes() -> bytes:
+    """A real PDF with Vietnamese text, as a unit would upload it."""
+    from weasyprint import HTML
+
+    html = (
+        '<html><body style=\'font-family: "Noto Sans", "DejaVu Sans", sans-serif\'>'
+        "<h1>Kế hoạch cải cách hành chính năm 2024</h1><p>UBND phường Hạ Đình</p></body></html>"
+    )
+    return HTML(string=html).write_pdf()
 
 
 @pytest.fixture(scope="module")

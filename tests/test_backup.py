@@ -16,27 +16,22 @@ from weasyprint import HTML
 
 from evidence.models import Document, EvidenceLink, StoredFile
 from evidence.services import documents_upload
-from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange
+from scoring.models import AuditEvent, Criterion, Period, Score, ScoreChange
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, self_score_record
-from tests.factories import PASSWORD, FrameworkFactory, PeriodFactory, UnitFactory, small_framework, user_with_role
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    FrameworkFactory,
+    PeriodFactory,
+    UnitFactory,
+    small_framework,
+    user_with_role,
+)
 from units.models import Role, RoleAssignment, User
 
 # The round trip flushes the whole database, so it cannot run inside a rolled-back test transaction.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path) -> Path:
-    root = tmp_path / "evidence"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("evidence_root")]
 
 
 def files_under(root: Path) -> dict[str, str]:
@@ -64,7 +59,7 @@ def seeded(evidence_root):
     unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình")
     staff = user_with_role(Role.UNIT_STAFF, unit=unit, full_name="Trần Thị Đầu Mối")
     user_with_role(Role.COUNCIL_SECRETARY, full_name="Nguyễn Thu Hà")
-    assessment = Assessment.objects.create(period=period, unit=unit, framework=framework)
+    assessment = AssessmentFactory(framework=framework, unit=unit)
     criteria = {criterion.code: criterion for criterion in Criterion.objects.filter(framework=framework)}
     levels = criteria["1.1.1"].options.order_by("position").first()
     for code, entry, version in [

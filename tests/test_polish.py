@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from scoring.demo.accounts import DEMO_PASSWORD
 from scoring.models import Assessment, Period
 from tests.factories import (
+    AssessmentFactory,
     AuthorityFactory,
     BlockFactory,
     FrameworkFactory,
@@ -41,9 +42,7 @@ def open_year():
         appraisal_deadline=at_five_pm(28),
     )
     ward = UnitFactory(block=block, name="UBND phường Hạ Đình")
-    assessment = Assessment.objects.create(
-        period=period, unit=ward, framework=FrameworkFactory(period=period, block=block)
-    )
+    assessment = AssessmentFactory(framework=FrameworkFactory(period=period, block=block), unit=ward)
     return period, ward, assessment
 
 
@@ -133,13 +132,13 @@ def test_the_banner_costs_one_query_and_htmx_fragments_do_not_pay_for_it(client,
     with CaptureQueriesContext(connection) as with_banner:
         client.get(reverse("period_list"))
     banner_queries = [
-        q["sql"] for q in with_banner.captured_queries if '"scoring_period"' in q["sql"] and "is_draft" in q["sql"]
+        q["sql"] for q in with_banner.captured_queries if '"scoring_period"' in q["sql"] and "drafts_last" in q["sql"]
     ]
     assert len(banner_queries) == 1
 
     with CaptureQueriesContext(connection) as fragment:
         client.get(reverse("assessment_summary", args=[assessment.pk]), headers={"HX-Request": "true"})
-    assert not [q for q in fragment.captured_queries if "is_draft" in q["sql"]]
+    assert not [q for q in fragment.captured_queries if "drafts_last" in q["sql"]]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,9 +18,16 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from evidence.services import documents_upload
-from scoring.models import Assessment, Criterion, Period
-from tests.factories import PASSWORD, UnitFactory, small_framework, user_with_role
-from tests.scoring.appraisal.test_services import seat
+from scoring.models import Criterion, Period
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    UnitFactory,
+    mark_submitted,
+    seat,
+    small_framework,
+    user_with_role,
+)
 from tests.world import row_counts
 from units.models import Role
 
@@ -52,19 +59,6 @@ def policy(response) -> dict[str, str]:
 
 
 @pytest.fixture
-def evidence_root(settings, tmp_path) -> Path:
-    root = tmp_path / "evidence"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
-
-
-@pytest.fixture
 def portal(evidence_root):
     """A period in appraisal: a submitted sheet with a cited PDF, its council member, and the secretariat."""
     framework = small_framework()
@@ -76,7 +70,7 @@ def portal(evidence_root):
         state=Period.State.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() + timedelta(days=7)
     )
     period.refresh_from_db()
-    assessment = Assessment.objects.create(period=period, unit=unit, framework=framework)
+    assessment = AssessmentFactory(framework=framework, unit=unit)
     (document,) = documents_upload(
         actor=staff,
         assessment=assessment,
@@ -84,9 +78,7 @@ def portal(evidence_root):
         title="Kế hoạch CCHC",
         criterion=Criterion.objects.get(framework=framework, code="1.1.1"),
     )
-    Assessment.objects.filter(pk=assessment.pk).update(
-        state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=head
-    )
+    mark_submitted(assessment, head)
     Period.objects.filter(pk=period.pk).update(state=Period.State.APPRAISAL)
     return {
         "framework": framework,

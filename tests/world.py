@@ -4,7 +4,6 @@ a snapshot of every table's row count, and the evidence files on storage."""
 import datetime
 import hashlib
 from decimal import Decimal
-from pathlib import Path
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -17,7 +16,6 @@ from scoring.models import (
     AdjustmentItem,
     AppraisalAssignment,
     Assessment,
-    BlockFinalisation,
     Commendation,
     ConflictDeclaration,
     CouncilMembership,
@@ -31,9 +29,17 @@ from scoring.models import (
     Score,
     Stage,
 )
-from scoring.results.services import results_publish, results_release_preliminary
-from tests.factories import BlockFactory, UnitFactory, small_framework, user_with_role
-from tests.scoring.results.test_helpers import FULL, full_minus, score
+from tests.factories import (
+    FULL,
+    AssessmentFactory,
+    BlockFactory,
+    UnitFactory,
+    enter_scores,
+    full_minus,
+    publish_results,
+    small_framework,
+    user_with_role,
+)
 from units.models import Role
 
 # Tables whose rows change on any request and say nothing about what a view did.
@@ -92,10 +98,6 @@ def row_counts() -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def files_under(root: Path) -> list[str]:
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
-
-
 def _stored_pdf(content: bytes) -> StoredFile:
     sha256 = hashlib.sha256(content).hexdigest()
     name = storage_name_for(sha256)
@@ -107,14 +109,7 @@ def _stored_pdf(content: bytes) -> StoredFile:
 
 
 def _submitted(framework: Framework, unit, by) -> Assessment:
-    return Assessment.objects.create(
-        period=framework.period,
-        unit=unit,
-        framework=framework,
-        state=Assessment.State.SUBMITTED,
-        submitted_at=timezone.now(),
-        submitted_by=by,
-    )
+    return AssessmentFactory(framework=framework, unit=unit, submitted=True, submitted_by=by)
 
 
 def build_world() -> dict:
@@ -145,17 +140,9 @@ def build_world() -> dict:
         "own": _submitted(published_framework, own, people["own_head"]),
         "other": _submitted(published_framework, other, people["own_head"]),
     }
-    score(published_sheets["own"], full_minus(c1_2="1"))
-    score(published_sheets["other"], FULL)
-    BlockFinalisation.objects.create(period=published, block=block, finalised_by=secretary)
-    results_release_preliminary(
-        actor=secretary, period=published, objection_deadline=timezone.now() + datetime.timedelta(days=1)
-    )
-    Period.objects.filter(pk=published.pk).update(objection_deadline=timezone.now() - datetime.timedelta(days=1))
-    published.refresh_from_db()
-    publication = results_publish(
-        actor=leadership, period=published, decision_number="15/QĐ-UBND", decision_date=datetime.date(2023, 1, 16)
-    )
+    enter_scores(published_sheets["own"], full_minus(c1_2="1"))
+    enter_scores(published_sheets["other"], FULL)
+    publication = publish_results(published, secretary, leadership)
     ResultsConfig.objects.update_or_create(period=published, defaults={"is_public": True})
     published_criteria = {c.code: c for c in Criterion.objects.filter(framework=published_framework)}
     objection = Objection.objects.create(
@@ -184,7 +171,7 @@ def build_world() -> dict:
         "other": _submitted(framework, other, people["own_head"]),
     }
     for sheet in sheets.values():
-        score(sheet, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
+        enter_scores(sheet, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
     for role in ("council_member", "assigned_member", "conflicted_member"):
         CouncilMembership.objects.create(period=period, user=people[role])
     assignment = AppraisalAssignment.objects.create(period=period, member=people["assigned_member"], unit=own)

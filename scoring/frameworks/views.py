@@ -18,6 +18,7 @@ from scoring.frameworks.services import framework_problems, period_create, perio
 from scoring.models import Period
 from scoring.permissions.periods import (
     can_manage_frameworks,
+    can_open_period,
     can_view_period,
     get_framework_for_view,
     get_period_for_view,
@@ -74,7 +75,13 @@ def period_detail(request: HttpRequest, year: int) -> HttpResponse:
     return render(
         request,
         "scoring/frameworks/period_detail.html",
-        {"period": period, "rows": rows, "can_manage": can_manage, "open_form": open_form},
+        {
+            "period": period,
+            "rows": rows,
+            "can_manage": can_manage,
+            "can_open": can_open_period(request.user, period),
+            "open_form": open_form,
+        },
     )
 
 

@@ -6,36 +6,41 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from scoring.frameworks.selectors import current_period, period_frameworks
-from scoring.models import Assessment
-from scoring.permissions.periods import can_manage_frameworks, can_view_period
+from scoring.home.selectors import unit_tasks
+from scoring.permissions.council import can_read_overview
+from scoring.permissions.periods import can_manage_frameworks, can_open_period, can_view_period
 from units.roles import is_administrator, is_council_member, is_leadership, roles_of
-from units.selectors import units_of
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roles = roles_of(request.user)
+    user = request.user
+    roles = roles_of(user)
     period = current_period()
-    if period is not None and not can_view_period(request.user, period):
+    if period is not None and not can_view_period(user, period):
         period = None
+    frameworks = list(period_frameworks(period)) if period is not None else []
+    is_secretary = can_manage_frameworks(user)
+    is_leader = is_leadership(user)
     context = {
         "roles": roles,
-        "role_labels": sorted({role for role, _ in roles.unit_roles} | set(roles.global_roles)),
         "period": period,
-        "now": timezone.now(),
-        "my_units": list(units_of(roles.unit_ids())),
-        "is_secretary": can_manage_frameworks(request.user),
-        "is_council_member": is_council_member(request.user),
-        "is_leadership": is_leadership(request.user),
-        "is_administrator": is_administrator(request.user),
+        "unit_tasks": unit_tasks(user, period, frameworks),
+        "frameworks": frameworks,
+        "is_secretary": is_secretary,
+        "is_council_member": is_council_member(user),
+        "is_leadership": is_leader,
+        "is_administrator": is_administrator(user),
+        "can_open_period": period is not None and can_open_period(user, period),
+        "can_follow_appraisal": period is not None
+        and not period.is_draft
+        and (is_secretary or is_leader)
+        and can_read_overview(user, period),
     }
     if period is not None:
-        context["frameworks"] = list(period_frameworks(period))
-        context["days_left"] = days_until(period.self_assessment_deadline)
-        context["my_assessments"] = {
-            assessment.unit_id: assessment
-            for assessment in Assessment.objects.filter(period=period, unit_id__in=roles.unit_ids())
-        }
+        deadline = period.self_assessment_deadline
+        context["days_left"] = days_until(deadline)
+        context["deadline_has_passed"] = deadline is not None and timezone.now() > deadline
     return render(request, "scoring/home/index.html", context)
 
 

@@ -39,6 +39,11 @@ def can_manage_frameworks(user: User | AnonymousUser) -> bool:
     return is_secretary(user) or is_administrator(user)
 
 
+def can_open_period(user: User | AnonymousUser, period: Period) -> bool:
+    """The secretariat opens self-assessment once, from a period still being prepared."""
+    return can_manage_frameworks(user) and period.state == Period.State.DRAFT
+
+
 def can_view_frameworks(user: User | AnonymousUser) -> bool:
     """Criteria frameworks are the rules of the game: every person with a role may read them."""
     return is_administrator(user) or not roles_of(user).is_empty

@@ -27,6 +27,16 @@ def is_past_deadline(assessment: Assessment, now=None) -> bool:
     return deadline is not None and (now or timezone.now()) > deadline
 
 
+def is_locked_at_deadline(assessment: Assessment, now=None) -> bool:
+    """A sheet still in draft whose deadline passed during self-assessment: no one edits it until the secretary
+    reopens it (the head may still submit it, marked late)."""
+    return (
+        assessment.state == Assessment.State.DRAFT
+        and assessment.period.state == Period.State.SELF_ASSESSMENT
+        and is_past_deadline(assessment, now)
+    )
+
+
 def can_view_assessment(user: User, assessment: Assessment) -> bool:
     """The unit sees its own sheet; outside it, only the secretariat, and after submission the
     council (never for a unit its member belongs to) and leadership."""

@@ -460,6 +460,7 @@ def results_settings(request: HttpRequest, year: int) -> HttpResponse:
             "exclusions": RankingExclusion.objects.filter(period=period).select_related("unit").order_by("unit__name"),
             "units": Unit.objects.filter(assessments__period=period).select_related("block"),
             "is_published": is_published,
+            "can_view_live": can_view_live_ranking(request.user, period),
         },
     )
 

@@ -21,6 +21,7 @@ from scoring.permissions.sheets import (
     can_submit_assessment,
     effective_deadline,
     get_assessment_for_view,
+    is_locked_at_deadline,
     is_past_deadline,
 )
 from scoring.rules import Rule, compute_points
@@ -64,6 +65,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
     summary = sheet_summary(assessment, tree=tree, scores=scores, evidence=evidence)
     can_edit = can_edit_self_assessment(request.user, assessment)
+    is_locked = is_locked_at_deadline(assessment)
     evidence_open = request.GET.get("evidence", "")  # without JavaScript: this row's "add evidence" forms inline
     for node in tree.leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
         if node.criterion.id in scores:
@@ -87,6 +89,8 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         "summary": summary,
         "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)) if can_edit else [],
         "can_edit": can_edit,
+        "is_locked": is_locked,
+        "is_read_only": not (can_edit or is_locked or assessment.is_submitted),
         "can_submit": can_submit_assessment(request.user, assessment),
         "can_reopen": can_reopen_assessment(request.user, assessment),
         "deadline": effective_deadline(assessment),

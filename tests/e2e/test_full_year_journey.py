@@ -21,10 +21,10 @@ from tests.factories import (
     BlockFactory,
     FrameworkFactory,
     UnitFactory,
+    publish_snapshot,
     small_framework,
     user_with_role,
 )
-from tests.scoring.results.test_statistics import publish_snapshot
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -233,8 +233,11 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
     Period.objects.filter(pk=period.pk).update(self_assessment_deadline=timezone.now() - datetime.timedelta(hours=1))
     ward_head = new_context().new_page()
     login(ward_head, live_server, people["ward_head"])
-    open_sheet(ward_head, HA_DINH)
-    ward_head.get_by_role("link", name="Xem tóm tắt và nộp phiếu").click()
+    # the home page offers the locked sheet for reading and for the late submission, no longer for entry
+    ward_card = ward_head.get_by_role("region", name=HA_DINH)
+    expect(ward_card).to_contain_text("Phiếu đã khóa vì đã quá hạn tự đánh giá; chỉ Thư ký Hội đồng mở lại được.")
+    expect(ward_card.get_by_role("link", name="Nhập phiếu tự đánh giá")).to_have_count(0)
+    ward_card.get_by_role("link", name="Xem tóm tắt và nộp phiếu").click()
     expect(ward_head.get_by_test_id("summary-points")).to_have_text("8 / 9")
     expect(ward_head.get_by_text("Đã quá hạn: phiếu sẽ được ghi nhận là nộp muộn.")).to_be_visible()
     ward_head.get_by_role("button", name="Duyệt và nộp phiếu").click()

@@ -10,19 +10,24 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
 
-from scoring.models import Assessment, BlockFinalisation, Criterion, Objection, Period, Score, Stage
+from scoring.models import BlockFinalisation, Criterion, Objection, Period, Score, Stage
 from scoring.results.services import objection_file, results_release_preliminary
 from tests.e2e.helpers import login
 from tests.factories import (
+    FULL,
+    NOT_APPLICABLE,
+    AssessmentFactory,
     AuthorityFactory,
     BlockFactory,
     FrameworkFactory,
     UnitFactory,
+    enter_scores,
+    full_minus,
+    publish_snapshot,
     small_framework,
+    standard_bands,
     user_with_role,
 )
-from tests.scoring.results.test_helpers import FULL, NOT_APPLICABLE, full_minus, score, standard_bands
-from tests.scoring.results.test_statistics import publish_snapshot
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -61,24 +66,23 @@ def appraised_year():
     }
     heads = {name: user_with_role(Role.UNIT_HEAD, unit=unit, full_name=HEADS[name]) for name, unit in units.items()}
     sheets = {
-        name: Assessment.objects.create(
-            period=period,
-            unit=unit,
+        name: AssessmentFactory(
             framework=framework,
-            state=Assessment.State.SUBMITTED,
+            unit=unit,
+            submitted=True,
             submitted_at=timezone.now() - datetime.timedelta(days=40),
             submitted_by=heads[name],
         )
         for name, unit in units.items()
     }
     thuong_dinh = {**full_minus(c1_2="0.4"), "1.3": NOT_APPLICABLE}
-    score(sheets[THUONG_DINH], thuong_dinh, stage=Stage.SELF)
-    score(sheets[THUONG_DINH], thuong_dinh)
-    score(sheets[HA_DINH], FULL, stage=Stage.SELF)
-    score(sheets[HA_DINH], full_minus(c1_2="1"))
-    score(sheets[KIM_GIANG], FULL, stage=Stage.SELF)
-    score(sheets[KIM_GIANG], {code: points for code, points in FULL.items() if code != "2.1"})
-    score(sheets[KIM_GIANG], {"2.1": "0"}, explanation=COUNCIL_REASON)
+    enter_scores(sheets[THUONG_DINH], thuong_dinh, stage=Stage.SELF)
+    enter_scores(sheets[THUONG_DINH], thuong_dinh)
+    enter_scores(sheets[HA_DINH], FULL, stage=Stage.SELF)
+    enter_scores(sheets[HA_DINH], full_minus(c1_2="1"))
+    enter_scores(sheets[KIM_GIANG], FULL, stage=Stage.SELF)
+    enter_scores(sheets[KIM_GIANG], {code: points for code, points in FULL.items() if code != "2.1"})
+    enter_scores(sheets[KIM_GIANG], {"2.1": "0"}, explanation=COUNCIL_REASON)
     people = {
         "secretary": user_with_role(Role.COUNCIL_SECRETARY, full_name="Ngô Thị Thư"),
         "leader": user_with_role(Role.LEADERSHIP, full_name="Trần Thị Lãnh Đạo"),

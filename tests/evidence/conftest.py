@@ -7,32 +7,25 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
-from weasyprint import HTML
 
 from scoring.models import Assessment, Criterion, Period
-from tests.factories import FrameworkFactory, PeriodFactory, UnitFactory, small_framework, user_with_role
+from tests.factories import (
+    AssessmentFactory,
+    FrameworkFactory,
+    PeriodFactory,
+    UnitFactory,
+    small_framework,
+    user_with_role,
+)
 from units.models import Role
 
 
 @pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path) -> Path:
-    """Every test writes evidence into its own folder, so 'no file left behind' can be asserted exactly."""
-    root = tmp_path / "evidence"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
-
-
-def files_under(root: Path) -> list[str]:
-    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
+def evidence_root(evidence_root: Path) -> Path:
+    """Every evidence test writes into its own folder (tests/conftest.py's evidence_root, for all of them)."""
+    return evidence_root
 
 
 @pytest.fixture
@@ -59,7 +52,7 @@ def other_unit(framework):
 
 @pytest.fixture
 def assessment(period, unit, framework) -> Assessment:
-    return Assessment.objects.create(period=period, unit=unit, framework=framework)
+    return AssessmentFactory(framework=framework, unit=unit)
 
 
 @pytest.fixture
@@ -90,23 +83,7 @@ def people(unit, other_unit, staff) -> dict:
     }
 
 
-def submit(assessment: Assessment, by) -> None:
-    Assessment.objects.filter(pk=assessment.pk).update(
-        state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=by
-    )
-    assessment.refresh_from_db()
-
-
 # --- real files -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def pdf_bytes() -> bytes:
-    html = (
-        '<html><body style=\'font-family: "Noto Sans", "DejaVu Sans", sans-serif\'>'
-        "<h1>Kế hoạch cải cách hành chính năm 2024</h1><p>UBND phường Hạ Đình</p></body></html>"
-    )
-    return HTML(string=html).write_pdf()
 
 
 @pytest.fixture(scope="session")
@@ -155,18 +132,3 @@ def docx_bytes() -> bytes:
             "<w:body><w:p><w:r><w:t>Báo cáo CCHC</w:t></w:r></w:p></w:body></w:document>",
         )
     return buffer.getvalue()
-
-
-def rewrite_zip(source: bytes, replace: dict[str, bytes], add: dict[str, bytes] | None = None) -> bytes:
-    """A copy of an Office package with some members replaced or added."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(source)) as original, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
-        for member in original.infolist():
-            copy.writestr(member.filename, replace.get(member.filename, original.read(member.filename)))
-        for name, data in (add or {}).items():
-            copy.writestr(name, data)
-    return buffer.getvalue()
-
-
-def upload(name: str, content: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/octet-stream")

@@ -19,28 +19,23 @@ from evidence.services import (
     evidence_unlink,
 )
 from evidence.validation import clean_filename, format_megabytes
-from scoring.models import AuditEvent, Period
-from tests.evidence.conftest import files_under, rewrite_zip, submit, upload
-from tests.factories import small_framework
+from scoring.models import Period
+from tests.factories import (
+    AssessmentFactory,
+    assert_no_evidence_saved,
+    evidence_events,
+    files_under,
+    mark_submitted,
+    rewrite_zip,
+    small_framework,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
 XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 XLSM_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 ONLY_ALLOWED = "chỉ nhận tệp PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, PNG, JPG, JPEG."
-
-
-def evidence_events():
-    return list(AuditEvent.objects.filter(action__startswith="evidence.").order_by("id").values_list("action", "data"))
-
-
-def assert_nothing_saved(evidence_root, files_before=()):
-    assert Document.objects.count() == 0
-    assert DocumentVersion.objects.count() == 0
-    assert EvidenceLink.objects.count() == 0
-    assert StoredFile.objects.count() == 0
-    assert evidence_events() == []
-    assert files_under(evidence_root) == list(files_before)
 
 
 # --- uploads that succeed ---------------------------------------------------------------------------
@@ -289,7 +284,7 @@ def test_refused_uploads_say_why_and_leave_nothing(
     with pytest.raises(ValidationError) as error:
         document_upload(actor=staff, assessment=assessment, upload=upload(name, content), title="", criterion=leaf)
     assert error.value.messages == [message]
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 def test_oversized_upload_states_the_limit(assessment, staff, pdf_bytes, settings, evidence_root):
@@ -298,7 +293,7 @@ def test_oversized_upload_states_the_limit(assessment, staff, pdf_bytes, setting
     with pytest.raises(ValidationError) as error:
         document_upload(actor=staff, assessment=assessment, upload=upload("Báo cáo lớn.pdf", content), title="")
     assert error.value.messages == ["Tệp “Báo cáo lớn.pdf” vượt quá dung lượng cho phép 1 MB."]
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 def test_one_bad_file_refuses_the_whole_batch_and_names_every_problem(
@@ -314,7 +309,7 @@ def test_one_bad_file_refuses_the_whole_batch_and_names_every_problem(
         "Tệp “rong.png” rỗng.",
         f"Loại tệp không được chấp nhận (“x.html”): {ONLY_ALLOWED}",
     ]
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 def test_a_criterion_of_another_framework_is_refused_before_anything_is_stored(
@@ -354,7 +349,7 @@ def test_files_written_before_a_later_failure_are_deleted(
             actor=staff, assessment=assessment, uploads=[upload("a.pdf", pdf_bytes), upload("b.png", png_bytes)]
         )
     # then
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 # --- permission, deadline and submission ---------------------------------------------------------------------
@@ -364,7 +359,7 @@ def test_people_outside_the_unit_cannot_upload(assessment, people, pdf_bytes, ev
     for key in ["other_staff", "council", "conflicted_council", "secretary", "leadership"]:
         with pytest.raises(PermissionDenied):
             document_upload(actor=people[key], assessment=assessment, upload=upload("a.pdf", pdf_bytes), title="")
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 def test_no_upload_after_the_deadline(assessment, staff, pdf_bytes, evidence_root):
@@ -378,14 +373,14 @@ def test_no_upload_after_the_deadline(assessment, staff, pdf_bytes, evidence_roo
         "Không thể thay đổi tài liệu kiểm chứng của phiếu này: phiếu đã nộp, đã hết hạn tự đánh giá "
         "hoặc bạn không phụ trách đơn vị."
     )
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 def test_no_changes_after_submission(assessment, staff, people, leaf, pdf_bytes, png_bytes, evidence_root):
     document = document_upload(actor=staff, assessment=assessment, upload=upload("a.pdf", pdf_bytes), title="")
     link = evidence_link(actor=staff, assessment=assessment, criterion=leaf, document=document, locator="tr. 1")
     files_before, events_before = files_under(evidence_root), evidence_events()
-    submit(assessment, people["own_head"])
+    mark_submitted(assessment, people["own_head"])
     with pytest.raises(PermissionDenied):
         document_upload(actor=staff, assessment=assessment, upload=upload("b.png", png_bytes), title="")
     with pytest.raises(PermissionDenied):
@@ -452,14 +447,13 @@ def test_link_update_and_unlink_are_audited_with_old_and_new_values(assessment, 
 def test_link_refuses_a_duplicate_a_non_leaf_and_another_units_document(
     assessment, staff, criteria, other_unit, period, framework, pdf_bytes, png_bytes
 ):
-    from scoring.models import Assessment
     from tests.factories import user_with_role
     from units.models import Role
 
     document = document_upload(
         actor=staff, assessment=assessment, upload=upload("kh.pdf", pdf_bytes), title="KH", criterion=criteria["1.1.1"]
     )
-    other_assessment = Assessment.objects.create(period=period, unit=other_unit, framework=framework)
+    other_assessment = AssessmentFactory(framework=framework, unit=other_unit)
     other_staff = user_with_role(Role.UNIT_STAFF, unit=other_unit)
     foreign = document_upload(
         actor=other_staff, assessment=other_assessment, upload=upload("x.png", png_bytes), title="X"

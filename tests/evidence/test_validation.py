@@ -16,8 +16,7 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 
 from evidence.services import document_upload
 from evidence.validation import check_upload
-from tests.evidence.conftest import rewrite_zip, upload
-from tests.evidence.test_services import assert_nothing_saved
+from tests.factories import assert_no_evidence_saved, rewrite_zip, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +134,7 @@ def test_a_package_whose_xml_declares_a_dtd_is_refused_and_nothing_is_stored(
         }
 
     assert refusal(name, make(parts), assessment, staff) == [DTD_MESSAGE.format(name=name)]
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 def test_a_part_in_an_encoding_that_could_hide_a_declaration_is_refused_as_broken(
@@ -147,7 +146,7 @@ def test_a_part_in_an_encoding_that_could_hide_a_declaration_is_refused_as_broke
     assert refusal("bao-cao.docx", content, assessment, staff) == [
         "Tệp “bao-cao.docx” bị hỏng hoặc không phải Word (DOCX) hợp lệ."
     ]
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 def test_the_word_doctype_in_a_documents_text_and_an_odt_from_libreoffice_are_accepted(assessment, staff, docx_bytes):
@@ -191,7 +190,7 @@ def test_a_pdf_that_does_not_open_with_a_page_is_refused_saying_why(case, assess
     content = content if content is not None else pdf_bytes[: len(pdf_bytes) // 2]
 
     assert refusal("bao-cao.pdf", content, assessment, staff) == [message.format(name="bao-cao.pdf")]
-    assert_nothing_saved(evidence_root)
+    assert_no_evidence_saved(evidence_root)
 
 
 def test_pdfs_as_offices_and_scanners_make_them_are_accepted(assessment, staff, pdf_bytes, evidence_root):

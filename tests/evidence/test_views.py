@@ -8,7 +8,7 @@ from django.utils import timezone
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
 from evidence.services import document_upload, evidence_link
 from scoring.models import Assessment, AuditEvent, Period
-from tests.evidence.conftest import files_under, submit, upload
+from tests.factories import AssessmentFactory, files_under, mark_submitted, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ VIEW_AFTER_SUBMISSION = {**VIEW_BEFORE_SUBMISSION, "council": 200, "leadership":
 @pytest.mark.parametrize("url_name", ["document_download", "document_preview", "version_download"])
 def test_file_permission_matrix(client, people, assessment, document, role, submitted, url_name):
     if submitted:
-        submit(assessment, people["own_head"])
+        mark_submitted(assessment, people["own_head"])
     args = [document.pk] if url_name != "version_download" else [document.pk, document.versions.get().pk]
     response = login(client, people, role).get(reverse(f"evidence_{url_name}", args=args))
     if role == "anonymous":
@@ -194,7 +194,7 @@ def test_edit_permission_matrix(
     client, people, assessment, leaf, document, spare, png_bytes, role, submitted, action, evidence_root
 ):
     if submitted:
-        submit(assessment, people["own_head"])
+        mark_submitted(assessment, people["own_head"])
     login(client, people, role)
     before, files_before = state_of_evidence(), files_under(evidence_root)
     response = post_action(client, action, assessment, leaf, document, spare, png_bytes)
@@ -281,7 +281,7 @@ def test_linking_another_units_document_is_refused(client, staff, assessment, le
     from tests.factories import user_with_role
     from units.models import Role
 
-    other_assessment = Assessment.objects.create(period=period, unit=other_unit, framework=assessment.framework)
+    other_assessment = AssessmentFactory(framework=assessment.framework, unit=other_unit)
     foreign = document_upload(
         actor=user_with_role(Role.UNIT_STAFF, unit=other_unit),
         assessment=other_assessment,
@@ -320,7 +320,7 @@ def test_locator_update(client, staff, document):
 @pytest.mark.parametrize("role", ROLES)
 def test_library_permission_matrix(client, people, assessment, document, role, submitted):
     if submitted:
-        submit(assessment, people["own_head"])
+        mark_submitted(assessment, people["own_head"])
     response = login(client, people, role).get(reverse("evidence_library", args=[assessment.pk]))
     if role == "anonymous":
         assert_login_redirect(response)
@@ -376,7 +376,7 @@ def test_replace_through_the_page(client, staff, assessment, document, png_bytes
 
 
 def test_replace_of_another_units_document_is_404(client, people, assessment, document, png_bytes, other_unit, period):
-    other_assessment = Assessment.objects.create(period=period, unit=other_unit, framework=assessment.framework)
+    other_assessment = AssessmentFactory(framework=assessment.framework, unit=other_unit)
     client.force_login(people["other_staff"])
     response = client.post(
         reverse("evidence_document_replace", args=[other_assessment.pk, document.pk]),

@@ -12,7 +12,6 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -23,28 +22,15 @@ from django.utils import timezone
 from evidence.models import Document
 from scoring.council.survey import survey_template
 from scoring.frameworks.workbook import framework_export
-from scoring.models import Assessment, Criterion, Framework, Period, RuleOption
+from scoring.models import Criterion, Framework, Period, RuleOption
 from scoring.sheets.workbook import COLUMN_INDEX, sheet_export
-from tests.factories import BlockFactory, UnitFactory, small_framework, user_with_role
-from tests.world import PDF_BYTES, files_under, row_counts
+from tests.factories import AssessmentFactory, BlockFactory, UnitFactory, files_under, small_framework, user_with_role
+from tests.world import PDF_BYTES, row_counts
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND = "Không tìm thấy trang"
-
-
-@pytest.fixture
-def evidence_root(settings, tmp_path) -> Path:
-    root = tmp_path / "evidence"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
 
 
 @pytest.fixture
@@ -67,15 +53,13 @@ def corpus_world(evidence_root) -> dict:
         return small_framework(Framework.objects.create(period=period, block=block, name=f"BCS {year}"))
 
     framework = framework_of(2024, Period.State.SELF_ASSESSMENT)
-    sheet = Assessment.objects.create(period=framework.period, unit=own, framework=framework)
-    other_sheet = Assessment.objects.create(period=framework.period, unit=other, framework=framework)
+    sheet = AssessmentFactory(framework=framework, unit=own)
+    other_sheet = AssessmentFactory(framework=framework, unit=other)
     appraisal = framework_of(2023, Period.State.APPRAISAL)
-    Assessment.objects.create(
-        period=appraisal.period,
-        unit=own,
+    AssessmentFactory(
         framework=appraisal,
-        state=Assessment.State.SUBMITTED,
-        submitted_at=timezone.now(),
+        unit=own,
+        submitted=True,
         submitted_by=staff,
     )
     from tests.world import _stored_pdf

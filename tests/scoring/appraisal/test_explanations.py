@@ -7,13 +7,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from weasyprint import HTML
 
 from evidence.models import Document, EvidenceLink
-from scoring.models import Assessment, AuditEvent, Criterion, ExplanationRequest, Notice, Period, Score, Stage
+from scoring.models import AuditEvent, Criterion, ExplanationRequest, Notice, Period
 from tests.factories import (
+    AssessmentFactory,
     FrameworkFactory,
     PeriodFactory,
+    ScoreFactory,
     UnitFactory,
     small_framework,
     user_with_role,
@@ -21,24 +22,7 @@ from tests.factories import (
 )
 from units.models import Role
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def evidence_root(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
-        },
-    }
-    return tmp_path / "evidence"
-
-
-@pytest.fixture(scope="module")
-def pdf_bytes() -> bytes:
-    return HTML(string="<p>x</p>").write_pdf()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("evidence_root")]
 
 
 def pdf(pdf_bytes, name="Bổ sung kế hoạch.pdf"):
@@ -61,11 +45,10 @@ def sheet():
         "secretary": user_with_role(Role.COUNCIL_SECRETARY),
         "leadership": user_with_role(Role.LEADERSHIP),
     }
-    assessment = Assessment.objects.create(
-        period=period,
-        unit=unit,
+    assessment = AssessmentFactory(
         framework=framework,
-        state=Assessment.State.SUBMITTED,
+        unit=unit,
+        submitted=True,
         submitted_at=timezone.now() - timedelta(days=30),
         submitted_by=people["head"],
     )
@@ -134,10 +117,9 @@ def test_page_permission_matrix(client, sheet, role, status, has_form):
 
 def test_page_shows_the_request_the_self_score_and_days_left(client, sheet):
     assessment, criteria, people = sheet
-    Score.objects.create(
+    ScoreFactory(
         assessment=assessment,
         criterion=criteria["1.1.1"],
-        stage=Stage.SELF,
         option=criteria["1.1.1"].options.get(label="Kịp thời"),
         points=Decimal("1"),
         explanation="Ban hành ngày 05/01",
@@ -208,19 +190,15 @@ def test_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, 
     head = user_with_role(Role.UNIT_HEAD, unit=unit)
     staff = user_with_role(Role.UNIT_STAFF, unit=unit)
     member = user_with_role(Role.COUNCIL_MEMBER)
-    assessment = Assessment.objects.create(
-        period=period,
-        unit=unit,
+    assessment = AssessmentFactory(
         framework=framework,
-        state=Assessment.State.SUBMITTED,
-        submitted_at=timezone.now(),
+        unit=unit,
+        submitted=True,
         submitted_by=head,
     )
     leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type=""))
     for leaf in leaves:
-        Score.objects.create(
-            assessment=assessment, criterion=leaf, stage=Stage.SELF, points=Decimal(1), updated_by=staff
-        )
+        ScoreFactory(assessment=assessment, criterion=leaf, updated_by=staff)
         send(assessment, leaf, member)
     first = Document.objects.create(
         unit=unit,

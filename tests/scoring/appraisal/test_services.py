@@ -23,7 +23,6 @@ from scoring.models import (
     AuditEvent,
     BlockFinalisation,
     ConflictDeclaration,
-    CouncilMembership,
     Criterion,
     ExplanationRequest,
     Period,
@@ -35,54 +34,10 @@ from scoring.permissions.appraisal import can_appraise, can_appraise_criterion
 from scoring.permissions.sheets import can_view_assessment
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, StaleScoreError
-from tests.factories import UnitFactory, small_framework, user_with_role
+from tests.factories import AssessmentFactory, UnitFactory, seat, self_scored_sheet, small_framework, user_with_role
 from units.models import Role, User
 
 pytestmark = pytest.mark.django_db
-
-# The unit's own scores of small_framework: points, and the inputs that earn them.
-OWN = {
-    "1.1.1": ("1", {"option": "Kịp thời"}),
-    "1.1.2": ("2", {"percent": Decimal("95")}),
-    "1.2": ("1.75", {"achieved": Decimal("7"), "required": Decimal("8")}),
-    "1.3": (None, {}),  # marked not applicable by the unit
-    "2.1": ("1.25", {"value": Decimal("1.25")}),
-    "2.2": ("1", {"occurrences": 1}),
-}
-
-
-def submitted_sheet(framework, unit, head) -> Assessment:
-    assessment = Assessment.objects.create(
-        period=framework.period,
-        unit=unit,
-        framework=framework,
-        state=Assessment.State.SUBMITTED,
-        submitted_at=timezone.now(),
-        submitted_by=head,
-    )
-    for criterion in Criterion.objects.filter(framework=framework, code__in=OWN):
-        points, inputs = OWN[criterion.code]
-        if "option" in inputs:
-            inputs = {"option": criterion.options.get(label=inputs["option"])}
-        Score.objects.create(
-            assessment=assessment,
-            criterion=criterion,
-            stage=Stage.SELF,
-            points=Decimal(points) if points else None,
-            is_not_applicable=points is None,
-            explanation="Đơn vị không có đơn vị trực thuộc để kiểm tra" if points is None else "Theo báo cáo năm",
-            updated_by=head,
-            **inputs,
-        )
-    return assessment
-
-
-def seat(period: Period, *, unit=None, area_code: str = "", is_chair: bool = False, **user_fields) -> User:
-    member = user_with_role(Role.COUNCIL_MEMBER, **user_fields)
-    CouncilMembership.objects.create(period=period, user=member, is_chair=is_chair)
-    if unit is not None or area_code:
-        AppraisalAssignment.objects.create(period=period, member=member, unit=unit, area_code=area_code)
-    return member
 
 
 @pytest.fixture
@@ -95,8 +50,8 @@ def council():
     unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình", position=1)
     other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang", position=2)
     head = user_with_role(Role.UNIT_HEAD, unit=unit)
-    assessment = submitted_sheet(framework, unit, head)
-    Assessment.objects.create(period=period, unit=other_unit, framework=framework)
+    assessment = self_scored_sheet(framework, unit, head)
+    AssessmentFactory(framework=framework, unit=other_unit)
     people = {
         "head": head,
         "staff": user_with_role(Role.UNIT_STAFF, unit=unit),

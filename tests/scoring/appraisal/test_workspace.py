@@ -23,8 +23,16 @@ from scoring.models import (
     ScoreChange,
     Stage,
 )
-from tests.factories import UnitFactory, small_framework, user_with_role, wide_framework
-from tests.scoring.appraisal.test_services import seat, submitted_sheet
+from tests.factories import (
+    AssessmentFactory,
+    ScoreFactory,
+    UnitFactory,
+    seat,
+    self_scored_sheet,
+    small_framework,
+    user_with_role,
+    wide_framework,
+)
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +48,8 @@ def council():
     unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình", position=1)
     other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang", position=2)
     head = user_with_role(Role.UNIT_HEAD, unit=unit)
-    assessment = submitted_sheet(framework, unit, head)
-    draft = Assessment.objects.create(period=period, unit=other_unit, framework=framework)
+    assessment = self_scored_sheet(framework, unit, head)
+    draft = AssessmentFactory(framework=framework, unit=other_unit)
     people = {
         "staff": user_with_role(Role.UNIT_STAFF, unit=unit),
         "head": head,
@@ -373,24 +381,15 @@ def big_period():
     head = user_with_role(Role.UNIT_HEAD, unit=UnitFactory(block=framework.block))
     units = [UnitFactory(block=framework.block, name=f"UBND phường Số {n:02}") for n in range(25)]
     assessments = Assessment.objects.bulk_create(
-        Assessment(
-            period=period,
-            unit=unit,
-            framework=framework,
-            state=Assessment.State.SUBMITTED,
-            submitted_at=timezone.now(),
-            submitted_by=head,
-        )
-        for unit in units
+        AssessmentFactory.build(framework=framework, unit=unit, submitted=True, submitted_by=head) for unit in units
     )
     leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").prefetch_related("options"))
     Score.objects.bulk_create(
-        Score(
+        ScoreFactory.build(
             assessment=assessment,
             criterion=leaf,
             stage=stage,
             option=leaf.options.all()[0],
-            points=Decimal(1),
             updated_by=head,
             explanation="Đủ hồ sơ",
         )

@@ -6,8 +6,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from scoring.models import Assessment, AuditEvent, Criterion, Score, ScoreChange, Stage
-from tests.factories import PeriodFactory, UnitFactory, small_framework, user_with_role
+from scoring.models import AuditEvent, Criterion, Score, ScoreChange, Stage
+from tests.factories import AssessmentFactory, PeriodFactory, UnitFactory, small_framework, user_with_role
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def world():
         "leadership": user_with_role(Role.LEADERSHIP),
         "administrator": user_with_role(Role.ADMINISTRATOR),
     }
-    assessment = Assessment.objects.create(period=period, unit=unit, framework=framework)
+    assessment = AssessmentFactory(framework=framework, unit=unit)
     criteria = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("code"))
     return {
         "period": period,

@@ -19,7 +19,6 @@ from scoring.council.services import (
 )
 from scoring.models import (
     AppraisalAssignment,
-    Assessment,
     AuditEvent,
     ConflictDeclaration,
     CouncilMembership,
@@ -30,56 +29,10 @@ from scoring.models import (
     ScoreChange,
     Stage,
 )
-from tests.factories import UnitFactory, UserFactory, small_framework, user_with_role
+from tests.factories import ScoreFactory, user_with_role
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-def submitted_sheet(period, unit, framework, head) -> Assessment:
-    return Assessment.objects.create(
-        period=period,
-        unit=unit,
-        framework=framework,
-        state=Assessment.State.SUBMITTED,
-        submitted_at=timezone.now(),
-        submitted_by=head,
-    )
-
-
-@pytest.fixture
-def council_world():
-    """A period in self-assessment (deadline passed) with two units, one submitted, and a person per role."""
-    framework = small_framework()
-    period = framework.period
-    period.state = Period.State.SELF_ASSESSMENT
-    period.self_assessment_deadline = timezone.now() - timedelta(days=1)
-    period.save()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình", code="ha-dinh")
-    other = UnitFactory(block=framework.block, name="UBND phường Kim Giang", code="kim-giang")
-    people = {
-        "staff": user_with_role(Role.UNIT_STAFF, unit=unit, full_name="Trần Thị Hoa", email="hoa@example.vn"),
-        "head": user_with_role(Role.UNIT_HEAD, unit=unit, full_name="Lê Văn Nam", email="nam@example.vn"),
-        "member": user_with_role(Role.COUNCIL_MEMBER, full_name="Phạm Minh Đức", email="duc@example.vn"),
-        "chair": user_with_role(Role.COUNCIL_MEMBER, full_name="Vũ Thị Lan"),
-        "secretary": user_with_role(Role.COUNCIL_SECRETARY, full_name="Nguyễn Thu Hà"),
-        "leadership": user_with_role(Role.LEADERSHIP, full_name="Đỗ Quang Vinh"),
-        "administrator": user_with_role(Role.ADMINISTRATOR, full_name="Quản Trị Viên"),
-        "nobody": UserFactory(full_name="Người Chưa Có Vai Trò"),
-    }
-    sheet = submitted_sheet(period, unit, framework, people["head"])
-    draft = Assessment.objects.create(period=period, unit=other, framework=framework)
-    CouncilMembership.objects.create(period=period, user=people["member"])
-    CouncilMembership.objects.create(period=period, user=people["chair"], is_chair=True)
-    return {
-        "period": period,
-        "framework": framework,
-        "unit": unit,
-        "other": other,
-        "sheet": sheet,
-        "draft": draft,
-        **people,
-    }
 
 
 def audit_actions(period) -> list[str]:
@@ -162,10 +115,9 @@ def test_removing_a_member_drops_assignments_and_keeps_their_scores(council_worl
     w = council_world
     assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
     criterion = Criterion.objects.get(framework=w["framework"], code="2.1")
-    score = Score.objects.create(
-        assessment=w["sheet"], criterion=criterion, stage=Stage.ROUND_1, value=Decimal("1"), points=Decimal("1"),
-        updated_by=w["member"],
-    )  # fmt: skip
+    score = ScoreFactory(
+        assessment=w["sheet"], criterion=criterion, stage=Stage.ROUND_1, value=Decimal("1"), updated_by=w["member"]
+    )
     ScoreChange.objects.create(score=score, actor=w["member"], new_points=Decimal("1"))
 
     result = council_member_remove(actor=w["secretary"], period=w["period"], user=w["member"])

@@ -5,28 +5,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from scoring.council.survey import survey_import, survey_template
 from scoring.models import AuditEvent, Criterion, Period, Score, ScoreChange, Stage
-from tests.scoring.council.test_services import council_world  # noqa: F401  (fixture)
+from tests.factories import survey_xlsx
 
 pytestmark = pytest.mark.django_db
 
 
-def xlsx(rows, headers=("Mã đơn vị", "Mã tiêu chí", "Điểm", "Ghi chú")) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
 @pytest.fixture
-def world(council_world):  # noqa: F811
+def world(council_world):
     Period.objects.filter(pk=council_world["period"].pk).update(state=Period.State.APPRAISAL)
     council_world["period"].refresh_from_db()
     council_world["survey"] = Criterion.objects.get(framework=council_world["framework"], code="2.3")
@@ -71,7 +60,7 @@ def test_round_trip_writes_round_one_scores_with_history(world):
     again = survey_template(period=w["period"])
     assert load_workbook(io.BytesIO(again)).active["F2"].value == 0.75
     second = survey_import(
-        actor=w["secretary"], period=w["period"], file=xlsx([("ha-dinh", "2.3", 0.75, "Phiếu khảo sát quý IV")])
+        actor=w["secretary"], period=w["period"], file=survey_xlsx([("ha-dinh", "2.3", 0.75, "Phiếu khảo sát quý IV")])
     )
     assert (second.changed, second.unchanged) == (0, 1)
     assert ScoreChange.objects.count() == 1
@@ -79,8 +68,8 @@ def test_round_trip_writes_round_one_scores_with_history(world):
 
 def test_a_new_value_bumps_the_version(world):
     w = world
-    survey_import(actor=w["secretary"], period=w["period"], file=xlsx([("ha-dinh", "2.3", 1)]))
-    survey_import(actor=w["secretary"], period=w["period"], file=xlsx([("ha-dinh", "2.3", "0,5")]))
+    survey_import(actor=w["secretary"], period=w["period"], file=survey_xlsx([("ha-dinh", "2.3", 1)]))
+    survey_import(actor=w["secretary"], period=w["period"], file=survey_xlsx([("ha-dinh", "2.3", "0,5")]))
     score = Score.objects.get(assessment=w["sheet"], criterion=w["survey"], stage=Stage.ROUND_1)
     assert (score.points, score.version, score.explanation) == (
         Decimal("0.50"),
@@ -108,7 +97,7 @@ def test_every_bad_row_is_reported_and_nothing_is_saved(world):
         ("ha-dinh", "2.3", None),
     ]
     with pytest.raises(ValidationError) as error:
-        survey_import(actor=w["secretary"], period=w["period"], file=xlsx(rows))
+        survey_import(actor=w["secretary"], period=w["period"], file=survey_xlsx(rows))
     assert error.value.messages == [
         "Dòng 3: Không có đơn vị mã “khong-co”.",
         "Dòng 4: UBND phường Kim Giang chưa nộp phiếu tự đánh giá nên chưa nhập được điểm điều tra.",
@@ -120,7 +109,7 @@ def test_every_bad_row_is_reported_and_nothing_is_saved(world):
     messages = []
     for row in other_rows:
         with pytest.raises(ValidationError) as error:
-            survey_import(actor=w["secretary"], period=w["period"], file=xlsx([row]))
+            survey_import(actor=w["secretary"], period=w["period"], file=survey_xlsx([row]))
         messages += error.value.messages
     assert messages == [
         "Dòng 2: Điểm 1,5 ngoài khoảng 0 đến 1 của tiêu chí 2.3.",
@@ -139,7 +128,7 @@ def test_missing_columns_and_foreign_files_are_refused(world):
         survey_import(
             actor=w["secretary"],
             period=w["period"],
-            file=xlsx([("ha-dinh", "2.3")], headers=("Mã đơn vị", "Mã tiêu chí")),
+            file=survey_xlsx([("ha-dinh", "2.3")], headers=("Mã đơn vị", "Mã tiêu chí")),
         )
     assert error.value.messages == ["Dòng 1: Thiếu cột “Điểm”."]
     with pytest.raises(ValidationError) as error:
@@ -148,7 +137,7 @@ def test_missing_columns_and_foreign_files_are_refused(world):
         "Tệp không phải bảng tính Excel (.xlsx) đọc được; hãy dùng tệp xuất từ cổng hoặc lưu lại dưới dạng .xlsx."
     ]
     with pytest.raises(ValidationError) as error:
-        survey_import(actor=w["secretary"], period=w["period"], file=xlsx([]))
+        survey_import(actor=w["secretary"], period=w["period"], file=survey_xlsx([]))
     assert error.value.messages == ["Tệp không có dòng điểm nào (từ dòng 2 trở đi)."]
 
 
@@ -156,7 +145,7 @@ def test_missing_columns_and_foreign_files_are_refused(world):
 def test_only_the_secretary_imports(world, who):
     w = world
     with pytest.raises(PermissionDenied):
-        survey_import(actor=w[who], period=w["period"], file=xlsx([("ha-dinh", "2.3", 1)]))
+        survey_import(actor=w[who], period=w["period"], file=survey_xlsx([("ha-dinh", "2.3", 1)]))
     assert Score.objects.filter(stage=Stage.ROUND_1).count() == 0
     assert AuditEvent.objects.count() == 0
 
@@ -166,5 +155,5 @@ def test_import_is_refused_outside_appraisal(world):
     Period.objects.filter(pk=w["period"].pk).update(state=Period.State.PRELIMINARY)
     w["period"].refresh_from_db()
     with pytest.raises(PermissionDenied):
-        survey_import(actor=w["secretary"], period=w["period"], file=xlsx([("ha-dinh", "2.3", 1)]))
+        survey_import(actor=w["secretary"], period=w["period"], file=survey_xlsx([("ha-dinh", "2.3", 1)]))
     assert Score.objects.count() == 0

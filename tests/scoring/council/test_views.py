@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from scoring.models import (
     AppraisalAssignment,
-    Assessment,
     AuditEvent,
     BlockFinalisation,
     ConflictDeclaration,
@@ -22,17 +21,20 @@ from scoring.models import (
     Score,
     Stage,
 )
-from tests.factories import PASSWORD, FrameworkFactory, UnitFactory, small_framework, user_with_role, wide_framework
-from tests.scoring.council.test_services import council_world  # noqa: F401  (fixture)
-from tests.scoring.council.test_survey import xlsx
+from tests.factories import (
+    PASSWORD,
+    AssessmentFactory,
+    FrameworkFactory,
+    ScoreFactory,
+    UnitFactory,
+    small_framework,
+    survey_xlsx,
+    user_with_role,
+    wide_framework,
+)
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(council_world):  # noqa: F811
-    return council_world
 
 
 def login(client, user):
@@ -51,8 +53,8 @@ OVERVIEW = dict(zip(WHO, [404, 404, 404, 200, 200, 200, 200, 404], strict=True))
 MANAGE = dict(zip(WHO, [404, 404, 404, 403, 200, 403, 200, 404], strict=True))
 
 
-def test_anonymous_visitors_are_sent_to_login(client, world):
-    year = world["period"].year
+def test_anonymous_visitors_are_sent_to_login(client, council_world):
+    year = council_world["period"].year
     for name in ["council_overview", "council_members", "council_survey_import", "council_survey_template"]:
         response = client.get(reverse(name, args=[year]))
         assert response.status_code == 302
@@ -60,46 +62,53 @@ def test_anonymous_visitors_are_sent_to_login(client, world):
 
 
 @pytest.mark.parametrize(("who", "status"), OVERVIEW.items())
-def test_overview_access_matrix(client, world, who, status):
-    assert login(client, world[who]).get(reverse("council_overview", args=[world["period"].year])).status_code == status
+def test_overview_access_matrix(client, council_world, who, status):
+    assert (
+        login(client, council_world[who])
+        .get(reverse("council_overview", args=[council_world["period"].year]))
+        .status_code
+        == status
+    )
 
 
 @pytest.mark.parametrize(("who", "status"), MANAGE.items())
-def test_management_pages_access_matrix(client, world, who, status):
-    client = login(client, world[who])
-    year = world["period"].year
+def test_management_pages_access_matrix(client, council_world, who, status):
+    client = login(client, council_world[who])
+    year = council_world["period"].year
     for name in ["council_members", "council_survey_import", "council_survey_template"]:
         assert client.get(reverse(name, args=[year])).status_code == status, name
 
 
 @pytest.mark.parametrize(("who", "status"), MANAGE.items())
-def test_management_posts_access_matrix_change_nothing_when_refused(client, world, who, status):
+def test_management_posts_access_matrix_change_nothing_when_refused(client, council_world, who, status):
     newcomer = user_with_role("council_member", full_name="Hoàng Văn Bình")
-    response = login(client, world[who]).post(
-        reverse("council_member_add", args=[world["period"].year]), {"user": newcomer.pk}
+    response = login(client, council_world[who]).post(
+        reverse("council_member_add", args=[council_world["period"].year]), {"user": newcomer.pk}
     )
     assert response.status_code == (302 if status == 200 else status)
     assert CouncilMembership.objects.filter(user=newcomer).exists() is (status == 200)
     assert AuditEvent.objects.count() == (1 if status == 200 else 0)
 
 
-def test_overview_shows_the_chair_the_finalisation_part_only(client, world):
-    year = world["period"].year
-    chair_page = login(client, world["chair"]).get(reverse("council_overview", args=[year])).content.decode()
+def test_overview_shows_the_chair_the_finalisation_part_only(client, council_world):
+    year = council_world["period"].year
+    chair_page = login(client, council_world["chair"]).get(reverse("council_overview", args=[year])).content.decode()
     assert "Chốt kết quả thẩm định theo khối" in chair_page
     assert "Chốt kết quả thẩm định khối</button>" in chair_page
     assert "Đề xuất giải trình chờ gửi đơn vị" not in chair_page
     assert "Bắt đầu thẩm định" not in chair_page
     client.logout()
-    leader_page = login(client, world["leadership"]).get(reverse("council_overview", args=[year])).content.decode()
+    leader_page = (
+        login(client, council_world["leadership"]).get(reverse("council_overview", args=[year])).content.decode()
+    )
     assert "Chốt kết quả thẩm định theo khối" not in leader_page
     assert "Tiến độ theo đơn vị" in leader_page
     assert "UBND phường Hạ Đình" in leader_page
 
 
-def test_secretary_starts_appraisal_from_the_dashboard(client, world):
-    year = world["period"].year
-    client = login(client, world["secretary"])
+def test_secretary_starts_appraisal_from_the_dashboard(client, council_world):
+    year = council_world["period"].year
+    client = login(client, council_world["secretary"])
     page = client.get(reverse("council_overview", args=[year])).content.decode()
     assert "Bắt đầu thẩm định" in page
     deadline = timezone.localtime() + timedelta(days=7)
@@ -108,12 +117,12 @@ def test_secretary_starts_appraisal_from_the_dashboard(client, world):
     )
     assert response.status_code == 302
     assert flash(response) == [f"Kỳ đánh giá năm {year} đã chuyển sang giai đoạn thẩm định."]
-    world["period"].refresh_from_db()
-    assert world["period"].state == Period.State.APPRAISAL
+    council_world["period"].refresh_from_db()
+    assert council_world["period"].state == Period.State.APPRAISAL
 
 
-def test_member_management_forms_end_to_end(client, world):
-    w = world
+def test_member_management_forms_end_to_end(client, council_world):
+    w = council_world
     year = w["period"].year
     client = login(client, w["secretary"])
     newcomer = user_with_role("council_member", full_name="Hoàng Văn Bình")
@@ -161,12 +170,12 @@ def test_member_management_forms_end_to_end(client, world):
     ]
 
 
-def test_survey_import_page_reports_row_errors_then_imports(client, world):
-    w = world
+def test_survey_import_page_reports_row_errors_then_imports(client, council_world):
+    w = council_world
     Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
     year = w["period"].year
     client = login(client, w["secretary"])
-    bad = xlsx([("ha-dinh", "2.3", 3)])
+    bad = survey_xlsx([("ha-dinh", "2.3", 3)])
     bad_file = ("diem.xlsx", bad)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -175,15 +184,15 @@ def test_survey_import_page_reports_row_errors_then_imports(client, world):
     assert "Dòng 2: Điểm 3 ngoài khoảng 0 đến 1 của tiêu chí 2.3." in response.content.decode()
     response = client.post(
         reverse("council_survey_import", args=[year]),
-        {"file": SimpleUploadedFile("diem.xlsx", xlsx([("ha-dinh", "2.3", 0.8)]))},
+        {"file": SimpleUploadedFile("diem.xlsx", survey_xlsx([("ha-dinh", "2.3", 0.8)]))},
     )
     assert response.status_code == 302
     assert flash(response) == ["Đã nhập 1 điểm điều tra xã hội học (thẩm định vòng 1)."]
     assert Score.objects.get(stage=Stage.ROUND_1).points == Decimal("0.80")
 
 
-def test_chair_finalises_a_block_when_nothing_blocks(client, world):
-    w = world
+def test_chair_finalises_a_block_when_nothing_blocks(client, council_world):
+    w = council_world
     Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
     year = w["period"].year
     url = reverse("council_block_finalise", args=[year, w["framework"].block_id])
@@ -191,7 +200,7 @@ def test_chair_finalises_a_block_when_nothing_blocks(client, world):
     assert flash(response)[0] == "UBND phường Hạ Đình: còn 7 tiêu chí chưa thẩm định vòng 1."
     assert BlockFinalisation.objects.count() == 0
     for criterion in Criterion.objects.filter(framework=w["framework"]).exclude(rule_type=""):
-        Score.objects.create(
+        ScoreFactory(
             assessment=w["sheet"], criterion=criterion, stage=Stage.ROUND_1, value=0, points=0, updated_by=w["chair"]
         )
     response = client.post(url)
@@ -201,8 +210,8 @@ def test_chair_finalises_a_block_when_nothing_blocks(client, world):
     assert login(client, w["secretary"]).post(url).status_code == 403
 
 
-def test_secretary_sends_flagged_explanations_with_a_deadline(client, world):
-    w = world
+def test_secretary_sends_flagged_explanations_with_a_deadline(client, council_world):
+    w = council_world
     Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
     request = ExplanationRequest.objects.create(
         assessment=w["sheet"], criterion=w["framework"].criteria.get(code="2.1"), message="Bổ sung biên bản",
@@ -243,12 +252,10 @@ def wide_world():
     for number in range(25):
         unit = UnitFactory(block=framework.block)
         head = user_with_role("unit_head", unit=unit)
-        sheet = Assessment.objects.create(
-            period=period,
-            unit=unit,
+        sheet = AssessmentFactory(
             framework=framework,
-            state=Assessment.State.SUBMITTED,
-            submitted_at=timezone.now(),
+            unit=unit,
+            submitted=True,
             submitted_by=head,
         )
         member = user_with_role("council_member")
@@ -257,10 +264,12 @@ def wide_world():
         AppraisalAssignment.objects.create(period=period, member=member, area_code=str(number % 6 + 1))
         for criterion in leaves:
             option = passed[criterion.pk]
-            scores.append(Score(assessment=sheet, criterion=criterion, option=option, points=1, updated_by=head))
+            scores.append(ScoreFactory.build(assessment=sheet, criterion=criterion, option=option, updated_by=head))
             if criterion.pk % 3 == number % 3:
                 scores.append(
-                    Score(assessment=sheet, criterion=criterion, stage=Stage.ROUND_1, points=0, updated_by=chair)
+                    ScoreFactory.build(
+                        assessment=sheet, criterion=criterion, stage=Stage.ROUND_1, points=0, updated_by=chair
+                    )
                 )
         ExplanationRequest.objects.create(
             assessment=sheet, criterion=leaves[number], message="Bổ sung", requested_by=member

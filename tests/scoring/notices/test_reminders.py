@@ -9,14 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from scoring.models import AppraisalAssignment, Assessment, ExplanationRequest, Notice, Period
-from tests.scoring.council.test_services import council_world  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(council_world):  # noqa: F811
-    return council_world
 
 
 def run(*args) -> str:
@@ -29,8 +23,10 @@ def when(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
 
 
-def test_unsubmitted_sheets_near_the_deadline_remind_staff_and_head_once(world, django_capture_on_commit_callbacks):
-    w = world
+def test_unsubmitted_sheets_near_the_deadline_remind_staff_and_head_once(
+    council_world, django_capture_on_commit_callbacks
+):
+    w = council_world
     deadline = timezone.now() + timedelta(days=2)
     Period.objects.filter(pk=w["period"].pk).update(self_assessment_deadline=deadline)
     Assessment.objects.filter(pk=w["sheet"].pk).update(
@@ -58,16 +54,16 @@ def test_unsubmitted_sheets_near_the_deadline_remind_staff_and_head_once(world, 
     assert len(mail.outbox) == 2
 
 
-def test_deadlines_beyond_the_window_are_not_reminded(world):
-    w = world
+def test_deadlines_beyond_the_window_are_not_reminded(council_world):
+    w = council_world
     Period.objects.filter(pk=w["period"].pk).update(self_assessment_deadline=timezone.now() + timedelta(days=5))
     assert "Đã gửi 0 nhắc việc." in run("--days", "3")
     assert "Đã gửi 1 nhắc việc." not in run("--days", "3")
     assert Notice.objects.count() == 0
 
 
-def test_dry_run_lists_without_sending(world):
-    w = world
+def test_dry_run_lists_without_sending(council_world):
+    w = council_world
     Period.objects.filter(pk=w["period"].pk).update(self_assessment_deadline=timezone.now() + timedelta(days=1))
     output = run("--dry-run")
     assert "Sẽ gửi 0 nhắc việc." in output  # the draft unit (Kim Giang) has no people
@@ -81,8 +77,8 @@ def test_dry_run_lists_without_sending(world):
     assert mail.outbox == []
 
 
-def test_unanswered_explanations_remind_the_unit(world, django_capture_on_commit_callbacks):
-    w = world
+def test_unanswered_explanations_remind_the_unit(council_world, django_capture_on_commit_callbacks):
+    w = council_world
     deadline = timezone.now() + timedelta(days=1)
     for code in ("2.1", "1.2"):
         ExplanationRequest.objects.create(
@@ -112,8 +108,8 @@ def test_unanswered_explanations_remind_the_unit(world, django_capture_on_commit
     assert Notice.objects.count() == 2
 
 
-def test_members_with_unappraised_assignments_are_reminded(world, django_capture_on_commit_callbacks):
-    w = world
+def test_members_with_unappraised_assignments_are_reminded(council_world, django_capture_on_commit_callbacks):
+    w = council_world
     deadline = timezone.now() + timedelta(days=2)
     Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL, appraisal_deadline=deadline)
     AppraisalAssignment.objects.create(period=w["period"], member=w["member"], area_code="2")

@@ -36,10 +36,17 @@ from scoring.models import (
 from scoring.results.services import objection_file, objection_resolve
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput
-from tests.factories import UnitFactory, UserFactory, user_with_role
-from tests.scoring.results.test_helpers import FULL, block_framework, full_minus, score, sheet
-from tests.scoring.results.test_views import many_units
-from tests.scoring.sheets.test_sheet import fill_everything
+from tests.factories import (
+    FULL,
+    AssessmentFactory,
+    UnitFactory,
+    appraised_block,
+    enter_scores,
+    fill_sheet,
+    full_minus,
+    small_framework,
+    user_with_role,
+)
 from units.models import Role, RoleAssignment
 
 pytestmark = pytest.mark.django_db
@@ -55,12 +62,7 @@ GAP_MESSAGE = "1 đơn vị bạn có xung đột lợi ích chưa thẩm địn
 
 
 def submitted(framework, name: str) -> Assessment:
-    assessment = sheet(framework, name)
-    assessment.state = Assessment.State.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.submitted_by = UserFactory()
-    assessment.save()
-    return assessment
+    return AssessmentFactory(framework=framework, unit=UnitFactory(block=framework.block, name=name), submitted=True)
 
 
 @pytest.fixture
@@ -71,7 +73,7 @@ def world():
     the ward, and a leader seated on the council who works there. Not conflicted: the member appraising Hạ Đình,
     the secretary (who works there too: the secretariat runs the year and sees every unit) and leadership.
     """
-    framework = block_framework()
+    framework = small_framework()
     period = framework.period
     Period.objects.filter(pk=period.pk).update(
         state=Period.State.APPRAISAL,
@@ -85,10 +87,10 @@ def world():
         "khuong_mai": submitted(framework, "UBND phường Khương Mai"),
     }
     for assessment in sheets.values():
-        score(assessment, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
-    score(sheets["ha_dinh"], HA_DINH_ROUND_ONE, explanation="Thiếu văn bản")
-    score(sheets["kim_giang"], FULL)
-    score(sheets["khuong_mai"], full_minus(c1_2="1"), explanation="Thiếu báo cáo quý")
+        enter_scores(assessment, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
+    enter_scores(sheets["ha_dinh"], HA_DINH_ROUND_ONE, explanation="Thiếu văn bản")
+    enter_scores(sheets["kim_giang"], FULL)
+    enter_scores(sheets["khuong_mai"], full_minus(c1_2="1"), explanation="Thiếu báo cáo quý")
     unit = sheets["ha_dinh"].unit
     people = {
         "chair": user_with_role(Role.COUNCIL_MEMBER, home_unit=unit, full_name="Vũ Thị Lan"),
@@ -203,7 +205,7 @@ def test_another_units_live_detail_withholds_its_rank_from_a_conflicted_member(c
 
 @pytest.mark.parametrize("count", [20, 200])
 def test_live_results_for_a_conflicted_member_run_a_fixed_number_of_queries(client, django_assert_num_queries, count):
-    period = many_units(count)
+    period = appraised_block(count)
     first = period.assessments.order_by("unit__name").first().unit
     chair = user_with_role(Role.COUNCIL_MEMBER, home_unit=first)
     CouncilMembership.objects.create(period=period, user=chair, is_chair=True)
@@ -300,13 +302,13 @@ def test_a_submission_notice_never_reaches_a_member_conflicted_with_the_unit(cli
         state=Period.State.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() + datetime.timedelta(days=2)
     )
     ward = UnitFactory(block=world["framework"].block, name="UBND phường Thượng Đình")
-    draft = Assessment.objects.create(period=period, unit=ward, framework=world["framework"])
+    draft = AssessmentFactory(framework=world["framework"], unit=ward)
     staff, head = user_with_role(Role.UNIT_STAFF, unit=ward), user_with_role(Role.UNIT_HEAD, unit=ward)
     ConflictDeclaration.objects.create(
         period=period, member=world["appraiser"], unit=ward, reason="Nguyên cán bộ phường", declared_by=head
     )
     client.force_login(staff)
-    fill_everything(client, draft, world["criteria"])
+    fill_sheet(client, draft, world["criteria"])
 
     # when
     client.force_login(head)

@@ -12,14 +12,14 @@ from scoring.models import (
     Stage,
 )
 from scoring.results.compute import area_results, criterion_results, rank_of, unit_results
-from tests.factories import UserFactory
-from tests.scoring.results.test_helpers import (
+from tests.factories import (
     NOT_APPLICABLE,
-    block_framework,
+    UserFactory,
+    enter_scores,
     full_minus,
-    score,
-    sheet,
+    small_framework,
     standard_bands,
+    unit_sheet,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +31,12 @@ def table(period, **kwargs):
 
 def test_equal_indices_share_a_rank_and_the_next_rank_is_skipped():
     # given four wards scoring 9, 8, 8 and 7 of 10 (10 − 1, 10 − 2 …)
-    framework = block_framework()
+    framework = small_framework()
     standard_bands(framework.period)
     for name, lost in [("Hạ Đình", "1"), ("Kim Giang", "2"), ("Khương Mai", "2"), ("Nhân Chính", "3")]:
-        score(sheet(framework, name), full_minus(c1_2=lost) if lost != "3" else full_minus(c1_2="2", c2_1="1"))
+        enter_scores(
+            unit_sheet(framework, name), full_minus(c1_2=lost) if lost != "3" else full_minus(c1_2="2", c2_1="1")
+        )
 
     # when / then
     assert table(framework.period) == [
@@ -46,14 +48,14 @@ def test_equal_indices_share_a_rank_and_the_next_rank_is_skipped():
 
 
 def test_dense_ranking_does_not_skip_after_a_tie():
-    framework = block_framework()
+    framework = small_framework()
     for name, scores in [
         ("Hạ Đình", full_minus(c1_2="1")),
         ("Kim Giang", full_minus(c1_2="2")),
         ("Khương Mai", full_minus(c1_2="2")),
         ("Nhân Chính", full_minus(c1_2="2", c2_1="1")),
     ]:
-        score(sheet(framework, name), scores)
+        enter_scores(unit_sheet(framework, name), scores)
     ResultsConfig.objects.create(period=framework.period, ranking_method=ResultsConfig.RankingMethod.DENSE)
 
     assert [(name, rank) for name, rank, *_ in table(framework.period)] == [
@@ -66,7 +68,7 @@ def test_dense_ranking_does_not_skip_after_a_tie():
 
 def test_bonus_and_penalty_are_held_within_the_item_caps_and_the_framework_caps():
     # given bonus items capped at 1.5 and 1, penalties capped at 1 each, framework caps 3 and 1
-    framework = block_framework()
+    framework = small_framework()
     framework.bonus_cap, framework.penalty_cap = Decimal("3"), Decimal("1")
     framework.save()
     items = {
@@ -80,9 +82,9 @@ def test_bonus_and_penalty_are_held_within_the_item_caps_and_the_framework_caps(
             ("Tr2", AdjustmentItem.Kind.PENALTY, "1"),
         ]
     }
-    strong, weak = sheet(framework, "Hạ Đình"), sheet(framework, "Kim Giang")
-    score(strong, full_minus(c1_2="2"))  # 8 points
-    score(weak, {"1.1.1": "0.5"})  # 0.5 points
+    strong, weak = unit_sheet(framework, "Hạ Đình"), unit_sheet(framework, "Kim Giang")
+    enter_scores(strong, full_minus(c1_2="2"))  # 8 points
+    enter_scores(weak, {"1.1.1": "0.5"})  # 0.5 points
     actor = UserFactory()
     for assessment, code, points in [
         (strong, "T1", "1.5"),
@@ -114,11 +116,11 @@ def test_bonus_and_penalty_are_held_within_the_item_caps_and_the_framework_caps(
 
 
 def test_a_unit_assessed_but_not_ranked_is_listed_after_the_ranked_units_without_a_rank():
-    framework = block_framework()
-    score(sheet(framework, "Hạ Đình"), full_minus(c1_2="1"))
-    merged = sheet(framework, "Phường mới sáp nhập")
-    score(merged, full_minus())  # the best index, yet not ranked
-    score(sheet(framework, "Kim Giang"), full_minus(c1_2="2"))
+    framework = small_framework()
+    enter_scores(unit_sheet(framework, "Hạ Đình"), full_minus(c1_2="1"))
+    merged = unit_sheet(framework, "Phường mới sáp nhập")
+    enter_scores(merged, full_minus())  # the best index, yet not ranked
+    enter_scores(unit_sheet(framework, "Kim Giang"), full_minus(c1_2="2"))
     RankingExclusion.objects.create(
         period=framework.period, unit=merged.unit, reason="Mới thành lập trong năm", created_by=UserFactory()
     )
@@ -133,15 +135,15 @@ def test_a_unit_assessed_but_not_ranked_is_listed_after_the_ranked_units_without
 
 def test_not_applicable_lowers_the_maximum_so_the_ranking_by_index_differs_from_the_ranking_by_points():
     # given Hạ Đình, whose criterion 1.3 the council confirms does not apply: 8.6 of an adjusted 9
-    framework = block_framework()
-    confirmed = sheet(framework, "Hạ Đình")
-    score(confirmed, {**full_minus(c1_2="1"), "1.3": NOT_APPLICABLE}, stage=Stage.SELF)
-    score(confirmed, {**full_minus(c1_2="1"), "1.3": NOT_APPLICABLE}, explanation="Không có chức năng kiểm tra")
-    score(confirmed, {"1.2": "1.6"}, stage=Stage.ROUND_2, explanation="Bổ sung văn bản sau giải trình")
+    framework = small_framework()
+    confirmed = unit_sheet(framework, "Hạ Đình")
+    enter_scores(confirmed, {**full_minus(c1_2="1"), "1.3": NOT_APPLICABLE}, stage=Stage.SELF)
+    enter_scores(confirmed, {**full_minus(c1_2="1"), "1.3": NOT_APPLICABLE}, explanation="Không có chức năng kiểm tra")
+    enter_scores(confirmed, {"1.2": "1.6"}, stage=Stage.ROUND_2, explanation="Bổ sung văn bản sau giải trình")
     # and Kim Giang, whose mark on 1.3 the council rejects and scores 1: 9 of 10
-    rejected = sheet(framework, "Kim Giang")
-    score(rejected, {**full_minus(c1_2="1"), "1.3": NOT_APPLICABLE}, stage=Stage.SELF)
-    score(rejected, full_minus(c1_2="1"), explanation="Đơn vị có thực hiện kiểm tra")
+    rejected = unit_sheet(framework, "Kim Giang")
+    enter_scores(rejected, {**full_minus(c1_2="1"), "1.3": NOT_APPLICABLE}, stage=Stage.SELF)
+    enter_scores(rejected, full_minus(c1_2="1"), explanation="Đơn vị có thực hiện kiểm tra")
 
     rows = list(unit_results(framework.period))
 
@@ -162,10 +164,10 @@ def test_not_applicable_lowers_the_maximum_so_the_ranking_by_index_differs_from_
 
 
 def test_only_council_scores_count_and_unappraised_criteria_are_reported():
-    framework = block_framework()
-    assessment = sheet(framework, "Hạ Đình")
-    score(assessment, full_minus(), stage=Stage.SELF)  # the unit claims 10
-    score(assessment, {"1.1.1": "1", "1.1.2": "1", "2.1": "1.25"})  # the council scored three criteria
+    framework = small_framework()
+    assessment = unit_sheet(framework, "Hạ Đình")
+    enter_scores(assessment, full_minus(), stage=Stage.SELF)  # the unit claims 10
+    enter_scores(assessment, {"1.1.1": "1", "1.1.2": "1", "2.1": "1.25"})  # the council scored three criteria
 
     row = unit_results(framework.period).get()
     assert (row.points, row.adjusted_max, row.index, row.unappraised_count) == (
@@ -177,11 +179,11 @@ def test_only_council_scores_count_and_unappraised_criteria_are_reported():
 
 
 def test_criterion_rows_show_self_and_final_scores_with_the_councils_reason():
-    framework = block_framework()
-    assessment = sheet(framework, "Hạ Đình")
-    score(assessment, {"1.2": "2", "1.3": NOT_APPLICABLE}, stage=Stage.SELF)
-    score(assessment, {"1.2": "1", "1.3": NOT_APPLICABLE}, explanation="Thiếu văn bản")
-    score(assessment, {"1.2": "1.5"}, stage=Stage.ROUND_2, explanation="Đã bổ sung một phần")
+    framework = small_framework()
+    assessment = unit_sheet(framework, "Hạ Đình")
+    enter_scores(assessment, {"1.2": "2", "1.3": NOT_APPLICABLE}, stage=Stage.SELF)
+    enter_scores(assessment, {"1.2": "1", "1.3": NOT_APPLICABLE}, explanation="Thiếu văn bản")
+    enter_scores(assessment, {"1.2": "1.5"}, stage=Stage.ROUND_2, explanation="Đã bổ sung một phần")
 
     rows = {
         row.code: (row.self_points, row.is_self_not_applicable, row.final_points, row.is_not_applicable, row.reason)

@@ -10,128 +10,32 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from scoring.models import (
-    BlockFinalisation,
     Period,
-    RankingExclusion,
     ResultAreaRow,
     ResultCriterionRow,
     ResultPublication,
     ResultRow,
     ResultsConfig,
-    Stage,
 )
-from scoring.results.services import results_publish, results_release_preliminary
-from tests.factories import AuthorityFactory, BlockFactory, FrameworkFactory, UnitFactory, small_framework
+from tests.factories import (
+    FORMULA_NAME,
+    AuthorityFactory,
+    BlockFactory,
+    UnitFactory,
+    publish_results,
+)
+from tests.factories import PUBLISHED_YEAR as YEAR
 from tests.factories import user_with_role as role_user
-from tests.scoring.results.test_helpers import NOT_APPLICABLE, full_minus, score, sheet, standard_bands
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
 
-YEAR = 2022
-FORMULA_NAME = '=HYPERLINK("http://x")'
 VIETNAMESE_NAME = (
     "K%E1%BA%BFt%20qu%E1%BA%A3%20Ch%E1%BB%89%20s%E1%BB%91%20CCHC%20n%C4%83m%202022"  # Kết quả Chỉ số CCHC năm 2022
 )
-
-
-def _publish(period, secretary, leader, number="15/QĐ-UBND", date=datetime.date(2023, 1, 16), reason=""):
-    period.refresh_from_db()
-    if period.state != Period.State.PUBLISHED:
-        for framework in period.frameworks.all():
-            BlockFinalisation.objects.get_or_create(
-                period=period, block=framework.block, defaults={"finalised_by": secretary}
-            )
-        results_release_preliminary(
-            actor=secretary, period=period, objection_deadline=timezone.now() + datetime.timedelta(1)
-        )
-        Period.objects.filter(pk=period.pk).update(objection_deadline=timezone.now() - datetime.timedelta(1))
-        period.refresh_from_db()
-    return results_publish(
-        actor=leader, period=period, decision_number=number, decision_date=date, correction_reason=reason
-    )
-
-
-def _previous_year(authority, ward_unit):
-    """A published 2021 with one unit in common, built straight into the snapshot tables."""
-    period = Period.objects.create(authority=authority, year=YEAR - 1, state=Period.State.PUBLISHED)
-    publication = ResultPublication.objects.create(
-        period=period,
-        version=1,
-        decision_number="20/QĐ-UBND",
-        decision_date=datetime.date(2022, 1, 20),
-        ranking_method="rank",
-        published_by=role_user(Role.LEADERSHIP),
-    )
-    ResultRow.objects.create(
-        publication=publication,
-        unit=ward_unit,
-        block=ward_unit.block,
-        unit_name=ward_unit.name,
-        block_name=ward_unit.block.name,
-        rank=2,
-        criteria_points=Decimal("8.00"),
-        bonus=Decimal(0),
-        penalty=Decimal(0),
-        points=Decimal("8.00"),
-        max_points=Decimal("10.00"),
-        adjusted_max=Decimal("10.00"),
-        index=Decimal("80.00"),
-    )
-
-
-@pytest.fixture
-def world():
-    authority = AuthorityFactory(name="UBND quận Thanh Xuân")
-    period = Period.objects.create(authority=authority, year=YEAR, state=Period.State.APPRAISAL)
-    wards = small_framework(
-        FrameworkFactory(period=period, block=BlockFactory(authority=authority, code="phuong", name="Khối phường"))
-    )
-    departments = small_framework(
-        FrameworkFactory(
-            period=period,
-            block=BlockFactory(authority=authority, code="phong-ban", name="Khối phòng, ban, đơn vị"),
-        )
-    )
-    standard_bands(period)
-    thuong_dinh = sheet(wards, "UBND phường Thượng Đình", code="thuong-dinh", position=1)
-    ha_dinh = sheet(wards, "UBND phường Hạ Đình", code="ha-dinh", position=2)
-    kim_giang = sheet(wards, "UBND phường Kim Giang", code="kim-giang", position=3)
-    noi_vu = sheet(departments, "Phòng Nội vụ", code="noi-vu", position=1)
-    formula = sheet(departments, FORMULA_NAME, code="cong-thuc", position=2)
-    # Thượng Đình: 1.3 does not apply (maximum 9), 8.6 points → 95,56 %; Hạ Đình 9 of 10 → 90,00 %.
-    thuong_dinh_scores = {**full_minus(c1_2="0.4"), "1.3": NOT_APPLICABLE}
-    score(thuong_dinh, thuong_dinh_scores, stage=Stage.SELF)
-    score(thuong_dinh, {code: points for code, points in thuong_dinh_scores.items() if code != "1.3"})
-    score(thuong_dinh, {"1.3": NOT_APPLICABLE}, explanation="Phường không có chức năng kiểm tra")
-    score(ha_dinh, full_minus(c1_2="1"))
-    score(kim_giang, full_minus(c2_1="1.5"))
-    score(noi_vu, full_minus(c2_2="0.5"))
-    score(formula, full_minus(c2_2="1"))
-    secretary = role_user(Role.COUNCIL_SECRETARY)
-    leader = role_user(Role.LEADERSHIP)
-    RankingExclusion.objects.create(period=period, unit=kim_giang.unit, reason="Mới sáp nhập", created_by=secretary)
-    _previous_year(authority, thuong_dinh.unit)
-    publication = _publish(period, secretary, leader)
-    member = role_user(Role.COUNCIL_MEMBER)
-    return {
-        "period": period,
-        "publication": publication,
-        "thuong_dinh": thuong_dinh.unit,
-        "ha_dinh": ha_dinh.unit,
-        "formula": formula.unit,
-        "anonymous": None,
-        "own_staff": role_user(Role.UNIT_STAFF, thuong_dinh.unit),
-        "own_head": role_user(Role.UNIT_HEAD, thuong_dinh.unit),
-        "other_staff": role_user(Role.UNIT_STAFF, ha_dinh.unit),
-        "council_member": member,
-        "secretary": secretary,
-        "leadership": leader,
-    }
 
 
 def url(name, year=YEAR, **query):
@@ -139,13 +43,13 @@ def url(name, year=YEAR, **query):
     return path + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
 
 
-def scorecard_url(world, unit_key="thuong_dinh"):
-    return reverse("results_scorecard_pdf", args=[YEAR, world[unit_key].code])
+def scorecard_url(published, unit_key="thuong_dinh"):
+    return reverse("results_scorecard_pdf", args=[YEAR, published[unit_key].code])
 
 
-def get(client, world, who, address):
-    if world[who] is not None:
-        client.force_login(world[who])
+def get(client, published, who, address):
+    if published[who] is not None:
+        client.force_login(published[who])
     return client.get(address)
 
 
@@ -159,8 +63,8 @@ def pdf_text(content: bytes, tmp_path) -> str:
 # PDF
 
 
-def test_annex_pdf_reads_like_the_decisions_annex(client, world, tmp_path):
-    response = get(client, world, "leadership", url("results_pdf"))
+def test_annex_pdf_reads_like_the_decisions_annex(client, published, tmp_path):
+    response = get(client, published, "leadership", url("results_pdf"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -198,8 +102,8 @@ def test_annex_pdf_reads_like_the_decisions_annex(client, world, tmp_path):
     assert "Trang 1/" in text
 
 
-def test_annex_first_page_renders_to_an_image(client, world, tmp_path):
-    content = get(client, world, "secretary", url("results_pdf")).content
+def test_annex_first_page_renders_to_an_image(client, published, tmp_path):
+    content = get(client, published, "secretary", url("results_pdf")).content
     (tmp_path / "annex.pdf").write_bytes(content)
 
     subprocess.run(
@@ -212,8 +116,8 @@ def test_annex_first_page_renders_to_an_image(client, world, tmp_path):
     assert images[0].read_bytes().startswith(b"\x89PNG")
 
 
-def test_scorecard_pdf_shows_every_criterion_with_not_applicable_marks_and_reasons(client, world, tmp_path):
-    response = get(client, world, "own_staff", scorecard_url(world))
+def test_scorecard_pdf_shows_every_criterion_with_not_applicable_marks_and_reasons(client, published, tmp_path):
+    response = get(client, published, "own_staff", scorecard_url(published))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -236,8 +140,8 @@ def test_scorecard_pdf_shows_every_criterion_with_not_applicable_marks_and_reaso
 # Excel
 
 
-def test_workbook_has_a_ranking_and_a_criterion_matrix_per_block_and_an_info_sheet(client, world):
-    response = get(client, world, "leadership", url("results_xlsx"))
+def test_workbook_has_a_ranking_and_a_criterion_matrix_per_block_and_an_info_sheet(client, published):
+    response = get(client, published, "leadership", url("results_xlsx"))
 
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.content))
@@ -330,8 +234,8 @@ def test_workbook_has_a_ranking_and_a_criterion_matrix_per_block_and_an_info_she
     assert info["Thời điểm tạo tệp"]
 
 
-def test_a_unit_name_that_looks_like_a_formula_stays_text_in_the_workbook(client, world):
-    book = load_workbook(io.BytesIO(get(client, world, "leadership", url("results_xlsx")).content))
+def test_a_unit_name_that_looks_like_a_formula_stays_text_in_the_workbook(client, published):
+    book = load_workbook(io.BytesIO(get(client, published, "leadership", url("results_xlsx")).content))
 
     for sheet_name, column in [("Khối phòng, ban, đơn vị", "C"), ("Tiêu chí - Khối phòng, ban, đơn", "B")]:
         cells = [cell for cell in book[sheet_name][column] if cell.value == FORMULA_NAME]
@@ -344,30 +248,30 @@ def test_a_unit_name_that_looks_like_a_formula_stays_text_in_the_workbook(client
 # Open data
 
 
-def test_json_matches_the_published_page(client, world):
-    client.force_login(world["other_staff"])
+def test_json_matches_the_published_page(client, published):
+    client.force_login(published["other_staff"])
     page = client.get(reverse("results_published", args=[YEAR]))
     data = json.loads(client.get(url("results_json")).content)
 
     shown = [(row.unit_name, row.rank, row.index) for block in page.context["blocks"] for row, _ in block["lines"]]
-    published = [
+    in_json = [
         (record["unit_name"], record["rank"], None if record["index"] is None else Decimal(str(record["index"])))
         for record in data["results"]
     ]
-    assert published == shown
-    assert [(name, rank) for name, rank, _ in published] == [
+    assert in_json == shown
+    assert [(name, rank) for name, rank, _ in in_json] == [
         ("UBND phường Thượng Đình", 1),
         ("UBND phường Hạ Đình", 2),
         ("UBND phường Kim Giang", None),
         ("Phòng Nội vụ", 1),
         (FORMULA_NAME, 2),
     ]
-    for _name, _rank, index in published:
+    for _name, _rank, index in in_json:
         assert f"{index:.2f}".replace(".", ",") in page.text
 
 
-def test_json_carries_the_decision_the_adjusted_maximum_and_the_change_from_last_year(client, world):
-    data = json.loads(get(client, world, "secretary", url("results_json")).content)
+def test_json_carries_the_decision_the_adjusted_maximum_and_the_change_from_last_year(client, published):
+    data = json.loads(get(client, published, "secretary", url("results_json")).content)
 
     assert (data["year"], data["version"], data["decision_number"], data["decision_date"]) == (
         2022,
@@ -407,8 +311,8 @@ def test_json_carries_the_decision_the_adjusted_maximum_and_the_change_from_last
     assert data["results"][2]["is_ranked"] is False and data["results"][2]["exclusion_reason"] == "Mới sáp nhập"
 
 
-def test_csv_has_a_byte_order_mark_and_round_trips_to_the_json_records(client, world):
-    client.force_login(world["secretary"])
+def test_csv_has_a_byte_order_mark_and_round_trips_to_the_json_records(client, published):
+    client.force_login(published["secretary"])
     response = client.get(url("results_csv"))
     records = json.loads(client.get(url("results_json")).content)["results"]
 
@@ -428,14 +332,14 @@ def test_csv_has_a_byte_order_mark_and_round_trips_to_the_json_records(client, w
         assert row["is_ranked"] == str(record["is_ranked"]).lower()
 
 
-def test_the_block_filter_keeps_one_block(client, world):
-    data = json.loads(get(client, world, "secretary", url("results_json", block="phong-ban")).content)
+def test_the_block_filter_keeps_one_block(client, published):
+    data = json.loads(get(client, published, "secretary", url("results_json", block="phong-ban")).content)
 
     assert [record["unit_name"] for record in data["results"]] == ["Phòng Nội vụ", FORMULA_NAME]
 
 
-def test_the_management_command_prints_what_the_endpoints_serve(client, world):
-    client.force_login(world["secretary"])
+def test_the_management_command_prints_what_the_endpoints_serve(client, published):
+    client.force_login(published["secretary"])
     for format_name, url_name in [("json", "results_json"), ("csv", "results_csv")]:
         output = io.StringIO()
         call_command("results", year=YEAR, format=format_name, stdout=output)
@@ -453,9 +357,11 @@ def test_the_management_command_prints_what_the_endpoints_serve(client, world):
 # Versions, headers and access
 
 
-def test_an_older_version_stays_downloadable(client, world):
-    _publish(world["period"], world["secretary"], world["leadership"], number="16/QĐ-UBND", reason="Sửa lỗi nhập")
-    client.force_login(world["secretary"])
+def test_an_older_version_stays_downloadable(client, published):
+    publish_results(
+        published["period"], published["secretary"], published["leadership"], number="16/QĐ-UBND", reason="Sửa lỗi nhập"
+    )
+    client.force_login(published["secretary"])
 
     latest = json.loads(client.get(url("results_json")).content)
     first = json.loads(client.get(url("results_json", version=1)).content)
@@ -466,8 +372,8 @@ def test_an_older_version_stays_downloadable(client, world):
     assert client.get(url("results_json", version="x")).status_code == 404
 
 
-def test_the_year_in_the_file_name_must_match(client, world):
-    client.force_login(world["secretary"])
+def test_the_year_in_the_file_name_must_match(client, published):
+    client.force_login(published["secretary"])
     address = reverse("results_json", kwargs={"year": YEAR, "file_year": YEAR + 1})
     assert client.get(address).status_code == 404
 
@@ -490,23 +396,23 @@ def test_the_year_in_the_file_name_must_match(client, world):
     ],
 )
 def test_files_say_what_they_are_and_are_private_unless_the_period_is_public(
-    client, world, name, content_type, disposition
+    client, published, name, content_type, disposition
 ):
-    client.force_login(world["secretary"])
+    client.force_login(published["secretary"])
     response = client.get(url(name))
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == disposition
     assert "private" in response["Cache-Control"]
 
-    ResultsConfig.objects.create(period=world["period"], is_public=True)
+    ResultsConfig.objects.create(period=published["period"], is_public=True)
     client.logout()
     response = client.get(url(name))
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=300"
 
 
-def test_the_scorecard_file_name_carries_the_unit_name(client, world):
-    response = get(client, world, "own_head", scorecard_url(world))
+def test_the_scorecard_file_name_carries_the_unit_name(client, published):
+    response = get(client, published, "own_head", scorecard_url(published))
 
     assert response["Content-Disposition"] == (
         "inline; filename*=utf-8''K%E1%BA%BFt%20qu%E1%BA%A3%20Ch%E1%BB%89%20s%E1%BB%91%20CCHC%20n%C4%83m%202022"
@@ -530,13 +436,13 @@ YEAR_FILES = ["results_pdf", "results_xlsx", "results_json", "results_csv"]
         ("leadership", 200, 200),
     ],
 )
-def test_year_files_follow_the_published_ranking_rules(client, world, name, who, private, public):
+def test_year_files_follow_the_published_ranking_rules(client, published, name, who, private, public):
     address = url(name)
-    response = get(client, world, who, address)
+    response = get(client, published, who, address)
     assert response.status_code == private
     if private == 302:
         assert response["Location"] == f"{reverse('login')}?next={address}"
-    ResultsConfig.objects.create(period=world["period"], is_public=True)
+    ResultsConfig.objects.create(period=published["period"], is_public=True)
     assert client.get(address).status_code == public
 
 
@@ -552,22 +458,25 @@ def test_year_files_follow_the_published_ranking_rules(client, world, name, who,
         ("leadership", 200, 200),
     ],
 )
-def test_a_scorecard_follows_the_published_unit_page(client, world, who, private, public):
-    address = scorecard_url(world)
-    page = reverse("results_published_unit", args=[YEAR, world["thuong_dinh"].pk])
-    assert get(client, world, who, address).status_code == private
+def test_a_scorecard_follows_the_published_unit_page(client, published, who, private, public):
+    address = scorecard_url(published)
+    page = reverse("results_published_unit", args=[YEAR, published["thuong_dinh"].pk])
+    assert get(client, published, who, address).status_code == private
     assert client.get(page).status_code == (404 if private == 302 else 200)
-    ResultsConfig.objects.create(period=world["period"], is_public=True)
+    ResultsConfig.objects.create(period=published["period"], is_public=True)
     assert client.get(address).status_code == public
     assert client.get(page).status_code == public
 
 
 @pytest.mark.parametrize("who", ["anonymous", "secretary"])
-def test_nothing_is_served_for_a_year_without_publication(client, world, who):
+def test_nothing_is_served_for_a_year_without_publication(client, published, who):
     address = url("results_json", year=YEAR + 5)
-    response = get(client, world, who, address)
+    response = get(client, published, who, address)
     assert response.status_code == (302 if who == "anonymous" else 404)
-    assert get(client, world, "secretary", reverse("results_scorecard_pdf", args=[YEAR, "khong-co"])).status_code == 404
+    assert (
+        get(client, published, "secretary", reverse("results_scorecard_pdf", args=[YEAR, "khong-co"])).status_code
+        == 404
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from django.utils import timezone
 from scoring.models import (
     AuditEvent,
     BlockFinalisation,
-    Criterion,
     Objection,
     Period,
     ResultAreaRow,
@@ -24,51 +23,17 @@ from scoring.results.compute import unit_results
 from scoring.results.services import objection_file, objection_resolve, results_publish, results_release_preliminary
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput
-from tests.factories import user_with_role
-from tests.scoring.results.test_helpers import NOT_APPLICABLE, block_framework, full_minus, score, sheet, standard_bands
-from units.models import Role
+from tests.factories import release_preliminary
 
 pytestmark = pytest.mark.django_db
 
 DECISION_DATE = datetime.date(2023, 1, 16)
 
 
-@pytest.fixture
-def setting():
-    framework = block_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
-    standard_bands(period)
-    ha_dinh, kim_giang = sheet(framework, "Hạ Đình"), sheet(framework, "Kim Giang")
-    score(ha_dinh, {**full_minus(c2_1="0.5"), "1.3": NOT_APPLICABLE}, stage=Stage.SELF)
-    score(ha_dinh, {**full_minus(c2_1="0.5"), "1.3": NOT_APPLICABLE}, explanation="Không có chức năng kiểm tra")
-    score(kim_giang, full_minus(c1_2="1"))
-    secretary = user_with_role(Role.COUNCIL_SECRETARY)
-    BlockFinalisation.objects.create(period=period, block=framework.block, finalised_by=secretary)
-    return {
-        "period": period,
-        "framework": framework,
-        "ha_dinh": ha_dinh,
-        "kim_giang": kim_giang,
-        "secretary": secretary,
-        "leader": user_with_role(Role.LEADERSHIP, full_name="Trần Thị Lãnh Đạo"),
-        "staff": user_with_role(Role.UNIT_STAFF, ha_dinh.unit),
-        "head": user_with_role(Role.UNIT_HEAD, ha_dinh.unit, full_name="Lê Văn Trưởng"),
-        "other_staff": user_with_role(Role.UNIT_STAFF, kim_giang.unit),
-        "criterion": Criterion.objects.get(framework=framework, code="2.1"),
-    }
-
-
-def release(s, hours: int = 48) -> Period:
-    deadline = timezone.now() + datetime.timedelta(hours=hours)
-    return results_release_preliminary(actor=s["secretary"], period=s["period"], objection_deadline=deadline)
-
-
 def test_preliminary_release_needs_every_block_closed(setting):
     BlockFinalisation.objects.all().delete()
     with pytest.raises(ValidationError) as error:
-        release(setting)
+        release_preliminary(setting["period"], setting["secretary"])
     assert error.value.messages == [f"Khối “{setting['framework'].block.name}” chưa được chốt kết quả thẩm định."]
     setting["period"].refresh_from_db()
     assert setting["period"].state == Period.State.APPRAISAL
@@ -86,7 +51,7 @@ def test_only_the_secretary_releases_preliminary_results(setting):
 
 def test_an_objection_filed_in_the_window_and_accepted_writes_round_two_and_changes_the_result(setting):
     # given preliminary results: Hạ Đình 8.5 of an adjusted 9 (94.44), Kim Giang 9 of 10 (90.00)
-    period = release(setting)
+    period = release_preliminary(setting["period"], setting["secretary"])
     assert period.state == Period.State.PRELIMINARY
     before = unit_results(period).get(unit__name="Hạ Đình")
     assert (before.points, before.index) == (Decimal("8.50"), Decimal("94.44"))
@@ -113,7 +78,7 @@ def test_an_objection_filed_in_the_window_and_accepted_writes_round_two_and_chan
 
 
 def test_a_rejected_objection_keeps_the_score(setting):
-    release(setting)
+    release_preliminary(setting["period"], setting["secretary"])
     objection = objection_file(
         actor=setting["head"], assessment=setting["ha_dinh"], criterion=setting["criterion"], text="Đề nghị xem lại"
     )
@@ -130,7 +95,7 @@ def test_a_rejected_objection_keeps_the_score(setting):
 
 
 def test_objections_are_refused_after_the_window_and_from_another_unit(setting):
-    release(setting, hours=1)
+    release_preliminary(setting["period"], setting["secretary"], hours=1)
     later = timezone.now() + datetime.timedelta(hours=2)
     with pytest.raises(PermissionDenied) as error:
         objection_file(
@@ -149,7 +114,7 @@ def test_objections_are_refused_after_the_window_and_from_another_unit(setting):
 
 
 def test_publishing_needs_the_decision_and_every_objection_resolved(setting):
-    period = release(setting, hours=1)
+    period = release_preliminary(setting["period"], setting["secretary"], hours=1)
     objection_file(
         actor=setting["staff"], assessment=setting["ha_dinh"], criterion=setting["criterion"], text="Xem lại"
     )
@@ -188,7 +153,7 @@ def test_publishing_needs_the_decision_and_every_objection_resolved(setting):
 
 
 def test_publication_freezes_a_snapshot_and_a_correction_is_a_new_readable_version(setting):
-    period = release(setting, hours=1)
+    period = release_preliminary(setting["period"], setting["secretary"], hours=1)
     after_window = timezone.now() + datetime.timedelta(hours=2)
 
     first = results_publish(

@@ -10,9 +10,15 @@ from django.utils import timezone
 
 from scoring.models import AuditEvent, Commendation, CouncilMembership, Period, ResultsConfig
 from scoring.results.services import commendation_add, results_publish
-from tests.factories import AuthorityFactory, BlockFactory, PeriodFactory, UnitFactory, user_with_role
-from tests.scoring.results.test_flow import release, setting  # noqa: F401 (fixture)
-from tests.scoring.results.test_statistics import publish_snapshot, years  # noqa: F401 (fixture)
+from tests.factories import (
+    AuthorityFactory,
+    BlockFactory,
+    PeriodFactory,
+    UnitFactory,
+    publish_snapshot,
+    release_preliminary,
+    user_with_role,
+)
 from units.models import Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +27,7 @@ PUBLISHED_PAGES = ["results_published", "results_published_unit", "results_heads
 
 
 @pytest.fixture
-def people(years):  # noqa: F811
+def people(years):
     period = years["second"].period
     member = user_with_role(Role.COUNCIL_MEMBER)
     CouncilMembership.objects.create(period=period, user=member)
@@ -34,7 +40,7 @@ def people(years):  # noqa: F811
     }
 
 
-def url_of(name: str, years) -> str:  # noqa: F811
+def url_of(name: str, years) -> str:
     if name == "results_published_unit":
         return reverse(name, args=[2022, years["units"]["A"].pk])
     return reverse(name, args=[2022])
@@ -59,7 +65,7 @@ def get(client, user, url):
 )
 def test_published_pages_are_for_everyone_logged_in_and_for_visitors_when_public(
     client,
-    years,  # noqa: F811
+    years,
     people,
     page,
     who,
@@ -76,7 +82,7 @@ def test_published_pages_are_for_everyone_logged_in_and_for_visitors_when_public
 
 @pytest.mark.parametrize("page", PUBLISHED_PAGES)
 @pytest.mark.parametrize("who", ["anonymous", "unit_staff", "council_member", "secretary", "leadership"])
-def test_an_unpublished_year_has_no_published_pages(client, years, people, page, who):  # noqa: F811
+def test_an_unpublished_year_has_no_published_pages(client, years, people, page, who):
     period = PeriodFactory(authority=years["block"].authority, year=2023, state=Period.State.PRELIMINARY)
     ResultsConfig.objects.create(period=period, is_public=True)
     expected = 200 if page == "results_commendations" and who in ("council_member", "secretary", "leadership") else 404
@@ -96,7 +102,7 @@ def test_an_unpublished_year_has_no_published_pages(client, years, people, page,
 )
 def test_the_index_lists_the_years_each_visitor_may_read(
     client,
-    years,  # noqa: F811
+    years,
     people,
     who,
     private_years,
@@ -119,11 +125,11 @@ def test_the_index_lists_the_years_each_visitor_may_read(
     "who,status",
     [("anonymous", 302), ("unit_staff", 404), ("council_member", 404), ("secretary", 200), ("leadership", 404)],
 )
-def test_only_the_secretary_opens_the_results_settings(client, years, people, who, status):  # noqa: F811
+def test_only_the_secretary_opens_the_results_settings(client, years, people, who, status):
     assert get(client, people[who], reverse("results_settings", args=[2022])).status_code == status
 
 
-def test_the_ranking_page_shows_changes_rule_chart_statistics_and_areas(client, years, people):  # noqa: F811
+def test_the_ranking_page_shows_changes_rule_chart_statistics_and_areas(client, years, people):
     response = get(client, people["leadership"], reverse("results_published", args=[2022]))
     text = response.text
     assert "Xếp hạng theo chỉ số; đơn vị bằng chỉ số cùng hạng (1, 2, 2, 4)." in text
@@ -152,7 +158,7 @@ def test_the_ranking_page_shows_changes_rule_chart_statistics_and_areas(client, 
         assert f'href="{reverse(name, args=[2022, 2022])}?version=1"' in text
 
 
-def test_the_ranking_read_again_follows_a_later_correction_of_the_previous_year(client, years, people):  # noqa: F811
+def test_the_ranking_read_again_follows_a_later_correction_of_the_previous_year(client, years, people):
     # given the 2022 ranking already read once (and kept, since a publication never changes)
     url = reverse("results_published", args=[2022])
     assert "↓</span> -1,50" in get(client, people["leadership"], url).text  # C: 70 → 68.5
@@ -172,7 +178,7 @@ def test_the_ranking_read_again_follows_a_later_correction_of_the_previous_year(
     assert "↓</span> -1,50" not in text and "↓</span> -29,50" in text
 
 
-def test_the_ranking_is_kept_per_language(client, years, people):  # noqa: F811
+def test_the_ranking_is_kept_per_language(client, years, people):
     url = reverse("results_published", args=[2022])
     assert "Thống kê của khối" in get(client, people["leadership"], url).text
     english = client.get(url, headers={"accept-language": "en"}).text
@@ -180,20 +186,20 @@ def test_the_ranking_is_kept_per_language(client, years, people):  # noqa: F811
     assert "Thống kê của khối" in client.get(url).text
 
 
-def test_the_dense_ranking_rule_is_stated_when_the_publication_used_it(client, years, people):  # noqa: F811
+def test_the_dense_ranking_rule_is_stated_when_the_publication_used_it(client, years, people):
     years["second"].ranking_method = "dense"
     years["second"].save()
     response = get(client, people["leadership"], reverse("results_published", args=[2022]))
     assert "Xếp hạng theo chỉ số; đơn vị bằng chỉ số cùng hạng (1, 2, 2, 3)." in response.text
 
 
-def test_a_page_without_a_previous_year_shows_no_change_columns(client, years, people):  # noqa: F811
+def test_a_page_without_a_previous_year_shows_no_change_columns(client, years, people):
     response = get(client, people["leadership"], reverse("results_published", args=[2021]))
     assert "Chưa có năm trước đã công bố để so sánh." in response.text
     assert "± Hạng" not in response.text
 
 
-def test_the_unit_page_shows_areas_against_the_block_and_the_history(client, years, people):  # noqa: F811
+def test_the_unit_page_shows_areas_against_the_block_and_the_history(client, years, people):
     response = get(client, people["unit_staff"], reverse("results_published_unit", args=[2022, years["units"]["C"].pk]))
     text = response.text
     assert "Kết quả của UBND phường C năm 2022" in text
@@ -203,19 +209,19 @@ def test_the_unit_page_shows_areas_against_the_block_and_the_history(client, yea
     assert "chưa có kết quả năm trước" in new.text
 
 
-def test_a_unit_not_in_the_publication_has_no_page(client, years, people):  # noqa: F811
+def test_a_unit_not_in_the_publication_has_no_page(client, years, people):
     stranger = UnitFactory(block=years["block"])
     url = reverse("results_published_unit", args=[2022, stranger.pk])
     assert get(client, people["leadership"], url).status_code == 404
 
 
-def test_a_version_or_year_never_published_has_no_ranking(client, years, people):  # noqa: F811
+def test_a_version_or_year_never_published_has_no_ranking(client, years, people):
     assert get(client, people["leadership"], reverse("results_published_version", args=[2022, 1])).status_code == 200
     assert client.get(reverse("results_published_version", args=[2022, 9])).status_code == 404
     assert client.get(reverse("results_published", args=[2031])).status_code == 404
 
 
-def test_the_heads_page_shows_each_years_head(client, years, people):  # noqa: F811
+def test_the_heads_page_shows_each_years_head(client, years, people):
     text = get(client, people["leadership"], reverse("results_heads", args=[2022])).text
     assert "Nguyễn An" in text and "Trần Thị Hoa" in text
     assert "chưa có kết quả" in text  # D in 2021
@@ -223,10 +229,10 @@ def test_the_heads_page_shows_each_years_head(client, years, people):  # noqa: F
 
 def test_the_published_unit_page_from_a_real_publication_shows_reasons_and_not_applicable(
     client,
-    setting,  # noqa: F811
+    setting,
 ):
     # given the flow fixture published: Hạ Đình 8.5 of an adjusted 9 (94.44, rank 1) above Kim Giang 9 of 10
-    period = release(setting, hours=1)
+    period = release_preliminary(setting["period"], setting["secretary"], hours=1)
     results_publish(
         actor=setting["leader"],
         period=period,
@@ -244,7 +250,7 @@ def test_the_published_unit_page_from_a_real_publication_shows_reasons_and_not_a
     assert "Lê Văn Trưởng" in unit
 
 
-def test_the_secretary_adds_and_removes_a_commendation_linked_to_the_units_result(client, years, people):  # noqa: F811
+def test_the_secretary_adds_and_removes_a_commendation_linked_to_the_units_result(client, years, people):
     client.force_login(people["secretary"])
     unit = years["units"]["B"]
     response = client.post(
@@ -264,7 +270,7 @@ def test_the_secretary_adds_and_removes_a_commendation_linked_to_the_units_resul
 
 
 @pytest.mark.parametrize("who", ["unit_staff", "council_member", "leadership"])
-def test_others_can_neither_add_nor_remove_commendations(client, years, people, who):  # noqa: F811
+def test_others_can_neither_add_nor_remove_commendations(client, years, people, who):
     period = years["second"].period
     commendation = commendation_add(actor=people["secretary"], period=period, kind="individual", name="Nguyễn Thị Mai")
     client.force_login(people[who])

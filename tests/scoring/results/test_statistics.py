@@ -5,142 +5,18 @@
 E 50/100 assessed but not ranked. A lost a criterion that did not apply: fewer points, higher index.
 """
 
-import datetime
 from decimal import Decimal
 
 import pytest
 
-from scoring.models import Period, ResultAreaRow, ResultPublication, ResultRow
+from scoring.models import ResultRow
 from scoring.results.history import heads_accountability, previous_publication, unit_history, year_over_year
 from scoring.results.statistics import Spread, area_averages, block_statistics, median, unit_area_comparison
-from tests.factories import AuthorityFactory, BlockFactory, PeriodFactory, UnitFactory, UserFactory
+from tests.factories import BlockFactory, publish_snapshot
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-def publish_snapshot(period: Period, lines: list[dict], *, version: int = 1, correction: str = "") -> ResultPublication:
-    """A publication written straight into the snapshot tables (what `results_publish` freezes), in bulk.
-
-    Each line: unit, points, adjusted_max, index, rank (None: not ranked), optional max_points, head, band,
-    reason and areas [(code, index)] (area points = index / 10 of a maximum of 10).
-    """
-    period.state = Period.State.PUBLISHED
-    period.save(update_fields=["state"])
-    publication = ResultPublication.objects.create(
-        period=period,
-        version=version,
-        decision_number=f"{version}/QĐ-UBND",
-        decision_date=datetime.date(period.year + 1, 1, 15),
-        ranking_method="rank",
-        correction_reason=correction,
-        published_by=UserFactory(),
-    )
-    rows = ResultRow.objects.bulk_create(
-        ResultRow(
-            publication=publication,
-            unit=line["unit"],
-            block_id=line["unit"].block_id,
-            unit_name=line["unit"].name,
-            block_name=line.get("block_name", "Khối phường"),
-            position=position,
-            is_ranked=line["rank"] is not None,
-            rank=line["rank"],
-            criteria_points=D(line["points"]),
-            bonus=D(0),
-            penalty=D(0),
-            points=D(line["points"]),
-            max_points=D(line.get("max_points", "100")),
-            adjusted_max=D(line["adjusted_max"]),
-            index=D(line["index"]),
-            band=line.get("band", ""),
-            head_name=line.get("head", ""),
-            exclusion_reason=line.get("reason", ""),
-        )
-        for position, line in enumerate(lines)
-    )
-    ResultAreaRow.objects.bulk_create(
-        ResultAreaRow(
-            row=row,
-            code=code,
-            title=f"Lĩnh vực {code}",
-            position=int(code),
-            points=D(index) / 10,
-            max_points=D(10),
-            adjusted_max=D(10),
-            index=D(index),
-        )
-        for row, line in zip(rows, lines, strict=True)
-        for code, index in line.get("areas", [])
-    )
-    return publication
-
-
-@pytest.fixture
-def years():
-    authority = AuthorityFactory()
-    block = BlockFactory(authority=authority, name="Khối phường")
-    units = {name: UnitFactory(block=block, name=f"UBND phường {name}") for name in "ABCDE"}
-    first = publish_snapshot(
-        PeriodFactory(authority=authority, year=2021),
-        [
-            {"unit": units["A"], "points": "86", "adjusted_max": "100", "index": "86", "rank": 1, "head": "Nguyễn An"},
-            {"unit": units["B"], "points": "85", "adjusted_max": "100", "index": "85", "rank": 2, "head": "Lê Bình"},
-            {"unit": units["C"], "points": "70", "adjusted_max": "100", "index": "70", "rank": 3, "head": "Phạm Cường"},
-        ],
-    )
-    second = publish_snapshot(
-        PeriodFactory(authority=authority, year=2022),
-        [
-            {
-                "unit": units["B"],
-                "points": "95.5",
-                "adjusted_max": "100",
-                "index": "95.5",
-                "rank": 1,
-                "head": "Lê Bình",
-                "areas": [("1", "100"), ("2", "91"), ("3", "96")],
-            },
-            {
-                "unit": units["A"],
-                "points": "85.5",
-                "adjusted_max": "95",
-                "index": "90",
-                "rank": 2,
-                "head": "Trần Thị Hoa",
-                "areas": [("1", "95"), ("2", "85"), ("3", "90")],
-            },
-            {
-                "unit": units["D"],
-                "points": "90",
-                "adjusted_max": "100",
-                "index": "90",
-                "rank": 2,
-                "head": "Võ Dũng",
-                "areas": [("1", "90"), ("2", "90"), ("3", "93")],
-            },
-            {
-                "unit": units["C"],
-                "points": "68.5",
-                "adjusted_max": "100",
-                "index": "68.5",
-                "rank": 4,
-                "head": "Phạm Cường",
-                "areas": [("1", "80"), ("2", "57"), ("3", "70")],
-            },
-            {
-                "unit": units["E"],
-                "points": "50",
-                "adjusted_max": "100",
-                "index": "50",
-                "rank": None,
-                "reason": "Mới sáp nhập",
-                "areas": [("1", "10"), ("2", "10"), ("3", "10")],
-            },
-        ],
-    )
-    return {"first": first, "second": second, "units": units, "block": block}
 
 
 def test_median_takes_the_middle_value_or_the_mean_of_the_two_middle_values():

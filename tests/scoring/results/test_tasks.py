@@ -1,6 +1,7 @@
 """Background work: year files built once into the exports storage, the build page, the worker, reminders."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -13,20 +14,16 @@ from openpyxl import load_workbook
 
 from scoring import tasks
 from scoring.models import Assessment, Period, ResultsConfig
-from tests.scoring.council.test_services import council_world  # noqa: F401  (fixture)
-from tests.scoring.results.test_exports import VIETNAMESE_NAME, YEAR, world  # noqa: F401  (fixture)
+from tests.factories import PUBLISHED_YEAR as YEAR
 
 pytestmark = pytest.mark.django_db
+
+# The year file's name as Content-Disposition spells it (RFC 5987).
+VIETNAMESE_NAME = quote(f"Kết quả Chỉ số CCHC năm {YEAR}")
 
 # The worker closes its database connection after each task, as in production: inside the usual
 # per-test transaction that would break the test on PostgreSQL, so these tests run outside one.
 WORKER_TEST = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def published(world):  # noqa: F811
-    """test_results_exports' published 2022: two blocks, a unit not ranked, the previous year to compare."""
-    return world
 
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -372,7 +369,7 @@ def test_the_status_page_runs_a_fixed_number_of_queries(client, published, datab
 # Reminders
 
 
-def test_the_reminder_task_sends_the_reminder_mails(council_world, django_capture_on_commit_callbacks):  # noqa: F811
+def test_the_reminder_task_sends_the_reminder_mails(council_world, django_capture_on_commit_callbacks):
     w = council_world
     deadline = timezone.now() + timedelta(days=2)
     Period.objects.filter(pk=w["period"].pk).update(self_assessment_deadline=deadline)

@@ -1,39 +1,42 @@
 """Results pages: who sees what, and a fixed number of queries whatever the number of units."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from scoring.models import (
-    Assessment,
     BlockFinalisation,
     CouncilMembership,
     Criterion,
     Period,
     ResultsConfig,
-    Score,
-    Stage,
 )
 from scoring.results.services import results_publish, results_release_preliminary
-from tests.factories import PASSWORD, UserFactory, user_with_role
-from tests.scoring.results.test_helpers import block_framework, full_minus, score, sheet
-from units.models import Role, Unit
+from tests.factories import (
+    PASSWORD,
+    appraised_block,
+    enter_scores,
+    full_minus,
+    small_framework,
+    unit_sheet,
+    user_with_role,
+)
+from units.models import Role
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world():
-    framework = block_framework()
+    framework = small_framework()
     period = framework.period
     period.state = Period.State.APPRAISAL
     period.save()
-    own, other = sheet(framework, "Hạ Đình"), sheet(framework, "Kim Giang")
-    score(own, full_minus(c1_2="1"))
-    score(other, full_minus(c1_2="2"))
+    own, other = unit_sheet(framework, "Hạ Đình"), unit_sheet(framework, "Kim Giang")
+    enter_scores(own, full_minus(c1_2="1"))
+    enter_scores(other, full_minus(c1_2="2"))
     secretary = user_with_role(Role.COUNCIL_SECRETARY)
     member = user_with_role(Role.COUNCIL_MEMBER)
     CouncilMembership.objects.create(period=period, user=member)
@@ -165,37 +168,9 @@ def test_unit_staff_file_an_objection_through_the_page(client, world):
     assert world["own"].objections.get().text == "Đã ban hành đủ văn bản"
 
 
-def many_units(count: int):
-    """A block of `count` units, each scored by the council on every criterion, built in a few inserts."""
-    framework = block_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
-    units = Unit.objects.bulk_create(
-        Unit(block=framework.block, code=f"dv-{n}", name=f"Đơn vị {n:03}", position=n) for n in range(count)
-    )
-    assessments = Assessment.objects.bulk_create(
-        Assessment(period=period, unit=unit, framework=framework) for unit in units
-    )
-    leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type=""))
-    actor = UserFactory()
-    Score.objects.bulk_create(
-        Score(
-            assessment=assessment,
-            criterion=leaf,
-            stage=Stage.ROUND_1,
-            points=leaf.max_points - Decimal(number % 4) / 4 if leaf.code == "1.2" else leaf.max_points,
-            updated_by=actor,
-        )
-        for number, assessment in enumerate(assessments)
-        for leaf in leaves
-    )
-    return period
-
-
 @pytest.mark.parametrize("count", [20, 200])
 def test_live_ranking_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, count):
-    period = many_units(count)
+    period = appraised_block(count)
     client.force_login(user_with_role(Role.COUNCIL_SECRETARY, password=PASSWORD))
     with django_assert_num_queries(9):
         response = client.get(reverse("results_live", args=[period.year]))
@@ -205,7 +180,7 @@ def test_live_ranking_page_runs_a_fixed_number_of_queries(client, django_assert_
 
 @pytest.mark.parametrize("count", [20, 200])
 def test_published_ranking_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, count):
-    period = many_units(count)
+    period = appraised_block(count)
     secretary, leader = user_with_role(Role.COUNCIL_SECRETARY), user_with_role(Role.LEADERSHIP)
     BlockFinalisation.objects.create(period=period, block=period.frameworks.get().block, finalised_by=secretary)
     results_release_preliminary(

@@ -9,7 +9,15 @@ from evidence.models import Document, EvidenceLink, StoredFile
 from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, Stage
 from scoring.sheets.selectors import load_sheet_summary, sheet_figures
-from tests.factories import PASSWORD, UnitFactory, small_framework, user_with_role, wide_framework
+from tests.factories import (
+    PASSWORD,
+    UnitFactory,
+    fill_sheet,
+    post_self_score,
+    small_framework,
+    user_with_role,
+    wide_framework,
+)
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -41,17 +49,10 @@ def as_user(client, user):
     return client
 
 
-def save(client, assessment, criterion, *, htmx=True, version=0, **fields):
-    data = {f"c{criterion.pk}-{name}": value for name, value in fields.items()}
-    data[f"c{criterion.pk}-version"] = version
-    headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(reverse("score_save", args=[assessment.pk, criterion.pk]), data, headers=headers)
-
-
 def test_inputs_the_rule_does_not_read_are_not_stored(client, sheet):
     # given a crafted request sending every input to a percent-band criterion
     assessment, criteria, people = sheet
-    response = save(
+    response = post_self_score(
         as_user(client, people["staff"]),
         assessment,
         criteria["1.1.2"],
@@ -87,7 +88,7 @@ def test_opening_the_period_gives_every_active_unit_a_sheet(sheet):
 )
 def test_staff_save_each_rule_and_points_follow(client, sheet, code, fields, points):
     assessment, criteria, people = sheet
-    response = save(
+    response = post_self_score(
         as_user(client, people["staff"]), assessment, criteria[code], explanation="Theo báo cáo năm", **fields
     )
     assert response.status_code == 200
@@ -109,7 +110,7 @@ def test_staff_save_each_rule_and_points_follow(client, sheet, code, fields, poi
 def test_a_level_is_chosen_by_option(client, sheet):
     assessment, criteria, people = sheet
     late = criteria["1.1.1"].options.get(label="Không kịp thời")
-    save(as_user(client, people["staff"]), assessment, criteria["1.1.1"], option=late.pk)
+    post_self_score(as_user(client, people["staff"]), assessment, criteria["1.1.1"], option=late.pk)
     assert Score.objects.get(criterion=criteria["1.1.1"]).points == Decimal("0.5")
 
 
@@ -129,7 +130,7 @@ def test_a_level_is_chosen_by_option(client, sheet):
 )
 def test_bad_input_is_refused_next_to_its_field_and_nothing_is_saved(client, sheet, code, fields, message):
     assessment, criteria, people = sheet
-    response = save(as_user(client, people["staff"]), assessment, criteria[code], **fields)
+    response = post_self_score(as_user(client, people["staff"]), assessment, criteria[code], **fields)
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
@@ -140,7 +141,7 @@ def test_bad_input_is_refused_next_to_its_field_and_nothing_is_saved(client, she
 
 def test_without_htmx_errors_come_back_as_messages_on_the_sheet(client, sheet):
     assessment, criteria, people = sheet
-    response = save(as_user(client, people["staff"]), assessment, criteria["2.1"], htmx=False, value="9")
+    response = post_self_score(as_user(client, people["staff"]), assessment, criteria["2.1"], htmx=False, value="9")
     assert response.status_code == 302
     page = client.get(response.url)
     assert "2.1: Điểm phải từ 0 đến 1,5." in page.content.decode()
@@ -149,8 +150,8 @@ def test_without_htmx_errors_come_back_as_messages_on_the_sheet(client, sheet):
 
 def test_two_people_saving_from_stale_pages_do_not_overwrite_each_other(client, sheet):
     assessment, criteria, people = sheet
-    save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1.5", version=0)
-    response = save(as_user(client, people["head"]), assessment, criteria["2.1"], value="0.5", version=0)
+    post_self_score(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1.5", version=0)
+    response = post_self_score(as_user(client, people["head"]), assessment, criteria["2.1"], value="0.5", version=0)
     html = response.content.decode()
     assert "Điểm này vừa được người khác cập nhật." in html
     assert 'value="1,5"' in html  # the newer value is shown to the second person
@@ -162,20 +163,24 @@ def test_two_people_saving_from_stale_pages_do_not_overwrite_each_other(client, 
 def test_not_applicable_needs_a_reason_and_lowers_the_maximum(client, sheet):
     assessment, criteria, people = sheet
     as_user(client, people["staff"])
-    response = save(client, assessment, criteria["1.3"], is_not_applicable="on")
+    response = post_self_score(client, assessment, criteria["1.3"], is_not_applicable="on")
     assert "Hãy ghi lý do tiêu chí không áp dụng với đơn vị." in response.content.decode()
     assert not Score.objects.exists()
-    save(client, assessment, criteria["1.3"], is_not_applicable="on", explanation="Phường không có đơn vị trực thuộc")
+    post_self_score(
+        client, assessment, criteria["1.3"], is_not_applicable="on", explanation="Phường không có đơn vị trực thuộc"
+    )
     score = Score.objects.get(criterion=criteria["1.3"])
     assert (score.is_not_applicable, score.points) == (True, None)
-    save(client, assessment, criteria["2.1"], value="1.5")
+    post_self_score(client, assessment, criteria["2.1"], value="1.5")
     page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
     assert '<span class="display-6 fw-semibold" data-testid="total-points">1,5</span> / 8 điểm' in page
 
 
 def test_not_applicable_is_refused_where_the_framework_does_not_allow_it(client, sheet):
     assessment, criteria, people = sheet
-    save(as_user(client, people["staff"]), assessment, criteria["2.1"], is_not_applicable="on", explanation="x")
+    post_self_score(
+        as_user(client, people["staff"]), assessment, criteria["2.1"], is_not_applicable="on", explanation="x"
+    )
     # the form has no such field for this criterion, so the mark is ignored and the missing score is reported
     assert not Score.objects.exists()
 
@@ -183,9 +188,9 @@ def test_not_applicable_is_refused_where_the_framework_does_not_allow_it(client,
 def test_area_totals_and_index_are_computed_from_stored_scores(client, sheet):
     assessment, criteria, people = sheet
     as_user(client, people["staff"])
-    save(client, assessment, criteria["1.1.2"], percent="75")  # 1
-    save(client, assessment, criteria["1.2"], achieved="1", required="2")  # 1
-    save(client, assessment, criteria["2.2"], occurrences="2")  # 0.5
+    post_self_score(client, assessment, criteria["1.1.2"], percent="75")  # 1
+    post_self_score(client, assessment, criteria["1.2"], achieved="1", required="2")  # 1
+    post_self_score(client, assessment, criteria["2.2"], occurrences="2")  # 0.5
     from scoring.sheets.selectors import load_sheet_summary
 
     summary = load_sheet_summary(assessment)
@@ -238,12 +243,14 @@ def test_the_summary_counted_in_sql_gives_the_figures_of_the_full_summary(client
     assert figures_of(sheet_figures(assessment)) == figures_of(load_sheet_summary(assessment))
     # given: cited, a reason instead of evidence, neither, not applicable, unscored, and the council's survey
     as_user(client, people["staff"])
-    save(client, assessment, criteria["1.1.1"], option=criteria["1.1.1"].options.get(label="Kịp thời").pk)
+    post_self_score(client, assessment, criteria["1.1.1"], option=criteria["1.1.1"].options.get(label="Kịp thời").pk)
     cite(assessment, criteria["1.1.1"], people["staff"])
-    save(client, assessment, criteria["1.1.2"], percent="75", no_evidence_reason="Bản giấy")
-    save(client, assessment, criteria["1.2"], achieved="1", required="2")
-    save(client, assessment, criteria["1.3"], is_not_applicable="on", explanation="Không có đơn vị trực thuộc")
-    save(client, assessment, criteria["2.1"], value="1.25", no_evidence_reason="Số liệu một cửa")
+    post_self_score(client, assessment, criteria["1.1.2"], percent="75", no_evidence_reason="Bản giấy")
+    post_self_score(client, assessment, criteria["1.2"], achieved="1", required="2")
+    post_self_score(
+        client, assessment, criteria["1.3"], is_not_applicable="on", explanation="Không có đơn vị trực thuộc"
+    )
+    post_self_score(client, assessment, criteria["2.1"], value="1.25", no_evidence_reason="Số liệu một cửa")
     # when
     figures = sheet_figures(assessment)
     # then
@@ -275,12 +282,12 @@ def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_q
     client.force_login(user_with_role(Role.UNIT_STAFF, unit=unit))
     leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("id"))
     for criterion in leaves[:60]:
-        save(client, assessment, criterion, option=criterion.options.first().pk)
+        post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
     missed = leaves[0].options.get(label="Không đạt")
     # session, user, sheet, roles, criterion, options; the save: savepoint, lock the sheet, lock the score,
     # savepoint, update, release, history row, release; the answer: this criterion's evidence, areas, figures
     with django_assert_num_queries(17):
-        response = save(client, assessment, leaves[0], option=missed.pk, version=1)
+        response = post_self_score(client, assessment, leaves[0], option=missed.pk, version=1)
     html = response.content.decode()
     assert "data-saved" in html
     assert html.count('class="card sheet-row') == 1
@@ -294,16 +301,38 @@ def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_q
 
 def test_staff_cannot_edit_after_the_deadline_and_nothing_changes(client, sheet):
     assessment, criteria, people = sheet
-    save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1")
+    post_self_score(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1")
     Period.objects.filter(pk=assessment.period_id).update(
         self_assessment_deadline=timezone.now() - timedelta(minutes=1)
     )
-    response = save(client, assessment, criteria["2.1"], value="1.5", version=1)
+    response = post_self_score(client, assessment, criteria["2.1"], value="1.5", version=1)
     assert response.status_code == 403
     assert Score.objects.get(criterion=criteria["2.1"]).points == Decimal("1")
     page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
-    assert "Phiếu đã khóa vì đã quá hạn tự đánh giá" in page
+    assert LOCKED in page
+    assert READ_ONLY not in page
     assert "score-form" not in page
+
+
+LOCKED = "Phiếu đã khóa vì đã quá hạn tự đánh giá; chỉ Thư ký Hội đồng mở lại được."
+READ_ONLY = "Bạn chỉ có quyền xem phiếu này."
+
+
+def test_the_sheet_says_whether_it_is_locked_or_only_readable_by_this_person(client, sheet):
+    assessment, _criteria, people = sheet
+    url = reverse("assessment_sheet", args=[assessment.pk])
+    notes = {}
+    for moment, deadline in [("open", timezone.now() + timedelta(days=1)), ("late", timezone.now())]:
+        Period.objects.filter(pk=assessment.period_id).update(self_assessment_deadline=deadline)
+        for who in ("staff", "secretary"):
+            page = as_user(client, people[who]).get(url).content.decode()
+            notes[moment, who] = [note for note in (LOCKED, READ_ONLY) if note in page]
+    assert notes == {
+        ("open", "staff"): [],
+        ("open", "secretary"): [READ_ONLY],
+        ("late", "staff"): [LOCKED],
+        ("late", "secretary"): [LOCKED],
+    }
 
 
 SHEET_ACCESS = {
@@ -324,7 +353,7 @@ def test_unsubmitted_sheet_access_matrix(client, sheet, who, status):
 @pytest.mark.parametrize("who", ["other_staff", "member", "conflicted_member", "secretary", "leadership"])
 def test_only_the_unit_writes_its_own_scores(client, sheet, who):
     assessment, criteria, people = sheet
-    response = save(as_user(client, people[who]), assessment, criteria["2.1"], value="1.5")
+    response = post_self_score(as_user(client, people[who]), assessment, criteria["2.1"], value="1.5")
     assert response.status_code in (403, 404)
     assert not Score.objects.exists()
 
@@ -343,21 +372,10 @@ def test_anonymous_is_sent_to_login_for_every_sheet_url(client, sheet):
     assert not Score.objects.exists()
 
 
-def fill_everything(client, assessment, criteria):
-    levels = criteria["1.1.1"].options.get(label="Kịp thời")
-    reason = {"no_evidence_reason": "Tài liệu lưu bản giấy tại bộ phận một cửa", "explanation": "Đạt"}
-    save(client, assessment, criteria["1.1.1"], option=levels.pk, **reason)
-    save(client, assessment, criteria["1.1.2"], percent="95", **reason)
-    save(client, assessment, criteria["1.2"], achieved="10", required="10", **reason)
-    save(client, assessment, criteria["1.3"], is_yes="yes", **reason)
-    save(client, assessment, criteria["2.1"], value="1.5", **reason)
-    save(client, assessment, criteria["2.2"], occurrences="0", **reason)
-
-
 def test_head_cannot_submit_an_incomplete_sheet(client, sheet):
     assessment, criteria, people = sheet
     as_user(client, people["head"])
-    save(client, assessment, criteria["2.1"], value="1.5")
+    post_self_score(client, assessment, criteria["2.1"], value="1.5")
     response = client.post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
     html = response.content.decode()
     assert "Tiêu chí 1.1.1 chưa được chấm điểm." in html
@@ -370,7 +388,7 @@ def test_head_cannot_submit_an_incomplete_sheet(client, sheet):
 def test_head_submits_and_the_sheet_locks(client, sheet):
     assessment, criteria, people = sheet
     as_user(client, people["staff"])
-    fill_everything(client, assessment, criteria)
+    fill_sheet(client, assessment, criteria)
     staff_submit = client.post(reverse("assessment_submit", args=[assessment.pk]))
     assert staff_submit.status_code == 403
     as_user(client, people["head"])
@@ -380,13 +398,16 @@ def test_head_submits_and_the_sheet_locks(client, sheet):
     assert "Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định." in response.content.decode()
     assessment.refresh_from_db()
     assert (assessment.state, assessment.submitted_by, assessment.is_late) == ("submitted", people["head"], False)
-    assert save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1", version=1).status_code == 403
+    assert (
+        post_self_score(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1", version=1).status_code
+        == 403
+    )
     assert Score.objects.get(criterion=criteria["2.1"]).points == Decimal("1.5")
 
 
 def test_a_submission_after_the_deadline_is_marked_late(client, sheet):
     assessment, criteria, people = sheet
-    fill_everything(as_user(client, people["staff"]), assessment, criteria)
+    fill_sheet(as_user(client, people["staff"]), assessment, criteria)
     Period.objects.filter(pk=assessment.period_id).update(self_assessment_deadline=timezone.now() - timedelta(hours=1))
     response = as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
     assert "Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn." in response.content.decode()
@@ -396,7 +417,7 @@ def test_a_submission_after_the_deadline_is_marked_late(client, sheet):
 
 def test_after_submission_council_and_leadership_read_but_a_conflicted_member_does_not(client, sheet):
     assessment, criteria, people = sheet
-    fill_everything(as_user(client, people["staff"]), assessment, criteria)
+    fill_sheet(as_user(client, people["staff"]), assessment, criteria)
     as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]))
     for who, status in [("member", 200), ("leadership", 200), ("conflicted_member", 404), ("other_staff", 404)]:
         assert as_user(client, people[who]).get(reverse("assessment_sheet", args=[assessment.pk])).status_code == status
@@ -404,7 +425,7 @@ def test_after_submission_council_and_leadership_read_but_a_conflicted_member_do
 
 def test_only_the_secretary_reopens_with_a_reason_and_a_new_deadline(client, sheet):
     assessment, criteria, people = sheet
-    fill_everything(as_user(client, people["staff"]), assessment, criteria)
+    fill_sheet(as_user(client, people["staff"]), assessment, criteria)
     as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]))
     url = reverse("assessment_reopen", args=[assessment.pk])
     assert as_user(client, people["head"]).post(url, {"reason": "Bổ sung"}).status_code == 403
@@ -424,8 +445,8 @@ def test_only_the_secretary_reopens_with_a_reason_and_a_new_deadline(client, she
 
 def test_history_shows_who_changed_what_and_why(client, sheet):
     assessment, criteria, people = sheet
-    save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1", explanation="Lần đầu")
-    save(
+    post_self_score(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1", explanation="Lần đầu")
+    post_self_score(
         as_user(client, people["head"]), assessment, criteria["2.1"], value="1.25", version=1, explanation="Đã rà soát"
     )
     html = client.get(reverse("score_history", args=[assessment.pk, criteria["2.1"].pk])).content.decode()
@@ -442,7 +463,7 @@ def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(c
     staff = user_with_role(Role.UNIT_STAFF, unit=unit)
     client.force_login(staff)
     for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
-        save(client, assessment, criterion, option=criterion.options.first().pk)
+        post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
     # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, unread notices,
     # cycle banner
     with django_assert_num_queries(12):
@@ -458,7 +479,7 @@ def test_login_with_demo_password_factory_still_works(client, sheet):
 
 def test_survey_points_are_not_scored_by_the_unit(client, sheet):
     assessment, criteria, people = sheet
-    response = save(as_user(client, people["staff"]), assessment, criteria["2.3"], value="1")
+    response = post_self_score(as_user(client, people["staff"]), assessment, criteria["2.3"], value="1")
     assert response.status_code == 404
     assert not Score.objects.exists()
     page = client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode()
@@ -474,7 +495,9 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
     staff = user_with_role(Role.UNIT_STAFF, unit=unit)
     client.force_login(staff)
     for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type=""):
-        save(client, assessment, criterion, option=criterion.options.first().pk, no_evidence_reason="Bản giấy")
+        post_self_score(
+            client, assessment, criterion, option=criterion.options.first().pk, no_evidence_reason="Bản giấy"
+        )
     Assessment.objects.filter(pk=assessment.pk).update(
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
     )
