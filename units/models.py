@@ -54,11 +54,26 @@ class Unit(models.Model):
     name = models.CharField(_("tên đơn vị"), max_length=200)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("tiếp nối đơn vị"),
+        help_text=_(
+            "Đơn vị cũ mà đơn vị này tiếp nối (sáp nhập, chia tách, đổi tên): kết quả năm sau được so với "
+            "đơn vị đó thay vì ghi “mới”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         ordering = ["block__position", "position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(predecessor=models.F("pk")), name="unit_not_own_predecessor"),
+        ]
 
     def __str__(self) -> str:
         return self.name
