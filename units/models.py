@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Authority(models.Model):
-    """The body that runs the assessment (a district, or since 07/2025 often a city)."""
+    """The body that runs the assessment (a district, or since 07/2025 often a city).
+
+    One per installation, as provinces deploy the portal: every page looks a year up without asking whose
+    year it is, so the database refuses a second authority (`is_the_one` is always true and unique).
+    """
 
     class Level(models.TextChoices):
         DISTRICT = "district", _("Quận / huyện")
@@ -17,10 +21,19 @@ class Authority(models.Model):
     name = models.CharField(_("tên"), max_length=200, unique=True)
     short_name = models.CharField(_("tên ngắn"), max_length=100, blank=True)
     level = models.CharField(_("cấp"), max_length=20, choices=Level.choices, default=Level.DISTRICT)
+    is_the_one = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("cơ quan đánh giá")
         verbose_name_plural = _("cơ quan đánh giá")
+        constraints = [
+            models.CheckConstraint(condition=Q(is_the_one=True), name="authority_is_the_one"),
+            models.UniqueConstraint(
+                fields=["is_the_one"],
+                name="one_authority_per_installation",
+                violation_error_message=_("Mỗi cài đặt của cổng chỉ phục vụ một cơ quan đánh giá."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -25,6 +25,7 @@ from scoring.demo.progress import seed_self_assessment
 from scoring.frameworks.services import period_create, period_open_self_assessment
 from scoring.models import AuditEvent, Framework, Notice, Period
 from units.models import Authority, Block, RoleAssignment, Unit, User
+from units.selectors import the_authority
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 OPEN_YEAR = 2023
@@ -88,12 +89,20 @@ class Command(BaseCommand):
         write(f"    … và {others} tài khoản khác: truong.<đơn vị> cho mọi đơn vị, canbo.<phường> cho mọi phường.")
 
 
-def _seed_authority() -> Authority:
-    authority, _ = Authority.objects.update_or_create(
-        name=demo.AUTHORITY["name"],
-        defaults={"short_name": demo.AUTHORITY["short_name"], "level": demo.AUTHORITY["level"]},
-    )
+def demo_authority(name: str, short_name: str, level: str) -> Authority:
+    """The demo's authority; a database that already serves another one is left alone (one per installation)."""
+    existing = the_authority()
+    if existing is not None and existing.name != name:
+        raise CommandError(
+            f"Cơ sở dữ liệu này đã phục vụ “{existing}”; mỗi cài đặt chỉ có một cơ quan đánh giá. "
+            f"Hãy nạp dữ liệu mẫu “{name}” vào một cơ sở dữ liệu riêng (DATABASE_URL khác)."
+        )
+    authority, _ = Authority.objects.update_or_create(name=name, defaults={"short_name": short_name, "level": level})
     return authority
+
+
+def _seed_authority() -> Authority:
+    return demo_authority(**demo.AUTHORITY)
 
 
 def _seed_blocks(authority: Authority) -> dict[str, Block]:
