@@ -33,6 +33,13 @@ class Period(models.Model):
     explanation_deadline = models.DateTimeField(_("hạn giải trình"), null=True, blank=True)
     objection_deadline = models.DateTimeField(_("hạn kiến nghị kết quả sơ bộ"), null=True, blank=True)
     opened_at = models.DateTimeField(_("ngày mở"), null=True, blank=True)
+    has_survey = models.BooleanField(
+        _("có điều tra xã hội học"),
+        default=True,
+        help_text=_(
+            "Bỏ chọn khi năm nay không điều tra xã hội học: chỉ số được tính trên điểm tối đa không gồm phần điều tra."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kỳ đánh giá")
