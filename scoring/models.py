@@ -670,6 +670,15 @@ class ResultRow(models.Model):
     publication = models.ForeignKey(ResultPublication, on_delete=models.CASCADE, related_name="rows")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     block = models.ForeignKey("units.Block", on_delete=models.PROTECT, related_name="+")
+    predecessor = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tiếp nối đơn vị"),
+        help_text=_("Đơn vị cũ mà đơn vị này tiếp nối khi công bố: năm sau được so với đơn vị đó."),
+    )
     unit_name = models.CharField(_("đơn vị"), max_length=200)
     block_name = models.CharField(_("khối"), max_length=200)
     position = models.PositiveIntegerField(_("thứ tự"), default=0)

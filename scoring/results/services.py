@@ -259,6 +259,7 @@ def _freeze(publication: ResultPublication, config: ResultsConfig) -> None:
             publication=publication,
             unit=result.unit,
             block=result.unit.block,
+            predecessor_id=result.unit.predecessor_id,
             unit_name=result.unit.name,
             block_name=result.unit.block.name,
             position=position,

@@ -24,7 +24,7 @@ def publish_snapshot(period: Period, lines: list[dict], *, version: int = 1, cor
     """A publication written straight into the snapshot tables (what `results_publish` freezes), in bulk.
 
     Each line: unit, points, adjusted_max, index, rank (None: not ranked), optional max_points, head, band,
-    reason and areas [(code, index)] (area points = index / 10 of a maximum of 10).
+    predecessor (the unit it continues), reason and areas [(code, index)] (area points = index / 10 of a maximum of 10).
     """
     period.state = Period.State.PUBLISHED
     period.save(update_fields=["state"])
@@ -42,6 +42,7 @@ def publish_snapshot(period: Period, lines: list[dict], *, version: int = 1, cor
             publication=publication,
             unit=line["unit"],
             block_id=line["unit"].block_id,
+            predecessor=line.get("predecessor"),
             unit_name=line["unit"].name,
             block_name=line.get("block_name", "Khối phường"),
             position=position,
