@@ -9,6 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from scoring.demo.frameworks import BLOCK_CODES, YEARS, build_framework, framework_spec
+from scoring.demo.province_frameworks import BLOCK_CODES as PROVINCE_BLOCKS
+from scoring.demo.province_frameworks import YEARS as PROVINCE_YEARS
+from scoring.demo.province_frameworks import province_framework_spec
 from scoring.frameworks.selectors import framework_tree
 from scoring.frameworks.workbook import framework_export, framework_import
 from scoring.models import AdjustmentItem, AuditEvent, ClassificationBand, Framework, Period, ResultsConfig
@@ -89,11 +92,17 @@ def with_sheet(content: bytes, title: str, rows: list[list] | None) -> bytes:
     return stream.getvalue()
 
 
-@pytest.mark.parametrize("year", YEARS)
-@pytest.mark.parametrize("block_code", BLOCK_CODES)
-def test_every_demo_framework_survives_export_and_import_unchanged(block_code, year):
+DEMO_FRAMEWORKS = [(framework_spec, block, year) for block in BLOCK_CODES for year in YEARS] + [
+    (province_framework_spec, block, year) for block in PROVINCE_BLOCKS for year in PROVINCE_YEARS
+]
+
+
+@pytest.mark.parametrize(
+    ("spec_of", "block_code", "year"), DEMO_FRAMEWORKS, ids=[f"{b}-{y}" for _s, b, y in DEMO_FRAMEWORKS]
+)
+def test_every_demo_framework_survives_export_and_import_unchanged(spec_of, block_code, year):
     # given: the demo framework, in a period with the demo's bands, dense ranking and (one year) no survey
-    spec = framework_spec(block_code, year)
+    spec = spec_of(block_code, year)
     period = PeriodFactory(year=year, has_survey=year != 2022)
     framework = FrameworkFactory(
         period=period,
