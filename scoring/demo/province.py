@@ -181,8 +181,11 @@ def people() -> list[ProvincePerson]:
     return found
 
 
-def workbooks() -> tuple[bytes, bytes]:
-    """The organisation workbook and the people workbook, in the columns the import reads."""
+def workbooks(*, with_administrator: bool = True) -> tuple[bytes, bytes]:
+    """The organisation workbook and the people workbook, in the columns the import reads.
+
+    Without the administrator they are the files a secretary can import (administrator rights come from an
+    administrator)."""
     organisation = write_workbook(
         [
             SheetRows(
@@ -195,7 +198,11 @@ def workbooks() -> tuple[bytes, bytes]:
             ),
         ]
     )
-    everyone = people()
+    everyone = [
+        person
+        for person in people()
+        if with_administrator or all(role != Role.ADMINISTRATOR for role, _unit in person.roles)
+    ]
     role_label = {role.value: str(role.label) for role in Role}
     accounts = write_workbook(
         [

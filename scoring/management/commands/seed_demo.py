@@ -73,7 +73,8 @@ class Command(BaseCommand):
             type=Path,
             metavar="THƯ_MỤC",
             help="Chỉ ghi hai tệp Excel (danh mục đơn vị, người dùng và phân quyền) của hồ sơ province vào thư mục, "
-            "để thử nhập trong trang quản trị; không ghi gì vào cơ sở dữ liệu.",
+            "để Thư ký thử nhập trong trang quản trị (không có tài khoản quản trị hệ thống); không ghi gì vào cơ sở "
+            "dữ liệu.",
         )
 
     def handle(self, *args, **options) -> None:
@@ -98,7 +99,7 @@ class Command(BaseCommand):
 
     def _write_workbooks(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        organisation, accounts = province.workbooks()
+        organisation, accounts = province.workbooks(with_administrator=False)
         for name, content in (("danh-muc-don-vi.xlsx", organisation), ("nguoi-dung-va-phan-quyen.xlsx", accounts)):
             (directory / name).write_bytes(content)
             self.stdout.write(f"Đã ghi {directory / name}")
