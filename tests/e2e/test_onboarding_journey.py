@@ -78,7 +78,8 @@ def test_the_secretary_onboards_the_province_from_two_workbooks(live_server, pag
 
     # the corrected file: preview, confirm, and every new person is sent an activation e-mail
     upload(page, "nguoi-dung.xlsx", accounts)
-    expect(page.get_by_text("Sau khi xác nhận, 260 người mới sẽ nhận thư kích hoạt để tự đặt mật khẩu.")).to_be_visible()
+    notice = "Sau khi xác nhận, 260 người mới sẽ nhận thư kích hoạt để tự đặt mật khẩu."
+    expect(page.get_by_text(notice)).to_be_visible()
     page.get_by_role("button", name="Xác nhận nhập").click()
     expect(page.get_by_text("Đã gửi thư kích hoạt tài khoản cho 260 người mới.")).to_be_visible()
     assert RoleAssignment.objects.filter(role=Role.UNIT_HEAD).count() == 127
