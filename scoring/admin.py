@@ -115,6 +115,10 @@ class FrameworkAdmin(admin.ModelAdmin):
                     _("Đã nhập: %(created)s tiêu chí mới, cập nhật %(updated)s tiêu chí.")
                     % {"created": report.created, "updated": report.updated},
                 )
+                if report.settings_changed:
+                    messages.success(
+                        request, _("Cũng đã cập nhật: %(parts)s.") % {"parts": ", ".join(report.settings_changed)}
+                    )
                 return HttpResponseRedirect(reverse("admin:scoring_framework_change", args=[framework.pk]))
         context = {
             **self.admin_site.each_context(request),

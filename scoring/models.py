@@ -33,6 +33,13 @@ class Period(models.Model):
     explanation_deadline = models.DateTimeField(_("hạn giải trình"), null=True, blank=True)
     objection_deadline = models.DateTimeField(_("hạn kiến nghị kết quả sơ bộ"), null=True, blank=True)
     opened_at = models.DateTimeField(_("ngày mở"), null=True, blank=True)
+    has_survey = models.BooleanField(
+        _("có điều tra xã hội học"),
+        default=True,
+        help_text=_(
+            "Bỏ chọn khi năm nay không điều tra xã hội học: chỉ số được tính trên điểm tối đa không gồm phần điều tra."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kỳ đánh giá")
@@ -706,6 +713,15 @@ class ResultRow(models.Model):
     publication = models.ForeignKey(ResultPublication, on_delete=models.CASCADE, related_name="rows")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     block = models.ForeignKey("units.Block", on_delete=models.PROTECT, related_name="+")
+    predecessor = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tiếp nối đơn vị"),
+        help_text=_("Đơn vị cũ mà đơn vị này tiếp nối khi công bố: năm sau được so với đơn vị đó."),
+    )
     unit_name = models.CharField(_("đơn vị"), max_length=200)
     block_name = models.CharField(_("khối"), max_length=200)
     position = models.PositiveIntegerField(_("thứ tự"), default=0)

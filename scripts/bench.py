@@ -12,7 +12,11 @@ process that renders it once.
 The cost of refusing hostile workbooks (scripts/bench_intake.py) is measured on its own throwaway SQLite
 database, in the full run or alone with `--only intake`, which rewrites only that section of the doc.
 
+Onboarding a province (200 units, 600 people) and the framework workbook's round trip (scripts/bench_onboarding.py)
+are measured on their own throwaway SQLite databases too, in the full run or alone with `--only onboarding`.
+
 Usage: scripts/bench.py [--units 20,200] [--runs 5] [--keep] [--no-write] [--only intake [--old-code DIR]]
+       scripts/bench.py --only onboarding [--runs 5] [--no-write]
 Environment: BENCH_DATABASE_URL (server, default postgres://postgres@127.0.0.1:5432), PYTHON.
 """
 
@@ -110,6 +114,22 @@ def orchestrate_intake(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def orchestrate_onboarding(arguments: argparse.Namespace) -> int:
+    """Only the onboarding and framework-workbook figures; their section of the doc is replaced in place."""
+    import bench_onboarding
+
+    measured = bench_onboarding.measure(sys.executable, __file__, ROOT, runs=arguments.runs)
+    section = bench_onboarding.render(measured)
+    print(section)
+    if not arguments.no_write:
+        document = DOC.read_text() if DOC.exists() else ""
+        DOC.write_text(bench_onboarding.with_section(document, section, END_OF_GENERATED))
+        print(f"bench: wrote the onboarding section of {DOC.relative_to(ROOT)}")
+    failed = bench_onboarding.failures(measured)
+    print(f"bench: {len(failed)} onboarding figure(s) miss their target" + (f": {', '.join(failed)}" if failed else ""))
+    return 0
+
+
 INTAKE_TITLE = "## Hostile workbooks refused (the one Excel intake)"
 OLD_INTAKE_TITLE = "### For the record: the same files before the intake (commit 779ad34)"
 
@@ -179,10 +199,15 @@ def orchestrate(arguments: argparse.Namespace) -> int:
     import bench_intake
 
     intake = bench_intake.measure(sys.executable, __file__, ROOT)
+    print("bench: onboarding and the framework workbook (throwaway SQLite databases)", flush=True)
+    import bench_onboarding
+
+    onboarding = bench_onboarding.measure(sys.executable, __file__, ROOT, runs=arguments.runs)
     info["wall"] = time.perf_counter() - started
     markdown = _with_section(
         render(results, info), bench_intake.render(intake), previous=DOC.read_text() if DOC.exists() else ""
     )
+    markdown = bench_onboarding.with_section(markdown, bench_onboarding.render(onboarding), END_OF_GENERATED)
     print(markdown.split(END_OF_GENERATED)[0])
     if not arguments.no_write:
         notes = ""
@@ -193,6 +218,7 @@ def orchestrate(arguments: argparse.Namespace) -> int:
         print(f"bench: wrote {DOC.relative_to(ROOT)}")
     failed = [m["name"] for result in results for m in result["measures"] if m["passes"] is False]
     failed += [f"hostile workbook {row['import']}/{row['shape']}" for row in intake if not row["passes"]]
+    failed += bench_onboarding.failures(onboarding)
     print(f"bench: {len(failed)} figure(s) miss their target" + (f": {', '.join(failed)}" if failed else ""))
     return 0
 
@@ -616,10 +642,13 @@ def main() -> int:
     parser.add_argument("--memory", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--user", help=argparse.SUPPRESS)
-    parser.add_argument("--only", choices=["intake"], help="measure only this part (intake: no PostgreSQL needed)")
+    parser.add_argument(
+        "--only", choices=["intake", "onboarding"], help="measure only this part (neither needs PostgreSQL)"
+    )
     parser.add_argument("--old-code", help="with --only intake: also measure this checkout of older code")
     parser.add_argument("--intake-prepare", help=argparse.SUPPRESS)
     parser.add_argument("--intake-probe", help=argparse.SUPPRESS)
+    parser.add_argument("--onboarding-probe", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     # The portal's code: this checkout, or the older one whose intake --old-code measures with the same files.
     sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT", str(ROOT)))
@@ -633,8 +662,15 @@ def main() -> int:
         else:
             bench_intake.main_probe(arguments.intake_probe)
         return 0
+    if arguments.onboarding_probe:
+        import bench_onboarding
+
+        bench_onboarding.main_probe(arguments.onboarding_probe)
+        return 0
     if arguments.only == "intake":
         return orchestrate_intake(arguments)
+    if arguments.only == "onboarding":
+        return orchestrate_onboarding(arguments)
     if arguments.memory:
         memory_probe(arguments)
         return 0

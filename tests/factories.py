@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import factory
+import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -418,7 +419,8 @@ def publish_snapshot(period: Period, lines: list[dict], *, version: int = 1, cor
     """A publication written straight into the snapshot tables (what `results_publish` freezes), in bulk.
 
     Each line: unit, points, adjusted_max, index, rank (None: not ranked), optional max_points, head, band,
-    reason and areas [(code, index)] (area points = index / 10 of a maximum of 10).
+    predecessor (the unit it continues), reason and areas [(code, index)] (area points = index / 10 of a
+    maximum of 10).
     """
     period.state = Period.State.PUBLISHED
     period.save(update_fields=["state"])
@@ -436,6 +438,7 @@ def publish_snapshot(period: Period, lines: list[dict], *, version: int = 1, cor
             publication=publication,
             unit=line["unit"],
             block_id=line["unit"].block_id,
+            predecessor=line.get("predecessor"),
             unit_name=line["unit"].name,
             block_name=line.get("block_name", "Khối phường"),
             position=position,
@@ -521,3 +524,49 @@ def survey_xlsx(rows, headers=("Mã đơn vị", "Mã tiêu chí", "Điểm", "G
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+# The onboarding workbooks (organisation: blocks and units; people: accounts and roles), as a secretary fills them.
+BLOCK_HEADERS = ["Mã khối", "Tên khối"]
+UNIT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Mã khối", "Đang hoạt động", "Tiếp nối đơn vị"]
+PERSON_HEADERS = ["Tên đăng nhập", "Họ và tên", "Chức vụ", "Thư điện tử", "Mã đơn vị công tác"]
+ROLE_HEADERS = ["Tên đăng nhập", "Vai trò", "Mã đơn vị"]
+
+BLOCKS = [["so-nganh", "Sở, ban, ngành"], ["phuong", "UBND phường"]]
+UNITS = [
+    ["so-noi-vu", "Sở Nội vụ", "so-nganh", 1, None],
+    ["so-tu-phap", "Sở Tư pháp", "so-nganh", 1, None],
+    ["phuong-an-bien", "UBND phường An Biên", "phuong", 1, None],
+]
+PEOPLE_ROWS = [
+    ["thuky", "Trần Thị Thư", "Chuyên viên Sở Nội vụ", "thuky@example.vn", "so-noi-vu"],
+    ["truong.noivu", "Ngô Đức Thắng", "Giám đốc Sở Nội vụ", "thang@example.vn", "so-noi-vu"],
+    ["truong.anbien", "Lê Văn An", "Chủ tịch UBND phường An Biên", "an@example.vn", "phuong-an-bien"],
+]
+ROLE_ROWS = [
+    ["thuky", "Thư ký Hội đồng (Phòng Nội vụ)", None],
+    ["truong.noivu", "Người đứng đầu đơn vị", "so-noi-vu"],
+    ["truong.anbien", "unit_head", "phuong-an-bien"],
+]
+
+
+def workbook(sheets: dict[str, tuple[list, list[list]]]) -> bytes:
+    """A real .xlsx: one worksheet per title, line 1 the headers."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, (headers, rows) in sheets.items():
+        sheet = book.create_sheet(title)
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def organisation_file(blocks=BLOCKS, units=UNITS) -> bytes:
+    return workbook({"Khối": (BLOCK_HEADERS, blocks), "Đơn vị": (UNIT_HEADERS, units)})
+
+
+def people_file(people=PEOPLE_ROWS, roles=ROLE_ROWS) -> bytes:
+    return workbook({"Người dùng": (PERSON_HEADERS, people), "Phân quyền": (ROLE_HEADERS, roles)})

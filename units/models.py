@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Authority(models.Model):
-    """The body that runs the assessment (a district, or since 07/2025 often a city)."""
+    """The body that runs the assessment (a district, or since 07/2025 often a city).
+
+    One per installation, as provinces deploy the portal: every page looks a year up without asking whose
+    year it is, so the database refuses a second authority (`is_the_one` is always true and unique).
+    """
 
     class Level(models.TextChoices):
         DISTRICT = "district", _("Quận / huyện")
@@ -17,10 +21,19 @@ class Authority(models.Model):
     name = models.CharField(_("tên"), max_length=200, unique=True)
     short_name = models.CharField(_("tên ngắn"), max_length=100, blank=True)
     level = models.CharField(_("cấp"), max_length=20, choices=Level.choices, default=Level.DISTRICT)
+    is_the_one = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("cơ quan đánh giá")
         verbose_name_plural = _("cơ quan đánh giá")
+        constraints = [
+            models.CheckConstraint(condition=Q(is_the_one=True), name="authority_is_the_one"),
+            models.UniqueConstraint(
+                fields=["is_the_one"],
+                name="one_authority_per_installation",
+                violation_error_message=_("Mỗi cài đặt của cổng chỉ phục vụ một cơ quan đánh giá."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -54,11 +67,26 @@ class Unit(models.Model):
     name = models.CharField(_("tên đơn vị"), max_length=200)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("tiếp nối đơn vị"),
+        help_text=_(
+            "Đơn vị cũ mà đơn vị này tiếp nối (sáp nhập, chia tách, đổi tên): kết quả năm sau được so với "
+            "đơn vị đó thay vì ghi “mới”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
         ordering = ["block__position", "position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(predecessor=models.F("pk")), name="unit_not_own_predecessor"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -2,7 +2,12 @@
 
 from django.db.models import Count, QuerySet
 
-from units.models import Block, Role, RoleAssignment, Unit, User
+from units.models import Authority, Block, Role, RoleAssignment, Unit, User
+
+
+def the_authority() -> Authority | None:
+    """The authority this installation serves: there is at most one (the database refuses a second)."""
+    return Authority.objects.first()
 
 
 def units_of(user_unit_ids: frozenset[int]) -> QuerySet[Unit]:

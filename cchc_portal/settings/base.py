@@ -140,6 +140,9 @@ MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", default="django.core.mail
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cchc@localhost")
 # The portal's public address, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How long the link in an activation e-mail (a new account's first password) stays valid. The portal has no
+# "forgot password" page, so Django's password-reset token serves activation only.
+PASSWORD_RESET_TIMEOUT = env.int("ACCOUNT_ACTIVATION_DAYS", default=7) * 24 * 60 * 60
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

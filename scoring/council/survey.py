@@ -145,6 +145,15 @@ def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> Sur
     """
     if not can_manage_council(actor, period) or period.state not in APPRAISAL_STATES:
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng nhập điểm điều tra xã hội học, trong giai đoạn thẩm định."))
+    if not period.has_survey:
+        raise ValidationError(
+            _(
+                "Kỳ đánh giá năm %(year)s không điều tra xã hội học: chỉ số được tính trên điểm tối đa không gồm "
+                "phần điều tra, nên không nhập điểm điều tra."
+            )
+            % {"year": period.year},
+            code="no_survey",
+        )
     rows = iter(read_rows(file, limits=LIMITS, what=_("bảng điểm điều tra xã hội học")))
     columns = _columns(next(rows, None))
     assessments = {

@@ -97,6 +97,7 @@ class YearPlan:
     # (block, rank, kind, item code, points, reason)
     adjustments: tuple[tuple[str, int, str, str, str, str], ...] = ()
     commended_collectives: dict[str, int] = field(default_factory=dict)  # block → top N
+    surveyor: str = "UBND quận"  # who ran the year's survey
 
 
 def _at(year: int, month: int, day: int, hour: int = 17) -> datetime:
@@ -359,13 +360,15 @@ def _gaps(rng: random.Random, count: int, shape: BlockShape) -> list[int]:
     raise RuntimeError("no gaps fit the block's shape")
 
 
-def plan_totals(units_by_block: dict[str, Sequence[str]]) -> dict[int, dict[str, int]]:
-    """Every unit's total (hundredths) per past year: 2021 in a random order, 2022 mostly improving."""
-    totals: dict[int, dict[str, int]] = {year: {} for year in PLANS}
+def plan_totals(
+    units_by_block: dict[str, Sequence[str]], plans: dict[int, YearPlan] = PLANS
+) -> dict[int, dict[str, int]]:
+    """Every unit's total (hundredths) per past year: the first in a random order, later years mostly improving."""
+    totals: dict[int, dict[str, int]] = {year: {} for year in plans}
     for block, codes in units_by_block.items():
         rng = random.Random(f"cchc-history-{block}")
         previous: dict[str, int] = {}
-        for year, plan in sorted(PLANS.items()):
+        for year, plan in sorted(plans.items()):
             shape = plan.shapes[block]
             gaps = _gaps(rng, len(codes) - 1, shape)
             top = rng.randint(*shape.top)
@@ -392,8 +395,14 @@ class UnitSheet:
     survey_id: int
 
 
-def distribute(leaves: Sequence[Criterion], criteria_cents: int, plan: YearPlan, rng: random.Random) -> UnitSheet:
-    """Council scores for every leaf adding up to exactly criteria_cents, losses mostly in areas 1 and 6."""
+def distribute(
+    leaves: Sequence[Criterion],
+    criteria_cents: int,
+    plan: YearPlan,
+    rng: random.Random,
+    groups: Sequence[tuple[str, ...]] = GROUPS,
+) -> UnitSheet:
+    """Council scores for every leaf adding up to exactly criteria_cents, losses mostly in the first groups."""
     survey = next(c for c in leaves if c.rule_type == RuleType.SURVEY)
     scored = [c for c in leaves if c.rule_type != RuleType.SURVEY]
     full = {c.id: full_choice(c, rng) for c in leaves}
@@ -428,11 +437,11 @@ def distribute(leaves: Sequence[Criterion], criteria_cents: int, plan: YearPlan,
     carry = 0
     shares = [round(to_spread * share) for share in plan.shares[:-1]]
     shares.append(to_spread - sum(shares))
-    for group, share in zip(GROUPS, shares, strict=True):
+    for group, share in zip(groups, shares, strict=True):
         pool = [c for c in scored if c.code.split(".")[0] in group]
         budget = share + carry
         carry = budget - spend(pool, budget, largest=False)
-    for group in GROUPS:  # whatever is left goes to criteria still at full marks, areas 1 and 6 first
+    for group in groups:  # whatever is left goes to criteria still at full marks, the first groups first
         carry -= spend([c for c in scored if c.code.split(".")[0] in group], carry, largest=True)
     survey_points = (Decimal(survey_max - survey_lost - carry) / 100).quantize(CENT)
     if survey_points < survey.max_points * Decimal("0.7"):
@@ -458,7 +467,7 @@ class Cast:
 
     admin: User
     secretary: User
-    members: tuple[User, User]  # (hoidong1, hoidong2); the first chairs the council
+    members: tuple[User, ...]  # (hoidong1, hoidong2 …); the first chairs the council
     leadership: User
 
 
@@ -470,36 +479,58 @@ def fresh(user: User) -> User:
     return user
 
 
-def council_seed(period: Period, cast: Cast) -> None:
+def by_block(unit: Unit, cast: Cast, index: int) -> User:
+    """Thanh Xuân: hoidong1 (Phòng Tư pháp) takes the wards, hoidong2 (Văn phòng HĐND và UBND) the departments;
+    neither appraises their own unit, so each takes the other's."""
+    first, second = cast.members
+    member = first if unit.block.code == WARDS else second
+    if belongs_to_unit(fresh(member), unit.pk):
+        member = second if member is first else first
+    return member
+
+
+def in_turn(unit: Unit, cast: Cast, index: int) -> User:
+    """Units shared among the members in turn, skipping a member who works at the unit."""
+    count = len(cast.members)
+    for offset in range(count):
+        member = cast.members[(index + offset) % count]
+        if not belongs_to_unit(fresh(member), unit.pk):
+            return member
+    raise RuntimeError(f"no council member may appraise {unit}")
+
+
+def council_seed(period: Period, cast: Cast, choose=by_block) -> None:
     """Members, chair and unit assignments: each member appraises units other than their own."""
     secretary = fresh(cast.secretary)
-    first, second = cast.members
     for member in cast.members:
         if not CouncilMembership.objects.filter(period=period, user=member).exists():
             council_member_add(actor=secretary, period=period, user=fresh(member))
     if not CouncilMembership.objects.filter(period=period, is_chair=True).exists():
-        council_chair_set(actor=secretary, period=period, user=first)
+        council_chair_set(actor=secretary, period=period, user=cast.members[0])
     if AppraisalAssignment.objects.filter(period=period).exists():
         return
-    for unit in (
-        Unit.objects.filter(assessments__period=period).select_related("block").order_by("block__position", "position")
-    ):
-        # hoidong1 (Phòng Tư pháp) takes the wards, hoidong2 (Văn phòng HĐND và UBND) the departments;
-        # neither appraises their own unit, so each takes the other's.
-        member = first if unit.block.code == WARDS else second
-        if belongs_to_unit(fresh(member), unit.pk):
-            member = second if member is first else first
-        assignment_add(actor=secretary, period=period, member=fresh(member), unit=unit)
+    units = Unit.objects.filter(assessments__period=period).select_related("block")
+    for index, unit in enumerate(units.order_by("block__position", "position")):
+        assignment_add(actor=secretary, period=period, member=fresh(choose(unit, cast, index)), unit=unit)
 
 
-def bands_seed(period: Period, cast: Cast) -> None:
+def bands_seed(period: Period, cast: Cast, bands: Sequence[tuple[Decimal, str]] = BANDS) -> None:
     if not period.classification_bands.exists():
-        classification_bands_replace(actor=fresh(cast.secretary), period=period, bands=BANDS)
+        classification_bands_replace(actor=fresh(cast.secretary), period=period, bands=list(bands))
 
 
-def seed_history(period: Period, cast: Cast, deadlines: Sequence[datetime]) -> ResultPublication | None:
+def seed_history(
+    period: Period,
+    cast: Cast,
+    deadlines: Sequence[datetime],
+    *,
+    plans: dict[int, YearPlan] = PLANS,
+    groups: Sequence[tuple[str, ...]] = GROUPS,
+    bands: Sequence[tuple[Decimal, str]] = BANDS,
+    choose=by_block,
+) -> ResultPublication | None:
     """Import a past year's sheets and publish its results; a year already published is left alone."""
-    plan = PLANS[period.year]
+    plan = plans[period.year]
     if period.state == Period.State.PUBLISHED:
         return None
     if period.state != Period.State.DRAFT or Assessment.objects.filter(period=period).exists():
@@ -507,7 +538,7 @@ def seed_history(period: Period, cast: Cast, deadlines: Sequence[datetime]) -> R
     period = period_open_self_assessment(
         actor=fresh(cast.admin), period=period, deadline=period.self_assessment_deadline
     )
-    council_seed(period, cast)
+    council_seed(period, cast, choose)
     sheets = list(
         Assessment.objects.filter(period=period)
         .select_related("unit__block", "framework")
@@ -516,7 +547,7 @@ def seed_history(period: Period, cast: Cast, deadlines: Sequence[datetime]) -> R
     units_by_block: dict[str, list[str]] = {}
     for sheet in sheets:
         units_by_block.setdefault(sheet.unit.block.code, []).append(sheet.unit.code)
-    totals = plan_totals(units_by_block)[period.year]
+    totals = plan_totals(units_by_block, plans)[period.year]
     ranked = {
         block: sorted(codes, key=lambda code: totals[code], reverse=True) for block, codes in units_by_block.items()
     }
@@ -530,7 +561,7 @@ def seed_history(period: Period, cast: Cast, deadlines: Sequence[datetime]) -> R
         net = sum((a.net for a in adjustments if a.unit_code == code), Decimal(0))
         criteria_cents = totals[code] - int(net * 100)
         rng = random.Random(f"cchc-{period.year}-{code}")
-        unit_sheet = distribute(leaves[sheet.framework_id], criteria_cents, plan, rng)
+        unit_sheet = distribute(leaves[sheet.framework_id], criteria_cents, plan, rng, groups)
         scores.extend(
             _score_rows(sheet, leaves[sheet.framework_id], unit_sheet, people[sheet.unit_id], appraisers, cast, plan)
         )
@@ -568,7 +599,7 @@ def seed_history(period: Period, cast: Cast, deadlines: Sequence[datetime]) -> R
             "sơ bộ và công bố chính thức do Cổng tính qua các bước thông thường.",
         },
     )
-    return _publish(period, cast, plan, deadlines)
+    return _publish(period, cast, plan, deadlines, bands)
 
 
 def _leaves(period: Period) -> dict[int, list[Criterion]]:
@@ -646,7 +677,7 @@ def _score_rows(sheet, leaves, unit_sheet: UnitSheet, people, appraisers, cast: 
                     assessment=sheet,
                     criterion=leaf,
                     stage=Stage.ROUND_1,
-                    explanation=f"Kết quả điều tra xã hội học năm {plan.year} do UBND quận tổ chức.",
+                    explanation=f"Kết quả điều tra xã hội học năm {plan.year} do {plan.surveyor} tổ chức.",
                     updated_by=cast.secretary,
                     **council.score_fields(),
                 )
@@ -681,8 +712,10 @@ def _score_rows(sheet, leaves, unit_sheet: UnitSheet, people, appraisers, cast: 
     return rows
 
 
-def _publish(period: Period, cast: Cast, plan: YearPlan, deadlines: Sequence[datetime]) -> ResultPublication:
-    bands_seed(period, cast)
+def _publish(
+    period: Period, cast: Cast, plan: YearPlan, deadlines: Sequence[datetime], bands: Sequence[tuple[Decimal, str]]
+) -> ResultPublication:
+    bands_seed(period, cast, bands)
     results_config_update(actor=fresh(cast.secretary), period=period, ranking_method="rank", is_public=True)
     chair = fresh(cast.members[0])
     for framework in period.frameworks.select_related("block").order_by("block__position"):

@@ -20,6 +20,7 @@ from scoring.models import (
     RuleOption,
 )
 from units.models import Authority
+from units.selectors import the_authority
 
 
 @dataclass
@@ -106,9 +107,9 @@ def current_period(authority: Authority | None = None) -> Period | None:
     return periods.exclude(state=Period.State.DRAFT).first() or periods.first()
 
 
-def default_authority() -> Authority:
-    """The authority this installation serves (one per installation; the first if several)."""
-    return Authority.objects.order_by("id").first()
+def default_authority() -> Authority | None:
+    """The authority this installation serves (one per installation: the database refuses a second)."""
+    return the_authority()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Excel export and all-or-nothing import of a framework's criteria tree."""
+"""Excel export and all-or-nothing import of a framework: the criteria tree on the first worksheet, then its
+bonus and penalty items, the year's classification bands and the settings (scoring/frameworks/extras.py)."""
 
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -9,7 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
-from evidence.workbooks import Limits, read_rows
+from evidence.workbooks import Limits, Row, read_sheets
+from scoring.frameworks.extras import Extras, apply_extras, extra_datasets, read_extras
 from scoring.frameworks.resources import CriterionResource
 from scoring.frameworks.selectors import framework_tree
 from scoring.frameworks.services import ensure_editable, tree_problems
@@ -26,14 +28,16 @@ SHEET_TITLE = "Bộ chỉ số"
 class ImportReport:
     created: int
     updated: int
+    settings_changed: tuple[str, ...] = ()  # the other worksheets (or settings) whose content changed
 
 
 def framework_export(*, framework: Framework) -> bytes:
-    """The criteria tree as an .xlsx whose first line is the header row, so that it imports back unchanged."""
+    """Everything the framework has, as an .xlsx that imports back unchanged: the criteria tree (header on line 1),
+    then the bonus and penalty items, the classification bands and the settings."""
     criteria = [node.criterion for node in framework_tree(framework).nodes]
     dataset = CriterionResource(framework=framework).export(queryset=criteria)
     dataset.title = SHEET_TITLE
-    return dataset.export("xlsx")
+    return tablib.Databook([dataset, *extra_datasets(framework)]).export("xlsx")
 
 
 def framework_import(*, actor: User | None, framework: Framework, file: BinaryIO | bytes) -> ImportReport:
@@ -43,7 +47,7 @@ def framework_import(*, actor: User | None, framework: Framework, file: BinaryIO
     """
     if actor is not None and not can_manage_frameworks(actor):
         raise PermissionDenied
-    dataset = _read_workbook(file)
+    dataset, sheets = _read_workbook(file)
     resource = CriterionResource(framework=framework)
     header_problems = resource.header_problems(dataset.headers)
     if header_problems:
@@ -51,11 +55,14 @@ def framework_import(*, actor: User | None, framework: Framework, file: BinaryIO
     with transaction.atomic():
         framework.period = Period.objects.select_for_update().get(pk=framework.period_id)
         ensure_editable(framework)
+        extras: Extras = read_extras(sheets, framework)
         result = resource.import_data(dataset, use_transactions=True, rollback_on_validation_errors=True)
-        problems = _row_problems(resource, result) or _tree_problems(framework)
+        problems = (_row_problems(resource, result) or _tree_problems(framework)) + extras.problems
+        changed = () if problems else tuple(apply_extras(extras, framework))
         report = ImportReport(
             created=result.totals[RowResult.IMPORT_TYPE_NEW],
             updated=result.totals[RowResult.IMPORT_TYPE_UPDATE],
+            settings_changed=changed,
         )
         if problems:
             transaction.set_rollback(True)
@@ -87,16 +94,18 @@ def framework_for_import(*, actor: User | None, period: Period, block: Block) ->
     return framework
 
 
-def _read_workbook(file: BinaryIO | bytes) -> tablib.Dataset:
-    """The criteria worksheet as a dataset (header on line 1), through the one safe intake for workbooks."""
-    rows = read_rows(file, limits=LIMITS, what=_("bộ chỉ số"), percent_as_typed=False)
+def _read_workbook(file: BinaryIO | bytes) -> tuple[tablib.Dataset, dict[str, list[Row]]]:
+    """The criteria worksheet (“Bộ chỉ số”, else the first) as a dataset with its header on line 1, and every
+    worksheet's rows — all through the one safe intake for workbooks."""
+    sheets = read_sheets(file, limits=LIMITS, what=_("bộ chỉ số"))
+    rows = sheets.get(SHEET_TITLE) or next(iter(sheets.values()), [])
     if not rows or not any(value not in (None, "") for value in rows[0][1]):
         raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
     headers = [("" if value is None else str(value)) for value in rows[0][1]]
     dataset = tablib.Dataset(headers=headers)
     for _line, values in rows[1:]:
         dataset.append(tuple(values[: len(headers)]) + (None,) * (len(headers) - len(values)))
-    return dataset
+    return dataset, sheets
 
 
 def _row_problems(resource: CriterionResource, result: Result) -> list[str]:
@@ -128,5 +137,10 @@ def _audit(*, actor: User | None, framework: Framework, report: ImportReport) ->
         period=framework.period,
         summary=_("%(framework)s: nhập từ Excel %(created)s tiêu chí mới, cập nhật %(updated)s tiêu chí.")
         % {"framework": framework, "created": report.created, "updated": report.updated},
-        data={"framework_id": framework.id, "created": report.created, "updated": report.updated},
+        data={
+            "framework_id": framework.id,
+            "created": report.created,
+            "updated": report.updated,
+            "settings_changed": list(report.settings_changed),
+        },
     )

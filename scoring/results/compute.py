@@ -44,6 +44,7 @@ from scoring.models import (
     Period,
     RankingExclusion,
     ResultsConfig,
+    RuleType,
     Score,
     Stage,
 )
@@ -90,6 +91,16 @@ def final_scores() -> QuerySet[Score]:
     return Score.objects.filter(stage__in=COUNCIL_STAGES).exclude(Exists(overridden))
 
 
+def survey_parts(period: Period) -> list[dict]:
+    """Each block's survey points in the period ({"block": name, "points": Decimal}), in block order."""
+    return list(
+        Criterion.objects.filter(framework__period=period, rule_type=RuleType.SURVEY)
+        .values(block=F("framework__block__name"))
+        .annotate(points=Sum("max_points"))
+        .order_by("framework__block__position", "framework__block_id")
+    )
+
+
 def results_config(period: Period) -> ResultsConfig:
     """The period's ranking rule and visibility (defaults when the secretariat never set them)."""
     config = ResultsConfig.objects.filter(period=period).first()
@@ -118,12 +129,19 @@ def _final_cents() -> tuple[Cast, Cast]:
     return points, not_applicable
 
 
+def counted_final_scores(period: Period) -> QuerySet[Score]:
+    """The final scores of the period that count: without the survey's when the period has no survey."""
+    finals = final_scores().filter(assessment__period=period)
+    if not period.has_survey:
+        finals = finals.exclude(criterion__rule_type=RuleType.SURVEY)
+    return finals
+
+
 def _sheet_sums(period: Period) -> CTE:
     """Per sheet of the period: its final scores summed once (criteria and not-applicable hundredths, count)."""
     points, not_applicable = _final_cents()
     return CTE(
-        final_scores()
-        .filter(assessment__period=period)
+        counted_final_scores(period)
         .order_by()
         .values("assessment_id")
         .annotate(criteria_cents=points, not_applicable_cents=not_applicable, appraised_count=Count("pk")),
@@ -132,15 +150,20 @@ def _sheet_sums(period: Period) -> CTE:
 
 
 def _framework_sums(period: Period) -> CTE:
-    """Per framework of the period: its number of scored (leaf) criteria and its maximum in hundredths."""
+    """Per framework of the period: its number of scored (leaf) criteria and its maximum in hundredths.
+
+    In a period without survey the survey's criteria are left out of both: the index is taken over the rest."""
+    leaves = ~Q(rule_type="")
+    maximum = Sum(cents(F("max_points")), filter=Q(parent__isnull=True), default=0)
+    if not period.has_survey:
+        survey = Q(rule_type=RuleType.SURVEY)
+        leaves &= ~survey
+        maximum = maximum - Sum(cents(F("max_points")), filter=survey, default=0)
     return CTE(
         Criterion.objects.filter(framework__period=period)
         .order_by()
         .values("framework_id")
-        .annotate(
-            leaf_count=Count("pk", filter=~Q(rule_type="")),
-            max_cents=Sum(cents(F("max_points")), filter=Q(parent__isnull=True), default=0),
-        ),
+        .annotate(leaf_count=Count("pk", filter=leaves), max_cents=maximum),
         name="framework_sums",
     )
 
@@ -260,7 +283,7 @@ def area_results(period: Period, *, assessment_ids: list[int] | None = None) -> 
     the area's maximum exactly as they lower the unit's. The final scores are summed once per (sheet, area)
     in a common table expression joined to the rows.
     """
-    finals = final_scores().filter(assessment__period=period)
+    finals = counted_final_scores(period)
     if assessment_ids is not None:
         finals = finals.filter(assessment_id__in=assessment_ids)
     points, not_applicable = _final_cents()
@@ -283,16 +306,32 @@ def area_results(period: Period, *, assessment_ids: list[int] | None = None) -> 
         code=sums.col.area,
         _join_type=LOUTER,
     )
+    ctes, survey_cents = [sums], ZERO
+    if not period.has_survey:  # each area's maximum without its survey criteria
+        survey = CTE(
+            Criterion.objects.filter(framework__period=period, rule_type=RuleType.SURVEY)
+            .order_by()
+            .annotate(area=area_code_of("code"))
+            .values("framework_id", "area")
+            .annotate(survey_cents=Sum(cents(F("max_points")))),
+            name="area_survey",
+        )
+        rows = survey.join(rows, framework_id=survey.col.framework_id, code=survey.col.area, _join_type=LOUTER)
+        ctes.append(survey)
+        survey_cents = Coalesce(survey.col.survey_cents, ZERO)
     return (
-        with_cte(sums, select=rows)
+        with_cte(*ctes, select=rows)
         .alias(
             points_cents=Coalesce(sums.col.points_cents, ZERO),
             not_applicable_cents=Coalesce(sums.col.not_applicable_cents, ZERO),
+            survey_cents=survey_cents,
         )
-        .alias(adjusted_max_cents=cents(F("max_points")) - F("not_applicable_cents"))
+        .alias(counted_max_cents=cents(F("max_points")) - F("survey_cents"))
+        .alias(adjusted_max_cents=F("counted_max_cents") - F("not_applicable_cents"))
         .alias(index_hundredths=index_hundredths("points_cents", "adjusted_max_cents"))
         .annotate(
             points=amount(F("points_cents")),
+            counted_max=amount(F("counted_max_cents")),  # the area's maximum, its survey left out in a year without
             adjusted_max=amount(F("adjusted_max_cents")),
             index=amount(F("index_hundredths")),
         )
@@ -307,6 +346,8 @@ def criterion_results(period: Period, *, assessment_ids: list[int] | None = None
     final = scores.filter(stage__in=COUNCIL_STAGES).order_by("-stage")  # "round2" sorts after "round1"
     objection = Objection.objects.filter(assessment=OuterRef("result_assessment_id"), criterion=OuterRef("pk"))
     rows = Criterion.objects.filter(framework__period=period).exclude(rule_type="")
+    if not period.has_survey:
+        rows = rows.exclude(rule_type=RuleType.SURVEY)
     if assessment_ids is not None:
         rows = rows.filter(framework__assessments__id__in=assessment_ids)
     return (

@@ -3,7 +3,8 @@ heads' accountability table.
 
 Every figure comes from the latest published version of each period (or from the version asked for), never from
 live scores. A year is compared with the most recent earlier published year of the same authority; units are
-matched by unit id and a rank is only compared inside the same block (block id).
+matched by unit id, or, for a unit created by a reorganisation, by the unit it continues (the predecessor the
+secretary named, recorded in the published row); a rank is only compared inside the same block (block id).
 """
 
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ class UnitChange:
     points_change: Decimal | None = None
     index_change: Decimal | None = None
     rank_change: int | None = None  # positive: moved up (rank 5 → 3 is +2); None when new, unranked or block changed
+    previous_unit_name: str = ""  # the unit compared with, when it is the predecessor this unit continues
 
     @property
     def rank_steps(self) -> int | None:
@@ -63,6 +65,7 @@ class HistoryEntry:
     year: int
     publication_id: int
     version: int
+    unit_id: int  # the unit itself, or (in its earlier years) the unit it continues
     block_id: int
     block_name: str
     unit_name: str
@@ -129,6 +132,7 @@ def unit_change(row: ResultRow, previous: ResultRow | None, *, previous_year: in
     return UnitChange(
         unit_id=row.unit_id,
         is_new=False,
+        previous_unit_name=previous.unit_name if previous.unit_id != row.unit_id else "",
         previous_year=previous_year,
         previous_points=previous.points,
         previous_adjusted_max=previous.adjusted_max,
@@ -150,8 +154,16 @@ def year_over_year(publication: ResultPublication, *, rows: Iterable[ResultRow] 
     previous_rows = list(ResultRow.objects.filter(publication=previous).order_by("position"))
     by_unit = {row.unit_id: row for row in previous_rows}
     year = previous.period.year
-    changes = {row.unit_id: unit_change(row, by_unit.get(row.unit_id), previous_year=year) for row in rows}
+    changes = {row.unit_id: unit_change(row, _previous_of(row, by_unit), previous_year=year) for row in rows}
     return Comparison(publication=publication, previous=previous, changes=changes, previous_rows=previous_rows)
+
+
+def _previous_of(row: ResultRow, previous_rows: dict[int, ResultRow]) -> ResultRow | None:
+    """The unit's own previous row, else that of the unit it continues (unless that one was published too)."""
+    found = previous_rows.get(row.unit_id)
+    if found is None and row.predecessor_id is not None:
+        found = previous_rows.get(row.predecessor_id)
+    return found
 
 
 def _entries(rows: Iterable[ResultRow]) -> dict[int, list[HistoryEntry]]:
@@ -164,7 +176,7 @@ def _entries(rows: Iterable[ResultRow]) -> dict[int, list[HistoryEntry]]:
     previous_of: dict[int, ResultRow] = {}
     for row in rows:
         period = row.publication.period
-        previous = previous_of.get(row.unit_id)
+        previous = _previous_of(row, previous_of)
         if previous is None and period.year == row.first_published_year:
             change = UnitChange(unit_id=row.unit_id, is_new=False)
         else:
@@ -174,6 +186,7 @@ def _entries(rows: Iterable[ResultRow]) -> dict[int, list[HistoryEntry]]:
                 year=period.year,
                 publication_id=row.publication_id,
                 version=row.publication.version,
+                unit_id=row.unit_id,
                 block_id=row.block_id,
                 block_name=row.block_name,
                 unit_name=row.unit_name,
@@ -208,9 +221,19 @@ def _rows_over_years(publication: ResultPublication, unit_filter: Q) -> QuerySet
 def unit_history(publication: ResultPublication, unit_id: int) -> list[HistoryEntry]:
     """One unit over every published year up to the publication's year, oldest first (one query).
 
-    The first entry is marked new; later ones carry the change from the unit's previous published year.
+    The first entry is marked new; later ones carry the change from the unit's previous published year — or from
+    the unit it continues, whose earlier years then lead the list (under that unit's name).
     """
-    return _entries(_rows_over_years(publication, Q(unit_id=unit_id))).get(unit_id, [])
+    continued = ResultRow.objects.filter(unit_id=unit_id, predecessor__isnull=False).values("predecessor_id")
+    rows = list(_rows_over_years(publication, Q(unit_id=unit_id) | Q(unit_id__in=continued)))
+    own_years = {row.publication.period.year for row in rows if row.unit_id == unit_id}
+    first_own = min(own_years, default=None)
+    lineage = [
+        row
+        for row in rows
+        if row.unit_id == unit_id or (first_own is not None and row.publication.period.year < first_own)
+    ]
+    return sorted((entry for entries in _entries(lineage).values() for entry in entries), key=lambda e: e.year)
 
 
 def heads_accountability(publication: ResultPublication) -> HeadsTable:

@@ -259,6 +259,7 @@ def _freeze(publication: ResultPublication, config: ResultsConfig) -> None:
             publication=publication,
             unit=result.unit,
             block=result.unit.block,
+            predecessor_id=result.unit.predecessor_id,
             unit_name=result.unit.name,
             block_name=result.unit.block.name,
             position=position,
@@ -286,7 +287,7 @@ def _freeze(publication: ResultPublication, config: ResultsConfig) -> None:
             title=area.title,
             position=area.code_key[0] if area.code_key else 0,
             points=area.points,
-            max_points=area.max_points,
+            max_points=area.counted_max,
             adjusted_max=area.adjusted_max,
             index=area.index,
         )
@@ -339,6 +340,33 @@ def results_config_update(*, actor: User, period: Period, ranking_method: str, i
         data={"ranking_method": ranking_method, "is_public": is_public},
     )
     return config
+
+
+@transaction.atomic
+def period_survey_set(*, actor: User, period: Period, has_survey: bool) -> Period:
+    """Say whether the year has a sociological survey; without one the index is taken over the maximum without
+    the survey's criteria. Fixed once the results are published."""
+    _require_manager(actor, period)
+    period = _lock_period(period)
+    if period.has_survey == has_survey:
+        return period
+    if period.state == Period.State.PUBLISHED:
+        raise ValidationError(_("Kết quả đã công bố: không đổi cách tính phần điều tra xã hội học được nữa."))
+    period.has_survey = has_survey
+    period.save(update_fields=["has_survey"])
+    AuditEvent.objects.create(
+        actor=actor,
+        action="period.survey",
+        period=period,
+        summary=(
+            _("Năm %(year)s có điều tra xã hội học")
+            if has_survey
+            else _("Năm %(year)s không điều tra xã hội học: chỉ số tính trên điểm tối đa không gồm phần điều tra")
+        )
+        % {"year": period.year},
+        data={"has_survey": has_survey},
+    )
+    return period
 
 
 @transaction.atomic

@@ -44,7 +44,7 @@ from scoring.permissions.results import (
     is_results_staff,
     publication_stamp_for_view,
 )
-from scoring.results.compute import area_results, criterion_results, results_config
+from scoring.results.compute import area_results, criterion_results, results_config, survey_parts
 from scoring.results.history import heads_accountability, unit_history, year_over_year
 from scoring.results.published import publication_rows, publication_unit_row, publication_versions
 from scoring.results.selectors import live_ranking, live_unit_result
@@ -54,6 +54,7 @@ from scoring.results.services import (
     commendation_remove,
     objection_file,
     objection_resolve,
+    period_survey_set,
     ranking_exclusion_remove,
     ranking_exclusion_set,
     results_config_update,
@@ -427,6 +428,9 @@ def results_settings(request: HttpRequest, year: int) -> HttpResponse:
                     is_public=request.POST.get("is_public") == "on",
                 )
                 messages.success(request, _("Đã lưu cách xếp hạng và chế độ công khai."))
+            elif action == "survey":
+                period_survey_set(actor=request.user, period=period, has_survey=request.POST.get("no_survey") != "on")
+                messages.success(request, _("Đã lưu cách tính phần điều tra xã hội học."))
             elif action == "bands":
                 classification_bands_replace(actor=request.user, period=period, bands=_bands_from(request.POST))
                 messages.success(request, _("Đã lưu các mức xếp loại."))
@@ -461,6 +465,7 @@ def results_settings(request: HttpRequest, year: int) -> HttpResponse:
             "units": Unit.objects.filter(assessments__period=period).select_related("block"),
             "is_published": is_published,
             "can_view_live": can_view_live_ranking(request.user, period),
+            "survey_parts": survey_parts(period),
         },
     )
 

@@ -6,31 +6,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from scoring.frameworks.workbook import framework_export
 from scoring.models import Framework, Period
-from units.models import Authority, Block
+from units.models import Block
+from units.selectors import the_authority
 
 
 def add_target_arguments(parser: CommandParser) -> None:
     parser.add_argument("--year", type=int, required=True, help="Năm đánh giá, ví dụ 2023.")
     parser.add_argument("--block", required=True, help="Mã khối (Block.code), ví dụ phuong.")
-    parser.add_argument("--authority", help="Tên cơ quan đánh giá; bỏ qua nếu hệ thống chỉ có một cơ quan.")
-
-
-def resolve_authority(name: str | None) -> Authority:
-    if name:
-        authority = Authority.objects.filter(name=name).first()
-        if authority is None:
-            raise CommandError(f"Không có cơ quan đánh giá “{name}”.")
-        return authority
-    authorities = list(Authority.objects.order_by("id")[:2])
-    if not authorities:
-        raise CommandError("Chưa có cơ quan đánh giá nào.")
-    if len(authorities) > 1:
-        raise CommandError('Có nhiều cơ quan đánh giá; hãy chọn bằng --authority "<tên cơ quan>".')
-    return authorities[0]
 
 
 def resolve_period_and_block(options: dict) -> tuple[Period, Block]:
-    authority = resolve_authority(options["authority"])
+    authority = the_authority()
+    if authority is None:
+        raise CommandError("Chưa khai báo cơ quan đánh giá (manage.py authority_setup).")
     block = Block.objects.filter(authority=authority, code=options["block"]).first()
     if block is None:
         raise CommandError(f"{authority} không có khối mã “{options['block']}”.")

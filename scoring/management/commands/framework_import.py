@@ -36,3 +36,5 @@ class Command(BaseCommand):
                 f"Đã nhập “{framework}”: {report.created} tiêu chí mới, cập nhật {report.updated} tiêu chí."
             )
         )
+        if report.settings_changed:
+            self.stdout.write(f"Cũng đã cập nhật: {', '.join(report.settings_changed)}.")

@@ -1,5 +1,6 @@
-"""Load the Thanh Xuân demo: organisation, one login per role, the 2021–2023 frameworks, the published
-results of 2021 and 2022, and 2023 part-way through self-assessment and appraisal.
+"""Load a demo. The default profile is the Thanh Xuân district: organisation, one login per role, the 2021–2023
+frameworks, the published results of 2021 and 2022, and 2023 part-way through self-assessment and appraisal.
+`--profile province` loads a post-2025 city of 127 units in three blocks instead (scoring/demo/province.py).
 
 Idempotent: every row is found by its natural key (authority name, block code, unit code, username,
 period year, framework period + block, council member, assignment, score), so running it again changes
@@ -9,22 +10,26 @@ nothing but the demo passwords, which are reset. Frameworks that already have cr
 
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from scoring.demo import accounts as demo
+from scoring.demo import province
 from scoring.demo.appraisal import seed_appraisal
 from scoring.demo.frameworks import YEARS, build_framework, framework_spec
 from scoring.demo.history import Cast, seed_history
 from scoring.demo.progress import seed_self_assessment
+from scoring.demo.province_seed import seed_province
 from scoring.frameworks.services import period_create, period_open_self_assessment
 from scoring.models import AuditEvent, Framework, Notice, Period
 from units.models import Authority, Block, RoleAssignment, Unit, User
+from units.selectors import the_authority
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 OPEN_YEAR = 2023
@@ -51,9 +56,34 @@ def open_year_deadlines() -> tuple[datetime, ...]:
 
 
 class Command(BaseCommand):
-    help = "Tạo dữ liệu mẫu quận Thanh Xuân: đơn vị, tài khoản demo và bộ chỉ số 2021–2023 (chạy lại an toàn)."
+    help = (
+        "Tạo dữ liệu mẫu (chạy lại an toàn): mặc định quận Thanh Xuân (đơn vị, tài khoản demo, bộ chỉ số "
+        "2021–2023); --profile province: một thành phố sau sắp xếp 2025 với 127 đơn vị trong ba khối."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--profile",
+            choices=("thanh-xuan", "province"),
+            default="thanh-xuan",
+            help="thanh-xuan (mặc định): quận Thanh Xuân 2021–2023; province: thành phố Hải Minh 2025–2026.",
+        )
+        parser.add_argument(
+            "--write-workbooks",
+            type=Path,
+            metavar="THƯ_MỤC",
+            help="Chỉ ghi hai tệp Excel (danh mục đơn vị, người dùng và phân quyền) của hồ sơ province vào thư mục, "
+            "để Thư ký thử nhập trong trang quản trị (không có tài khoản quản trị hệ thống); không ghi gì vào cơ sở "
+            "dữ liệu.",
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["write_workbooks"]:
+            self._write_workbooks(options["write_workbooks"])
+            return
+        if options["profile"] == "province":
+            self._province()
+            return
         started = time.monotonic()
         with transaction.atomic():
             authority = _seed_authority()
@@ -67,7 +97,32 @@ class Command(BaseCommand):
         )
         self._summary(authority, frameworks, time.monotonic() - started)
 
-    def _summary(self, authority: Authority, frameworks: list[Framework], seconds: float) -> None:
+    def _write_workbooks(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        organisation, accounts = province.workbooks(with_administrator=False)
+        for name, content in (("danh-muc-don-vi.xlsx", organisation), ("nguoi-dung-va-phan-quyen.xlsx", accounts)):
+            (directory / name).write_bytes(content)
+            self.stdout.write(f"Đã ghi {directory / name}")
+
+    def _province(self) -> None:
+        started = time.monotonic()
+        with transaction.atomic():
+            authority = demo_authority(**province.AUTHORITY)
+            frameworks = seed_province(authority, open_deadlines=open_year_deadlines())
+        Notice.objects.filter(read_at__isnull=True, url=f"/results/{province.PUBLISHED_YEAR}/").update(
+            read_at=timezone.now()
+        )
+        self._summary(authority, frameworks, time.monotonic() - started, accounts=False)
+        write = self.stdout.write
+        write(f"  Tài khoản demo (mật khẩu {province.PASSWORD}):")
+        for username in ("admin", "thuky", "lanhdao", *province.COUNCIL):
+            person = next(p for p in province.people() if p.username == username)
+            write(f"    {username:<16} {person.job_title}")
+        write("    … và truong.<mã đơn vị>, canbo.<mã đơn vị> cho mọi đơn vị, ví dụ truong.phuong-an-binh.")
+
+    def _summary(
+        self, authority: Authority, frameworks: list[Framework], seconds: float, accounts: bool = True
+    ) -> None:
         write = self.stdout.write
         write(self.style.SUCCESS(f"Dữ liệu mẫu: {authority} ({seconds:.1f} giây)"))
         for block in authority.blocks.annotate(unit_count=Count("units")):
@@ -81,6 +136,8 @@ class Command(BaseCommand):
                 f"  {framework.period.year} · {framework.block.name}: {framework.criterion_count} tiêu chí "
                 f"({framework.leaf_count} tiêu chí chấm điểm) — kỳ {framework.period.get_state_display().lower()}"
             )
+        if not accounts:
+            return
         write(f"  Tài khoản demo (mật khẩu {demo.DEMO_PASSWORD}):")
         for username, description in demo.DEMO_LOGINS[: len(demo.FIRST_LOGINS)]:
             write(f"    {username:<16} {description}")
@@ -88,12 +145,20 @@ class Command(BaseCommand):
         write(f"    … và {others} tài khoản khác: truong.<đơn vị> cho mọi đơn vị, canbo.<phường> cho mọi phường.")
 
 
-def _seed_authority() -> Authority:
-    authority, _ = Authority.objects.update_or_create(
-        name=demo.AUTHORITY["name"],
-        defaults={"short_name": demo.AUTHORITY["short_name"], "level": demo.AUTHORITY["level"]},
-    )
+def demo_authority(name: str, short_name: str, level: str) -> Authority:
+    """The demo's authority; a database that already serves another one is left alone (one per installation)."""
+    existing = the_authority()
+    if existing is not None and existing.name != name:
+        raise CommandError(
+            f"Cơ sở dữ liệu này đã phục vụ “{existing}”; mỗi cài đặt chỉ có một cơ quan đánh giá. "
+            f"Hãy nạp dữ liệu mẫu “{name}” vào một cơ sở dữ liệu riêng (DATABASE_URL khác)."
+        )
+    authority, _ = Authority.objects.update_or_create(name=name, defaults={"short_name": short_name, "level": level})
     return authority
+
+
+def _seed_authority() -> Authority:
+    return demo_authority(**demo.AUTHORITY)
 
 
 def _seed_blocks(authority: Authority) -> dict[str, Block]:

@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     small_framework,
     user_with_role,
+    wide_framework,
 )
 from units.models import Role
 
@@ -115,10 +116,11 @@ def test_export_writes_headers_on_line_1_and_criteria_in_tree_order():
     assert rows[10][3:9] == (1, "survey", None, None, 0, 0)
 
 
-def test_export_reads_the_tree_in_two_queries(django_assert_num_queries):
-    framework = small_framework()
+def test_export_reads_the_framework_in_five_queries(django_assert_num_queries):
+    framework = wide_framework(areas=6, leaves_per_area=20)
 
-    with django_assert_num_queries(2):
+    # the tree with its options (2), the bonus and penalty items, the bands and the ranking setting
+    with django_assert_num_queries(5):
         framework_export(framework=framework)
 
 
@@ -168,7 +170,10 @@ def test_round_trip_into_an_empty_framework_of_another_period_gives_the_same_tre
         (2, "Dưới 70%", Decimal("0"), Decimal("0")),
     ]
     event = AuditEvent.objects.get(action="framework.import")
-    assert (event.period, event.data) == (target.period, {"framework_id": target.id, "created": 10, "updated": 0})
+    assert (event.period, event.data) == (
+        target.period,
+        {"framework_id": target.id, "created": 10, "updated": 0, "settings_changed": []},
+    )
 
 
 def test_reimporting_updates_by_code_and_replaces_options():

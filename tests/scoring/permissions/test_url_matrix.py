@@ -8,6 +8,8 @@ import os
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.world import ROLES, row_counts
 
@@ -108,6 +110,9 @@ PARAMETERS = {
     "block_pk": lambda w, name: w["block"].pk,
     "user_pk": lambda w, name: w["people"]["council_member"].pk,
     "stage": lambda w, name: "round1",
+    # An activation link whose token is wrong: every visitor gets the page saying the link no longer works.
+    "uidb64": lambda w, name: urlsafe_base64_encode(force_bytes(w["people"]["own_head"].pk)),
+    "token": lambda w, name: "khong-phai-ma",
     "kind": lambda w, name: "pdf",
 }
 
@@ -133,6 +138,14 @@ LOGIN = "login"
 STAFF_ONLY = {"anonymous": LOGIN}
 
 EXPECTED: dict[str, dict[str, dict[str, object]]] = {
+    "activation_confirm": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
+    },
+    "activation_done": {
+        "GET": {"*": 200},
+        "POST": {"*": 405},
+    },
     "appraisal_adjustment_save": {
         "GET": {"*": 405, "anonymous": LOGIN},
         "POST": {"*": 404, "anonymous": LOGIN, "assigned_member": 302},
