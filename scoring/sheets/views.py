@@ -127,8 +127,10 @@ def _row_response(
 
 @login_required
 def assessment_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """The summary panel alone, refreshed after evidence changes (htmx)."""
+    """The summary panel alone, refreshed after evidence changes (htmx); a person who opens it goes to the sheet."""
     assessment = get_assessment_for_view(request.user, pk)
+    if not request.htmx:  # a fragment has no title, language or navigation of its own
+        return redirect(f"{assessment_url(assessment.pk)}#sheet-summary")
     return render(
         request,
         "scoring/sheets/sheet.html#summary",

@@ -188,8 +188,8 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
     },
     "assessment_summary": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
+        "GET": {"*": 302, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
+        "POST": {"*": 302, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
     },
     "audit_list": {
         "GET": {"*": 403, "anonymous": LOGIN, "secretary": 200},
