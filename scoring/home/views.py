@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from scoring.appraisal.selectors import appraisal_queue
 from scoring.frameworks.selectors import current_period, period_frameworks
 from scoring.models import Assessment
 from scoring.permissions.periods import can_manage_frameworks, can_view_period
@@ -30,6 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_administrator": is_administrator(request.user),
     }
     if period is not None:
+        if context["is_council_member"]:
+            # What the member's queue holds now: sheets are appraised as they arrive, whatever the period's phase.
+            queue = appraisal_queue(request.user, period)
+            context["queue_sheets"] = len(queue)
+            context["queue_criteria_left"] = sum(sheet.assigned_count - sheet.appraised_count for sheet in queue)
         context["frameworks"] = list(period_frameworks(period))
         context["days_left"] = days_until(period.self_assessment_deadline)
         context["my_assessments"] = {

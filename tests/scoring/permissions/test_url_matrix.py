@@ -336,6 +336,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": 200, "anonymous": LOGIN},
         "POST": {"*": 200, "anonymous": LOGIN},
     },
+    "favicon": {
+        "GET": {"*": 301},
+        "POST": {"*": 301},
+    },
     "healthz": {
         "GET": {"*": 200},
         "POST": {"*": 405},
@@ -530,7 +534,9 @@ WRITES_ON_EMPTY_POST = frozenset(
 )
 
 # Reachable without logging in; every other URL sends an anonymous visitor to the login page.
-PUBLIC_URLS = frozenset({"healthz", "login", "results_index"}) | PUBLISHED_YEAR_URLS - {"results_commendation_add"}
+PUBLIC_URLS = frozenset({"favicon", "healthz", "login", "results_index"}) | (
+    PUBLISHED_YEAR_URLS - {"results_commendation_add"}
+)
 # URLs naming an object of the own unit's (unpublished) sheet: another unit's staff must never get a 200.
 OWN_UNIT_URLS = frozenset(PK_OF) - {"framework_detail", "notice_open"} | {
     name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))

@@ -278,16 +278,18 @@ def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_q
         save(client, assessment, criterion, option=criterion.options.first().pk)
     missed = leaves[0].options.get(label="Không đạt")
     # session, user, sheet, roles, criterion, options; the save: savepoint, lock the sheet, lock the score,
-    # savepoint, update, release, history row, release; the answer: this criterion's evidence, areas, figures
-    with django_assert_num_queries(17):
+    # savepoint, update, release, history row, release; the answer: this criterion's evidence, areas, figures,
+    # the criteria lacking evidence (each one a link)
+    with django_assert_num_queries(18):
         response = save(client, assessment, leaves[0], option=missed.pk, version=1)
     html = response.content.decode()
     assert "data-saved" in html
     assert html.count('class="card sheet-row') == 1
     assert "<span>60/120</span>" in html
     assert '<span class="display-6 fw-semibold" data-testid="total-points">59</span> / 120 điểm' in html
-    # the summary panel alone (refreshed after evidence changes): session, user, sheet, roles, areas, figures
-    with django_assert_num_queries(6):
+    # the summary panel alone (refreshed after evidence changes): session, user, sheet, roles, areas, figures,
+    # the criteria lacking evidence
+    with django_assert_num_queries(7):
         response = client.get(reverse("assessment_summary", args=[assessment.pk]), headers={"HX-Request": "true"})
     assert "<span>60/120</span>" in response.content.decode()
 
@@ -376,7 +378,7 @@ def test_head_submits_and_the_sheet_locks(client, sheet):
     as_user(client, people["head"])
     summary = client.get(reverse("assessment_submit", args=[assessment.pk])).content.decode()
     assert 'data-testid="summary-points">9 / 9<' in summary
-    response = client.post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
+    response = client.post(reverse("assessment_submit", args=[assessment.pk]), {"confirm": "on"}, follow=True)
     assert "Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định." in response.content.decode()
     assessment.refresh_from_db()
     assert (assessment.state, assessment.submitted_by, assessment.is_late) == ("submitted", people["head"], False)
@@ -388,7 +390,8 @@ def test_a_submission_after_the_deadline_is_marked_late(client, sheet):
     assessment, criteria, people = sheet
     fill_everything(as_user(client, people["staff"]), assessment, criteria)
     Period.objects.filter(pk=assessment.period_id).update(self_assessment_deadline=timezone.now() - timedelta(hours=1))
-    response = as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
+    head = as_user(client, people["head"])
+    response = head.post(reverse("assessment_submit", args=[assessment.pk]), {"confirm": "on"}, follow=True)
     assert "Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn." in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.is_late is True
@@ -397,7 +400,7 @@ def test_a_submission_after_the_deadline_is_marked_late(client, sheet):
 def test_after_submission_council_and_leadership_read_but_a_conflicted_member_does_not(client, sheet):
     assessment, criteria, people = sheet
     fill_everything(as_user(client, people["staff"]), assessment, criteria)
-    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]))
+    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]), {"confirm": "on"})
     for who, status in [("member", 200), ("leadership", 200), ("conflicted_member", 404), ("other_staff", 404)]:
         assert as_user(client, people[who]).get(reverse("assessment_sheet", args=[assessment.pk])).status_code == status
 
@@ -405,7 +408,7 @@ def test_after_submission_council_and_leadership_read_but_a_conflicted_member_do
 def test_only_the_secretary_reopens_with_a_reason_and_a_new_deadline(client, sheet):
     assessment, criteria, people = sheet
     fill_everything(as_user(client, people["staff"]), assessment, criteria)
-    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]))
+    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]), {"confirm": "on"})
     url = reverse("assessment_reopen", args=[assessment.pk])
     assert as_user(client, people["head"]).post(url, {"reason": "Bổ sung"}).status_code == 403
     as_user(client, people["secretary"])
@@ -443,9 +446,9 @@ def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(c
     client.force_login(staff)
     for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
         save(client, assessment, criterion, option=criterion.options.first().pk)
-    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, unread notices,
-    # cycle banner
-    with django_assert_num_queries(12):
+    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, council seat
+    # (may the viewer see the council's scores: the "differs" filter), unread notices, cycle banner
+    with django_assert_num_queries(13):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="card sheet-row') == 120
@@ -479,8 +482,8 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
     )
     # session, user, sheet, roles, criteria, options, scores, evidence links, area totals, explanation requests,
-    # unread notices, cycle banner (no library: nothing can be cited on a locked sheet)
-    with django_assert_num_queries(12):
+    # council seat, unread notices, cycle banner (no library: nothing can be cited on a locked sheet)
+    with django_assert_num_queries(13):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     html = response.content.decode()
     assert html.count("→ <strong>1</strong>") == 120
