@@ -488,3 +488,141 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
     html = response.content.decode()
     assert html.count("→ <strong>1</strong>") == 120
     assert "score-form" not in html
+
+
+# --- Finding one's way in a long sheet: filters, area, jump list, warnings that link ---------------------------
+
+
+def shown_rows(html: str) -> list[str]:
+    """The criteria codes of the sheet's rows, in page order."""
+    import re
+
+    return re.findall(r'<h3 class="h6 mb-1" id="title-\d+"><span class="text-muted">([\d.]+)</span>', html)
+
+
+def test_the_sheet_filters_keep_only_the_matching_criteria_and_count_each_filter(client, sheet):
+    # given 2.1 scored without evidence or reason, 1.3 scored with a reason and 1.2 with a cited document
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    save(client, assessment, criteria["2.1"], value="1.5")
+    save(client, assessment, criteria["1.3"], is_yes="yes", no_evidence_reason="Biên bản lưu bản giấy")
+    save(client, assessment, criteria["1.2"], achieved="9", required="10")
+    stored = StoredFile.objects.create(sha256="a" * 64, size=10, content_type="application/pdf", storage_name="a")
+    document = Document.objects.create(
+        unit=assessment.unit,
+        period=assessment.period,
+        title="Báo cáo",
+        file=stored,
+        original_name="bao-cao.pdf",
+        uploaded_by=people["staff"],
+    )
+    EvidenceLink.objects.create(
+        document=document, assessment=assessment, criterion=criteria["1.2"], created_by=people["staff"]
+    )
+    url = reverse("assessment_sheet", args=[assessment.pk])
+
+    # when each filter is chosen, then only its criteria are rows, and every filter shows its count
+    everything = client.get(url).content.decode()
+    assert shown_rows(everything) == ["1.1.1", "1.1.2", "1.2", "1.3", "2.1", "2.2", "2.3"]
+    assert 'data-testid="filter-unscored">Chưa chấm <span class="badge text-bg-light border">3</span>' in everything
+    assert 'data-testid="filter-no_evidence">Thiếu tài liệu kiểm chứng <span class="badge text-bg-light border">1<' in (
+        everything
+    )
+    assert 'data-testid="filter-reason">Có lý do không có tài liệu <span class="badge text-bg-light border">1<' in (
+        everything
+    )
+    assert 'data-testid="filter-differs"' not in everything  # the council's scores are not the unit's to see yet
+    assert shown_rows(client.get(url, {"only": "unscored"}).content.decode()) == ["1.1.1", "1.1.2", "2.2"]
+    assert shown_rows(client.get(url, {"only": "no_evidence"}).content.decode()) == ["2.1"]
+    assert shown_rows(client.get(url, {"only": "reason"}).content.decode()) == ["1.3"]
+    by_area = client.get(url, {"area": "2"}).content.decode()
+    assert shown_rows(by_area) == ["2.1", "2.2", "2.3"]
+    assert "Đang hiện 3 / 3 tiêu chí." in by_area
+    both = client.get(url, {"area": "1", "only": "unscored"}).content.decode()
+    assert shown_rows(both) == ["1.1.1", "1.1.2"]
+    assert "Đang hiện 2 / 4 tiêu chí." in both
+    # headings stay above the rows they hold, and nothing matching says so
+    assert '<h2 class="h6 mt-3 text-muted" id="row-{}">1.1. '.format(criteria["1.1"].pk) in both
+    assert '<h2 class="h5 mt-4 sheet-area" id="row-{}">2. '.format(criteria["2"].pk) not in both
+    empty = client.get(url, {"area": "2", "only": "reason"}).content.decode()
+    assert shown_rows(empty) == []
+    assert "Không có tiêu chí nào khớp bộ lọc này." in empty
+    # an unknown filter or area shows the whole sheet
+    assert len(shown_rows(client.get(url, {"only": "nonsense", "area": "9"}).content.decode())) == 7
+
+
+def test_the_council_differs_filter_appears_once_the_unit_may_see_the_councils_scores(client, sheet):
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    save(client, assessment, criteria["2.1"], value="1.5")
+    save(client, assessment, criteria["2.2"], occurrences="0")
+    council = {"stage": Stage.ROUND_1, "assessment": assessment, "updated_by": people["member"]}
+    Score.objects.create(criterion=criteria["2.1"], value=Decimal("1"), points=Decimal("1"), **council)
+    Score.objects.create(criterion=criteria["2.2"], occurrences=0, points=Decimal("1.5"), **council)
+    Period.objects.filter(pk=assessment.period_id).update(state=Period.State.PRELIMINARY)
+    html = client.get(reverse("assessment_sheet", args=[assessment.pk]), {"only": "differs"}).content.decode()
+    assert shown_rows(html) == ["2.1"]
+    assert '<span class="badge text-bg-dark" data-testid="council-2.1">Hội đồng: 1</span>' in html
+
+
+def test_the_jump_list_without_javascript_opens_the_whole_sheet_at_the_criterion(client, sheet):
+    assessment, criteria, people = sheet
+    url = reverse("assessment_sheet", args=[assessment.pk])
+    response = as_user(client, people["staff"]).get(url, {"goto": criteria["2.2"].pk, "only": "reason"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}#row-{criteria['2.2'].pk}"
+    page = client.get(url).content.decode()
+    assert f'<option value="{criteria["2.2"].pk}">2.2 Hồ sơ trễ hạn</option>' in page
+
+
+def test_each_missing_evidence_warning_links_to_its_criterion(client, sheet):
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    save(client, assessment, criteria["2.1"], value="1.5")
+    answer = save(client, assessment, criteria["1.3"], is_yes="yes").content.decode()  # the panel after a save
+    url = reverse("assessment_sheet", args=[assessment.pk])
+    for html in (answer, client.get(url).content.decode()):
+        assert (
+            "1 tiêu chí thiếu tài liệu kiểm chứng" not in html
+            and "2 tiêu chí thiếu tài liệu kiểm chứng:" in html
+            and f'<a class="text-danger" href="{url}#row-{criteria["1.3"].pk}">1.3</a>' in html
+            and f'<a class="text-danger" href="{url}#row-{criteria["2.1"].pk}">2.1</a>' in html
+            and f'<a href="{url}?only=unscored">4 tiêu chí chưa chấm</a>' in html
+        )
+
+
+def test_the_heads_blockers_link_to_their_criteria(client, sheet):
+    assessment, criteria, people = sheet
+    save(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1.5")
+    html = as_user(client, people["head"]).get(reverse("assessment_submit", args=[assessment.pk])).content.decode()
+    url = reverse("assessment_sheet", args=[assessment.pk])
+    assert (
+        f'<li><a class="alert-link" href="{url}#row-{criteria["1.1.1"].pk}">'
+        "Tiêu chí 1.1.1 chưa được chấm điểm.</a></li>" in html
+    )
+    assert (
+        f'<li><a class="alert-link" href="{url}#row-{criteria["2.1"].pk}">'
+        "Tiêu chí 2.1 chưa có tài liệu kiểm chứng hoặc lý do không có.</a></li>" in html
+    )
+
+
+def test_submitting_asks_for_confirmation_and_says_what_will_be_locked(client, sheet):
+    assessment, criteria, people = sheet
+    fill_everything(as_user(client, people["staff"]), assessment, criteria)
+    as_user(client, people["head"])
+    url = reverse("assessment_submit", args=[assessment.pk])
+    page = client.get(url).content.decode()
+    assert "điểm, giải thích và lý do của 6 tiêu chí đã chấm" in page
+    assert "0 trích dẫn tài liệu kiểm chứng" in page
+    assert "tổng điểm tự đánh giá 9 / 9 (chỉ số 100,00%)" in page
+    # when the head clicks without ticking the confirmation, then nothing is submitted
+    refused = client.post(url, {}, follow=True).content.decode()
+    assert "Hãy đánh dấu ô xác nhận đã kiểm tra phiếu trước khi nộp; phiếu chưa được nộp." in refused
+    assessment.refresh_from_db()
+    assert (assessment.state, assessment.submitted_at) == (Assessment.State.DRAFT, None)
+    assert not AuditEvent.objects.filter(action="assessment.submit").exists()
+    # when they confirm, the sheet is submitted
+    client.post(url, {"confirm": "on"})
+    assessment.refresh_from_db()
+    assert assessment.state == Assessment.State.SUBMITTED
+    assert AuditEvent.objects.filter(action="assessment.submit").count() == 1
