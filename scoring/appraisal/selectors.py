@@ -34,7 +34,7 @@ from scoring.permissions.appraisal import (
 )
 from units.models import User
 
-FILTERS = ("todo", "differs", "evidence")
+FILTERS = ("todo", "differs", "evidence", "reason")
 
 
 def seat_has_work(seat: CouncilSeat) -> bool:
@@ -76,8 +76,9 @@ def appraisal_queue(
 ) -> list[Assessment]:
     """The submitted sheets a member works on, with progress over only their own criteria, counted in SQL.
 
-    Each sheet carries: assigned_count, appraised_count, differs_count, evidence_missing_count,
-    open_requests_count, progress_percent, is_finalised and can_appraise (the counts the workspace shows).
+    Each sheet carries: assigned_count, appraised_count, differs_count, evidence_missing_count (no document, no
+    reason), evidence_reason_count (no document, reason written), open_requests_count, progress_percent,
+    is_finalised and can_appraise (the counts the workspace shows).
     With assessment_id, only that sheet (the workspace's counters after a save).
     """
     seat = council_seat(user, period)
@@ -106,23 +107,21 @@ def appraisal_queue(
         round_one = round_one.filter(assigned_row)
         requests = requests.filter(assigned_row)
     leaves = leaves.filter(leaf_filter)  # one filter() call: the assessment join is shared by every condition
-    without_evidence = (
+    own_scores = Score.objects.filter(
+        assessment_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk"), stage=Stage.SELF
+    )
+    uncited = (
         leaves.filter(evidence_required=True)
         .exclude(rule_type=RuleType.SURVEY)
         .exclude(
             Exists(EvidenceLink.objects.filter(assessment_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk")))
         )
-        .exclude(
-            Exists(
-                Score.objects.filter(
-                    assessment_id=OuterRef(OuterRef("pk")),
-                    criterion_id=OuterRef("pk"),
-                    stage=Stage.SELF,
-                    is_not_applicable=True,
-                )
-            )
-        )
+        .exclude(Exists(own_scores.filter(is_not_applicable=True)))
     )
+    # "No document" and "no document, reason written" are told apart: only the first is missing evidence.
+    with_reason = Exists(own_scores.exclude(no_evidence_reason=""))
+    without_evidence = uncited.exclude(with_reason)
+    reason_only = uncited.filter(with_reason)
     unresolved = requests.exclude(
         Exists(
             Score.objects.filter(
@@ -137,6 +136,7 @@ def appraisal_queue(
             appraised_count=_count(round_one),
             differs_count=_count(round_one.filter(_differs_from_self())),
             evidence_missing_count=_count(without_evidence),
+            evidence_reason_count=_count(reason_only),
             open_requests_count=_count(unresolved),
         )
         .order_by("unit__block__position", "unit__position", "unit__name")
@@ -204,11 +204,21 @@ class AppraisalRow:
         )
 
     @property
-    def evidence_missing(self) -> bool:
+    def evidence_uncited(self) -> bool:
         criterion = self.criterion
         if not criterion.evidence_required or criterion.rule_type == RuleType.SURVEY:
             return False
         return not self.links and not (self.own is not None and self.own.is_not_applicable)
+
+    @property
+    def evidence_missing(self) -> bool:
+        """No document and no reason written for it (a reason given is counted apart: evidence_reason)."""
+        return self.evidence_uncited and not (self.own is not None and self.own.no_evidence_reason)
+
+    @property
+    def evidence_reason(self) -> bool:
+        """No document, but the unit wrote why."""
+        return self.evidence_uncited and self.own is not None and bool(self.own.no_evidence_reason)
 
 
 @dataclass
@@ -241,6 +251,10 @@ class Workspace:
     @property
     def evidence_missing_count(self) -> int:
         return sum(row.evidence_missing for row in self.rows)
+
+    @property
+    def evidence_reason_count(self) -> int:
+        return sum(row.evidence_reason for row in self.rows)
 
     @property
     def open_requests_count(self) -> int:
@@ -306,6 +320,8 @@ def filter_rows(rows: list[AppraisalRow], only: str) -> list[AppraisalRow]:
         return [row for row in rows if row.differs]
     if only == "evidence":
         return [row for row in rows if row.evidence_missing]
+    if only == "reason":
+        return [row for row in rows if row.evidence_reason]
     return rows
 
 

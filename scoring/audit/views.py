@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from scoring.audit.labels import action_label
 from scoring.models import AuditEvent, Period, ScoreChange, Stage
 from scoring.permissions.audit import can_view_audit
 
@@ -80,9 +81,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     person = request.GET.get("person", "").strip()[:100]
     if kind == EVENTS:
         names = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
-        actions = [(name, name) for name in names]
+        actions = sorted(((name, action_label(name)) for name in names), key=lambda item: item[1])
         page = _page(audit_events(period_id=period_id, action=action, person=person), request.GET.get("page"))
         for event in page.object_list:
+            event.action_label = action_label(event.action)
             event.data_text = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True) if event.data else ""
     elif kind == SCORES:
         actions = list(Stage.choices)

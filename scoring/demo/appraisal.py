@@ -39,6 +39,11 @@ CONFIRMED_NOT_APPLICABLE = {
         "Hội đồng xác nhận không áp dụng: năm 2023 Phòng Kinh tế không được giao chủ trì soạn thảo văn bản QPPL.",
     ),
 }
+# Where the rule's usual wording (council_reason) would not fit the criterion, the council's own words.
+COUNCIL_REASONS = {
+    "6.1.3": "Báo cáo thực hiện tiết kiệm chi thường xuyên chưa kèm số liệu chi trả thu nhập tăng thêm cho cán bộ, "
+    "công chức theo quy chế chi tiêu nội bộ; Hội đồng chấm phần đã chứng minh được.",
+}
 SURVEY_POINTS = {"phuong-khuong-dinh": "7.46", "phuong-kim-giang": "7.18", "phong-kinh-te": "5.62"}
 # The explanation round: one criterion of one submitted ward, sent with a deadline a week ahead.
 EXPLANATION = (
@@ -110,7 +115,8 @@ def _council_input(criterion, own: Score | None, lowered, not_applicable, sheet,
         below = [choice for choice in loss_choices(criterion, rng) if choice.points < own.points]
         if below:
             choice = max(below, key=lambda c: c.points)
-            return ScoreInput(entry=choice.entry(), explanation=council_reason(criterion, choice))
+            reason = COUNCIL_REASONS.get(criterion.code) or council_reason(criterion, choice)
+            return ScoreInput(entry=choice.entry(), explanation=reason)
     return ScoreInput(
         entry=Entry(
             option_id=own.option_id,

@@ -38,6 +38,7 @@ from scoring.models import (
     Commendation,
     CouncilMembership,
     Criterion,
+    Notice,
     Period,
     ResultPublication,
     ResultRow,
@@ -722,7 +723,11 @@ def _publish(
         block_finalise(actor=chair, period=period, block=framework.block)
     # The objection window is opened and closed at once: these results were published long ago.
     window = timezone.now() + timedelta(minutes=5)
+    before_release = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     period = results_release_preliminary(actor=fresh(cast.secretary), period=period, objection_deadline=window)
+    released = Notice.objects.filter(pk__gt=before_release)
+    released.update(created_at=plan.finalised + timedelta(days=1))  # the notices carry the year's dates, not today's
+    before_publication = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     publication = results_publish(
         actor=fresh(cast.leadership),
         period=period,
@@ -732,6 +737,8 @@ def _publish(
     )
     _commend(period, cast, plan, publication)
     _restore_dates(period, plan, publication, deadlines)
+    published_at = ResultPublication.objects.values_list("published_at", flat=True).get(pk=publication.pk)
+    Notice.objects.filter(pk__gt=before_publication).update(created_at=published_at)
     return publication
 
 

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from scoring.appraisal.selectors import appraisal_queue
 from scoring.frameworks.selectors import current_period, period_frameworks
 from scoring.home.selectors import unit_tasks
 from scoring.permissions.council import can_read_overview
@@ -41,6 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
         deadline = period.self_assessment_deadline
         context["days_left"] = days_until(deadline)
         context["deadline_has_passed"] = deadline is not None and timezone.now() > deadline
+        if context["is_council_member"]:
+            # What the member's queue holds now: sheets are appraised as they arrive, whatever the period's phase.
+            queue = appraisal_queue(request.user, period)
+            context["queue_sheets"] = len(queue)
+            context["queue_criteria_left"] = sum(sheet.assigned_count - sheet.appraised_count for sheet in queue)
     return render(request, "scoring/home/index.html", context)
 
 

@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, DenseRank, Greatest, Least, Rank, Round
 from django.db.models.lookups import Exact
 from django.db.models.sql.constants import LOUTER
+from django.utils.translation import gettext_lazy
 from django_cte import CTE, with_cte
 
 from scoring.frameworks.selectors import area_code_of
@@ -63,6 +64,10 @@ def cents(expression) -> Cast:
 def amount(cents_expression) -> ExpressionWrapper:
     """Hundredths back to a two-decimal Decimal (quantized by the database converter)."""
     return ExpressionWrapper(cents_expression * Value(Decimal("0.01")), output_field=AMOUNT)
+
+
+# What the results say of a unit the council has not scored yet, in place of a rank.
+NOT_APPRAISED = gettext_lazy("Chưa thẩm định")
 
 
 def index_hundredths(total, maximum) -> Case:
@@ -213,6 +218,7 @@ def _sheet_figures(period: Period, sums: list[CTE]) -> CTE:
             criteria_cents=Coalesce(sheets.col.criteria_cents, ZERO),
             max_cents=Coalesce(frameworks.col.max_cents, ZERO),
             unappraised_count=Coalesce(frameworks.col.leaf_count, ZERO) - Coalesce(sheets.col.appraised_count, ZERO),
+            appraised_count=Coalesce(sheets.col.appraised_count, ZERO),
             bonus_cents=Least(F("bonus_raw_cents"), cents(F("framework__bonus_cap"))),
             penalty_cents=Least(F("penalty_raw_cents"), cents(F("framework__penalty_cap"))),
             adjusted_max_cents=F("max_cents") - F("not_applicable_cents"),
@@ -255,10 +261,25 @@ def unit_results(period: Period, *, ranking_method: str | None = None) -> QueryS
             adjusted_max=amount(figures.col.adjusted_max_cents),
             index=amount(F("index_hundredths")),
             unappraised_count=figures.col.unappraised_count,
+            appraised_count=figures.col.appraised_count,
             band=_band_label(period.pk),
-            is_ranked=~Exists(exclusion),
-            exclusion_reason=Coalesce(Subquery(exclusion.values("reason")[:1]), Value("")),
             head_name=Coalesce(heads.col.head_name, Value("")),
+        )
+        .annotate(
+            # A sheet the council has not scored at all has no result yet: its 0 % would rank it last (or tie
+            # it with every other such unit), so it stands apart, "not appraised", like an excluded unit.
+            is_appraised=Case(When(appraised_count__gt=0, then=Value(True)), default=Value(False)),
+            is_ranked=Case(
+                When(Exists(exclusion), then=Value(False)),
+                When(appraised_count=0, then=Value(False)),
+                default=Value(True),
+            ),
+            exclusion_reason=Case(
+                When(Exists(exclusion), then=Subquery(exclusion.values("reason")[:1])),
+                When(appraised_count=0, then=Value(str(NOT_APPRAISED))),
+                default=Value(""),
+                output_field=TextField(),
+            ),
         )
         .annotate(
             # Units not ranked get their own partition, so they never take a rank from a ranked unit.

@@ -133,3 +133,12 @@ class ReopenForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],
     )
+
+
+class SubmitConfirmForm(forms.Form):
+    """Submitting locks the sheet: the head ticks that they have checked what will be locked."""
+
+    confirm = forms.BooleanField(
+        label=_("Tôi đã kiểm tra phiếu và chịu trách nhiệm về kết quả tự đánh giá."),
+        error_messages={"required": _("Hãy đánh dấu ô xác nhận đã kiểm tra phiếu trước khi nộp; phiếu chưa được nộp.")},
+    )

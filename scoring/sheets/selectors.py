@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scoring.frameworks.selectors import FrameworkTree, area_code_of, framework_tree
 from scoring.models import (
@@ -79,6 +80,10 @@ class SheetTotals:
         return index_of(self.points, self.adjusted_max)
 
     @property
+    def unscored_count(self) -> int:
+        return self.leaf_count - self.scored_count
+
+    @property
     def progress_percent(self) -> int:
         return round(100 * self.scored_count / self.leaf_count) if self.leaf_count else 0
 
@@ -104,12 +109,17 @@ class SheetSummary(SheetTotals):
     @property
     def blockers(self) -> list[str]:
         """Why the head cannot submit yet, one message per criterion."""
-        messages = [_("Tiêu chí %(code)s chưa được chấm điểm.") % {"code": c.code} for c in self.unscored]
-        messages += [
-            _("Tiêu chí %(code)s chưa có tài liệu kiểm chứng hoặc lý do không có.") % {"code": c.code}
+        return [message for _criterion, message in self.blocker_items]
+
+    @property
+    def blocker_items(self) -> list[tuple[Criterion, str]]:
+        """The blockers with the criterion each one is about, so a page can link to it."""
+        items = [(c, _("Tiêu chí %(code)s chưa được chấm điểm.") % {"code": c.code}) for c in self.unscored]
+        items += [
+            (c, _("Tiêu chí %(code)s chưa có tài liệu kiểm chứng hoặc lý do không có.") % {"code": c.code})
             for c in self.evidence_missing
         ]
-        return messages
+        return items
 
 
 def area_points(assessment: Assessment, stage: str = Stage.SELF) -> dict[str, tuple[Decimal, Decimal]]:
@@ -139,6 +149,13 @@ def evidence_counts(assessment: Assessment) -> dict[int, int]:
 
     rows = EvidenceLink.objects.filter(assessment=assessment).values("criterion_id").annotate(n=Count("id"))
     return {row["criterion_id"]: row["n"] for row in rows}
+
+
+def evidence_link_count(assessment: Assessment) -> int:
+    """How many evidence citations the sheet holds (what a submission locks with the scores)."""
+    from evidence.models import EvidenceLink
+
+    return EvidenceLink.objects.filter(assessment=assessment).count()
 
 
 def sheet_summary(
@@ -198,8 +215,12 @@ class SheetFigures(SheetTotals):
     areas: list[AreaTotal]
     leaf_count: int
     scored_count: int
-    evidence_missing_count: int
+    evidence_missing: list[Criterion]
     council_max: Decimal = Decimal(0)
+
+    @property
+    def evidence_missing_count(self) -> int:
+        return len(self.evidence_missing)
 
 
 def sheet_figures(assessment: Assessment) -> SheetFigures:
@@ -227,7 +248,6 @@ def sheet_figures(assessment: Assessment) -> SheetFigures:
             council_max=Coalesce(Sum("max_points", filter=~is_unit_scored), ZERO_POINTS),
             leaf_count=Count("pk", filter=is_unit_scored),
             scored_count=Count("pk", filter=is_unit_scored & Q(own__isnull=False)),
-            evidence_missing_count=Count("pk", filter=is_unit_scored & lacks_evidence),
         )
         .order_by()
     )
@@ -242,11 +262,19 @@ def sheet_figures(assessment: Assessment) -> SheetFigures:
     def total(key: str, start: int | Decimal = 0) -> int | Decimal:
         return sum((row[key] for row in by_area.values()), start)
 
+    # The criteria themselves, not only their number: the panel links to each one.
+    evidence_missing = sorted(
+        criteria.filter(children__isnull=True)
+        .annotate(own=FilteredRelation("scores", condition=Q(scores__assessment=assessment, scores__stage=Stage.SELF)))
+        .filter(is_unit_scored & Q(own__isnull=False) & lacks_evidence)
+        .only("pk", "code", "position"),
+        key=lambda criterion: (criterion.code_key, criterion.position),
+    )
     return SheetFigures(
         areas,
         leaf_count=total("leaf_count"),
         scored_count=total("scored_count"),
-        evidence_missing_count=total("evidence_missing_count"),
+        evidence_missing=evidence_missing,
         council_max=total("council_max", Decimal(0)),
     )
 
@@ -264,3 +292,80 @@ def assessments_visible_to(user, period: Period) -> QuerySet[Assessment]:
         .annotate(leaf_count=leaf_count, scored_count=scored)
         .order_by("unit__block__position", "unit__position", "unit__name")
     )
+
+
+# The sheet's filters: which rows a person wants to see among a hundred criteria (the council's workspace
+# has its own); the key is the `only` query parameter, so a filtered sheet can be bookmarked or linked to.
+SHEET_FILTERS = (
+    ("unscored", gettext_lazy("Chưa chấm")),
+    ("no_evidence", gettext_lazy("Thiếu tài liệu kiểm chứng")),
+    ("reason", gettext_lazy("Có lý do không có tài liệu")),
+    ("differs", gettext_lazy("Khác điểm Hội đồng")),
+)
+
+
+@dataclass
+class SheetFilter:
+    key: str
+    label: str
+    count: int
+    is_active: bool
+
+
+def council_final_scores(assessment: Assessment) -> dict[int, Score]:
+    """The council's final score of each criterion: round 2 where it re-scored, else round 1 (one query)."""
+    final: dict[int, Score] = {}
+    for score in Score.objects.filter(assessment=assessment, stage__in=(Stage.ROUND_1, Stage.ROUND_2)):
+        if score.stage == Stage.ROUND_2 or score.criterion_id not in final:
+            final[score.criterion_id] = score
+    return final
+
+
+def _row_kinds(row: dict, missing_ids: set[int]) -> set[str]:
+    """Which of SHEET_FILTERS a leaf row answers to."""
+    criterion, score, council = row["node"].criterion, row["score"], row.get("council")
+    kinds = set()
+    if score is None and criterion.rule_type != RuleType.SURVEY:
+        kinds.add("unscored")
+    if criterion.id in missing_ids:
+        kinds.add("no_evidence")
+    if score is not None and score.no_evidence_reason and not row["links"]:
+        kinds.add("reason")
+    if council is not None and (
+        score is None or council.is_not_applicable != score.is_not_applicable or council.points != score.points
+    ):
+        kinds.add("differs")
+    return kinds
+
+
+def filter_sheet_rows(
+    rows: list[dict], *, only: str, area: str, missing_ids: set[int], with_council: bool
+) -> tuple[list[dict], list[SheetFilter], int]:
+    """The rows a filter keeps (with the headings above them), each filter's count over the chosen area, and the
+    number of criteria in that area."""
+    keys = [key for key, _label in SHEET_FILTERS if with_council or key != "differs"]
+    only = only if only in keys else ""
+    counts = dict.fromkeys(keys, 0)
+    kept_leaves, area_total = [], 0
+    for row in rows:
+        if not row["node"].is_leaf:
+            continue
+        if area and row["node"].criterion.code.split(".")[0] != area:
+            continue
+        area_total += 1
+        kinds = _row_kinds(row, missing_ids)
+        for kind in kinds & set(keys):
+            counts[kind] += 1
+        if not only or only in kinds:
+            kept_leaves.append(row)
+    kept_codes = {row["node"].criterion.code for row in kept_leaves}
+    kept_ids = {row["node"].criterion.id for row in kept_leaves}
+    visible = [
+        row
+        for row in rows
+        if row["node"].criterion.id in kept_ids
+        or (not row["node"].is_leaf and any(code.startswith(f"{row['node'].criterion.code}.") for code in kept_codes))
+    ]
+    labels = dict(SHEET_FILTERS)
+    filters = [SheetFilter(key, str(labels[key]), counts[key], key == only) for key in keys]
+    return visible, filters, area_total

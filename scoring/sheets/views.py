@@ -25,9 +25,12 @@ from scoring.permissions.sheets import (
     is_past_deadline,
 )
 from scoring.rules import Rule, compute_points
-from scoring.sheets.forms import ReopenForm, ScoreForm, score_form_initial
+from scoring.sheets.forms import ReopenForm, ScoreForm, SubmitConfirmForm, score_form_initial
 from scoring.sheets.selectors import (
     assessments_visible_to,
+    council_final_scores,
+    evidence_link_count,
+    filter_sheet_rows,
     load_sheet_summary,
     sheet_figures,
     sheet_scores,
@@ -67,6 +70,8 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     can_edit = can_edit_self_assessment(request.user, assessment)
     is_locked = is_locked_at_deadline(assessment)
     evidence_open = request.GET.get("evidence", "")  # without JavaScript: this row's "add evidence" forms inline
+    with_council = can_see_council_scores(request.user, assessment)
+    council = council_final_scores(assessment) if with_council else {}
     for node in tree.leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
         if node.criterion.id in scores:
             scores[node.criterion.id].criterion = node.criterion
@@ -79,13 +84,32 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
             else None,
             "links": links.get(node.criterion.id, []),
             "evidence_open": evidence_open == str(node.criterion.id),
+            "council": council.get(node.criterion.id),
         }
         for node in tree.nodes
     ]
+    area = request.GET.get("area", "")
+    area = area if area in {node.criterion.code for node in tree.roots} else ""
+    only = request.GET.get("only", "")
+    visible_rows, filters, area_total = filter_sheet_rows(
+        rows,
+        only=only,
+        area=area,
+        missing_ids={criterion.id for criterion in summary.evidence_missing},
+        with_council=with_council,
+    )
     return {
         "assessment": assessment,
         "period": assessment.period,
-        "rows": rows,
+        "rows": visible_rows,
+        "row_total": area_total,
+        "row_shown": sum(row["node"].is_leaf for row in visible_rows),
+        "filters": filters,
+        "only": next((item.key for item in filters if item.is_active), ""),
+        "area": area,
+        "areas": [node.criterion for node in tree.roots],
+        "jump_list": [node.criterion for node in tree.leaves],
+        "with_council": with_council,
         "summary": summary,
         "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)) if can_edit else [],
         "can_edit": can_edit,
@@ -104,6 +128,9 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
 @login_required
 def assessment_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
+    target = request.GET.get("goto", "")
+    if target.isdigit():  # the jump list without JavaScript: the whole sheet, scrolled to that criterion
+        return redirect(f"{assessment_url(assessment.pk)}#row-{target}")
     return render(request, "scoring/sheets/sheet.html", _sheet_context(request, assessment))
 
 
@@ -131,8 +158,10 @@ def _row_response(
 
 @login_required
 def assessment_summary(request: HttpRequest, pk: int) -> HttpResponse:
-    """The summary panel alone, refreshed after evidence changes (htmx)."""
+    """The summary panel alone, refreshed after evidence changes (htmx); a person who opens it goes to the sheet."""
     assessment = get_assessment_for_view(request.user, pk)
+    if not request.htmx:  # a fragment has no title, language or navigation of its own
+        return redirect(f"{assessment_url(assessment.pk)}#sheet-summary")
     return render(
         request,
         "scoring/sheets/sheet.html#summary",
@@ -223,10 +252,13 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
     summary = load_sheet_summary(assessment)
     can_submit = can_submit_assessment(request.user, assessment)
+    confirm_form = SubmitConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_submit:
             raise PermissionDenied
         try:
+            if not confirm_form.is_valid():
+                raise ValidationError(confirm_form.errors["confirm"])
             assessment_submit(actor=request.user, assessment=assessment)
         except ValidationError as error:
             for message in error.messages:
@@ -245,6 +277,8 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "summary": summary,
             "can_submit": can_submit,
+            "confirm_form": confirm_form,
+            "evidence_count": evidence_link_count(assessment),
             "deadline": effective_deadline(assessment),
             "is_past_deadline": is_past_deadline(assessment),
         },

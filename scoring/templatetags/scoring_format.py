@@ -23,3 +23,19 @@ def points(value) -> str:
 def get_item(mapping, key):
     """Look a key up in a dict from a template (mapping[key]), None when absent."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def figure(value) -> str:
+    """An index, a percentage or a change as every page shows them: always two decimals (82,14 · 87,50 · +2,70).
+
+    Scores keep `points` (0,25 and 1, as the framework writes them); computed figures use this one format, so
+    neighbouring columns never mix +2,7 with +2,70.
+    """
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    return formats.number_format(number, 2)

@@ -11,4 +11,29 @@
       target.form.requestSubmit ? target.form.requestSubmit() : target.form.submit();
     }
   });
+
+  // A table wider than the screen scrolls sideways inside .table-responsive: keyboard users must be able to
+  // reach and scroll it (WCAG 2.1.1), so a region that overflows becomes focusable and is named after its table.
+  function markScrollableRegions(root) {
+    (root || document).querySelectorAll(".table-responsive").forEach(function (region) {
+      var overflows = region.scrollWidth > region.clientWidth + 1;
+      if (overflows && !region.hasAttribute("tabindex")) {
+        var caption = region.querySelector("caption");
+        region.setAttribute("tabindex", "0");
+        if (caption && caption.textContent.trim()) {
+          region.setAttribute("role", "region");
+          region.setAttribute("aria-label", caption.textContent.trim());
+        }
+        region.dataset.scrollRegion = "";
+      } else if (!overflows && region.dataset.scrollRegion !== undefined) {
+        region.removeAttribute("tabindex");
+        region.removeAttribute("role");
+        region.removeAttribute("aria-label");
+        delete region.dataset.scrollRegion;
+      }
+    });
+  }
+  markScrollableRegions();
+  window.addEventListener("resize", function () { markScrollableRegions(); });
+  document.addEventListener("htmx:afterSettle", function (event) { markScrollableRegions(event.target.parentElement); });
 })();

@@ -37,3 +37,26 @@ document.addEventListener("htmx:load", (event) => {
   template.content.querySelector("select[name=document]").innerHTML = fresh.innerHTML;
   template.content.querySelector("[data-evidence-library]").hidden = false;
 });
+
+// The jump list: scroll to the chosen criterion when it is on the page; otherwise open the whole sheet there.
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (!(select instanceof HTMLSelectElement) || !select.closest("[data-sheet-jump]") || !select.value) return;
+  const row = document.getElementById(`row-${select.value}`);
+  if (row) {
+    row.scrollIntoView({ block: "start" });
+    row.querySelector("input, select, textarea, a")?.focus({ preventScroll: true });
+    history.replaceState(null, "", `#row-${select.value}`);
+  } else {
+    select.form.requestSubmit();
+  }
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("[data-sheet-jump]")) return;
+  const value = form.querySelector("select").value;
+  if (value && document.getElementById(`row-${value}`)) {
+    event.preventDefault();
+    form.querySelector("select").dispatchEvent(new Event("change", { bubbles: true }));
+  }
+});

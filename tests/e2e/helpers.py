@@ -13,3 +13,14 @@ def login(page: Page, live_server, user: User) -> None:
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Xin chào, {user.get_full_name()}")
+
+
+def sign_in_demo(page: Page, live_server, username: str) -> None:
+    """Sign in as one of the demo accounts (seed_demo) through the login form."""
+    from scoring.demo.accounts import DEMO_PASSWORD
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")

@@ -226,6 +226,7 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
     open_sheet(justice_head, JUSTICE)
     justice_head.get_by_role("link", name="Xem tóm tắt và nộp phiếu").click()
     expect(justice_head.get_by_test_id("summary-points")).to_have_text("8,25 / 9")
+    justice_head.get_by_label("Tôi đã kiểm tra phiếu và chịu trách nhiệm về kết quả tự đánh giá.").check()
     justice_head.get_by_role("button", name="Duyệt và nộp phiếu").click()
     expect(alert(justice_head)).to_have_text("Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định.")
     expect(justice_head.get_by_text("Nộp muộn", exact=True)).to_have_count(0)
@@ -240,6 +241,7 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
     ward_card.get_by_role("link", name="Xem tóm tắt và nộp phiếu").click()
     expect(ward_head.get_by_test_id("summary-points")).to_have_text("8 / 9")
     expect(ward_head.get_by_text("Đã quá hạn: phiếu sẽ được ghi nhận là nộp muộn.")).to_be_visible()
+    ward_head.get_by_label("Tôi đã kiểm tra phiếu và chịu trách nhiệm về kết quả tự đánh giá.").check()
     ward_head.get_by_role("button", name="Duyệt và nộp phiếu").click()
     expect(ward_head.get_by_role("alert").filter(has_text="nộp muộn")).to_have_text(
         "Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn."

@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MAX_BYTES = 300 * 1024
 VIEWPORT = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
 
 
 def sign_in(page: Page, live_server, username: str) -> None:
@@ -50,6 +51,15 @@ def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browse
     shoot(staff, "sheet")
     staff.close()
 
+    # The same sheet on a phone: the filters, and the running total kept at the bottom of the screen.
+    phone = browser.new_page(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    sign_in(phone, live_server, "canbo.hadinh")
+    phone.get_by_test_id("cycle-next-step").click()
+    phone.get_by_test_id("sheet-filters").evaluate("box => box.scrollIntoView()")
+    expect(phone.get_by_test_id("running-total")).to_be_visible()
+    shoot(phone, "sheet-phone")
+    phone.close()
+
     # The appraisal workspace of a submitted ward, for a council member.
     member = browser.new_page(viewport=VIEWPORT, locale="vi-VN")
     sign_in(member, live_server, "hoidong1")
@@ -68,6 +78,13 @@ def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browse
     visitor.get_by_role("heading", level=2, name="UBND phường").evaluate("h => h.scrollIntoView()")
     visitor.evaluate("window.scrollBy(0, -16)")
     shoot(visitor, "ranking-2022-wards")
+
+    # The ranking on a phone: names on two lines at most, the index and the rank change in view.
+    visitor_phone = browser.new_page(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    visitor_phone.goto(f"{live_server.url}/results/2022/")
+    visitor_phone.get_by_role("heading", level=2, name="UBND phường").evaluate("h => h.scrollIntoView()")
+    shoot(visitor_phone, "ranking-2022-phone")
+    visitor_phone.close()
 
     # One unit's published result.
     ha_dinh = Unit.objects.get(name="UBND phường Hạ Đình")

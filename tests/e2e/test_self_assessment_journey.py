@@ -152,6 +152,7 @@ def test_staff_fill_the_sheet_with_evidence_and_the_head_submits_it(
     expect(head_page.get_by_test_id("summary-points")).to_have_text("8 / 9")
     expect(head_page.get_by_text("Chỉ số: 88,89% · Đã chấm 6/6")).to_be_visible()
     expect(head_page.get_by_text("việc phải hoàn thành trước khi nộp")).to_have_count(0)
+    head_page.get_by_label("Tôi đã kiểm tra phiếu và chịu trách nhiệm về kết quả tự đánh giá.").check()
     head_page.get_by_role("button", name="Duyệt và nộp phiếu").click()
 
     # then: success, and the sheet is read-only for the head

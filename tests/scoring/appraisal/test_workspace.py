@@ -356,7 +356,9 @@ def test_filters_keep_only_the_matching_criteria(client, council):
     queue = client.get(reverse("appraisal_queue")).content.decode()
     assert re.search(r'data-testid="progress">2/7<', queue)
     assert 'data-testid="differs">1<' in queue
-    assert 'data-testid="evidence-missing">5<' in queue
+    assert f'data-testid="evidence-missing"><a href="{url}?only=evidence">5</a><' in queue
+    assert 'data-testid="evidence-reason">0<' in queue  # no reason was written for any of them
+    assert client.get(url, {"only": "reason"}).content.decode().count("data-appraisal-row") == 0
     assert (
         client.get(reverse("appraisal_queue"), {"only": "differs"}).content.decode().count('data-testid="queue-row"')
         == 1

@@ -254,3 +254,34 @@ def test_role_changes_made_in_the_admin_are_on_the_secretarys_audit_page(client)
     # the admin log itself cannot be changed from any screen
     client.force_login(administrator)
     assert client.get("/admin/admin/logentry/").status_code == 404
+
+
+def test_every_action_the_portal_records_has_words_on_the_audit_page():
+    """A service that writes a new action code without naming it here fails: the page would show a raw code."""
+    import re
+    from pathlib import Path
+
+    from scoring.audit.labels import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[3]
+    PREFIXES = "adjustment|appraisal|assessment|council|demo|evidence|explanation|framework|period|results|survey"
+    sources = [path for folder in ("scoring", "evidence", "units") for path in (root / folder).rglob("*.py")]
+    recorded = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        if "AuditEvent" in text:
+            recorded |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
+            recorded |= set(re.findall(rf'"((?:{PREFIXES})\.[a-z_]+)"', text))
+    assert len(recorded) >= 30
+    assert sorted(recorded - set(ACTION_LABELS)) == []
+
+
+def test_the_audit_page_names_each_action_in_words_and_keeps_the_code(client, world):
+    AuditEvent.objects.create(actor=world["people"]["secretary"], period=world["period"], action="explanation.send")
+    client.force_login(world["people"]["secretary"])
+    html = client.get(URL).content.decode()
+    assert (
+        '<td>Gửi yêu cầu giải trình cho đơn vị <code class="small text-muted d-block">explanation.send</code></td>'
+        in html
+    )
+    assert '<option value="explanation.send">Gửi yêu cầu giải trình cho đơn vị</option>' in html

@@ -312,7 +312,7 @@ def test_a_submission_notice_never_reaches_a_member_conflicted_with_the_unit(cli
 
     # when
     client.force_login(head)
-    assert client.post(reverse("assessment_submit", args=[draft.pk])).status_code == 302
+    assert client.post(reverse("assessment_submit", args=[draft.pk]), {"confirm": "on"}).status_code == 302
 
     # then: the council and the secretariat hear of it, except the member who declared a conflict with the ward
     assert recipients("UBND phường Thượng Đình đã nộp phiếu") == {

@@ -201,8 +201,8 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
     },
     "assessment_summary": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
+        "GET": {"*": 302, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
+        "POST": {"*": 302, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
     },
     "audit_list": {
         "GET": {"*": 403, "anonymous": LOGIN, "secretary": 200},
@@ -348,6 +348,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "framework_detail": {
         "GET": {"*": 200, "anonymous": LOGIN},
         "POST": {"*": 200, "anonymous": LOGIN},
+    },
+    "favicon": {
+        "GET": {"*": 301},
+        "POST": {"*": 301},
     },
     "healthz": {
         "GET": {"*": 200},
@@ -543,7 +547,9 @@ WRITES_ON_EMPTY_POST = frozenset(
 )
 
 # Reachable without logging in; every other URL sends an anonymous visitor to the login page.
-PUBLIC_URLS = frozenset({"healthz", "login", "results_index"}) | PUBLISHED_YEAR_URLS - {"results_commendation_add"}
+PUBLIC_URLS = frozenset({"activation_confirm", "activation_done", "favicon", "healthz", "login", "results_index"}) | (
+    PUBLISHED_YEAR_URLS - {"results_commendation_add"}
+)
 # URLs naming an object of the own unit's (unpublished) sheet: another unit's staff must never get a 200.
 OWN_UNIT_URLS = frozenset(PK_OF) - {"framework_detail", "notice_open"} | {
     name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))

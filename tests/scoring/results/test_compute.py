@@ -14,6 +14,7 @@ from scoring.models import (
 from scoring.results.compute import area_results, criterion_results, rank_of, unit_results
 from tests.factories import (
     NOT_APPLICABLE,
+    FrameworkFactory,
     UserFactory,
     enter_scores,
     full_minus,
@@ -193,3 +194,24 @@ def test_criterion_rows_show_self_and_final_scores_with_the_councils_reason():
     assert rows["1.3"] == (None, True, None, True, "Thiếu văn bản")
     assert rows["2.1"] == (None, False, None, False, "")
     assert len(rows) == 7
+
+
+def test_a_unit_the_council_has_not_appraised_is_not_ranked_and_says_so():
+    # given two appraised wards and two the council has not scored at all (one with its own scores)
+    framework = small_framework(FrameworkFactory())
+    standard_bands(framework.period)
+    enter_scores(unit_sheet(framework, "Hạ Đình"), full_minus(c1_2="1"))
+    waiting = unit_sheet(framework, "Khương Mai")
+    enter_scores(waiting, full_minus(), stage=Stage.SELF)  # submitted, 10 of 10 by its own count
+    unit_sheet(framework, "Nhân Chính")
+    enter_scores(unit_sheet(framework, "Kim Giang"), full_minus(c1_2="2"))
+
+    rows = list(unit_results(framework.period))
+
+    # then the appraised are ranked 1 and 2, and the others follow, unranked, "not appraised" (not tied last at 0 %)
+    assert [(r.unit.name, rank_of(r), r.is_appraised, r.is_ranked, r.exclusion_reason) for r in rows] == [
+        ("Hạ Đình", 1, True, True, ""),
+        ("Kim Giang", 2, True, True, ""),
+        ("Khương Mai", None, False, False, "Chưa thẩm định"),
+        ("Nhân Chính", None, False, False, "Chưa thẩm định"),
+    ]

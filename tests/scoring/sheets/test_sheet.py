@@ -285,16 +285,18 @@ def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_q
         post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
     missed = leaves[0].options.get(label="Không đạt")
     # session, user, sheet, roles, criterion, options; the save: savepoint, lock the sheet, lock the score,
-    # savepoint, update, release, history row, release; the answer: this criterion's evidence, areas, figures
-    with django_assert_num_queries(17):
+    # savepoint, update, release, history row, release; the answer: this criterion's evidence, areas, figures,
+    # the criteria lacking evidence (each one a link)
+    with django_assert_num_queries(18):
         response = post_self_score(client, assessment, leaves[0], option=missed.pk, version=1)
     html = response.content.decode()
     assert "data-saved" in html
     assert html.count('class="card sheet-row') == 1
     assert "<span>60/120</span>" in html
     assert '<span class="display-6 fw-semibold" data-testid="total-points">59</span> / 120 điểm' in html
-    # the summary panel alone (refreshed after evidence changes): session, user, sheet, roles, areas, figures
-    with django_assert_num_queries(6):
+    # the summary panel alone (refreshed after evidence changes): session, user, sheet, roles, areas, figures,
+    # the criteria lacking evidence
+    with django_assert_num_queries(7):
         response = client.get(reverse("assessment_summary", args=[assessment.pk]), headers={"HX-Request": "true"})
     assert "<span>60/120</span>" in response.content.decode()
 
@@ -394,7 +396,7 @@ def test_head_submits_and_the_sheet_locks(client, sheet):
     as_user(client, people["head"])
     summary = client.get(reverse("assessment_submit", args=[assessment.pk])).content.decode()
     assert 'data-testid="summary-points">9 / 9<' in summary
-    response = client.post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
+    response = client.post(reverse("assessment_submit", args=[assessment.pk]), {"confirm": "on"}, follow=True)
     assert "Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định." in response.content.decode()
     assessment.refresh_from_db()
     assert (assessment.state, assessment.submitted_by, assessment.is_late) == ("submitted", people["head"], False)
@@ -409,7 +411,8 @@ def test_a_submission_after_the_deadline_is_marked_late(client, sheet):
     assessment, criteria, people = sheet
     fill_sheet(as_user(client, people["staff"]), assessment, criteria)
     Period.objects.filter(pk=assessment.period_id).update(self_assessment_deadline=timezone.now() - timedelta(hours=1))
-    response = as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]), follow=True)
+    head = as_user(client, people["head"])
+    response = head.post(reverse("assessment_submit", args=[assessment.pk]), {"confirm": "on"}, follow=True)
     assert "Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn." in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.is_late is True
@@ -418,7 +421,7 @@ def test_a_submission_after_the_deadline_is_marked_late(client, sheet):
 def test_after_submission_council_and_leadership_read_but_a_conflicted_member_does_not(client, sheet):
     assessment, criteria, people = sheet
     fill_sheet(as_user(client, people["staff"]), assessment, criteria)
-    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]))
+    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]), {"confirm": "on"})
     for who, status in [("member", 200), ("leadership", 200), ("conflicted_member", 404), ("other_staff", 404)]:
         assert as_user(client, people[who]).get(reverse("assessment_sheet", args=[assessment.pk])).status_code == status
 
@@ -426,7 +429,7 @@ def test_after_submission_council_and_leadership_read_but_a_conflicted_member_do
 def test_only_the_secretary_reopens_with_a_reason_and_a_new_deadline(client, sheet):
     assessment, criteria, people = sheet
     fill_sheet(as_user(client, people["staff"]), assessment, criteria)
-    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]))
+    as_user(client, people["head"]).post(reverse("assessment_submit", args=[assessment.pk]), {"confirm": "on"})
     url = reverse("assessment_reopen", args=[assessment.pk])
     assert as_user(client, people["head"]).post(url, {"reason": "Bổ sung"}).status_code == 403
     as_user(client, people["secretary"])
@@ -464,9 +467,9 @@ def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(c
     client.force_login(staff)
     for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
         post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
-    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, unread notices,
-    # cycle banner
-    with django_assert_num_queries(12):
+    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, council seat
+    # (may the viewer see the council's scores: the "differs" filter), unread notices, cycle banner
+    with django_assert_num_queries(13):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="card sheet-row') == 120
@@ -502,9 +505,149 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
     )
     # session, user, sheet, roles, criteria, options, scores, evidence links, area totals, explanation requests,
-    # unread notices, cycle banner (no library: nothing can be cited on a locked sheet)
-    with django_assert_num_queries(12):
+    # council seat, unread notices, cycle banner (no library: nothing can be cited on a locked sheet)
+    with django_assert_num_queries(13):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     html = response.content.decode()
     assert html.count("→ <strong>1</strong>") == 120
     assert "score-form" not in html
+
+
+# --- Finding one's way in a long sheet: filters, area, jump list, warnings that link ---------------------------
+
+
+def shown_rows(html: str) -> list[str]:
+    """The criteria codes of the sheet's rows, in page order."""
+    import re
+
+    return re.findall(r'<h3 class="h6 mb-1" id="title-\d+"><span class="text-muted">([\d.]+)</span>', html)
+
+
+def test_the_sheet_filters_keep_only_the_matching_criteria_and_count_each_filter(client, sheet):
+    # given 2.1 scored without evidence or reason, 1.3 scored with a reason and 1.2 with a cited document
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    post_self_score(client, assessment, criteria["2.1"], value="1.5")
+    post_self_score(client, assessment, criteria["1.3"], is_yes="yes", no_evidence_reason="Biên bản lưu bản giấy")
+    post_self_score(client, assessment, criteria["1.2"], achieved="9", required="10")
+    stored = StoredFile.objects.create(sha256="a" * 64, size=10, content_type="application/pdf", storage_name="a")
+    document = Document.objects.create(
+        unit=assessment.unit,
+        period=assessment.period,
+        title="Báo cáo",
+        file=stored,
+        original_name="bao-cao.pdf",
+        uploaded_by=people["staff"],
+    )
+    EvidenceLink.objects.create(
+        document=document, assessment=assessment, criterion=criteria["1.2"], created_by=people["staff"]
+    )
+    url = reverse("assessment_sheet", args=[assessment.pk])
+
+    # when each filter is chosen, then only its criteria are rows, and every filter shows its count
+    everything = client.get(url).content.decode()
+    assert shown_rows(everything) == ["1.1.1", "1.1.2", "1.2", "1.3", "2.1", "2.2", "2.3"]
+    assert 'data-testid="filter-unscored">Chưa chấm <span class="badge text-bg-light border">3</span>' in everything
+    assert 'data-testid="filter-no_evidence">Thiếu tài liệu kiểm chứng <span class="badge text-bg-light border">1<' in (
+        everything
+    )
+    assert 'data-testid="filter-reason">Có lý do không có tài liệu <span class="badge text-bg-light border">1<' in (
+        everything
+    )
+    assert 'data-testid="filter-differs"' not in everything  # the council's scores are not the unit's to see yet
+    assert shown_rows(client.get(url, {"only": "unscored"}).content.decode()) == ["1.1.1", "1.1.2", "2.2"]
+    assert shown_rows(client.get(url, {"only": "no_evidence"}).content.decode()) == ["2.1"]
+    assert shown_rows(client.get(url, {"only": "reason"}).content.decode()) == ["1.3"]
+    by_area = client.get(url, {"area": "2"}).content.decode()
+    assert shown_rows(by_area) == ["2.1", "2.2", "2.3"]
+    assert "Đang hiện 3 / 3 tiêu chí." in by_area
+    both = client.get(url, {"area": "1", "only": "unscored"}).content.decode()
+    assert shown_rows(both) == ["1.1.1", "1.1.2"]
+    assert "Đang hiện 2 / 4 tiêu chí." in both
+    # headings stay above the rows they hold, and nothing matching says so
+    assert '<h2 class="h6 mt-3 text-muted" id="row-{}">1.1. '.format(criteria["1.1"].pk) in both
+    assert '<h2 class="h5 mt-4 sheet-area" id="row-{}">2. '.format(criteria["2"].pk) not in both
+    empty = client.get(url, {"area": "2", "only": "reason"}).content.decode()
+    assert shown_rows(empty) == []
+    assert "Không có tiêu chí nào khớp bộ lọc này." in empty
+    # an unknown filter or area shows the whole sheet
+    assert len(shown_rows(client.get(url, {"only": "nonsense", "area": "9"}).content.decode())) == 7
+
+
+def test_the_council_differs_filter_appears_once_the_unit_may_see_the_councils_scores(client, sheet):
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    post_self_score(client, assessment, criteria["2.1"], value="1.5")
+    post_self_score(client, assessment, criteria["2.2"], occurrences="0")
+    council = {"stage": Stage.ROUND_1, "assessment": assessment, "updated_by": people["member"]}
+    Score.objects.create(criterion=criteria["2.1"], value=Decimal("1"), points=Decimal("1"), **council)
+    Score.objects.create(criterion=criteria["2.2"], occurrences=0, points=Decimal("1.5"), **council)
+    Period.objects.filter(pk=assessment.period_id).update(state=Period.State.PRELIMINARY)
+    html = client.get(reverse("assessment_sheet", args=[assessment.pk]), {"only": "differs"}).content.decode()
+    assert shown_rows(html) == ["2.1"]
+    assert '<span class="badge text-bg-dark" data-testid="council-2.1">Hội đồng: 1</span>' in html
+
+
+def test_the_jump_list_without_javascript_opens_the_whole_sheet_at_the_criterion(client, sheet):
+    assessment, criteria, people = sheet
+    url = reverse("assessment_sheet", args=[assessment.pk])
+    response = as_user(client, people["staff"]).get(url, {"goto": criteria["2.2"].pk, "only": "reason"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}#row-{criteria['2.2'].pk}"
+    page = client.get(url).content.decode()
+    assert f'<option value="{criteria["2.2"].pk}">2.2 Hồ sơ trễ hạn</option>' in page
+
+
+def test_each_missing_evidence_warning_links_to_its_criterion(client, sheet):
+    assessment, criteria, people = sheet
+    as_user(client, people["staff"])
+    post_self_score(client, assessment, criteria["2.1"], value="1.5")
+    answer = post_self_score(
+        client, assessment, criteria["1.3"], is_yes="yes"
+    ).content.decode()  # the panel after a save
+    url = reverse("assessment_sheet", args=[assessment.pk])
+    for html in (answer, client.get(url).content.decode()):
+        assert (
+            "1 tiêu chí thiếu tài liệu kiểm chứng" not in html
+            and "2 tiêu chí thiếu tài liệu kiểm chứng:" in html
+            and f'<a class="text-danger" href="{url}#row-{criteria["1.3"].pk}">1.3</a>' in html
+            and f'<a class="text-danger" href="{url}#row-{criteria["2.1"].pk}">2.1</a>' in html
+            and f'<a href="{url}?only=unscored">4 tiêu chí chưa chấm</a>' in html
+        )
+
+
+def test_the_heads_blockers_link_to_their_criteria(client, sheet):
+    assessment, criteria, people = sheet
+    post_self_score(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1.5")
+    html = as_user(client, people["head"]).get(reverse("assessment_submit", args=[assessment.pk])).content.decode()
+    url = reverse("assessment_sheet", args=[assessment.pk])
+    assert (
+        f'<li><a class="alert-link" href="{url}#row-{criteria["1.1.1"].pk}">'
+        "Tiêu chí 1.1.1 chưa được chấm điểm.</a></li>" in html
+    )
+    assert (
+        f'<li><a class="alert-link" href="{url}#row-{criteria["2.1"].pk}">'
+        "Tiêu chí 2.1 chưa có tài liệu kiểm chứng hoặc lý do không có.</a></li>" in html
+    )
+
+
+def test_submitting_asks_for_confirmation_and_says_what_will_be_locked(client, sheet):
+    assessment, criteria, people = sheet
+    fill_sheet(as_user(client, people["staff"]), assessment, criteria)
+    as_user(client, people["head"])
+    url = reverse("assessment_submit", args=[assessment.pk])
+    page = client.get(url).content.decode()
+    assert "điểm, giải thích và lý do của 6 tiêu chí đã chấm" in page
+    assert "0 trích dẫn tài liệu kiểm chứng" in page
+    assert "tổng điểm tự đánh giá 9 / 9 (chỉ số 100,00%)" in page
+    # when the head clicks without ticking the confirmation, then nothing is submitted
+    refused = client.post(url, {}, follow=True).content.decode()
+    assert "Hãy đánh dấu ô xác nhận đã kiểm tra phiếu trước khi nộp; phiếu chưa được nộp." in refused
+    assessment.refresh_from_db()
+    assert (assessment.state, assessment.submitted_at) == (Assessment.State.DRAFT, None)
+    assert not AuditEvent.objects.filter(action="assessment.submit").exists()
+    # when they confirm, the sheet is submitted
+    client.post(url, {"confirm": "on"})
+    assessment.refresh_from_db()
+    assert assessment.state == Assessment.State.SUBMITTED
+    assert AuditEvent.objects.filter(action="assessment.submit").count() == 1
