@@ -543,7 +543,10 @@ WRITES_ON_EMPTY_POST = frozenset(
 )
 
 # Reachable without logging in; every other URL sends an anonymous visitor to the login page.
-PUBLIC_URLS = frozenset({"healthz", "login", "results_index"}) | PUBLISHED_YEAR_URLS - {"results_commendation_add"}
+# The activation pages are for a person who cannot sign in yet: the one-time token in the link is the key.
+PUBLIC_URLS = frozenset({"healthz", "login", "results_index", "activation_confirm", "activation_done"}) | (
+    PUBLISHED_YEAR_URLS - {"results_commendation_add"}
+)
 # URLs naming an object of the own unit's (unpublished) sheet: another unit's staff must never get a 200.
 OWN_UNIT_URLS = frozenset(PK_OF) - {"framework_detail", "notice_open"} | {
     name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))
