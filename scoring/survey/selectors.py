@@ -215,10 +215,15 @@ class QuestionDistribution:
 
 
 def question_distributions(
-    survey: Survey, questions: list[SurveyQuestion], unit_id: int | None = None
+    survey: Survey,
+    questions: list[SurveyQuestion],
+    unit_id: int | None = None,
+    hidden_units: frozenset[int] = frozenset(),
 ) -> list[QuestionDistribution]:
     """How the counted answers of each question spread over its levels (one query beside the questions)."""
-    answers = SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False)
+    answers = SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False).exclude(
+        response__unit_id__in=hidden_units
+    )
     if unit_id is not None:
         answers = answers.filter(response__unit_id=unit_id)
     counts = {

@@ -67,7 +67,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "rows": rows,
             "totals": totals,
-            "distributions": question_distributions(survey, questions, unit_id=unit_id) if not hidden else [],
+            "distributions": question_distributions(survey, questions, unit_id=unit_id, hidden_units=hidden),
             "unit_id": unit_id,
             "unit_name": next((s.unit.name for s, _p in rows if s.unit.pk == unit_id), ""),
             "can_record": can_record_survey_points(request.user, survey),
