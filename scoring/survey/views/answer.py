@@ -23,9 +23,12 @@ STARTED_MAX_AGE = 7 * 24 * 60 * 60
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The link is the respondent's key: never cached, never sent on as a referrer, never indexed."""
+    """The link is the respondent's key: never cached, never sent to another site as a referrer, never indexed.
+
+    same-origin rather than no-referrer: with no-referrer browsers send `Origin: null` on the form's POST, which
+    Django's CSRF check rightly refuses."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -145,6 +145,8 @@ def survey_responses(request: HttpRequest, pk: int) -> HttpResponse:
 def _response_action(request: HttpRequest, pk: int, response_pk: int, action, success: str) -> HttpResponse:
     survey = get_survey_for_results(request.user, pk)
     response = get_response_for_exclusion(request.user, survey, response_pk)
+    if not can_exclude_response(request.user, response):
+        raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
     back = f"{reverse('survey_responses', kwargs={'pk': pk})}?unit={response.unit_id}"
     form = ReasonForm(request.POST)
     if not form.is_valid():

@@ -49,7 +49,7 @@ def test_the_page_shows_the_questions_but_never_the_persons_name(client, open_su
     assert page.count('type="radio"') == 8
     assert "Nguyễn Văn An" not in page and "an@example.vn" not in page
     assert response["Cache-Control"] == "no-store, max-age=0, no-cache, must-revalidate, private"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert 'lang="vi"' in page and 'name="viewport"' in page
 
 
