@@ -201,7 +201,7 @@ def test_the_secretary_builds_the_questionnaire_through_the_pages(client, survey
     assert "Thái độ phục vụ?" in content
     assert "Hài lòng (100%) · Không hài lòng (0%)" in content
     assert "Cần hoàn thiện trước khi mở khảo sát" not in content
-    assert 'action="/survey/%d/open/"' % survey.pk in content
+    assert f'action="/survey/{survey.pk}/open/"' in content
 
 
 def test_council_reads_the_questionnaire_but_gets_no_editing_forms(client, open_survey):
