@@ -705,9 +705,14 @@ simulated person their own account and rows, starts gunicorn with `cchc_portal.s
 production settings with HTTPS-only cookies and redirects relaxed, because there is no nginx and no TLS on
 loopback) and runs `scripts/locustfile.py`. The locustfile records every write the server acknowledged in
 a JSON-lines file; afterwards the orchestrator checks them against the database and the evidence storage.
+A second phase follows on the same server: 50 survey respondents at once (no accounts) open their one-time
+links of the open year's questionnaires (created through the survey services before the server starts) and
+send their answers; every acknowledged answer is then checked to be stored once with exactly the levels sent.
 
 Options: `make load LOAD_ARGS="--users 50 --run-time 60 --workers 4"`; `--keep` keeps the run's logs and
-CSV files in `var/load/`; `--no-doc` leaves this file alone. PostgreSQL is reached at `LOAD_POSTGRES_URL`
+CSV files in `var/load/`; `--no-doc` leaves this file alone; `--respondents 50 --survey-run-time 60` size the
+survey phase (`--respondents 0` skips it); `LOAD_DATABASE_NAME` (starting with `cchc_load`) names the database.
+PostgreSQL is reached at `LOAD_POSTGRES_URL`
 (default `postgres://postgres@127.0.0.1:5432`, a role allowed to create databases).
 
 {block}

@@ -55,7 +55,7 @@ def can_exclude_response(user: User, response: SurveyResponse) -> bool:
     return council_seat(user, period).is_member and not is_conflicted(user, response.unit_id, period)
 
 
-def visible_response_units_excluded(user: User, period: Period) -> frozenset[int]:
+def hidden_response_units(user: User, period: Period) -> frozenset[int]:
     """Units whose responses a council member may not read (their own unit, declared conflicts)."""
     if is_secretary(user) or is_administrator(user) or is_leadership(user):
         return frozenset()
@@ -88,7 +88,7 @@ def get_survey_for_results(user: User, pk: int) -> Survey:
 
 def get_response_for_exclusion(user: User, survey: Survey, pk: int) -> SurveyResponse:
     response = get_object_or_404(SurveyResponse.objects.select_related("survey__period", "unit"), pk=pk, survey=survey)
-    if response.unit_id in visible_response_units_excluded(user, survey.period):
+    if response.unit_id in hidden_response_units(user, survey.period):
         raise Http404
     return response
 
