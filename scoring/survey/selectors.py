@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ MIN_SECONDS_PER_QUESTION = 3
 MIN_QUESTIONS_FOR_STRAIGHT_LINE = 3
 SAME_NETWORK_THRESHOLD = 5
 SAME_PATTERN_THRESHOLD = 3
+QUESTIONS_CACHE_SECONDS = 60 * 60
 
 
 def period_surveys(period: Period) -> QuerySet[Survey]:
@@ -55,6 +57,19 @@ def survey_questions(survey: Survey) -> list[SurveyQuestion]:
         .prefetch_related(Prefetch("levels", queryset=SurveyLevel.objects.order_by("position", "id")))
         .order_by("position", "id")
     )
+
+
+def frozen_survey_questions(survey: Survey) -> list[SurveyQuestion]:
+    """survey_questions for the answer page, kept in the process's cache once the survey has opened: from then
+    on its questions never change, and every respondent's page and answer would otherwise read them again."""
+    if survey.opened_at is None:
+        return survey_questions(survey)
+    key = f"survey-questions:{survey.pk}:{survey.opened_at.timestamp()}"
+    questions = cache.get(key)
+    if questions is None:
+        questions = survey_questions(survey)
+        cache.set(key, questions, timeout=QUESTIONS_CACHE_SECONDS)
+    return questions
 
 
 def survey_criteria(survey: Survey) -> list[Criterion]:

@@ -34,7 +34,13 @@ from scoring.permissions.survey import (
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, StaleScoreError, score_write
 from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
-from scoring.survey.selectors import survey_criteria, survey_points, survey_problems, survey_questions
+from scoring.survey.selectors import (
+    frozen_survey_questions,
+    survey_criteria,
+    survey_points,
+    survey_problems,
+    survey_questions,
+)
 from units.models import Unit, User
 
 MAX_QUESTIONS = 60
@@ -298,11 +304,14 @@ def response_submit(
     answered (checked again under the respondent's row lock, so two sends of one link store one response),
     and ValidationError naming each unanswered question.
     """
-    respondent = Respondent.objects.select_for_update().select_related("survey").get(pk=respondent.pk)
+    # Lock the respondent's row only (its response, joined to know whether it exists, may be missing).
+    respondent = (
+        Respondent.objects.select_for_update(of=("self",)).select_related("survey", "response").get(pk=respondent.pk)
+    )
     state = link_state(respondent)
     if not state.is_open:
         raise LinkRefused(state)
-    questions = survey_questions(respondent.survey)
+    questions = frozen_survey_questions(respondent.survey)
     errors: dict[str, str] = {}
     chosen: list[tuple[SurveyQuestion, SurveyLevel]] = []
     for question in questions:

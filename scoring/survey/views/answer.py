@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from scoring.permissions.survey import LINK_UNKNOWN, LinkState, link_state
 from scoring.survey.models import Respondent
 from scoring.survey.ratelimit import answer_rate, client_address, hit, is_over, miss_rate
-from scoring.survey.selectors import survey_questions
+from scoring.survey.selectors import frozen_survey_questions
 from scoring.survey.services import LinkRefused, response_submit
 
 STARTED_SALT = "scoring.survey.answer.started"
@@ -59,11 +59,13 @@ def _seconds_taken(respondent: Respondent, value: str) -> int | None:
     return max(0, int(time.time()) - int(started.get("t", 0)))
 
 
-def _choices(request: HttpRequest, questions) -> dict[int, int | None]:
+def _choices(request: HttpRequest) -> dict[int, int | None]:
+    """Question id → chosen level id from fields named q<id>; a value that is not a number is kept as -1
+    (answered, but with nothing valid), so the service names it rather than calling it unanswered."""
     choices: dict[int, int | None] = {}
-    for question in questions:
-        value = request.POST.get(f"q{question.pk}", "")
-        choices[question.pk] = int(value) if value.isdigit() else (None if not value else -1)
+    for name, value in request.POST.items():
+        if name.startswith("q") and name[1:].isdigit() and len(name) < 20:
+            choices[int(name[1:])] = int(value) if value.isdigit() and len(value) < 19 else (None if not value else -1)
     return choices
 
 
@@ -81,18 +83,19 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         return response
     respondent = None
     if 0 < len(token) <= MAX_TOKEN_LENGTH:
-        respondent = Respondent.objects.select_related("survey__period__authority", "unit").filter(token=token).first()
+        respondent = (
+            Respondent.objects.select_related("survey__period__authority", "unit", "response")
+            .filter(token=token)
+            .first()
+        )
     if respondent is None:
         hit(request, "miss", miss_rate())
         return _refused(request, LINK_UNKNOWN)
-    state = link_state(respondent)
-    if not state.is_open:
-        return _refused(request, state, respondent)
-    questions = survey_questions(respondent.survey)
     errors: dict[str, str] = {}
     choices: dict[int, int | None] = {}
     if request.method == "POST":
-        choices = _choices(request, questions)
+        # The service decides under the respondent's row lock whether the link may still be answered.
+        choices = _choices(request)
         try:
             response_submit(
                 respondent=respondent,
@@ -106,12 +109,12 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             errors = {key: messages[0] for key, messages in error.message_dict.items()}
         else:
             return _private(
-                render(
-                    request,
-                    "scoring/survey/answer.html",
-                    {"state": state, "survey": respondent.survey, "is_sent": True},
-                )
+                render(request, "scoring/survey/answer.html", {"survey": respondent.survey, "is_sent": True})
             )
+    else:
+        state = link_state(respondent)
+        if not state.is_open:
+            return _refused(request, state, respondent)
     items = [
         {
             "question": question,
@@ -119,14 +122,14 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             "chosen": choices.get(question.pk),
             "error": errors.get(f"q{question.pk}", ""),
         }
-        for question in questions
+        for question in frozen_survey_questions(respondent.survey)
     ]
     return _private(
         render(
             request,
             "scoring/survey/answer.html",
             {
-                "state": state,
+                "is_open": True,
                 "survey": respondent.survey,
                 "unit": respondent.unit,
                 "items": items,

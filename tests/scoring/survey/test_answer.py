@@ -223,3 +223,21 @@ def test_two_sends_of_one_link_store_one_response(open_survey):
 
     assert refused.value.state.code == "used"
     assert SurveyResponse.objects.filter(respondent=person).count() == 1
+
+
+def test_the_page_and_an_answer_cost_a_fixed_handful_of_queries(client, open_survey, django_assert_num_queries):
+    """The frozen questionnaire is read once per process; each page reads the link, each answer writes it."""
+    w = open_survey
+    client.get(url(w["respondents"][4]))  # the first page of the survey reads its questions
+
+    with django_assert_num_queries(1):
+        page = client.get(url(w["respondents"][0]))
+    started = re.search(r'name="started" value="([^"]+)"', page.content.decode()).group(1)
+    data = answers(w) | {"started": started}
+    # the link, then in one transaction: its row locked, the response (in a savepoint) and its answers
+    with django_assert_num_queries(8):
+        sent = client.post(url(w["respondents"][0]), data)
+
+    assert page.status_code == 200 and sent.status_code == 200
+    assert SurveyAnswer.objects.filter(response__respondent=w["respondents"][0]).count() == 2
+    assert SurveyResponse.objects.get(respondent=w["respondents"][0]).seconds_taken is not None
