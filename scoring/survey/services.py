@@ -261,12 +261,9 @@ def survey_close(*, actor: User, survey: Survey) -> Survey:
     return survey
 
 
-def is_finished(survey: Survey, now=None) -> bool:
+def is_finished(survey: Survey) -> bool:
     """Closed by the secretary, or past its deadline: the answers are complete."""
-    now = now or timezone.now()
-    return survey.closed_at is not None or (
-        survey.closes_at is not None and survey.opened_at and now >= survey.closes_at
-    )
+    return survey.phase in ("ended", "closed")
 
 
 # --- a respondent's answers --------------------------------------------------------------------------------------
