@@ -214,7 +214,7 @@ def respondents_import(*, actor: User, survey: Survey, file: BinaryIO | bytes, i
 
 @transaction.atomic
 def _import_write(*, actor: User, survey: Survey, parsed: list[Respondent], is_pool: bool) -> ImportResult:
-    survey = Survey.objects.select_for_update().select_related("period").get(pk=survey.pk)
+    survey = Survey.objects.select_for_update(of=("self",)).select_related("period").get(pk=survey.pk)
     if not can_manage_surveys(actor, survey.period):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng nhập danh sách người được khảo sát."))
     Respondent.objects.bulk_create(parsed, batch_size=1000)
@@ -237,7 +237,9 @@ def sample_draw(*, actor: User, survey: Survey, size: int) -> dict[str, int]:
 
     The draw uses the operating system's random source; the sample is fixed once the survey opens.
     """
-    survey = Survey.objects.select_for_update().select_related("period", "framework__block").get(pk=survey.pk)
+    survey = (
+        Survey.objects.select_for_update(of=("self",)).select_related("period", "framework__block").get(pk=survey.pk)
+    )
     if not can_manage_surveys(actor, survey.period):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng chọn mẫu khảo sát."))
     if survey.is_frozen:
@@ -245,7 +247,7 @@ def sample_draw(*, actor: User, survey: Survey, size: int) -> dict[str, int]:
     if not 1 <= size <= MAX_SAMPLE_SIZE:
         raise ValidationError({"size": _("Cỡ mẫu phải từ 1 đến %(max)s người mỗi đơn vị.") % {"max": MAX_SAMPLE_SIZE}})
     people: dict[int, list[Respondent]] = defaultdict(list)
-    for respondent in Respondent.objects.select_for_update().filter(survey=survey).select_related("unit"):
+    for respondent in Respondent.objects.select_for_update(of=("self",)).filter(survey=survey).select_related("unit"):
         people[respondent.unit_id].append(respondent)
     if not people:
         raise ValidationError(_("Chưa có danh sách người được khảo sát để chọn mẫu."))
@@ -271,13 +273,13 @@ def sample_draw(*, actor: User, survey: Survey, size: int) -> dict[str, int]:
 @transaction.atomic
 def respondents_invite(*, actor: User, survey: Survey) -> int:
     """E-mail each person of the sample who has an address, has not answered and was not invited yet."""
-    survey = Survey.objects.select_for_update().select_related("period").get(pk=survey.pk)
+    survey = Survey.objects.select_for_update(of=("self",)).select_related("period").get(pk=survey.pk)
     if not can_manage_surveys(actor, survey.period):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng gửi thư mời khảo sát."))
     if not survey.is_frozen or survey.closed_at is not None or timezone.now() >= survey.closes_at:
         raise ValidationError(_("Chỉ gửi thư mời khi cuộc khảo sát đang mở."))
     respondents = list(
-        Respondent.objects.select_for_update()
+        Respondent.objects.select_for_update(of=("self",))
         .filter(survey=survey, is_in_sample=True, invited_at__isnull=True, response__isnull=True)
         .exclude(email="")
         .values_list("pk", flat=True)

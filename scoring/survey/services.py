@@ -66,7 +66,7 @@ def _check_editable(survey: Survey) -> None:
 
 
 def _lock(survey: Survey) -> Survey:
-    return Survey.objects.select_for_update().select_related("period", "framework__block").get(pk=survey.pk)
+    return Survey.objects.select_for_update(of=("self",)).select_related("period", "framework__block").get(pk=survey.pk)
 
 
 # --- the questionnaire ------------------------------------------------------------------------------------------
@@ -349,7 +349,11 @@ def response_submit(
 @transaction.atomic
 def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> SurveyResponse:
     """Leave one response out of the points, with a reason; never automatic, always audited."""
-    response = SurveyResponse.objects.select_for_update().select_related("survey__period", "unit").get(pk=response.pk)
+    response = (
+        SurveyResponse.objects.select_for_update(of=("self",))
+        .select_related("survey__period", "unit")
+        .get(pk=response.pk)
+    )
     if not can_exclude_response(actor, response):
         raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
     reason = reason.strip()
@@ -377,7 +381,11 @@ def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> S
 @transaction.atomic
 def response_restore(*, actor: User, response: SurveyResponse, reason: str) -> SurveyResponse:
     """Count an excluded response again (the exclusion and its reason stay in the audit trail)."""
-    response = SurveyResponse.objects.select_for_update().select_related("survey__period", "unit").get(pk=response.pk)
+    response = (
+        SurveyResponse.objects.select_for_update(of=("self",))
+        .select_related("survey__period", "unit")
+        .get(pk=response.pk)
+    )
     if not can_exclude_response(actor, response):
         raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
     if not response.is_excluded:
@@ -433,7 +441,7 @@ def survey_points_record(*, actor: User, survey: Survey) -> RecordResult:
         raise ValidationError(_("Chưa có phiếu trả lời nào được tính điểm."))
     assessments = {
         assessment.unit_id: assessment
-        for assessment in Assessment.objects.select_for_update()
+        for assessment in Assessment.objects.select_for_update(of=("self",))
         .select_related("unit")
         .filter(period=period, framework_id=survey.framework_id, state=Assessment.State.SUBMITTED)
     }
