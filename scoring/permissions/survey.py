@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from scoring.models import BlockFinalisation, Period
-from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat, is_conflicted
+from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat, hidden_unit_ids, is_conflicted
 from scoring.survey.models import Respondent, Survey, SurveyResponse
 from units.models import User
-from units.roles import is_administrator, is_council_member, is_leadership, is_secretary, roles_of
+from units.roles import is_administrator, is_council_member, is_leadership, is_secretary
 
 
 def can_manage_surveys(user: User | AnonymousUser, period: Period) -> bool:
@@ -55,18 +55,6 @@ def can_exclude_response(user: User, response: SurveyResponse) -> bool:
     return council_seat(user, period).is_member and not is_conflicted(user, response.unit_id, period)
 
 
-def hidden_response_units(user: User, period: Period) -> frozenset[int]:
-    """Units whose responses a council member may not read (their own unit, declared conflicts)."""
-    if is_secretary(user) or is_administrator(user) or is_leadership(user):
-        return frozenset()
-    seat = council_seat(user, period)
-    roles = roles_of(user)
-    own = set(roles.unit_ids()) | set(seat.declared_conflicts)
-    if roles.home_unit_id:
-        own.add(roles.home_unit_id)
-    return frozenset(own)
-
-
 def _survey(pk: int) -> Survey:
     return get_object_or_404(Survey.objects.select_related("period__authority", "framework__block"), pk=pk)
 
@@ -88,7 +76,7 @@ def get_survey_for_results(user: User, pk: int) -> Survey:
 
 def get_response_for_exclusion(user: User, survey: Survey, pk: int) -> SurveyResponse:
     response = get_object_or_404(SurveyResponse.objects.select_related("survey__period", "unit"), pk=pk, survey=survey)
-    if response.unit_id in hidden_response_units(user, survey.period):
+    if response.unit_id in hidden_unit_ids(user, survey.period):
         raise Http404
     return response
 

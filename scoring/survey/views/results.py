@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.survey import (
     can_exclude_response,
     can_manage_surveys,
@@ -19,7 +20,6 @@ from scoring.permissions.survey import (
     get_response_for_exclusion,
     get_survey_for_manage,
     get_survey_for_results,
-    hidden_response_units,
 )
 from scoring.sheets.workbook import XLSX_CONTENT_TYPE
 from scoring.survey.exports import export_filename, responses_workbook
@@ -40,7 +40,7 @@ from scoring.survey.views.manage import form_errors, report
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Per unit: sample, responses, rate and points per survey criterion; per question: the distribution."""
     survey = get_survey_for_results(request.user, pk)
-    hidden = hidden_response_units(request.user, survey.period)
+    hidden = hidden_unit_ids(request.user, survey.period)
     questions = survey_questions(survey)
     criteria = survey_criteria(survey)
     points: dict[int, dict[int, object]] = defaultdict(dict)
@@ -110,7 +110,7 @@ def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_responses(request: HttpRequest, pk: int) -> HttpResponse:
     """Anonymous responses with the advisory checks; the council decides, with a reason, what to leave out."""
     survey = get_survey_for_results(request.user, pk)
-    hidden = hidden_response_units(request.user, survey.period)
+    hidden = hidden_unit_ids(request.user, survey.period)
     questions = survey_questions(survey)
     unit_id = request.GET.get("unit", "")
     unit_id = int(unit_id) if unit_id.isdigit() else None
@@ -178,7 +178,7 @@ def survey_response_restore(request: HttpRequest, pk: int, response_pk: int) -> 
 @login_required
 def survey_export(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_results(request.user, pk)
-    hidden = hidden_response_units(request.user, survey.period)
+    hidden = hidden_unit_ids(request.user, survey.period)
     response = HttpResponse(responses_workbook(survey, hidden_units=hidden), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, export_filename(survey))
     return response
