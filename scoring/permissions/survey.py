@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from scoring.models import BlockFinalisation, Period
@@ -96,6 +97,21 @@ class LinkState:
     def is_open(self) -> bool:
         return self.code == "open"
 
+    @property
+    def title(self) -> str:
+        """The heading the respondent reads above the message."""
+        return str(LINK_TITLES.get(self.code, LINK_TITLES["unknown"]))
+
+
+LINK_TITLES = {
+    "used": _("Phiếu đã được gửi"),
+    "expired": _("Đường dẫn đã hết hạn"),
+    "closed": _("Khảo sát đã đóng"),
+    "not_open": _("Khảo sát chưa mở"),
+    "rate_limited": _("Xin thử lại sau"),
+    "unknown": _("Không tìm thấy phiếu khảo sát"),
+}
+
 
 LINK_UNKNOWN = LinkState(
     "unknown",
@@ -131,13 +147,13 @@ def link_state(respondent: Respondent | None, now=None) -> LinkState:
             "not_open",
             403,
             _("Cuộc khảo sát chưa mở. Phiếu nhận trả lời từ %(moment)s.")
-            % {"moment": timezone.localtime(survey.opens_at).strftime("%H:%M ngày %d/%m/%Y")},
+            % {"moment": date_format(timezone.localtime(survey.opens_at), "H:i d/m/Y")},
         )
     if now >= survey.closes_at:
         return LinkState(
             "expired",
             410,
             _("Đường dẫn đã hết hạn: cuộc khảo sát nhận phiếu đến %(moment)s.")
-            % {"moment": timezone.localtime(survey.closes_at).strftime("%H:%M ngày %d/%m/%Y")},
+            % {"moment": date_format(timezone.localtime(survey.closes_at), "H:i d/m/Y")},
         )
     return LinkState("open", 200)

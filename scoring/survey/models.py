@@ -55,17 +55,38 @@ class Survey(models.Model):
     def is_frozen(self) -> bool:
         return self.opened_at is not None
 
+    class State(models.TextChoices):
+        """Where the survey stands, from its stored moments and the server's clock (not a stored field)."""
+
+        DRAFT = "draft", _("Đang soạn")
+        SCHEDULED = "scheduled", _("Chờ đến giờ mở")
+        OPEN = "open", _("Đang nhận phiếu")
+        ENDED = "ended", _("Hết hạn nhận phiếu")
+        CLOSED = "closed", _("Đã đóng")
+
     @property
-    def phase(self) -> str:
-        """draft, scheduled (opened, window not started), open, ended (past its deadline) or closed (by hand)."""
+    def state(self) -> "Survey.State":
         now = timezone.now()
         if self.closed_at is not None:
-            return "closed"
+            return self.State.CLOSED
         if self.opened_at is None:
-            return "draft"
+            return self.State.DRAFT
         if now < self.opens_at:
-            return "scheduled"
-        return "ended" if now >= self.closes_at else "open"
+            return self.State.SCHEDULED
+        return self.State.ENDED if now >= self.closes_at else self.State.OPEN
+
+    def get_state_display(self) -> str:
+        return str(self.state.label)
+
+    @property
+    def is_finished(self) -> bool:
+        """Closed by the secretary, or past its deadline: the answers are complete."""
+        return self.state in (self.State.ENDED, self.State.CLOSED)
+
+    @property
+    def is_inviting(self) -> bool:
+        """Opened and not yet over: invitations may go out (the links answer from the opening moment)."""
+        return self.state in (self.State.SCHEDULED, self.State.OPEN)
 
 
 class SurveyQuestion(models.Model):

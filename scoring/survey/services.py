@@ -261,11 +261,6 @@ def survey_close(*, actor: User, survey: Survey) -> Survey:
     return survey
 
 
-def is_finished(survey: Survey) -> bool:
-    """Closed by the secretary, or past its deadline: the answers are complete."""
-    return survey.phase in ("ended", "closed")
-
-
 # --- a respondent's answers --------------------------------------------------------------------------------------
 
 
@@ -432,7 +427,7 @@ def survey_points_record(*, actor: User, survey: Survey) -> RecordResult:
     survey.period = period
     if not can_record_survey_points(actor, survey):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng ghi điểm khảo sát, trong giai đoạn thẩm định."))
-    if not is_finished(survey):
+    if not survey.is_finished:
         raise ValidationError(_("Cuộc khảo sát chưa kết thúc: hãy đóng khảo sát hoặc chờ hết hạn nhận phiếu."))
     if BlockFinalisation.objects.filter(period=period, block_id=survey.framework.block_id).exists():
         raise ValidationError(_("Khối “%(block)s” đã chốt kết quả thẩm định.") % {"block": survey.framework.block})

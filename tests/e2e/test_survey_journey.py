@@ -17,14 +17,15 @@ from scoring.models import AppraisalAssignment, Assessment, CouncilMembership, P
 from scoring.survey.models import SurveyResponse
 from tests.e2e.helpers import login
 from tests.factories import (
+    FULL,
     AuthorityFactory,
     BlockFactory,
     FrameworkFactory,
     UnitFactory,
+    enter_scores,
     small_framework,
     user_with_role,
 )
-from tests.scoring.results.test_helpers import FULL, score
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -60,7 +61,7 @@ def appraisal():
         submitted_at=timezone.now() - datetime.timedelta(days=4),
         submitted_by=head,
     )
-    score(sheet, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
+    enter_scores(sheet, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
     secretary = user_with_role(Role.COUNCIL_SECRETARY, full_name="Ngô Thị Thư")
     member = user_with_role(Role.COUNCIL_MEMBER, full_name="Phạm Thị Thẩm Định")
     CouncilMembership.objects.create(period=period, user=member, is_chair=True)

@@ -146,6 +146,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": survey_problems(survey, questions, criteria) if not survey.is_frozen else [],
             "can_manage": can_manage,
             "can_edit": can_manage and not survey.is_frozen,
+            "can_close": can_manage and survey.is_frozen and survey.closed_at is None,
             "edit_form": SurveyEditForm(initial={"title": survey.title, "introduction": survey.introduction}),
             "question_form": QuestionForm(criteria=criteria),
             "open_form": SurveyOpenForm(),
@@ -275,6 +276,8 @@ def survey_respondents_view(request: HttpRequest, pk: int) -> HttpResponse:
             "respondents": list(survey_respondents(survey, unit_id)) if unit_id else [],
             "unit_id": unit_id,
             "draw_form": SampleDrawForm(),
+            "can_invite": survey.is_inviting,
+            "can_draw": not survey.is_frozen,
         },
         status=400 if errors else 200,
     )

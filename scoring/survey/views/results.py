@@ -32,7 +32,7 @@ from scoring.survey.selectors import (
     survey_questions,
     unit_samples,
 )
-from scoring.survey.services import is_finished, response_exclude, response_restore, survey_points_record
+from scoring.survey.services import response_exclude, response_restore, survey_points_record
 from scoring.survey.views.manage import form_errors, report
 
 
@@ -71,7 +71,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "unit_id": unit_id,
             "unit_name": next((s.unit.name for s, _p in rows if s.unit.pk == unit_id), ""),
             "can_record": can_record_survey_points(request.user, survey),
-            "is_finished": is_finished(survey),
+            "is_finished": survey.is_finished,
             "can_manage": can_manage_surveys(request.user, survey.period),
         },
     )

@@ -107,7 +107,7 @@ def test_opening_needs_every_survey_criterion_covered_and_then_freezes_the_quest
     question = add_question(w["survey"], w["criterion"], "1", "Thái độ phục vụ?")
     survey_open(actor=w["secretary"], survey=w["survey"], **window())
     w["survey"].refresh_from_db()
-    assert w["survey"].is_frozen and w["survey"].phase == "open"
+    assert w["survey"].is_frozen and w["survey"].state == Survey.State.OPEN
 
     with pytest.raises(ValidationError) as frozen:
         question_add(actor=w["secretary"], survey=w["survey"], criterion=w["criterion"], text="Mới?", levels=A_TO_D)
@@ -138,7 +138,7 @@ def test_closing_stops_the_window(survey_world):
 
     survey_close(actor=w["secretary"], survey=w["survey"])
 
-    assert Survey.objects.get().phase == "closed"
+    assert Survey.objects.get().state == Survey.State.CLOSED
     assert list(AuditEvent.objects.filter(action__startswith="survey.").values_list("action", flat=True)) == [
         "survey.close",
         "survey.open",
