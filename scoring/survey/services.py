@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scoring.models import (
     Assessment,
@@ -47,6 +48,14 @@ MAX_QUESTIONS = 60
 MAX_LEVELS = 10
 REASON_MAX_LENGTH = 2000
 POINTS_EXPLANATION = "Tính từ kết quả khảo sát trong cổng"
+# A period set to "no survey this year" (Period.has_survey) takes its index without the survey criteria.
+NO_SURVEY_OPEN = gettext_lazy(
+    "Kỳ đánh giá năm %(year)s được đặt là không điều tra xã hội học (trang cài đặt kết quả): không mở khảo sát."
+)
+NO_SURVEY_RECORD = gettext_lazy(
+    "Kỳ đánh giá năm %(year)s không điều tra xã hội học: chỉ số được tính không gồm phần điều tra, "
+    "nên không ghi điểm khảo sát."
+)
 
 
 def _fmt(number: Decimal) -> str:
@@ -222,6 +231,8 @@ def survey_open(*, actor: User, survey: Survey, opens_at, closes_at) -> Survey:
     _check_manager(actor, survey.period)
     if survey.is_frozen:
         raise ValidationError(_("Phiếu khảo sát đã được mở."))
+    if not survey.period.has_survey:
+        raise ValidationError(NO_SURVEY_OPEN % {"year": survey.period.year})
     if survey.period.state == Period.State.DRAFT:
         raise ValidationError(
             _("Kỳ đánh giá năm %(year)s chưa mở nên bộ chỉ số chưa khóa; hãy mở kỳ trước khi mở khảo sát.")
@@ -427,6 +438,8 @@ def survey_points_record(*, actor: User, survey: Survey) -> RecordResult:
     survey.period = period
     if not can_record_survey_points(actor, survey):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng ghi điểm khảo sát, trong giai đoạn thẩm định."))
+    if not period.has_survey:
+        raise ValidationError(NO_SURVEY_RECORD % {"year": period.year})
     if not survey.is_finished:
         raise ValidationError(_("Cuộc khảo sát chưa kết thúc: hãy đóng khảo sát hoặc chờ hết hạn nhận phiếu."))
     if BlockFinalisation.objects.filter(period=period, block_id=survey.framework.block_id).exists():

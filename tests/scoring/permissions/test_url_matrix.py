@@ -134,11 +134,11 @@ PARAMETERS = {
     "stage": lambda w, name: "round1",
     # An activation link whose token is wrong: every visitor gets the page saying the link no longer works.
     "uidb64": lambda w, name: urlsafe_base64_encode(force_bytes(w["people"]["own_head"].pk)),
-    "token": lambda w, name: "khong-phai-ma",
+    # a respondent's one-time link for the survey answer page; any other token is a wrong one
+    "token": lambda w, name: w["respondent"].token if name == "survey_answer" else "khong-phai-ma",
     "kind": lambda w, name: "pdf",
     "question_pk": lambda w, name: w["survey_question"].pk,
     "response_pk": lambda w, name: w["survey_response"].pk,
-    "token": lambda w, name: w["respondent"].token,
 }
 
 
@@ -725,9 +725,9 @@ WRITES_ON_EMPTY_POST = frozenset(
 )
 
 # Reachable without logging in; every other URL sends an anonymous visitor to the login page.
-PUBLIC_URLS = frozenset({"healthz", "login", "results_index", "survey_answer"}) | PUBLISHED_YEAR_URLS - {
-    "results_commendation_add"
-}
+PUBLIC_URLS = frozenset(
+    {"healthz", "login", "results_index", "survey_answer", "activation_confirm", "activation_done"}
+) | PUBLISHED_YEAR_URLS - {"results_commendation_add"}
 # URLs naming an object of the own unit's (unpublished) sheet: another unit's staff must never get a 200.
 OWN_UNIT_URLS = frozenset(PK_OF) - {"framework_detail", "notice_open"} | {
     name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))

@@ -166,6 +166,21 @@ def test_recording_is_refused_while_open_or_once_the_block_is_closed(answered, s
     assert not AuditEvent.objects.filter(action="survey.points_record").exists()
 
 
+def test_a_year_without_survey_records_no_survey_points(answered):
+    w = answered
+    close(w["survey"])
+    type(w["period"]).objects.filter(pk=w["period"].pk).update(has_survey=False)
+
+    with pytest.raises(ValidationError) as refused:
+        survey_points_record(actor=w["secretary"], survey=w["survey"])
+
+    assert refused.value.messages == [
+        "Kỳ đánh giá năm 2023 không điều tra xã hội học: chỉ số được tính không gồm phần điều tra, "
+        "nên không ghi điểm khảo sát."
+    ]
+    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+
+
 def test_only_the_secretary_records(answered):
     w = answered
     close(w["survey"])

@@ -131,6 +131,21 @@ def test_a_window_must_end_after_it_starts_and_in_the_future(survey_world):
     assert Survey.objects.get().opened_at is None
 
 
+def test_a_year_without_survey_does_not_open_one(survey_world):
+    w = survey_world
+    add_question(w["survey"], w["criterion"], "1", "Thái độ phục vụ?")
+    Period.objects.filter(pk=w["period"].pk).update(has_survey=False)
+    w["survey"].refresh_from_db()
+
+    with pytest.raises(ValidationError) as error:
+        survey_open(actor=w["secretary"], survey=w["survey"], **window())
+
+    assert error.value.messages == [
+        "Kỳ đánh giá năm 2023 được đặt là không điều tra xã hội học (trang cài đặt kết quả): không mở khảo sát."
+    ]
+    assert Survey.objects.get().opened_at is None
+
+
 def test_closing_stops_the_window(survey_world):
     w = survey_world
     add_question(w["survey"], w["criterion"], "1", "Thái độ phục vụ?")
