@@ -825,3 +825,16 @@ class Commendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.name}"
+
+
+# The survey run inside the portal lives in its own feature package; importing its models here keeps them in
+# the `scoring` app (one migration history) and loads them with the app.
+from scoring.survey.models import (  # noqa: E402, F401
+    Respondent,
+    RespondentGroup,
+    Survey,
+    SurveyAnswer,
+    SurveyLevel,
+    SurveyQuestion,
+    SurveyResponse,
+)

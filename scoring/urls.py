@@ -14,4 +14,5 @@ urlpatterns = [
     path("results/", include("scoring.results.urls")),
     path("", include("scoring.notices.urls")),
     path("", include("scoring.audit.urls")),
+    path("", include("scoring.survey.urls")),
 ]

@@ -613,6 +613,8 @@ def work(arguments: argparse.Namespace) -> None:
         f"fastest {min(imports) * 1000:.0f} ms, slowest {max(imports) * 1000:.0f} ms",
     )
 
+    survey_measures(dataset, add=add, runs=runs)
+
     sizes = bench_data._block_sizes(dataset.unit_count)
     output = {
         "dataset": {
@@ -629,6 +631,148 @@ def work(arguments: argparse.Namespace) -> None:
         "measures": measures,
     }
     Path(arguments.output).write_text(json.dumps(output, indent=2, default=str))
+
+
+# ---------------------------------------------------------------------------------------------
+# The survey inside the portal: points of every unit from 30 responses each
+
+
+SURVEY_RESPONSES_PER_UNIT = 30
+SURVEY_CRITERIA = 3  # survey leaves per framework, two questions each
+
+
+def survey_dataset(dataset) -> list[int]:
+    """A draft year after the others with, per block, a 30-point survey area (3 leaves × 2 questions, A–D) and
+    30 responses for every unit (random levels); inserted in bulk like the past years' scores. Returns the surveys."""
+    import random
+    from decimal import Decimal
+
+    from scoring.models import Criterion, Framework, Period, RuleType
+    from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
+    from scoring.survey.respondents import new_token
+    from units.models import Block, Unit
+
+    rng = random.Random(2026)
+    authority = Block.objects.order_by("id").first().authority
+    period = Period.objects.create(authority=authority, year=dataset.current_year + 1)  # a draft: no page picks it
+    surveys = []
+    for block in Block.objects.filter(authority=authority).order_by("position"):
+        framework = Framework.objects.create(period=period, block=block, name=f"Khảo sát {block.name}")
+        area = Criterion.objects.create(
+            framework=framework, code="1", title="Mức độ hài lòng", max_points=Decimal(10 * SURVEY_CRITERIA)
+        )
+        leaves = [
+            Criterion.objects.create(
+                framework=framework,
+                parent=area,
+                code=f"1.{number}",
+                title=f"Hài lòng {number}",
+                max_points=Decimal(10),
+                rule_type=RuleType.SURVEY,
+                evidence_required=False,
+            )
+            for number in range(1, SURVEY_CRITERIA + 1)
+        ]
+        survey = Survey.objects.create(period=period, framework=framework, title=f"Khảo sát {block.name}")
+        questions = []
+        for position, leaf in enumerate(leaves * 2):
+            question = SurveyQuestion.objects.create(
+                survey=survey, criterion=leaf, code=str(position + 1), text=f"Câu {position + 1}", position=position
+            )
+            question.level_list = SurveyLevel.objects.bulk_create(
+                SurveyLevel(question=question, position=index, label=label, weight=Decimal(weight))
+                for index, (label, weight) in enumerate(
+                    (("Rất hài lòng", 100), ("Hài lòng", 60), ("Bình thường", 20), ("Không hài lòng", 0))
+                )
+            )
+            questions.append(question)
+        units = list(Unit.objects.filter(block=block))
+        respondents = Respondent.objects.bulk_create(
+            (
+                Respondent(
+                    survey=survey,
+                    unit=unit,
+                    name=f"Người dân {number}",
+                    group="citizen",
+                    token=new_token(),
+                    imported_by=dataset.secretary,
+                )
+                for unit in units
+                for number in range(SURVEY_RESPONSES_PER_UNIT)
+            ),
+            batch_size=2000,
+        )
+        responses = SurveyResponse.objects.bulk_create(
+            (
+                SurveyResponse(
+                    respondent=respondent,
+                    survey=survey,
+                    unit_id=respondent.unit_id,
+                    group="citizen",
+                    seconds_taken=rng.randint(20, 300),
+                    pattern="",
+                )
+                for respondent in respondents
+            ),
+            batch_size=2000,
+        )
+        SurveyAnswer.objects.bulk_create(
+            (
+                SurveyAnswer(response=response, question=question, level=rng.choice(question.level_list))
+                for response in responses
+                for question in questions
+            ),
+            batch_size=5000,
+        )
+        surveys.append(survey.pk)
+    return surveys
+
+
+def survey_measures(dataset, *, add, runs: int) -> None:
+    """Points of every unit on every survey criterion, in one aggregate query; the results page at constant queries."""
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    from scoring.survey.models import SurveyAnswer
+    from scoring.survey.selectors import survey_points
+
+    started = time.perf_counter()
+    surveys = survey_dataset(dataset)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    built = time.perf_counter() - started
+    answers = SurveyAnswer.objects.filter(response__survey_id__in=surveys).count()
+
+    def compute():
+        return survey_points(surveys)
+
+    rows = compute()
+    median, cpu = _median_of(compute, runs)
+    add(
+        f"Survey points, {dataset.unit_count} units × {SURVEY_RESPONSES_PER_UNIT} responses (survey_points)",
+        median,
+        cpu=cpu,
+        target="≤ 10 queries",
+        queries=_queries_of(compute),
+        query_limit=10,
+        note=f"{len(rows)} unit × criterion points from {answers:,} answers "
+        f"({SURVEY_CRITERIA} criteria × 2 questions); "
+        f"data inserted in {built:.0f} s",
+    )
+    with override_settings(ROOT_URLCONF=_bench_urlconf()):
+        client = _client(dataset.secretary)
+        fetch = _get(client, f"/survey/{surveys[1]}/results/")
+        floor_median, _ = _median_of(_get(client, "/bench/minimal/"), runs)
+        page_median, page_cpu = _median_of(fetch, runs)
+        add(
+            "Survey results page, largest block (secretary)",
+            page_median,
+            cpu=page_cpu,
+            floor=floor_median,
+            target="queries constant in units",
+            queries=_queries_of(fetch),
+            page=True,
+        )
 
 
 def main() -> int:

@@ -118,6 +118,9 @@ def server_environment(run_dir: Path) -> dict[str, str]:
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         # As deploy/env.example sets it in production: each worker keeps its database connection.
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+        # Every simulated respondent comes from 127.0.0.1: the per-address limit of the answer page would stop
+        # them all together (in production nginx passes each client's own address).
+        "SURVEY_RATE_LIMIT": "1000000/60",
         "PYTHONUNBUFFERED": "1",
     }
     return environment
@@ -194,7 +197,63 @@ def form_value(value: Any) -> str:
     return str(value)
 
 
-def build_plan(*, staff_count: int, council_count: int, run: str, sessions: bool = False) -> dict:
+def build_survey_plan(*, period, secretary, count: int) -> list[dict]:
+    """Every block's questionnaire of the open year through the survey services (two questions per survey
+    criterion, A–D at 100/60/20/0 %), opened now, with `count` named respondents spread over the units."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from scoring.survey.models import Respondent
+    from scoring.survey.respondents import new_token
+    from scoring.survey.selectors import survey_criteria
+    from scoring.survey.services import question_add, survey_create, survey_open
+    from units.models import Unit
+
+    if count <= 0:
+        return []
+    levels = [
+        ("Rất hài lòng", Decimal(100)),
+        ("Hài lòng", Decimal(60)),
+        ("Bình thường", Decimal(20)),
+        ("Không hài lòng", Decimal(0)),
+    ]
+    units = []
+    for framework in period.frameworks.select_related("block", "period"):
+        survey = survey_create(actor=secretary, framework=framework)
+        for criterion in survey_criteria(survey):
+            for text in ("Thái độ phục vụ của công chức", "Thời gian giải quyết hồ sơ so với giấy hẹn"):
+                question_add(actor=secretary, survey=survey, criterion=criterion, text=text, levels=levels)
+        now = timezone.now()
+        survey_open(actor=secretary, survey=survey, opens_at=now, closes_at=now + timedelta(days=1))
+        units += [(survey, unit) for unit in Unit.objects.filter(block=framework.block, is_active=True)]
+    respondents = Respondent.objects.bulk_create(
+        Respondent(
+            survey=survey,
+            unit=unit,
+            name=f"Người dân tải thử {number + 1:04d}",
+            group="citizen",
+            token=new_token(),
+            imported_by=secretary,
+        )
+        for number, (survey, unit) in ((n, units[n % len(units)]) for n in range(count))
+    )
+    questions = {}
+    for respondent in respondents:
+        if respondent.survey_id not in questions:
+            questions[respondent.survey_id] = [
+                {"id": question.pk, "levels": [level.pk for level in question.levels.all()]}
+                for question in respondent.survey.questions.prefetch_related("levels").order_by("position")
+            ]
+    return [
+        {"respondent": respondent.pk, "token": respondent.token, "questions": questions[respondent.survey_id]}
+        for respondent in respondents
+    ]
+
+
+def build_plan(
+    *, staff_count: int, council_count: int, run: str, sessions: bool = False, survey_count: int = 0
+) -> dict:
     """Accounts for the run (the demo's own where there is one), each with rows nobody else saves; with
     `sessions`, each account also gets a signed-in session, so the run needs no login."""
     from django.contrib.auth.hashers import make_password
@@ -316,6 +375,7 @@ def build_plan(*, staff_count: int, council_count: int, run: str, sessions: bool
         Unit.objects.filter(assessments__period__year=PUBLISHED_YEAR).values_list("pk", flat=True).distinct()
     )
     plan = {
+        "survey": build_survey_plan(period=period, secretary=secretary, count=survey_count),
         "run": run,
         "password": DEMO_PASSWORD,
         "staff": staff,
@@ -392,6 +452,8 @@ ROUTES = (
     ("GET", re.compile(rf"^/results/{PUBLISHED_YEAR}/$"), "published ranking (public)"),
     ("GET", re.compile(r"^/results/\d+/published/units/\d+/$"), "published unit page (public)"),
     ("GET", re.compile(r"^/results/$"), "results index (public)"),
+    ("GET", re.compile(r"^/s/[A-Za-z0-9_-]+/$"), "survey answer (page)"),
+    ("POST", re.compile(r"^/s/[A-Za-z0-9_-]+/$"), "survey answer (post)"),
 )
 
 
@@ -549,6 +611,50 @@ def check_integrity(ack_dir: Path, *, run: str) -> Integrity:
     return result
 
 
+@dataclass
+class SurveyIntegrity:
+    answers: int = 0
+    refused_used: int = 0
+    unacknowledged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_ok(self) -> bool:
+        return not self.problems
+
+
+def check_survey_integrity(ack_dir: Path, *, plan: dict) -> SurveyIntegrity:
+    """Every acknowledged answer is stored once, with exactly the levels sent; no response stored twice."""
+    from scoring.survey.models import SurveyAnswer, SurveyResponse
+
+    records = [
+        json.loads(line) for path in sorted(ack_dir.glob("survey-*.jsonl")) for line in path.read_text().splitlines()
+    ]
+    answers = [r for r in records if r["kind"] == "survey"]
+    result = SurveyIntegrity(answers=len(answers), refused_used=sum(1 for r in records if r["kind"] == "used"))
+    planned = {entry["respondent"] for entry in plan["survey"]}
+    stored = {response.respondent_id: response for response in SurveyResponse.objects.filter(respondent_id__in=planned)}
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
+    for respondent_id, question_id, level_id in SurveyAnswer.objects.filter(
+        response__respondent_id__in=planned
+    ).values_list("response__respondent_id", "question_id", "level_id"):
+        levels[respondent_id][question_id] = level_id
+    acknowledged = set()
+    for answer in answers:
+        respondent = answer["respondent"]
+        if respondent in acknowledged:
+            result.problems.append(f"respondent {respondent}: acknowledged twice")
+        acknowledged.add(respondent)
+        if respondent not in stored:
+            result.problems.append(f"respondent {respondent}: acknowledged answer not stored")
+            continue
+        sent = {int(question): level for question, level in answer["choices"].items()}
+        if levels[respondent] != sent:
+            result.problems.append(f"respondent {respondent}: sent {sent}, stored {levels[respondent]}")
+    result.unacknowledged = len(set(stored) - acknowledged)
+    return result
+
+
 # --- the report ---------------------------------------------------------------------------------------------
 
 
@@ -602,6 +708,7 @@ def report(
     started: datetime,
     warm_up: dict,
     server: dict[str, tuple[int, int, int]],
+    survey: dict | None = None,
 ) -> tuple[str, bool]:
     by_name = {line.name: line for line in lines}
     total = by_name.get("Aggregated")
@@ -688,8 +795,66 @@ def report(
     if failures:
         out += ["", "Failures reported by locust:", ""]
         out += [f"- {failure}" for failure in failures[:30]]
+    if survey is not None:
+        survey_ok, survey_lines = survey_report(survey, options=options, about=about)
+        ok = ok and survey_ok
+        out += survey_lines
     out += ["", f"Overall: {'all targets met' if ok else 'NOT all targets met'}.", END]
     return "\n".join(out) + "\n", ok
+
+
+def survey_report(survey: dict, *, options, about: dict) -> tuple[bool, list[str]]:
+    """The respondents' phase: the answer page under 50 simultaneous respondents, and what was stored."""
+    lines: list[Line] = survey["lines"]
+    integrity: SurveyIntegrity = survey["integrity"]
+    server = survey["server"]
+    by_name = {line.name: line for line in lines}
+    post = by_name.get("survey answer (post)")
+    errors = by_name["Aggregated"].failures if "Aggregated" in by_name else 0
+    post_ok = bool(post and post.requests and post.p95 <= SAVE_P95_TARGET_MS)
+    ok = errors == 0 and post_ok and integrity.is_ok
+    mark = {True: "✅ met", False: "❌ missed"}
+    out = [
+        "",
+        "### Respondents answering the survey",
+        "",
+        f"Then {options.respondents} respondents at once for {options.survey_run_time} s, without accounts, each "
+        "opening a one-time link (the answer page), reading for 2–6 s, sending the form, and taking the next "
+        f"link 1–3 s later ({len(survey['plan'])} links in the plan, each answered at most once). Every request "
+        "comes from 127.0.0.1, so the answer page's per-address rate limit is raised for this run "
+        "(SURVEY_RATE_LIMIT); in production nginx gives the real address.",
+        "",
+        "| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | in worker p50/p95/p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for line in sorted(lines, key=lambda line: (line.name == "Aggregated", line.name)):
+        if not line.requests:
+            continue
+        name = "**All requests**" if line.name == "Aggregated" else line.name
+        out.append(
+            f"| {name} | {line.requests} | {line.failures} | {line.rps:.1f} | {milliseconds(line.median)} | "
+            f"{milliseconds(line.p95)} | {milliseconds(line.p99)} | {milliseconds(line.maximum)} | "
+            + (" / ".join(str(value) for value in server[line.name]) if line.name in server else "")
+            + " |"
+        )
+    out += [
+        "",
+        f"- No errors: {mark[errors == 0]} ({errors} failed requests)",
+        f"- p95 of an answer (the POST) ≤ {SAVE_P95_TARGET_MS} ms: {mark[post_ok]} "
+        f"({milliseconds(post.p95) if post else '—'} ms over {post.requests if post else 0} answers)",
+        f"- {integrity.answers} answers acknowledged (the thank-you page): "
+        + (
+            "each is stored once with exactly the levels sent."
+            if integrity.is_ok
+            else f"{len(integrity.problems)} problems: " + "; ".join(integrity.problems[:10])
+        )
+        + f" Stored without an acknowledgement reaching the client (cut when the run stopped): "
+        f"{integrity.unacknowledged}.",
+    ]
+    if survey["failures"]:
+        out += ["", "Failures reported by locust (respondents):", ""]
+        out += [f"- {failure}" for failure in survey["failures"][:20]]
+    return ok, out
 
 
 DOC_TEMPLATE = """# Load test
@@ -705,9 +870,14 @@ simulated person their own account and rows, starts gunicorn with `cchc_portal.s
 production settings with HTTPS-only cookies and redirects relaxed, because there is no nginx and no TLS on
 loopback) and runs `scripts/locustfile.py`. The locustfile records every write the server acknowledged in
 a JSON-lines file; afterwards the orchestrator checks them against the database and the evidence storage.
+A second phase follows on the same server: 50 survey respondents at once (no accounts) open their one-time
+links of the open year's questionnaires (created through the survey services before the server starts) and
+send their answers; every acknowledged answer is then checked to be stored once with exactly the levels sent.
 
 Options: `make load LOAD_ARGS="--users 50 --run-time 60 --workers 4"`; `--keep` keeps the run's logs and
-CSV files in `var/load/`; `--no-doc` leaves this file alone. PostgreSQL is reached at `LOAD_POSTGRES_URL`
+CSV files in `var/load/`; `--no-doc` leaves this file alone; `--respondents 50 --survey-run-time 60` size the
+survey phase (`--respondents 0` skips it); `LOAD_DATABASE_NAME` (starting with `cchc_load`) names the database.
+PostgreSQL is reached at `LOAD_POSTGRES_URL`
 (default `postgres://postgres@127.0.0.1:5432`, a role allowed to create databases).
 
 {block}
@@ -758,14 +928,16 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "load.md")
     parser.add_argument("--no-doc", action="store_true", help="do not write the figures into the doc")
     parser.add_argument("--keep", action="store_true", help="keep logs, CSV and acknowledgements in var/load/")
+    parser.add_argument("--respondents", type=int, default=50, help="survey respondents at once (0: no survey phase)")
+    parser.add_argument("--survey-run-time", type=int, default=60, help="seconds of the survey phase")
     options = parser.parse_args()
     options.step_users = [int(part) for part in options.steps.split(",") if part.strip()]
     if options.deadline and options.scale_out:
         parser.error("--deadline and --scale-out are separate runs")
     if not options.deadline and (options.staff + options.council > options.users or options.council < 2):
         parser.error("--staff + --council must not exceed --users, and --council must be at least 2")
-    if not 1 <= options.run_time <= 600:
-        parser.error("--run-time must be between 1 and 600 seconds")
+    if not 1 <= options.run_time <= 600 or not 1 <= options.survey_run_time <= 600:
+        parser.error("--run-time and --survey-run-time must be between 1 and 600 seconds")
     return options
 
 
@@ -780,6 +952,9 @@ def run_locust(
     name: str = "locust",
     wait: str = "1,3",
     people: tuple[int, int] | None = None,
+    scenario: str = "portal",
+    run_time: int | None = None,
+    classes: tuple[str, ...] = (),
 ) -> subprocess.Popen:
     """Start locust headless against `host` (it stops by itself after the run time); the caller waits."""
     locust_environment = environment | {
@@ -787,8 +962,9 @@ def run_locust(
         "LOAD_ACK_DIR": str(run_dir / "acks" / name),
         "LOAD_USERS": str(users),
         "LOAD_SPAWN_RATE": str(options.spawn_rate),
-        "LOAD_RUN_TIME": str(options.run_time),
+        "LOAD_RUN_TIME": str(run_time or options.run_time),
         "LOAD_WAIT": wait,
+        "LOAD_SCENARIO": scenario,
         "LOAD_STEP": "" if name == "locust" else f"{name}-",
     }
     if people is not None:
@@ -816,6 +992,7 @@ def run_locust(
             "WARNING",
             "--logfile",
             str(run_dir / f"{name}.log"),
+            *classes,
         ],
         cwd=ROOT,
         env=locust_environment,
@@ -863,7 +1040,14 @@ def main() -> int:
             staff, council = step_people(users)
         else:
             users, staff, council = options.users, options.staff, options.council
-        plan = build_plan(staff_count=staff, council_count=council, run=run, sessions=options.deadline)
+        plan = build_plan(
+            staff_count=staff,
+            council_count=council,
+            run=run,
+            sessions=options.deadline,
+            # enough links that no respondent runs out: one answer every ~6 s each
+            survey_count=0 if options.deadline else options.respondents * (options.survey_run_time // 4 + 10),
+        )
         plan_path = run_dir / "plan.json"
         plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
         about = machine() | versions()
@@ -894,6 +1078,22 @@ def main() -> int:
             environment, run_dir, host=f"http://127.0.0.1:{port}", plan_path=plan_path, users=users, options=options
         )
         wait_for(locust, options.run_time + 300)  # the shape's warm-up is capped at 180 s
+        survey_since = time.time()
+        if options.respondents:
+            say(f"locust: {options.respondents} survey respondents for {options.survey_run_time} s")
+            respondents = run_locust(
+                environment,
+                run_dir,
+                host=f"http://127.0.0.1:{port}",
+                plan_path=plan_path,
+                users=options.respondents,
+                options=options,
+                name="survey",
+                scenario="survey",
+                run_time=options.survey_run_time,
+                classes=("SurveyRespondent",),
+            )
+            wait_for(respondents, options.survey_run_time + 120)
         gunicorn_stop(server)
         server = None
 
@@ -915,6 +1115,17 @@ def main() -> int:
             started=started,
             warm_up=warm_up,
             server=server_times(run_dir / "access.log", warm_up.get("measured_since", 0)),
+            survey=(
+                {
+                    "lines": read_stats(run_dir / "survey"),
+                    "failures": read_failures(run_dir / "survey"),
+                    "integrity": check_survey_integrity(run_dir / "acks" / "survey", plan=plan),
+                    "server": server_times(run_dir / "access.log", survey_since),
+                    "plan": plan["survey"],
+                }
+                if options.respondents
+                else None
+            ),
         )
         print(block.replace(BEGIN, "").replace(END, "").strip())
         if not options.no_doc:

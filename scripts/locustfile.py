@@ -40,6 +40,12 @@ CONFLICT_TEXT = "vừa được người khác cập nhật"
 STAFF_USERS = min(len(PLAN["staff"]), int(os.environ.get("LOAD_STAFF", len(PLAN["staff"]))))
 COUNCIL_USERS = min(len(PLAN["council"]), int(os.environ.get("LOAD_COUNCIL", len(PLAN["council"]))))
 _staff_accounts = iter(PLAN["staff"])
+_survey_links = iter(PLAN.get("survey", []))
+# "survey": the respondents' phase of `make load` (no accounts, no warm-up); otherwise staff, council and visitors.
+SCENARIO = os.environ.get("LOAD_SCENARIO", "portal")
+STARTED_FIELD = re.compile(r'name="started" value="([^"]+)"')
+THANKS_MARKER = 'data-testid="survey-thanks"'
+USED_MARKER = 'data-state="used"'
 _council_accounts = iter(PLAN["council"])
 _sequence = itertools.count(1)
 # One locust process per deadline-day step: the step's tag keeps explanations and file names unique across steps.
@@ -64,7 +70,8 @@ def acknowledge(record: dict) -> None:
     global _ack_file
     if _ack_file is None:
         ACK_DIR.mkdir(parents=True, exist_ok=True)
-        _ack_file = open(ACK_DIR / f"acks-{os.getpid()}.jsonl", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+        stem = "survey" if SCENARIO == "survey" else "acks"
+        _ack_file = open(ACK_DIR / f"{stem}-{os.getpid()}.jsonl", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
     _ack_file.write(json.dumps({**record, "at": time.time()}, ensure_ascii=False) + "\n")
 
 
@@ -190,6 +197,8 @@ class WarmThenMeasure(LoadTestShape):
     """
 
     def tick(self):
+        if SCENARIO == "survey":  # nobody logs in: measured from the first second
+            return None if self.get_run_time() >= RUN_TIME else (USERS, SPAWN_RATE)
         if _measured_since is None:
             if self.get_run_time() > WARM_UP_LIMIT:
                 _warm_up_done(self.runner.environment)
@@ -427,3 +436,47 @@ class Visitor(FastHttpUser):
         self.client.get(
             f"/results/{PLAN['published_year']}/published/units/{unit}/", name="published unit page (public)"
         )
+
+
+if SCENARIO == "survey":  # defined only for the respondents' phase, so no other run ever starts one
+
+    class SurveyRespondent(FastHttpUser):
+        """A person of a unit's sample answering by their one-time link (QR code or e-mail), without an account."""
+
+        wait_time = between(1, 3)
+
+        def on_start(self) -> None:
+            self.rng = random.Random()
+
+        @task
+        def answer(self) -> None:
+            link = next(_survey_links, None)
+            if link is None:  # every planned link used: stay idle rather than reuse one
+                time.sleep(1)
+                return
+            path = f"/s/{link['token']}/"
+            with self.client.get(path, name="survey answer (page)", catch_response=True) as page:
+                if page.status_code != 200:
+                    page.failure(f"answer page: HTTP {page.status_code}")
+                    return
+                token = CSRF_FIELD.search(page.text).group(1)
+                started = STARTED_FIELD.search(page.text).group(1)
+            time.sleep(self.rng.uniform(2, 6))  # reading and choosing
+            choices = {str(question["id"]): self.rng.choice(question["levels"]) for question in link["questions"]}
+            data = {f"q{question}": str(level) for question, level in choices.items()}
+            data |= {"csrfmiddlewaretoken": token, "started": started}
+            with self.client.post(
+                path,
+                data=data,
+                headers={"Referer": f"{self.host}{path}"},
+                name="survey answer (post)",
+                catch_response=True,
+            ) as response:
+                if response.status_code == 200 and THANKS_MARKER in response.text:
+                    acknowledge({"kind": "survey", "respondent": link["respondent"], "choices": choices})
+                    response.success()
+                elif response.status_code == 410 and USED_MARKER in response.text:
+                    acknowledge({"kind": "used", "respondent": link["respondent"]})
+                    response.success()
+                else:
+                    response.failure(f"answer not stored: HTTP {response.status_code}")

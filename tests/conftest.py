@@ -36,11 +36,13 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rows rolled back by one test may reuse primary keys in the next: nothing cached may outlive its test."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -29,6 +29,8 @@ from scoring.models import (
     Score,
     Stage,
 )
+from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
+from scoring.survey.respondents import new_token
 from tests.factories import (
     FULL,
     AssessmentFactory,
@@ -216,6 +218,31 @@ def build_world() -> dict:
         locator="trang 2",
         created_by=people["own_staff"],
     )
+    # The in-portal survey of 2023: open, one question, a respondent still to answer and one who has (own unit).
+    now = timezone.now()
+    survey = Survey.objects.create(
+        period=period,
+        framework=framework,
+        title="Khảo sát sự hài lòng 2023",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=10),
+        opened_at=now - datetime.timedelta(days=1),
+    )
+    question = SurveyQuestion.objects.create(survey=survey, criterion=criteria["2.3"], code="1", text="Hài lòng?")
+    levels = [
+        SurveyLevel.objects.create(question=question, position=position, label=label, weight=Decimal(weight))
+        for position, (label, weight) in enumerate([("Hài lòng", "100"), ("Không hài lòng", "0")])
+    ]
+    respondent = Respondent.objects.create(
+        survey=survey, unit=own, name="Nguyễn Văn Dân", group="citizen", token=new_token(), imported_by=secretary
+    )
+    answered = Respondent.objects.create(
+        survey=survey, unit=own, name="Trần Thị Đáp", group="citizen", token=new_token(), imported_by=secretary
+    )
+    survey_response = SurveyResponse.objects.create(
+        respondent=answered, survey=survey, unit=own, group="citizen", pattern="0", seconds_taken=30
+    )
+    SurveyAnswer.objects.create(response=survey_response, question=question, level=levels[0])
     notice = Notice.objects.create(
         recipient=people["own_staff"], message="Hội đồng yêu cầu giải trình", url=f"/assessments/{sheets['own'].pk}/"
     )
@@ -242,6 +269,10 @@ def build_world() -> dict:
         "version": version,
         "link": link,
         "notice": notice,
+        "survey": survey,
+        "survey_question": question,
+        "respondent": respondent,
+        "survey_response": survey_response,
         "score": Score.objects.filter(assessment=sheets["own"], stage=Stage.SELF).first(),
     }
 

@@ -99,6 +99,15 @@ DATABASES = {"default": database_from_env(f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 # Each process keeps its own memory cache: it holds rendered pages that never change once made (a published
 # ranking), so workers need not share it; each renders such a page once and then serves it from memory.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cchc"}}
+# Counters of the survey answer page's rate limit. In memory by default, so each worker counts on its own (the
+# limit a client meets is then up to workers × the figure below); a shared cache (`dbcache://survey_rate` after
+# `manage.py createcachetable`, or a Redis URL) makes it exact across workers and machines.
+CACHES["survey"] = env.cache_url("SURVEY_CACHE_URL", default="locmemcache://survey")
+# Requests per client address and window (seconds) on the public answer page, and lookups of links that do not
+# exist (someone guessing). Generous: a one-stop shop's Wi-Fi or a mobile carrier's NAT puts many honest
+# respondents behind one address; links carry 192 random bits, so the second limit is about load, not guessing.
+SURVEY_RATE_LIMIT = env("SURVEY_RATE_LIMIT", default="120/300")
+SURVEY_MISS_LIMIT = env("SURVEY_MISS_LIMIT", default="20/900")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"

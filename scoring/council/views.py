@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -381,6 +382,7 @@ def council_survey_import(request: HttpRequest, year: int) -> HttpResponse:
             "form": form,
             "errors": errors,
             "is_open": period.state in APPRAISAL_STATES,
+            "survey_url": reverse("survey_list", kwargs={"year": period.year}),
         },
     )
 

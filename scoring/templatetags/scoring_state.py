@@ -4,7 +4,7 @@ state strings. The label itself is the model's `get_state_display`."""
 from django import template
 from django.db import models
 
-from scoring.models import Assessment, Period
+from scoring.models import Assessment, Period, Survey
 
 register = template.Library()
 
@@ -12,6 +12,13 @@ register = template.Library()
 STATE_TONES: dict[type[models.Model], dict[str, str]] = {
     Period: {Period.State.DRAFT: "secondary", Period.State.PUBLISHED: "success"},
     Assessment: {Assessment.State.DRAFT: "secondary", Assessment.State.SUBMITTED: "success"},
+    Survey: {
+        Survey.State.DRAFT: "warning",
+        Survey.State.SCHEDULED: "info",
+        Survey.State.OPEN: "success",
+        Survey.State.ENDED: "secondary",
+        Survey.State.CLOSED: "secondary",
+    },
 }
 DEFAULT_TONE = "primary"
 

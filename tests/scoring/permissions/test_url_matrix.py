@@ -93,6 +93,28 @@ PK_OF = {
     "evidence_document_download": lambda w: w["document"].pk,
     "evidence_document_preview": lambda w: w["document"].pk,
     "evidence_version_download": lambda w: w["document"].pk,
+    **{
+        name: (lambda w: w["survey"].pk)
+        for name in (
+            "survey_detail",
+            "survey_edit",
+            "survey_question_add",
+            "survey_question_remove",
+            "survey_open",
+            "survey_close",
+            "survey_respondents",
+            "survey_respondents_template",
+            "survey_sample_draw",
+            "survey_invite",
+            "survey_cards",
+            "survey_results",
+            "survey_record",
+            "survey_responses",
+            "survey_response_exclude",
+            "survey_response_restore",
+            "survey_export",
+        )
+    },
 }
 
 PARAMETERS = {
@@ -112,8 +134,11 @@ PARAMETERS = {
     "stage": lambda w, name: "round1",
     # An activation link whose token is wrong: every visitor gets the page saying the link no longer works.
     "uidb64": lambda w, name: urlsafe_base64_encode(force_bytes(w["people"]["own_head"].pk)),
-    "token": lambda w, name: "khong-phai-ma",
+    # a respondent's one-time link for the survey answer page; any other token is a wrong one
+    "token": lambda w, name: w["respondent"].token if name == "survey_answer" else "khong-phai-ma",
     "kind": lambda w, name: "pdf",
+    "question_pk": lambda w, name: w["survey_question"].pk,
+    "response_pk": lambda w, name: w["survey_response"].pk,
 }
 
 
@@ -531,6 +556,162 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
         "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
     },
+    "survey_answer": {
+        "GET": {"*": 200},
+        "POST": {"*": 400},
+    },
+    "survey_cards": {
+        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200},
+    },
+    "survey_close": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
+    },
+    "survey_create": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "own_staff": 404, "own_head": 404, "secretary": 302},
+    },
+    "survey_detail": {
+        "GET": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+        "POST": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+    },
+    "survey_edit": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
+    },
+    "survey_export": {
+        "GET": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+        "POST": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+    },
+    "survey_invite": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
+    },
+    "survey_list": {
+        "GET": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+        "POST": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+    },
+    "survey_open": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
+    },
+    "survey_question_add": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
+    },
+    "survey_question_remove": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
+    },
+    "survey_record": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
+    },
+    "survey_respondents": {
+        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200},
+    },
+    "survey_respondents_template": {
+        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200},
+    },
+    "survey_response_exclude": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {
+            "*": 302,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+            "conflicted_member": 404,
+            "leadership": 403,
+        },
+    },
+    "survey_response_restore": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {
+            "*": 302,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+            "conflicted_member": 404,
+            "leadership": 403,
+        },
+    },
+    "survey_responses": {
+        "GET": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+        "POST": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+    },
+    "survey_results": {
+        "GET": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+        "POST": {
+            "*": 200,
+            "anonymous": LOGIN,
+            "other_staff": 404,
+            "own_staff": 404,
+            "own_head": 404,
+        },
+    },
+    "survey_sample_draw": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
+    },
 }
 
 # An empty POST by these roles may legitimately write (they are allowed to); every other request must
@@ -543,13 +724,14 @@ WRITES_ON_EMPTY_POST = frozenset(
         "council_conflict_remove",
         "council_member_remove",
         "results_commendation_remove",
+        "survey_close",
     )
 )
 
 # Reachable without logging in; every other URL sends an anonymous visitor to the login page.
-PUBLIC_URLS = frozenset({"activation_confirm", "activation_done", "favicon", "healthz", "login", "results_index"}) | (
-    PUBLISHED_YEAR_URLS - {"results_commendation_add"}
-)
+PUBLIC_URLS = frozenset(
+    {"activation_confirm", "activation_done", "favicon", "healthz", "login", "results_index", "survey_answer"}
+) | (PUBLISHED_YEAR_URLS - {"results_commendation_add"})
 # URLs naming an object of the own unit's (unpublished) sheet: another unit's staff must never get a 200.
 OWN_UNIT_URLS = frozenset(PK_OF) - {"framework_detail", "notice_open"} | {
     name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))

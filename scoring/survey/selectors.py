@@ -1,0 +1,334 @@
+"""Reads of the survey: questionnaires, samples, response rates, distributions, advisory checks and points.
+
+Every figure is counted in the database (aggregates and window functions); a page costs the same number of
+queries whether a unit has 3 responses or 300.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
+from django.utils.translation import gettext as _
+
+from scoring.models import Criterion, Period, RuleType
+from scoring.survey.models import (
+    Respondent,
+    Survey,
+    SurveyAnswer,
+    SurveyLevel,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from units.models import Unit
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+# Advisory checks (never automatic exclusion): a plausible reading time per question, the least number of
+# questions for a straight line of identical answers to mean anything, and how many answers from one network
+# for one unit make the council look twice.
+MIN_SECONDS_PER_QUESTION = 3
+MIN_QUESTIONS_FOR_STRAIGHT_LINE = 3
+SAME_NETWORK_THRESHOLD = 5
+SAME_PATTERN_THRESHOLD = 3
+QUESTIONS_CACHE_SECONDS = 60 * 60
+
+
+def period_surveys(period: Period) -> QuerySet[Survey]:
+    return (
+        Survey.objects.filter(period=period)
+        .select_related("framework__block", "cloned_from__period")
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            sample_size=Count("respondents", filter=Q(respondents__is_in_sample=True), distinct=True),
+            response_count=Count("responses", distinct=True),
+        )
+        .order_by("framework__block__position", "framework__block_id")
+    )
+
+
+def survey_questions(survey: Survey) -> list[SurveyQuestion]:
+    """Questions in order with their levels and criterion (two queries)."""
+    return list(
+        SurveyQuestion.objects.filter(survey=survey)
+        .select_related("criterion")
+        .prefetch_related(Prefetch("levels", queryset=SurveyLevel.objects.order_by("position", "id")))
+        .order_by("position", "id")
+    )
+
+
+def frozen_survey_questions(survey: Survey) -> list[SurveyQuestion]:
+    """survey_questions for the answer page, kept in the process's cache once the survey has opened: from then
+    on its questions never change, and every respondent's page and answer would otherwise read them again."""
+    if survey.opened_at is None:
+        return survey_questions(survey)
+    key = f"survey-questions:{survey.pk}:{survey.opened_at.timestamp()}"
+    questions = cache.get(key)
+    if questions is None:
+        questions = survey_questions(survey)
+        cache.set(key, questions, timeout=QUESTIONS_CACHE_SECONDS)
+    return questions
+
+
+def survey_criteria(survey: Survey) -> list[Criterion]:
+    """The framework's survey criteria, in code order: what the questions are counted towards."""
+    criteria = list(Criterion.objects.filter(framework_id=survey.framework_id, rule_type=RuleType.SURVEY))
+    return sorted(criteria, key=lambda criterion: criterion.code_key)
+
+
+def survey_problems(survey: Survey, questions: list[SurveyQuestion], criteria: list[Criterion]) -> list[str]:
+    """Every reason the questionnaire cannot open as it is."""
+    problems: list[str] = []
+    if not questions:
+        problems.append(_("Phiếu khảo sát chưa có câu hỏi nào."))
+    counted = {question.criterion_id for question in questions if question.criterion_id}
+    for criterion in criteria:
+        if criterion.pk not in counted:
+            problems.append(_("Tiêu chí điều tra %(code)s chưa có câu hỏi nào tính điểm.") % {"code": criterion.code})
+    criterion_ids = {criterion.pk for criterion in criteria}
+    for question in questions:
+        levels = list(question.levels.all())
+        if question.criterion_id is None or question.criterion_id not in criterion_ids:
+            problems.append(
+                _("Câu %(code)s chưa gắn với tiêu chí điều tra xã hội học của bộ chỉ số.") % {"code": question.code}
+            )
+        if len(levels) < 2:
+            problems.append(_("Câu %(code)s cần ít nhất hai mức trả lời.") % {"code": question.code})
+    return problems
+
+
+@dataclass
+class UnitSample:
+    unit: Unit
+    sample_size: int = 0
+    pool_size: int = 0
+    with_email: int = 0
+    invited: int = 0
+    responses: int = 0
+    excluded: int = 0
+
+    @property
+    def counted(self) -> int:
+        return self.responses - self.excluded
+
+    @property
+    def response_rate(self) -> Decimal | None:
+        if not self.sample_size:
+            return None
+        return (Decimal(self.responses) * HUNDRED / self.sample_size).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def unit_samples(survey: Survey) -> list[UnitSample]:
+    """Every active unit of the survey's block with its sample, invitations and responses (two queries)."""
+    units = Unit.objects.filter(block_id=survey.framework.block_id, is_active=True).order_by("position", "name")
+    figures = {
+        row["unit_id"]: row
+        for row in Respondent.objects.filter(survey=survey)
+        .values("unit_id")
+        .annotate(
+            sample_size=Count("id", filter=Q(is_in_sample=True)),
+            pool_size=Count("id"),
+            with_email=Count("id", filter=Q(is_in_sample=True) & ~Q(email="")),
+            invited=Count("id", filter=Q(is_in_sample=True, invited_at__isnull=False)),
+            responses=Count("response"),
+            excluded=Count("response", filter=Q(response__is_excluded=True)),
+        )
+        .order_by()
+    }
+    samples = []
+    for unit in units:
+        row = figures.get(unit.pk, {})
+        samples.append(
+            UnitSample(
+                unit=unit,
+                **{
+                    key: row.get(key, 0)
+                    for key in ("sample_size", "pool_size", "with_email", "invited", "responses", "excluded")
+                },
+            )
+        )
+    return samples
+
+
+def survey_respondents(survey: Survey, unit_id: int | None = None) -> QuerySet[Respondent]:
+    """The named sample (for the secretariat that imported it), with whether each has answered."""
+    respondents = (
+        Respondent.objects.filter(survey=survey, is_in_sample=True)
+        .select_related("unit")
+        .annotate(has_answered=Count("response"))
+        .order_by("unit__position", "unit__name", "name", "id")
+    )
+    if unit_id is not None:
+        respondents = respondents.filter(unit_id=unit_id)
+    return respondents
+
+
+# --- points ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionPoints:
+    """A unit's points on one survey criterion: maximum × the weighted share of its counted answers."""
+
+    unit_id: int
+    criterion_id: int
+    max_points: Decimal
+    weight_sum: Decimal
+    answers: int
+    responses: int
+
+    @property
+    def share(self) -> Decimal:
+        return self.weight_sum / (HUNDRED * self.answers)
+
+    @property
+    def points(self) -> Decimal:
+        # Exact decimal arithmetic on the SQL sums, rounded half up once: SQLite's AVG would go through floats.
+        return (self.max_points * self.weight_sum / (HUNDRED * self.answers)).quantize(CENT, ROUND_HALF_UP)
+
+
+def survey_points(surveys: Iterable[int] | QuerySet) -> list[CriterionPoints]:
+    """Points of every unit on every survey criterion of the given surveys, in one aggregate query.
+
+    Excluded responses do not count; a question not mapped to a criterion counts towards nothing.
+    """
+    rows = (
+        SurveyAnswer.objects.filter(
+            response__survey_id__in=surveys, response__is_excluded=False, question__criterion__isnull=False
+        )
+        .values("response__unit_id", "question__criterion_id", "question__criterion__max_points")
+        .annotate(
+            weight_sum=Sum("level__weight"),
+            answers=Count("id"),
+            responses=Count("response_id", distinct=True),
+        )
+        .order_by("response__unit_id", "question__criterion_id")
+    )
+    return [
+        CriterionPoints(
+            unit_id=row["response__unit_id"],
+            criterion_id=row["question__criterion_id"],
+            max_points=row["question__criterion__max_points"],
+            weight_sum=Decimal(row["weight_sum"]),
+            answers=row["answers"],
+            responses=row["responses"],
+        )
+        for row in rows
+    ]
+
+
+# --- distributions ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionDistribution:
+    question: SurveyQuestion
+    counts: list[tuple[SurveyLevel, int, Decimal | None]] = field(default_factory=list)  # level, count, percent
+    total: int = 0
+
+
+def question_distributions(
+    survey: Survey,
+    questions: list[SurveyQuestion],
+    unit_id: int | None = None,
+    hidden_units: frozenset[int] = frozenset(),
+) -> list[QuestionDistribution]:
+    """How the counted answers of each question spread over its levels (one query beside the questions)."""
+    answers = SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False).exclude(
+        response__unit_id__in=hidden_units
+    )
+    if unit_id is not None:
+        answers = answers.filter(response__unit_id=unit_id)
+    counts = {
+        (row["question_id"], row["level_id"]): row["count"]
+        for row in answers.values("question_id", "level_id").annotate(count=Count("id")).order_by()
+    }
+    distributions = []
+    for question in questions:
+        levels = list(question.levels.all())
+        total = sum(counts.get((question.pk, level.pk), 0) for level in levels)
+        distributions.append(
+            QuestionDistribution(
+                question=question,
+                counts=[
+                    (
+                        level,
+                        counts.get((question.pk, level.pk), 0),
+                        (Decimal(counts.get((question.pk, level.pk), 0)) * HUNDRED / total).quantize(
+                            Decimal("0.1"), ROUND_HALF_UP
+                        )
+                        if total
+                        else None,
+                    )
+                    for level in levels
+                ],
+                total=total,
+            )
+        )
+    return distributions
+
+
+# --- advisory checks -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FlaggedResponse:
+    response: SurveyResponse
+    flags: list[str]
+
+
+def flagged_responses(
+    survey: Survey, *, question_count: int, hidden_units: frozenset[int] = frozenset(), unit_id: int | None = None
+) -> list[FlaggedResponse]:
+    """Every response with the council's advisory flags, counted by window functions in one query.
+
+    Flags only inform: nothing is excluded unless a council member decides so with a reason.
+    """
+    responses = (
+        SurveyResponse.objects.filter(survey=survey)
+        .exclude(unit_id__in=hidden_units)
+        .select_related("unit", "excluded_by")
+        .annotate(
+            same_pattern=Window(Count("id"), partition_by=[F("unit_id"), F("pattern")]),
+            same_network=Window(Count("id"), partition_by=[F("unit_id"), F("network")]),
+        )
+        .order_by("unit__position", "unit__name", "submitted_at", "id")
+    )
+    if unit_id is not None:
+        responses = responses.filter(unit_id=unit_id)
+    plausible = question_count * MIN_SECONDS_PER_QUESTION
+    found = []
+    for response in responses:
+        flags = []
+        if response.seconds_taken is not None and response.seconds_taken < plausible:
+            flags.append(
+                _("Trả lời trong %(seconds)s giây, nhanh hơn thời gian đọc hợp lý (%(plausible)s giây).")
+                % {"seconds": response.seconds_taken, "plausible": plausible}
+            )
+        levels = response.pattern.split("-") if response.pattern else []
+        if len(levels) >= MIN_QUESTIONS_FOR_STRAIGHT_LINE and len(set(levels)) == 1:
+            flags.append(_("Mọi câu cùng một mức trả lời."))
+        if response.same_pattern >= SAME_PATTERN_THRESHOLD:
+            flags.append(
+                _("%(count)s phiếu của đơn vị có cùng một dãy câu trả lời.") % {"count": response.same_pattern}
+            )
+        if response.network and response.same_network >= SAME_NETWORK_THRESHOLD:
+            flags.append(_("%(count)s phiếu của đơn vị gửi từ cùng một mạng.") % {"count": response.same_network})
+        found.append(FlaggedResponse(response=response, flags=flags))
+    return found
+
+
+def response_export_rows(survey: Survey) -> tuple[list[SurveyQuestion], list[SurveyResponse], dict]:
+    """What the anonymised export needs: questions, responses (no respondent), answers by response (3–4 queries)."""
+    questions = survey_questions(survey)
+    responses = list(
+        SurveyResponse.objects.filter(survey=survey)
+        .select_related("unit")
+        .order_by("unit__position", "unit__name", "submitted_at", "id")
+    )
+    answers: dict[int, dict[int, SurveyLevel]] = defaultdict(dict)
+    for answer in SurveyAnswer.objects.filter(response__survey=survey).select_related("level"):
+        answers[answer.response_id][answer.question_id] = answer.level
+    return questions, responses, answers

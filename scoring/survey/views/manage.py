@@ -1,0 +1,348 @@
+"""The secretariat's survey pages: questionnaires of a year, questions, the window, the sample and its links."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from scoring.models import Criterion, Framework, Period
+from scoring.permissions.survey import (
+    can_manage_surveys,
+    can_read_survey_results,
+    get_survey_for_manage,
+    get_survey_for_results,
+)
+from scoring.sheets.workbook import XLSX_CONTENT_TYPE
+from scoring.survey.forms import (
+    QuestionForm,
+    RespondentImportForm,
+    SampleDrawForm,
+    SurveyCreateForm,
+    SurveyEditForm,
+    SurveyOpenForm,
+)
+from scoring.survey.models import Respondent, Survey, SurveyQuestion
+from scoring.survey.respondents import (
+    cards_pdf,
+    respondents_import,
+    respondents_invite,
+    respondents_template,
+    sample_draw,
+    template_filename,
+)
+from scoring.survey.selectors import (
+    period_surveys,
+    survey_criteria,
+    survey_problems,
+    survey_questions,
+    survey_respondents,
+    unit_samples,
+)
+from scoring.survey.services import (
+    question_add,
+    question_remove,
+    survey_clone,
+    survey_close,
+    survey_create,
+    survey_open,
+    survey_update,
+)
+
+
+def report(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def form_errors(request: HttpRequest, form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _period(request: HttpRequest, year: int) -> Period:
+    period = get_object_or_404(Period.objects.select_related("authority"), year=year)
+    if not (can_manage_surveys(request.user, period) or can_read_survey_results(request.user, period)):
+        raise Http404
+    return period
+
+
+@login_required
+def survey_list(request: HttpRequest, year: int) -> HttpResponse:
+    period = _period(request, year)
+    can_manage = can_manage_surveys(request.user, period)
+    surveys = list(period_surveys(period))
+    taken = {survey.framework_id for survey in surveys}
+    frameworks = [
+        framework
+        for framework in Framework.objects.filter(period=period).select_related("block").order_by("block__position")
+        if framework.pk not in taken
+    ]
+    sources = list(
+        Survey.objects.filter(period__authority=period.authority, period__year__lt=year)
+        .select_related("period", "framework__block")
+        .order_by("-period__year", "framework__block__position")
+    )
+    return render(
+        request,
+        "scoring/survey/list.html",
+        {
+            "period": period,
+            "surveys": surveys,
+            "can_manage": can_manage,
+            "create_form": SurveyCreateForm(frameworks=frameworks, sources=sources) if frameworks else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_create_view(request: HttpRequest, year: int) -> HttpResponse:
+    period = _period(request, year)
+    if not can_manage_surveys(request.user, period):
+        raise PermissionDenied(_("Chỉ Thư ký Hội đồng quản lý phiếu khảo sát."))
+    frameworks = list(Framework.objects.filter(period=period).select_related("block", "period"))
+    sources = list(
+        Survey.objects.filter(period__authority=period.authority, period__year__lt=year).select_related("period")
+    )
+    form = SurveyCreateForm(request.POST, frameworks=frameworks, sources=sources)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("survey_list", year=year)
+    framework = next(f for f in frameworks if f.pk == form.cleaned_data["framework"])
+    source_pk = form.cleaned_data["source"]
+    try:
+        if source_pk:
+            source = Survey.objects.select_related("period").get(pk=source_pk)
+            survey = survey_clone(actor=request.user, source=source, framework=framework)
+        else:
+            survey = survey_create(actor=request.user, framework=framework)
+    except ValidationError as error:
+        report(request, error)
+        return redirect("survey_list", year=year)
+    messages.success(request, _("Đã tạo phiếu khảo sát “%(title)s”.") % {"title": survey.title})
+    return redirect("survey_detail", pk=survey.pk)
+
+
+@login_required
+def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_survey_for_results(request.user, pk)
+    can_manage = can_manage_surveys(request.user, survey.period)
+    questions = survey_questions(survey)
+    criteria = survey_criteria(survey)
+    return render(
+        request,
+        "scoring/survey/detail.html",
+        {
+            "survey": survey,
+            "period": survey.period,
+            "questions": questions,
+            "criteria": criteria,
+            "problems": survey_problems(survey, questions, criteria) if not survey.is_frozen else [],
+            "can_manage": can_manage,
+            "can_edit": can_manage and not survey.is_frozen,
+            "can_close": can_manage and survey.is_frozen and survey.closed_at is None,
+            "edit_form": SurveyEditForm(initial={"title": survey.title, "introduction": survey.introduction}),
+            "question_form": QuestionForm(criteria=criteria),
+            "open_form": SurveyOpenForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_survey_for_manage(request.user, pk)
+    form = SurveyEditForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("survey_detail", pk=pk)
+    try:
+        survey_update(actor=request.user, survey=survey, **form.cleaned_data)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Đã lưu tên và lời giới thiệu của phiếu."))
+    return redirect("survey_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def survey_question_add(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_survey_for_manage(request.user, pk)
+    criteria = survey_criteria(survey)
+    form = QuestionForm(request.POST, criteria=criteria)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("survey_detail", pk=pk)
+    criterion = get_object_or_404(Criterion, pk=form.cleaned_data["criterion"])
+    try:
+        question = question_add(
+            actor=request.user,
+            survey=survey,
+            criterion=criterion,
+            text=form.cleaned_data["text"],
+            levels=form.cleaned_data["levels"],
+        )
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Đã thêm câu %(code)s.") % {"code": question.code})
+    return redirect("survey_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def survey_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    survey = get_survey_for_manage(request.user, pk)
+    question = get_object_or_404(SurveyQuestion.objects.select_related("survey"), pk=question_pk, survey=survey)
+    try:
+        question_remove(actor=request.user, question=question)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Đã xóa câu %(code)s.") % {"code": question.code})
+    return redirect("survey_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def survey_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_survey_for_manage(request.user, pk)
+    form = SurveyOpenForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("survey_detail", pk=pk)
+    try:
+        survey_open(actor=request.user, survey=survey, **form.cleaned_data)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Đã mở khảo sát; câu hỏi được giữ cố định từ nay."))
+    return redirect("survey_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def survey_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_survey_for_manage(request.user, pk)
+    try:
+        survey_close(actor=request.user, survey=survey)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Đã đóng khảo sát: các đường dẫn không nhận thêm phiếu."))
+    return redirect("survey_detail", pk=pk)
+
+
+# --- the sample ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def survey_respondents_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The named sample per unit, its import from Excel and its draw; names are for the secretariat only."""
+    survey = get_survey_for_manage(request.user, pk)
+    form = RespondentImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = respondents_import(
+                actor=request.user, survey=survey, file=form.cleaned_data["file"], is_pool=form.cleaned_data["is_pool"]
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                _("Đã nhập %(count)s người của %(units)s đơn vị, mỗi người một đường dẫn riêng.")
+                % {"count": result.imported, "units": len(result.by_unit)},
+            )
+            return redirect("survey_respondents", pk=pk)
+    unit_id = _unit_filter(request)
+    return render(
+        request,
+        "scoring/survey/respondents.html",
+        {
+            "survey": survey,
+            "period": survey.period,
+            "form": form,
+            "errors": errors,
+            "samples": unit_samples(survey),
+            "respondents": list(survey_respondents(survey, unit_id)) if unit_id else [],
+            "unit_id": unit_id,
+            "draw_form": SampleDrawForm(),
+            "can_invite": survey.is_inviting,
+            "can_draw": not survey.is_frozen,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _unit_filter(request: HttpRequest) -> int | None:
+    value = request.GET.get("unit", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def survey_respondents_template(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_survey_for_manage(request.user, pk)
+    response = HttpResponse(respondents_template(survey=survey), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, template_filename(survey))
+    return response
+
+
+@login_required
+@require_POST
+def survey_sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_survey_for_manage(request.user, pk)
+    form = SampleDrawForm(request.POST)
+    if not form.is_valid():
+        form_errors(request, form)
+        return redirect("survey_respondents", pk=pk)
+    try:
+        drawn = sample_draw(actor=request.user, survey=survey, size=form.cleaned_data["size"])
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã chọn ngẫu nhiên %(count)s người cho %(units)s đơn vị.")
+            % {"count": sum(drawn.values()), "units": len(drawn)},
+        )
+    return redirect("survey_respondents", pk=pk)
+
+
+@login_required
+@require_POST
+def survey_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_survey_for_manage(request.user, pk)
+    try:
+        count = respondents_invite(actor=request.user, survey=survey)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Đã gửi %(count)s thư mời khảo sát.") % {"count": count})
+    return redirect("survey_respondents", pk=pk)
+
+
+@login_required
+def survey_cards(request: HttpRequest, pk: int) -> HttpResponse:
+    """Printable cards with each unanswered respondent's link and QR code (one unit with ?unit=)."""
+    survey = get_survey_for_manage(request.user, pk)
+    unit_id = _unit_filter(request)
+    respondents = Respondent.objects.filter(survey=survey, is_in_sample=True, response__isnull=True).select_related(
+        "unit"
+    )
+    if unit_id:
+        respondents = respondents.filter(unit_id=unit_id)
+    respondents = respondents.order_by("unit__position", "unit__name", "name", "id")
+    response = HttpResponse(cards_pdf(survey, list(respondents)), content_type="application/pdf")
+    name = f"phieu-moi-khao-sat-{survey.period.year}-{survey.framework.block.code}.pdf"
+    response["Content-Disposition"] = content_disposition_header(False, name)
+    response["Cache-Control"] = "no-store"
+    return response
