@@ -38,6 +38,7 @@ from scoring.sheets.selectors import (
 )
 from scoring.sheets.services import StaleScoreError, assessment_reopen, assessment_submit, points_for, self_score_record
 from scoring.sheets.workbook import XLSX_CONTENT_TYPE, sheet_export, sheet_export_filename, sheet_import
+from scoring.signing.selectors import latest_receipt
 from units.roles import is_secretary
 
 
@@ -268,7 +269,13 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             if assessment.is_late:
                 messages.warning(request, _("Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn."))
             else:
-                messages.success(request, _("Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định."))
+                messages.success(
+                    request,
+                    _(
+                        "Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định. Giấy biên nhận có chữ ký số"
+                        " ở trang Tóm tắt phiếu."
+                    ),
+                )
             return redirect("assessment_sheet", pk=pk)
     return render(
         request,
@@ -281,6 +288,7 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence_count": evidence_link_count(assessment),
             "deadline": effective_deadline(assessment),
             "is_past_deadline": is_past_deadline(assessment),
+            "receipt": latest_receipt(assessment) if assessment.state == Assessment.State.SUBMITTED else None,
         },
     )
 

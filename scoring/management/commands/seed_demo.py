@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count, Q
@@ -85,6 +87,9 @@ class Command(BaseCommand):
             self._province()
             return
         started = time.monotonic()
+        # The demo's decisions, minutes and receipts are signed as they are made: the certificate comes first.
+        if settings.SIGNING_PKCS12_PATH or settings.DEBUG:
+            call_command("signing_demo_certificate", authority=demo.AUTHORITY["name"], stdout=self.stdout)
         with transaction.atomic():
             authority = _seed_authority()
             blocks = _seed_blocks(authority)
