@@ -771,9 +771,11 @@ PUBLIC_URLS = frozenset(
     | {"signing_verify", "signing_document", "signing_upload_pdf", "sso_login", "sso_callback"}
 ) | (PUBLISHED_YEAR_URLS - {"results_commendation_add"})
 # URLs naming an object of the own unit's (unpublished) sheet: another unit's staff must never get a 200.
-OWN_UNIT_URLS = frozenset(PK_OF) - {"framework_detail", "notice_open"} | {"signing_document_pdf"} | {
-    name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))
-}
+OWN_UNIT_URLS = (
+    frozenset(PK_OF) - {"framework_detail", "notice_open"}
+    | {"signing_document_pdf"}
+    | {name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))}
+)
 
 
 def record_mode() -> bool:
