@@ -45,6 +45,23 @@ def signing_certificate():
     )
 
 
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider process on loopback, shared by the sign-in tests of the session."""
+    from tests.oidc import running_provider
+
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso(oidc_provider, settings):
+    """Single sign-on switched on against the loopback provider for one test."""
+    for name, value in oidc_provider.settings().items():
+        setattr(settings, name, value)
+    return oidc_provider
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rows rolled back by one test may reuse primary keys in the next: nothing cached may outlive its test."""
