@@ -113,7 +113,8 @@ def minutes_content(finalisation: BlockFinalisation, reference: str) -> dict:
                     totals[stage] += score.points
             criterion = criteria[key[1]]
             for round_number, before, after in ((1, own, first), (2, first or own, second)):
-                if after is not None and _shown(before) != _shown(after):
+                # a score entered where there was none (survey points) is not a change
+                if after is not None and before is not None and _shown(before) != _shown(after):
                     changes.append(
                         {
                             "unit": sheet.unit.name,

@@ -54,8 +54,10 @@ def document_html(document: SignedDocument, *, with_qr: bool = False) -> str:
             context["changes_by_round"] = [
                 (number, [change for change in content["changes"] if change["round"] == number]) for number in (1, 2)
             ]
-            for request in content["explanations"]:
-                request["deadline_at"] = parse_datetime(request["deadline"]) if request["deadline"] else None
+            context["explanations"] = [
+                {**request, "deadline_at": parse_datetime(request["deadline"]) if request["deadline"] else None}
+                for request in content["explanations"]
+            ]
             return render_to_string("scoring/signing/pdf/minutes.html", context)
         context["dates"] = _dates(content, "submitted_at")
         return render_to_string("scoring/signing/pdf/receipt.html", context)

@@ -104,7 +104,12 @@ def verify(content: bytes, reference: str | None = None) -> Verification:
     claimed = _claimed_copy(inspection, document)
     differs = claimed != Copy.NONE or (inspection.data is not None and inspection.data != document.content)
     verdict = Verdict.INTACT if inspection.is_intact and not differs else Verdict.ALTERED
-    return Verification(inspection, verdict, document, Copy.OTHER if claimed == Copy.NONE else claimed, differs)
+    if claimed == Copy.NONE:
+        # signed again on top of a registered copy (a countersignature), or never signed by a registered signer
+        registered = {certificate for _copy, _sha256, certificate in copies}
+        countersigned = any(signature.certificate_sha256 in registered for signature in inspection.signatures)
+        claimed = Copy.OTHER if countersigned else Copy.NONE
+    return Verification(inspection, verdict, document, claimed, differs)
 
 
 def annex_document(publication: ResultPublication) -> SignedDocument | None:

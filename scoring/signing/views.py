@@ -30,7 +30,7 @@ FILE_NAMES = {
 
 
 def _checked(request: HttpRequest, reference: str | None = None) -> tuple[SignedPdfForm, object]:
-    form = SignedPdfForm(request.POST or None, request.FILES or None)
+    form = SignedPdfForm(request.POST, request.FILES) if request.method == "POST" else SignedPdfForm()
     verification = None
     if request.method == "POST" and form.is_valid():
         verification = selectors.verify(b"".join(form.cleaned_data["file"].chunks()), reference)
@@ -146,7 +146,7 @@ def signing_decision(request: HttpRequest, year: int) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     publication, document = found
-    form = SignedPdfForm(request.POST or None, request.FILES or None)
+    form = SignedPdfForm(request.POST, request.FILES) if request.method == "POST" else SignedPdfForm()
     if request.method == "POST" and form.is_valid():
         try:
             services.decision_attach(actor=request.user, publication=publication, uploaded=form.cleaned_data["file"])
