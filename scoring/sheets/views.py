@@ -269,13 +269,7 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             if assessment.is_late:
                 messages.warning(request, _("Đã nộp phiếu sau hạn; phiếu được ghi nhận là nộp muộn."))
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định. Giấy biên nhận có chữ ký số"
-                        " ở trang Tóm tắt phiếu."
-                    ),
-                )
+                messages.success(request, _("Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định."))
             return redirect("assessment_sheet", pk=pk)
     return render(
         request,
