@@ -6,7 +6,9 @@ Noto Sans, the QR code drawn by segno) imported as the signature field's appeara
 `#signature-slot` element was laid out.
 """
 
+import asyncio
 import binascii
+import concurrent.futures
 import dataclasses
 import datetime
 import io
@@ -36,6 +38,17 @@ class Slot:
 
     page: int
     box: tuple[float, float, float, float]
+
+
+def outside_event_loop(function, /, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions, which run their own event loop (asyncio.run): in a thread of its
+    own when this thread already runs a loop (an ASGI server, a Playwright test), directly otherwise."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def canonical_json(data: dict) -> bytes:
@@ -162,12 +175,13 @@ def sign(
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    output = signers.PdfSigner(
+    pdf_signer = signers.PdfSigner(
         metadata,
         signer=signer,
         stamp_style=style,
         new_field_spec=fields.SigFieldSpec(SIGNATURE_FIELD, on_page=slot.page, box=slot.box),
-    ).sign_pdf(writer)
+    )
+    output = outside_event_loop(pdf_signer.sign_pdf, writer)
     return output.getvalue()
 
 

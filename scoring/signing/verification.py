@@ -20,7 +20,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from scoring.signing.certificates import certificate_sha256, signer_name
-from scoring.signing.pdf import embedded_data
+from scoring.signing.pdf import embedded_data, outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,9 @@ def _dates(certificate: asn1_x509.Certificate) -> tuple[datetime.datetime, datet
 def _report(embedded, roots: list[asn1_x509.Certificate], now: datetime.datetime) -> SignatureReport:
     context = ValidationContext(trust_roots=roots, allow_fetching=False, moment=now)
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
-    status = validate_pdf_signature(embedded, signer_validation_context=context, key_usage_settings=usage)
+    status = outside_event_loop(
+        validate_pdf_signature, embedded, signer_validation_context=context, key_usage_settings=usage
+    )
     certificate = embedded.signer_cert
     valid_from, valid_until = _dates(certificate)
     level = status.modification_level

@@ -15,6 +15,7 @@ from scoring.models import AuditEvent, SignedUpload
 from scoring.signing import certificates
 from scoring.signing import pdf as signing_pdf
 from scoring.signing.documents import document_html
+from scoring.signing.pdf import outside_event_loop
 from scoring.signing.selectors import Copy, Verdict, verify
 from scoring.signing.services import signed_storage
 
@@ -46,7 +47,7 @@ def token(tmp_path, *, trusted: bool = True, expired: bool = False) -> signers.S
 def sign_with_token(content: bytes, signer: signers.SimpleSigner) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(content))
     metadata = signers.PdfSignatureMetadata(field_name="ChuKyLanhDao", subfilter=fields.SigSeedSubFilter.PADES)
-    return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    return outside_event_loop(signers.sign_pdf, writer, metadata, signer=signer).getvalue()
 
 
 def download_to_sign(client, year) -> bytes:
