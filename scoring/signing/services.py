@@ -103,7 +103,7 @@ def document_sign(*, document: SignedDocument) -> SignedDocument:
     """Render, sign and keep the document, once: the authority signs, not whoever's request got here first (so
     there is no actor: the queue runs it after the event, or the first download does)."""
     document = (
-        SignedDocument.objects.select_for_update()
+        SignedDocument.objects.select_for_update(of=("self",))
         .select_related("period__authority", "publication__period", "block")
         .get(pk=document.pk)
     )
