@@ -12,14 +12,17 @@ from playwright.sync_api import Page, expect
 from scoring.models import Assessment, BlockFinalisation, Period, Stage
 from scoring.results.services import results_release_preliminary
 from tests.factories import (
+    FULL,
     AuthorityFactory,
     BlockFactory,
     FrameworkFactory,
     UnitFactory,
+    full_minus,
     small_framework,
+    standard_bands,
     user_with_role,
 )
-from tests.scoring.results.test_helpers import FULL, full_minus, score, standard_bands
+from tests.factories import enter_scores as score
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -25,14 +25,17 @@ from scoring.models import (
 from scoring.results.services import results_publish, results_release_preliminary
 from scoring.signing.services import minutes_record, receipt_record
 from tests.factories import (
+    FULL,
     AuthorityFactory,
     BlockFactory,
     FrameworkFactory,
     UnitFactory,
+    full_minus,
     small_framework,
+    standard_bands,
     user_with_role,
 )
-from tests.scoring.results.test_helpers import FULL, full_minus, score, standard_bands
+from tests.factories import enter_scores as score
 from units.models import Role
 
 AUTHORITY = "UBND quận Thanh Xuân"
