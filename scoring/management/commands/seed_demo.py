@@ -83,13 +83,14 @@ class Command(BaseCommand):
         if options["write_workbooks"]:
             self._write_workbooks(options["write_workbooks"])
             return
+        # The demo's decisions, minutes and receipts are signed as they are made: the certificate comes first.
+        if settings.SIGNING_PKCS12_PATH or settings.DEBUG:
+            name = province.AUTHORITY["name"] if options["profile"] == "province" else demo.AUTHORITY["name"]
+            call_command("signing_demo_certificate", authority=name, stdout=self.stdout)
         if options["profile"] == "province":
             self._province()
             return
         started = time.monotonic()
-        # The demo's decisions, minutes and receipts are signed as they are made: the certificate comes first.
-        if settings.SIGNING_PKCS12_PATH or settings.DEBUG:
-            call_command("signing_demo_certificate", authority=demo.AUTHORITY["name"], stdout=self.stdout)
         with transaction.atomic():
             authority = _seed_authority()
             blocks = _seed_blocks(authority)
