@@ -838,6 +838,7 @@ from scoring.survey.models import (  # noqa: E402, F401
     SurveyQuestion,
     SurveyResponse,
 )
+
 # ---------------------------------------------------------------------------------------------
 # Signed documents: the decision annex, a block's appraisal minutes, a head's submission receipt
 

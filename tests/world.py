@@ -31,9 +31,9 @@ from scoring.models import (
     SignedUpload,
     Stage,
 )
+from scoring.signing.services import document_sign, receipt_record, signed_storage
 from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
 from scoring.survey.respondents import new_token
-from scoring.signing.services import document_sign, receipt_record, signed_storage
 from tests.factories import (
     FULL,
     AssessmentFactory,
