@@ -192,3 +192,13 @@ def reminders_send(days: int = 3) -> str:
     with translation.override("vi"):
         call_command("send_reminders", days=days, stdout=output)
     return output.getvalue()
+
+
+@task()
+def signed_document_sign(*, document_id: int) -> dict:
+    """Sign a document recorded by publication, finalisation or submission (signing.services.document_sign)."""
+    from scoring.models import SignedDocument
+    from scoring.signing.services import document_sign  # services enqueue this task: import when it runs
+
+    document = document_sign(document=SignedDocument.objects.get(pk=document_id))
+    return {"reference": document.reference, "sha256": document.file_sha256}

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("scoring.notices.urls")),
     path("", include("scoring.audit.urls")),
     path("", include("scoring.survey.urls")),
+    path("", include("scoring.signing.urls")),
 ]

@@ -33,6 +33,35 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1280, "height": 900}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_certificate():
+    """The authority's certificate for the session: a throwaway CA and signer where the test settings point."""
+    from django.conf import settings
+
+    from scoring.signing.certificates import ensure_demo_certificate
+
+    ensure_demo_certificate(
+        settings.SIGNING_PKCS12_PATH, password=settings.SIGNING_PKCS12_PASSWORD, authority_name="UBND quận Thanh Xuân"
+    )
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider process on loopback, shared by the sign-in tests of the session."""
+    from tests.oidc import running_provider
+
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso(oidc_provider, settings):
+    """Single sign-on switched on against the loopback provider for one test."""
+    for name, value in oidc_provider.settings().items():
+        setattr(settings, name, value)
+    return oidc_provider
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rows rolled back by one test may reuse primary keys in the next: nothing cached may outlive its test."""

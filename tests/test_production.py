@@ -227,7 +227,11 @@ def test_production_counts_failures_per_client_address_behind_nginx(monkeypatch,
     request = rf.get("/", HTTP_X_REAL_IP="203.0.113.7", REMOTE_ADDR="127.0.0.1")
     assert prod.AXES_CLIENT_IP_CALLABLE(request) == "203.0.113.7"
     assert prod.AXES_CLIENT_IP_CALLABLE(rf.get("/", REMOTE_ADDR="198.51.100.2")) == "198.51.100.2"
-    assert prod.AUTHENTICATION_BACKENDS == ["axes.backends.AxesStandaloneBackend", "units.backends.RoleBackend"]
+    assert prod.AUTHENTICATION_BACKENDS == [
+        "axes.backends.AxesStandaloneBackend",
+        "units.backends.RoleBackend",
+        "units.sso.PortalOIDCBackend",  # answers no one unless single sign-on is configured
+    ]
     assert (prod.AXES_FAILURE_LIMIT, prod.AXES_COOLOFF_TIME) == (5, timedelta(minutes=15))
     assert prod.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
 

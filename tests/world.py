@@ -27,8 +27,11 @@ from scoring.models import (
     Period,
     ResultsConfig,
     Score,
+    SignedDocument,
+    SignedUpload,
     Stage,
 )
+from scoring.signing.services import document_sign, receipt_record, signed_storage
 from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
 from scoring.survey.respondents import new_token
 from tests.factories import (
@@ -243,6 +246,20 @@ def build_world() -> dict:
         respondent=answered, survey=survey, unit=own, group="citizen", pattern="0", seconds_taken=30
     )
     SurveyAnswer.objects.create(response=survey_response, question=question, level=levels[0])
+    # Signed documents: the 2022 annex (made by results_publish) signed by the portal and, as leadership would
+    # attach it, a copy signed outside; the own unit's 2023 submission receipt, signed.
+    annex = document_sign(document=SignedDocument.objects.get(kind=SignedDocument.Kind.ANNEX, publication=publication))
+    upload = SignedUpload.objects.create(
+        document=annex,
+        file_name=signed_storage().save(f"signed/world/{annex.reference}-uploaded.pdf", ContentFile(PDF_BYTES)),
+        original_name="quyet-dinh-da-ky.pdf",
+        file_sha256=hashlib.sha256(PDF_BYTES).hexdigest(),
+        file_size=len(PDF_BYTES),
+        signer_name="Lãnh đạo UBND",
+        certificate_sha256="0" * 64,
+        uploaded_by=leadership,
+    )
+    receipt = document_sign(document=receipt_record(actor=people["own_head"], assessment=sheets["own"]))
     notice = Notice.objects.create(
         recipient=people["own_staff"], message="Hội đồng yêu cầu giải trình", url=f"/assessments/{sheets['own'].pk}/"
     )
@@ -273,6 +290,9 @@ def build_world() -> dict:
         "survey_question": question,
         "respondent": respondent,
         "survey_response": survey_response,
+        "annex": annex,
+        "upload": upload,
+        "receipt": receipt,
         "score": Score.objects.filter(assessment=sheets["own"], stage=Stage.SELF).first(),
     }
 

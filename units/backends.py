@@ -3,6 +3,7 @@
 from django.contrib.auth.backends import ModelBackend
 
 from units.roles import is_administrator, is_secretary
+from units.sso import is_password_login_allowed
 
 # The secretary runs periods, frameworks and units; administrators may do everything.
 SECRETARY_APPS = frozenset({"scoring", "units"})
@@ -11,6 +12,13 @@ SECRETARY_READ_ONLY_MODELS = frozenset({"units.user", "units.roleassignment", "u
 
 
 class RoleBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """A local password, unless LOCAL_PASSWORD_LOGIN keeps passwords for administrators only."""
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None and not is_password_login_allowed(user):
+            return None
+        return user
+
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         if not user_obj.is_active:
             return False

@@ -162,7 +162,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint, fontTools and pikepdf (qpdf) narrate every step at INFO; keep their warnings only.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf")},
+    "loggers": {
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "pikepdf")},
+        # pyHanko logs every untrusted or damaged signature it is shown with a traceback: the verification page
+        # reports those to the visitor; keep pyHanko's own errors only.
+        **{name: {"level": "ERROR"} for name in ("pyhanko", "pyhanko_certvalidator")},
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -303,3 +308,44 @@ if env("EXPORTS_STORAGE", default="local") == "s3":
         },
     }
 # --- end of background work ---------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# Trust: signed documents and single sign-on — owned by the "trust anyone can check" issue.
+# ---------------------------------------------------------------------------------------------
+# The authority's signing certificate: a PKCS#12 file (key, certificate and its chain) and its password. The
+# decision annex, the council's minutes and the heads' submission receipts are signed with it (PAdES).
+# `make run` (seed_demo) creates a demo CA and signer under var/signing/ when these are unset in development.
+SIGNING_PKCS12_PATH = env("SIGNING_PKCS12_PATH", default="")
+SIGNING_PKCS12_PASSWORD = env("SIGNING_PKCS12_PASSWORD", default="")
+# Extra trusted root certificates (PEM files, comma-separated), e.g. the national root CA and the CAs that issue
+# the officials' USB tokens; the root of the portal's own chain is always trusted.
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+SIGNING_LOCATION = env("SIGNING_LOCATION", default="")
+# Sign a document as soon as the event that makes it (publication, finalisation, submission) is committed, through
+# the task queue; off, it is signed when first downloaded (the same code).
+SIGNING_ON_COMMIT = env.bool("SIGNING_ON_COMMIT", default=True)
+SIGNING_MAX_UPLOAD_BYTES = env.int("SIGNING_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+
+# Single sign-on through the province's OpenID Connect gateway (which also brokers VNeID), when
+# OIDC_RP_CLIENT_ID is set. A person is matched to an existing account by OIDC_MATCH_CLAIM ("email" or
+# "preferred_username"); nobody is created and no role comes from the provider.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", default="email")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="")
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+LOGIN_REDIRECT_URL_FAILURE = "login"
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+# "all": everyone may also sign in with a local password; "administrators": only administrators may (for the
+# day the province's sign-on is the only door for officials).
+LOCAL_PASSWORD_LOGIN = env("LOCAL_PASSWORD_LOGIN", default="all")
+AUTHENTICATION_BACKENDS.append("units.sso.PortalOIDCBackend")
+# --- end of trust ---------------------------------------------------------------------------------

@@ -10,3 +10,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The demo signing certificate that seed_demo creates under var/signing/ (never committed).
+SIGNING_PKCS12_PATH = SIGNING_PKCS12_PATH or str(BASE_DIR / "var" / "signing" / "demo-signer.p12")  # noqa: F405
+SIGNING_PKCS12_PASSWORD = SIGNING_PKCS12_PASSWORD or "demo-signing-only"  # noqa: F405

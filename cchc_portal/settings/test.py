@@ -21,3 +21,7 @@ WHITENOISE_AUTOREFRESH = True
 # Django's test client `login()` calls authenticate() without a request, which django-axes refuses;
 # the login-throttling tests switch axes on themselves (tests/test_production.py).
 AXES_ENABLED = False
+# A throwaway CA and signer made by tests/conftest.py for the session; signed when first downloaded.
+SIGNING_PKCS12_PATH = f"{MEDIA_ROOT}/signing/test-signer.p12"
+SIGNING_PKCS12_PASSWORD = "test-signing-only"
+SIGNING_ON_COMMIT = False

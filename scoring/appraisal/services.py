@@ -31,6 +31,7 @@ from scoring.permissions.appraisal import (
 )
 from scoring.permissions.council import can_finalise, can_manage_council
 from scoring.sheets.services import ScoreInput, score_write
+from scoring.signing.services import minutes_record
 from units.models import Block, User
 
 COUNCIL_STAGES = (Stage.ROUND_1, Stage.ROUND_2)
@@ -305,6 +306,7 @@ def block_finalise(*, actor: User, period: Period, block: Block) -> BlockFinalis
     if blockers:
         raise ValidationError(blockers)
     finalisation = BlockFinalisation.objects.create(period=period, block=block, finalised_by=actor)
+    minutes_record(actor=actor, finalisation=finalisation)
     AuditEvent.objects.create(
         actor=actor, action="appraisal.finalise", period=period, summary=str(block), data={"block_id": block.pk}
     )

@@ -24,10 +24,12 @@ from scoring.models import (
     Period,
     RuleType,
     Score,
+    SignedDocument,
     Stage,
 )
 from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.council import COUNCIL_ELIGIBLE_ROLES
+from scoring.signing.selectors import minutes_by_block
 from units.models import RoleAssignment, Unit, User
 
 
@@ -314,6 +316,7 @@ class BlockStatus:
     finalisation: BlockFinalisation | None
     blockers: list[str]
     submitted: int
+    minutes: SignedDocument | None = None  # the council's signed minutes, made when the block is closed
 
     @property
     def block(self):
@@ -321,8 +324,9 @@ class BlockStatus:
 
 
 def block_statuses(period: Period, *, viewer: User | None = None) -> list[BlockStatus]:
-    """Per block of the period: closed or not, and what still blocks closing it (three queries per block); the
-    viewer's conflicted units block it too, counted without their name or figures (appraisal_gaps)."""
+    """Per block of the period: closed or not, its minutes, and what still blocks closing it (three queries per
+    block); the viewer's conflicted units block it too, counted without their name or figures (appraisal_gaps)."""
+    minutes = minutes_by_block(period)
     finalisations = {
         f.block_id: f for f in BlockFinalisation.objects.filter(period=period).select_related("finalised_by")
     }
@@ -338,7 +342,9 @@ def block_statuses(period: Period, *, viewer: User | None = None) -> list[BlockS
     for framework in frameworks:
         finalisation = finalisations.get(framework.block_id)
         blockers = [] if finalisation else appraisal_gaps(period, framework.block, viewer=viewer)
-        statuses.append(BlockStatus(framework, finalisation, blockers, framework.submitted))
+        statuses.append(
+            BlockStatus(framework, finalisation, blockers, framework.submitted, minutes.get(framework.block_id))
+        )
     return statuses
 
 

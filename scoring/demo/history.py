@@ -15,6 +15,7 @@ the chair's finalisation, the preliminary release and the publication go through
 services, so the published snapshot is computed by the portal itself.
 """
 
+import hashlib
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from scoring.models import (
     RuleType,
     Score,
     ScoreChange,
+    SignedDocument,
     Stage,
 )
 from scoring.results.services import (
@@ -57,6 +59,8 @@ from scoring.results.services import (
 )
 from scoring.rules import Entry, Rule, compute_points
 from scoring.sheets.services import score_snapshot
+from scoring.signing.contents import minutes_content
+from scoring.signing.pdf import canonical_json
 from units.models import Role, RoleAssignment, Unit, User
 from units.roles import belongs_to_unit, forget_roles
 
@@ -781,5 +785,22 @@ def _restore_dates(
         objection_deadline=deadlines[3],
     )
     BlockFinalisation.objects.filter(period=period).update(finalised_at=plan.finalised)
+    _restate_minutes(period)
     published_at = datetime.combine(plan.decision_date, datetime.min.time(), tzinfo=VIETNAM) + timedelta(hours=16)
     ResultPublication.objects.filter(pk=publication.pk).update(published_at=published_at)
+
+
+def _restate_minutes(period: Period) -> None:
+    """The minutes were recorded at today's finalisation: record them again with the year's own date (the seed runs
+    in one transaction, so none is signed yet)."""
+    finalisations = {
+        finalisation.block_id: finalisation
+        for finalisation in BlockFinalisation.objects.filter(period=period).select_related(
+            "period__authority", "block", "finalised_by"
+        )
+    }
+    for document in SignedDocument.objects.filter(period=period, kind=SignedDocument.Kind.MINUTES, signed_at=None):
+        content = minutes_content(finalisations[document.block_id], document.reference)
+        SignedDocument.objects.filter(pk=document.pk).update(
+            content=content, content_sha256=hashlib.sha256(canonical_json(content)).hexdigest()
+        )

@@ -37,6 +37,7 @@ from scoring.permissions.results import (
 )
 from scoring.results.compute import area_results, criterion_results, rank_of, results_config, unit_results
 from scoring.sheets.services import ScoreInput, score_write
+from scoring.signing.services import annex_record
 from units.models import Unit, User
 
 
@@ -236,6 +237,7 @@ def results_publish(
         published_by=actor,
     )
     _freeze(publication, config)
+    annex_record(actor=actor, publication=publication)
     if not is_correction:
         period.state = Period.State.PUBLISHED
         period.save(update_fields=["state"])

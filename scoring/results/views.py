@@ -63,6 +63,7 @@ from scoring.results.services import (
 )
 from scoring.results.statistics import area_averages, block_statistics, unit_area_comparison
 from scoring.sheets.forms import ScoreForm
+from scoring.signing.selectors import annex_document
 from units.models import Role, Unit
 from units.roles import roles_of
 
@@ -193,6 +194,7 @@ def _published_context(publication: ResultPublication) -> dict:
         "blocks": list(blocks.values()),
         "previous": comparison.previous,
         "versions": publication_versions(publication),
+        "signed_annex": annex_document(publication),
     }
 
 

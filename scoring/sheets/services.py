@@ -18,6 +18,7 @@ from scoring.permissions.sheets import (
 )
 from scoring.rules import Entry, Rule, compute_points, normalized
 from scoring.sheets.selectors import load_sheet_summary
+from scoring.signing.services import receipt_record
 from units.models import Unit, User
 
 INPUT_FIELDS = ("option_id", "percent", "achieved", "required", "value", "is_yes", "occurrences")
@@ -167,6 +168,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     assessment.submitted_by = actor
     assessment.is_late = is_past_deadline(assessment, now)
     assessment.save(update_fields=["state", "submitted_at", "submitted_by", "is_late"])
+    receipt_record(actor=actor, assessment=assessment)
     notify(
         council_and_secretariat(assessment.period, about_unit_id=assessment.unit_id),
         _("%(unit)s đã nộp phiếu tự đánh giá năm %(year)s%(late)s.")

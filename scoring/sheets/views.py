@@ -38,6 +38,7 @@ from scoring.sheets.selectors import (
 )
 from scoring.sheets.services import StaleScoreError, assessment_reopen, assessment_submit, points_for, self_score_record
 from scoring.sheets.workbook import XLSX_CONTENT_TYPE, sheet_export, sheet_export_filename, sheet_import
+from scoring.signing.selectors import latest_receipt
 from units.roles import is_secretary
 
 
@@ -281,6 +282,7 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence_count": evidence_link_count(assessment),
             "deadline": effective_deadline(assessment),
             "is_past_deadline": is_past_deadline(assessment),
+            "receipt": latest_receipt(assessment) if assessment.state == Assessment.State.SUBMITTED else None,
         },
     )
 

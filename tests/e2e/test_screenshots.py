@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from scoring.demo.accounts import DEMO_PASSWORD
+from scoring.models import SignedDocument
 from units.models import Unit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -107,3 +108,19 @@ def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browse
     page_png.write_bytes((tmp_path / "annex-page.png").read_bytes())
     assert page_png.stat().st_size < MAX_BYTES
     visitor.close()
+
+    # The signed 2022 annex checked on the public verification page.
+    reference = SignedDocument.objects.get(kind=SignedDocument.Kind.ANNEX, period__year=2022).reference
+    visitor_page = browser.new_page(viewport=VIEWPORT, locale="vi-VN")
+    response = visitor_page.request.get(f"{live_server.url}/signed/{reference}.pdf")
+    assert response.status == 200
+    signed = tmp_path / "annex-signed.pdf"
+    signed.write_bytes(response.body())
+    visitor_page.goto(f"{live_server.url}/verify/")
+    visitor_page.get_by_label("Tệp PDF cần kiểm tra").set_input_files(str(signed))
+    visitor_page.get_by_role("button", name="Kiểm tra", exact=True).click()
+    expect(visitor_page.get_by_test_id("verification")).to_have_attribute("data-verdict", "intact")
+    visitor_page.get_by_test_id("verification").evaluate("section => section.scrollIntoView()")
+    visitor_page.evaluate("window.scrollBy(0, -120)")
+    shoot(visitor_page, "verify-annex-2022")
+    visitor_page.close()

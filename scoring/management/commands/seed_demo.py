@@ -13,7 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count, Q
@@ -81,6 +83,10 @@ class Command(BaseCommand):
         if options["write_workbooks"]:
             self._write_workbooks(options["write_workbooks"])
             return
+        # The demo's decisions, minutes and receipts are signed as they are made: the certificate comes first.
+        if settings.SIGNING_PKCS12_PATH or settings.DEBUG:
+            name = province.AUTHORITY["name"] if options["profile"] == "province" else demo.AUTHORITY["name"]
+            call_command("signing_demo_certificate", authority=name, stdout=self.stdout)
         if options["profile"] == "province":
             self._province()
             return

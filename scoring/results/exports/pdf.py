@@ -44,7 +44,8 @@ def _pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def annex_html(results: PublishedResults) -> str:
+def annex_html(results: PublishedResults, *, signature: dict | None = None) -> str:
+    """`signature` (scoring/signing/documents.py) adds the verification section with the signature's slot."""
     blocks = [
         {
             "block": block,
@@ -60,6 +61,7 @@ def annex_html(results: PublishedResults) -> str:
             "publication": results.publication,
             "period": results.publication.period,
             "blocks": blocks,
+            "signature": signature,
         },
     )
 

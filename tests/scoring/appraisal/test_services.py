@@ -28,6 +28,7 @@ from scoring.models import (
     Period,
     Score,
     ScoreChange,
+    SignedDocument,
     Stage,
 )
 from scoring.permissions.appraisal import can_appraise, can_appraise_criterion
@@ -296,6 +297,8 @@ def test_finalisation_lists_the_gaps_then_closes_the_block_and_freezes_the_counc
     finalisation = block_finalise(actor=chair, period=assessment.period, block=block)
 
     assert (finalisation.block, finalisation.finalised_by) == (block, chair)
+    (minutes,) = SignedDocument.objects.filter(kind=SignedDocument.Kind.MINUTES, period=assessment.period, block=block)
+    assert (minutes.content["finalised_by"], minutes.content["block"]["name"]) == (chair.get_full_name(), block.name)
     assert AuditEvent.objects.filter(action="appraisal.finalise").count() == 1
     member = fresh(people["member"])
     assert can_appraise(member, assessment) is False

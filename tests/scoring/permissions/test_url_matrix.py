@@ -63,6 +63,9 @@ PUBLISHED_YEAR_URLS = frozenset(
     }
 )
 
+# Leadership's page to attach the decision signed outside the portal, for the published year.
+DECISION_URLS = frozenset({"signing_decision", "signing_decision_to_sign"})
+
 # `pk` means a different object on each URL: each URL that takes one says which.
 PK_OF = {
     "framework_detail": lambda w: w["framework"].pk,
@@ -118,7 +121,9 @@ PK_OF = {
 }
 
 PARAMETERS = {
-    "year": lambda w, name: (w["published"] if name in PUBLISHED_YEAR_URLS else w["period"]).year,
+    "year": lambda w, name: (w["published"] if name in PUBLISHED_YEAR_URLS | DECISION_URLS else w["period"]).year,
+    # the public 2022 annex for the copy signed outside, else the own unit's 2023 receipt (not public)
+    "reference": lambda w, name: (w["annex"] if name == "signing_upload_pdf" else w["receipt"]).reference,
     "file_year": lambda w, name: w["published"].year,
     "version": lambda w, name: w["publication"].version,
     "unit_id": lambda w, name: w["own"].pk,
@@ -548,6 +553,38 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": 405, "anonymous": LOGIN},
         "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
     },
+    "signing_decision": {
+        "GET": {"*": 404, "anonymous": LOGIN, "leadership": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "leadership": 200},
+    },
+    "signing_decision_to_sign": {
+        "GET": {"*": 404, "anonymous": LOGIN, "leadership": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "leadership": 200},
+    },
+    "signing_document": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
+    },
+    "signing_document_pdf": {
+        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
+        "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
+    },
+    "signing_upload_pdf": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
+    },
+    "signing_verify": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
+    },
+    "sso_callback": {
+        "GET": {"*": 404},
+        "POST": {"*": 404},
+    },
+    "sso_login": {
+        "GET": {"*": 404},
+        "POST": {"*": 404},
+    },
     "sheet_export": {
         "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
         "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
@@ -731,11 +768,14 @@ WRITES_ON_EMPTY_POST = frozenset(
 # Reachable without logging in; every other URL sends an anonymous visitor to the login page.
 PUBLIC_URLS = frozenset(
     {"activation_confirm", "activation_done", "favicon", "healthz", "login", "results_index", "survey_answer"}
+    | {"signing_verify", "signing_document", "signing_upload_pdf", "sso_login", "sso_callback"}
 ) | (PUBLISHED_YEAR_URLS - {"results_commendation_add"})
 # URLs naming an object of the own unit's (unpublished) sheet: another unit's staff must never get a 200.
-OWN_UNIT_URLS = frozenset(PK_OF) - {"framework_detail", "notice_open"} | {
-    name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))
-}
+OWN_UNIT_URLS = (
+    frozenset(PK_OF) - {"framework_detail", "notice_open"}
+    | {"signing_document_pdf"}
+    | {name for name in EXPECTED if name.startswith(("evidence_", "results_unit", "results_objection"))}
+)
 
 
 def record_mode() -> bool:

@@ -417,7 +417,7 @@ def many_units(count: int) -> dict:
     "page,queries",
     [
         ("results_index", 7),
-        ("results_published", 13),
+        ("results_published", 14),  # with the signed annex of the publication
         ("results_published_unit", 11),
         ("results_heads", 7),
         ("results_commendations", 10),

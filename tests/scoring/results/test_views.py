@@ -190,8 +190,8 @@ def test_published_ranking_page_runs_a_fixed_number_of_queries(client, django_as
     period.refresh_from_db()
     results_publish(actor=leader, period=period, decision_number="1/QĐ", decision_date=datetime.date(2024, 1, 5))
     client.force_login(leader)
-    # a fixed count at 20 and at 200 units: the ranking, areas and last year are each one query
-    with django_assert_num_queries(12):
+    # a fixed count at 20 and at 200 units: the ranking, areas, last year and the signed annex are each one query
+    with django_assert_num_queries(13):
         response = client.get(reverse("results_published", args=[period.year]))
     assert response.status_code == 200
     assert response.text.count("Đơn vị ") == 3 * count  # table row, chart label, chart tooltip

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from evidence.models import Document, EvidenceLink, StoredFile
 from scoring.frameworks.services import period_open_self_assessment
-from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, Stage
+from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, SignedDocument, Stage
 from scoring.sheets.selectors import load_sheet_summary, sheet_figures
 from tests.factories import (
     PASSWORD,
@@ -400,6 +400,11 @@ def test_head_submits_and_the_sheet_locks(client, sheet):
     assert "Đã nộp phiếu tự đánh giá. Phiếu đã khóa, chờ Hội đồng thẩm định." in response.content.decode()
     assessment.refresh_from_db()
     assert (assessment.state, assessment.submitted_by, assessment.is_late) == ("submitted", people["head"], False)
+    # the submission's receipt is recorded with the sheet as submitted, and the summary links to its signed PDF
+    (receipt,) = SignedDocument.objects.filter(kind=SignedDocument.Kind.RECEIPT, assessment=assessment)
+    assert (receipt.content["total"], receipt.content["submitted_at"]) == ("9.00", assessment.submitted_at.isoformat())
+    summary = client.get(reverse("assessment_submit", args=[assessment.pk])).content.decode()
+    assert reverse("signing_document_pdf", args=[receipt.reference]) in summary
     assert (
         post_self_score(as_user(client, people["staff"]), assessment, criteria["2.1"], value="1", version=1).status_code
         == 403
