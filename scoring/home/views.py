@@ -10,6 +10,7 @@ from scoring.frameworks.selectors import current_period, period_frameworks
 from scoring.home.selectors import unit_tasks
 from scoring.permissions.council import can_read_overview
 from scoring.permissions.periods import can_manage_frameworks, can_open_period, can_view_period
+from scoring.results.dashboard.views import latest_overview
 from units.roles import is_administrator, is_council_member, is_leadership, roles_of
 
 
@@ -38,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         and (is_secretary or is_leader)
         and can_read_overview(user, period),
     }
+    if context["is_leadership"]:  # leadership's home is the results dashboard of the newest published year
+        context["overview_year"], context["overview"] = latest_overview(request.user) or (None, "")
     if period is not None:
         deadline = period.self_assessment_deadline
         context["days_left"] = days_until(deadline)

@@ -1,0 +1,53 @@
+"""Leadership's pages of a published year: the overview, where points are lost, a unit's story; and the what-if of
+a year not yet published."""
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from scoring.models import ResultPublication
+from scoring.permissions.results import PublicationStamp, publication_stamp_for_view
+from scoring.results.dashboard.selectors import publication_overview
+from units.models import User
+
+
+def overview_content(stamp: PublicationStamp, *, compact: bool = False) -> SafeString:
+    """The overview of a publication rendered once per language and variant, then served from the cache (the key
+    follows the newest publication of all, as the published page's does: a later year changes no figure of this
+    one, but a correction of the previous year changes the comparison)."""
+    variant = "compact" if compact else "full"
+    key = f"overview:{variant}:{stamp.pk}:{stamp.published_at.timestamp()}:{stamp.newest_pk}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        publication = ResultPublication.objects.select_related("period__authority").get(pk=stamp.pk)
+        overview = publication_overview(publication, with_pictures=True)
+        html = render_to_string(
+            "scoring/results/dashboard/_overview.html",
+            {"overview": overview, "compact": compact, "period": publication.period, "level": 3 if compact else 2},
+        )
+        cache.set(key, html, timeout=None)
+    return mark_safe(html)  # noqa: S308 - the output of our own autoescaping template
+
+
+def latest_overview(user: User) -> tuple[int, SafeString] | None:
+    """The year and compact overview of the newest published year this user may read (leadership's home)."""
+    year = (
+        ResultPublication.objects.order_by("-period__year", "-version").values_list("period__year", flat=True).first()
+    )
+    if year is None:
+        return None
+    return year, overview_content(publication_stamp_for_view(user, year), compact=True)
+
+
+def results_overview(request: HttpRequest, year: int) -> HttpResponse:
+    """A published year at a glance, per block: the headline figures, one sentence, last year → this year per unit,
+    the index bars on an honest axis and the area × unit heat table (public when the year's ranking is)."""
+    stamp = publication_stamp_for_view(request.user, year)
+    return render(
+        request,
+        "scoring/results/dashboard/overview.html",
+        {"year": year, "period": {"year": year}, "content": overview_content(stamp)},
+    )
