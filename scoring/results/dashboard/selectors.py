@@ -119,7 +119,9 @@ def band_counts(rows: list[ResultRow]) -> list[BandCount]:
     return [BandCount(label, counts[label]) for label in sorted(counts, key=lambda label: -best[label])]
 
 
-def heat_table(rows: list[ResultRow], areas_of: dict[int, list[ResultAreaRow]], averages: list[AreaAverage]) -> HeatTable:
+def heat_table(
+    rows: list[ResultRow], areas_of: dict[int, list[ResultAreaRow]], averages: list[AreaAverage]
+) -> HeatTable:
     """Each unit's component index per area against the block average (from statistics.area_averages)."""
     columns = sorted(averages, key=lambda area: (code_key(area.code), area.code))
     lines = []
@@ -182,9 +184,13 @@ def block_sentence(block: BlockOverview, *, previous_year: int | None) -> str:
         if stats.gap_points_change is None:
             gap = _("Chênh lệch giữa đơn vị đứng đầu và đơn vị cuối bảng là %(current)s điểm.")
         elif stats.gap_points_change < 0:
-            gap = _("Chênh lệch giữa đơn vị đứng đầu và đơn vị cuối bảng thu hẹp từ %(previous)s xuống %(current)s điểm.")
+            gap = _(
+                "Chênh lệch giữa đơn vị đứng đầu và đơn vị cuối bảng thu hẹp từ %(previous)s xuống %(current)s điểm."
+            )
         elif stats.gap_points_change > 0:
-            gap = _("Chênh lệch giữa đơn vị đứng đầu và đơn vị cuối bảng nới rộng từ %(previous)s lên %(current)s điểm.")
+            gap = _(
+                "Chênh lệch giữa đơn vị đứng đầu và đơn vị cuối bảng nới rộng từ %(previous)s lên %(current)s điểm."
+            )
         else:
             gap = _("Chênh lệch giữa đơn vị đứng đầu và đơn vị cuối bảng giữ nguyên %(current)s điểm.")
         sentence += " " + gap % values
@@ -274,7 +280,8 @@ def _dumbbell(lines, *, block_name: str, year: int, previous: int) -> charts.Pic
     description = (
         _(
             "Mỗi đơn vị một dòng: chấm rỗng màu xám là chỉ số năm %(previous)s, chấm đặc màu đỏ là chỉ số năm "
-            "%(year)s, đoạn nối là mức thay đổi. Trục hoành từ %(low)s%% đến %(high)s%%. Số liệu đầy đủ ở bảng bên dưới."
+            "%(year)s, đoạn nối là mức thay đổi. Trục hoành từ %(low)s%% đến %(high)s%%. Số liệu đầy đủ ở bảng "
+            "bên dưới."
         )
         % values
     )

@@ -51,6 +51,7 @@ PUBLISHED_YEAR_URLS = frozenset(
         "results_published_unit",
         "results_published_unit_version",
         "results_heads",
+        "results_overview",
         "results_commendations",
         "results_commendation_add",
         "results_pdf",
@@ -477,6 +478,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "results_objection_resolve": {
         "GET": {"*": 405, "anonymous": LOGIN},
         "POST": {"*": 404, "anonymous": LOGIN},
+    },
+    "results_overview": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
     },
     "results_pdf": {
         "GET": {"*": 200},
