@@ -116,10 +116,10 @@ def _break(axis: Axis, bottom: int) -> str:
     return f"M{x - 4} {bottom - 10} l4 -4 l4 4 M{x - 4} {bottom - 4} l4 -4 l4 4"
 
 
-def index_bars(rows: Sequence, *, title: str, description: str) -> Picture:
+def index_bars(rows: Sequence, *, title: str, description: str, axis: Axis | None = None) -> Picture:
     """Horizontal bars of each unit's index (rows: published ResultRow, in ranking order) on an axis that starts
-    near the lowest index."""
-    axis = index_axis(row.index for row in rows)
+    near the lowest index (or on `axis`, shared by the pages of a long block in print)."""
+    axis = axis or index_axis(row.index for row in rows)
     marks = []
     for number, row in enumerate(rows):
         top = TOP + number * ROW
@@ -150,12 +150,16 @@ def index_bars(rows: Sequence, *, title: str, description: str) -> Picture:
     )
 
 
-def dumbbell(lines: Sequence[tuple], *, title: str, description: str) -> Picture:
-    """Last year → this year per unit: `lines` are (row, change) pairs (history.UnitChange or None); a unit new
-    this year has only this year's dot."""
-    axis = index_axis(
+def dumbbell_axis(lines: Sequence[tuple]) -> Axis:
+    return index_axis(
         [row.index for row, _change in lines] + [change.previous_index for _row, change in lines if change]
     )
+
+
+def dumbbell(lines: Sequence[tuple], *, title: str, description: str, axis: Axis | None = None) -> Picture:
+    """Last year → this year per unit: `lines` are (row, change) pairs (history.UnitChange or None); a unit new
+    this year has only this year's dot."""
+    axis = axis or dumbbell_axis(lines)
     marks = []
     for number, (row, change) in enumerate(lines):
         top = TOP + number * ROW

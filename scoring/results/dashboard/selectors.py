@@ -231,9 +231,11 @@ def publication_overview(publication: ResultPublication, *, with_pictures: bool 
         block.sentence = block_sentence(block, previous_year=previous_year)
         if with_pictures:
             block.heat = heat_table(block_rows, areas_of, averages.get(stats.block_id, []))
-            block.bars = _bars(block_rows, block_name=stats.block_name, year=year)
+            block.bars = bars_picture(block_rows, block_name=stats.block_name, year=year)
             if previous_year is not None:
-                block.dumbbell = _dumbbell(block.lines, block_name=stats.block_name, year=year, previous=previous_year)
+                block.dumbbell = dumbbell_picture(
+                    block.lines, block_name=stats.block_name, year=year, previous=previous_year
+                )
         overview.blocks.append(block)
     return overview
 
@@ -247,8 +249,11 @@ def _previous_statistics(comparison: Comparison) -> dict[int, BlockStatistics]:
     return {item.block_id: item for item in items}
 
 
-def _bars(rows: list[ResultRow], *, block_name: str, year: int) -> charts.Picture:
-    picture = charts.index_bars(rows, title="", description="")
+def bars_picture(
+    rows: list[ResultRow], *, block_name: str, year: int, axis: charts.Axis | None = None
+) -> charts.Picture:
+    """The index bars of a block with their title and description (which say where the axis starts)."""
+    picture = charts.index_bars(rows, title="", description="", axis=axis)
     axis = picture.axis
     values = {"block": block_name, "year": year, "low": points_text(axis.low), "high": points_text(axis.high)}
     if axis.starts_at_zero:
@@ -266,8 +271,11 @@ def _bars(rows: list[ResultRow], *, block_name: str, year: int) -> charts.Pictur
     return charts.Picture(**{**picture.__dict__, "title": title, "description": description})
 
 
-def _dumbbell(lines, *, block_name: str, year: int, previous: int) -> charts.Picture:
-    picture = charts.dumbbell(lines, title="", description="")
+def dumbbell_picture(
+    lines, *, block_name: str, year: int, previous: int, axis: charts.Axis | None = None
+) -> charts.Picture:
+    """Last year → this year per unit of a block, with its title and description."""
+    picture = charts.dumbbell(lines, title="", description="", axis=axis)
     axis = picture.axis
     values = {
         "block": block_name,

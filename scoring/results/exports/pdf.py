@@ -38,6 +38,31 @@ def area_table(block: Block, averages: list) -> AreaTable:
     )
 
 
+PICTURE_ROWS = 30  # units per printed chart: an SVG drawing does not break across pages
+
+
+def block_pictures(block: Block, *, year: int, previous_year: int | None) -> list[tuple]:
+    """The overview's pictures of a block for print: (dumbbell or None, bars) per page of PICTURE_ROWS units, every
+    page on the same axis."""
+    from scoring.results.dashboard import charts
+    from scoring.results.dashboard.selectors import bars_picture, dumbbell_picture
+
+    lines = [(row, row.change) for row in block.rows]
+    bars_axis = charts.index_axis(row.index for row in block.rows)
+    dumbbell_axis = charts.dumbbell_axis(lines)
+    pages = []
+    for start in range(0, len(lines), PICTURE_ROWS):
+        chunk = lines[start : start + PICTURE_ROWS]
+        dumbbell = None
+        if previous_year is not None:
+            dumbbell = dumbbell_picture(
+                chunk, block_name=block.name, year=year, previous=previous_year, axis=dumbbell_axis
+            )
+        bars = bars_picture([row for row, _change in chunk], block_name=block.name, year=year, axis=bars_axis)
+        pages.append((dumbbell, bars))
+    return pages
+
+
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs time every process pays otherwise
 
@@ -50,6 +75,7 @@ def annex_html(results: PublishedResults) -> str:
             "block": block,
             "areas": area_table(block, results.area_averages.get(block.id, [])),
             "statistics": results.statistics.get(block.id),
+            "pictures": block_pictures(block, year=results.year, previous_year=results.previous_year),
         }
         for block in results.blocks
     ]
