@@ -2,15 +2,18 @@
 a year not yet published."""
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from scoring.models import ResultPublication
-from scoring.permissions.results import PublicationStamp, publication_stamp_for_view
+from scoring.permissions.results import PublicationStamp, get_publication_for_view, publication_stamp_for_view
+from scoring.results.dashboard.losses import block_losses, unit_weakest
 from scoring.results.dashboard.selectors import publication_overview
+from scoring.results.history import unit_history
+from scoring.results.published import publication_unit_row
 from units.models import User
 
 
@@ -50,4 +53,33 @@ def results_overview(request: HttpRequest, year: int) -> HttpResponse:
         request,
         "scoring/results/dashboard/overview.html",
         {"year": year, "period": {"year": year}, "content": overview_content(stamp)},
+    )
+
+
+def results_losses(request: HttpRequest, year: int) -> HttpResponse:
+    """Where the units of each block lose the most points, with the council's reasons (public like the ranking)."""
+    publication = get_publication_for_view(request.user, year)
+    return render(
+        request,
+        "scoring/results/dashboard/losses.html",
+        {"publication": publication, "period": publication.period, "blocks": block_losses(publication)},
+    )
+
+
+def results_unit_losses(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
+    """One unit's weakest criteria against its block's average, and its index over the years."""
+    publication = get_publication_for_view(request.user, year)
+    row = publication_unit_row(publication, unit_id)
+    if row is None:
+        raise Http404
+    return render(
+        request,
+        "scoring/results/dashboard/unit_losses.html",
+        {
+            "publication": publication,
+            "period": publication.period,
+            "row": row,
+            "weakest": unit_weakest(publication, row),
+            "history": unit_history(publication, unit_id),
+        },
     )

@@ -52,6 +52,8 @@ PUBLISHED_YEAR_URLS = frozenset(
         "results_published_unit_version",
         "results_heads",
         "results_overview",
+        "results_losses",
+        "results_unit_losses",
         "results_commendations",
         "results_commendation_add",
         "results_pdf",
@@ -478,6 +480,14 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "results_objection_resolve": {
         "GET": {"*": 405, "anonymous": LOGIN},
         "POST": {"*": 404, "anonymous": LOGIN},
+    },
+    "results_losses": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
+    },
+    "results_unit_losses": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
     },
     "results_overview": {
         "GET": {"*": 200},
