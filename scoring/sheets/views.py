@@ -24,6 +24,7 @@ from scoring.permissions.sheets import (
     is_locked_at_deadline,
     is_past_deadline,
 )
+from scoring.plans.selectors import last_year_by_code
 from scoring.rules import Rule, compute_points
 from scoring.sheets.forms import ReopenForm, ScoreForm, SubmitConfirmForm, score_form_initial
 from scoring.sheets.selectors import (
@@ -72,6 +73,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     evidence_open = request.GET.get("evidence", "")  # without JavaScript: this row's "add evidence" forms inline
     with_council = can_see_council_scores(request.user, assessment)
     council = council_final_scores(assessment) if with_council else {}
+    last_year = last_year_by_code(assessment)  # last year's final score and plan on each criterion
     for node in tree.leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
         if node.criterion.id in scores:
             scores[node.criterion.id].criterion = node.criterion
@@ -85,6 +87,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
             "links": links.get(node.criterion.id, []),
             "evidence_open": evidence_open == str(node.criterion.id),
             "council": council.get(node.criterion.id),
+            "last_year": last_year.get(node.criterion.code),
         }
         for node in tree.nodes
     ]
@@ -145,6 +148,7 @@ def _row_response(
             "score": score,
             "form": form,
             "links": links_by_criterion(assessment, criterion_id=criterion.id).get(criterion.id, []),
+            "last_year": last_year_by_code(assessment, code=criterion.code).get(criterion.code),
         },
         "summary": sheet_figures(assessment),
         "can_edit": True,
