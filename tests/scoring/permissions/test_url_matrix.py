@@ -66,6 +66,9 @@ PUBLISHED_YEAR_URLS = frozenset(
     }
 )
 
+# Pages of a published year that are not public (a unit's remediation plans).
+PRIVATE_PUBLISHED_YEAR_URLS = frozenset({"plan_unit"})
+
 # `pk` means a different object on each URL: each URL that takes one says which.
 PK_OF = {
     "framework_detail": lambda w: w["framework"].pk,
@@ -90,6 +93,7 @@ PK_OF = {
     "council_conflict_remove": lambda w: w["conflict"].pk,
     "council_explanation_withdraw": lambda w: w["explanation"].pk,
     "results_commendation_remove": lambda w: w["commendation"].pk,
+    "plan_progress": lambda w: w["plan"].pk,
     "results_objection_resolve": lambda w: w["objection"].pk,
     "evidence_link_unlink": lambda w: w["link"].pk,
     "evidence_link_locator": lambda w: w["link"].pk,
@@ -121,7 +125,9 @@ PK_OF = {
 }
 
 PARAMETERS = {
-    "year": lambda w, name: (w["published"] if name in PUBLISHED_YEAR_URLS else w["period"]).year,
+    "year": lambda w, name: (
+        (w["published"] if name in PUBLISHED_YEAR_URLS | PRIVATE_PUBLISHED_YEAR_URLS else w["period"]).year
+    ),
     "file_year": lambda w, name: w["published"].year,
     "version": lambda w, name: w["publication"].version,
     "unit_id": lambda w, name: w["own"].pk,
@@ -416,6 +422,25 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "password_change_done": {
         "GET": {"*": 200, "anonymous": LOGIN},
         "POST": {"*": 405, "anonymous": LOGIN},
+    },
+    "plan_list": {
+        "GET": {"*": 200, "anonymous": LOGIN},
+        "POST": {"*": 200, "anonymous": LOGIN},
+    },
+    "plan_progress": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 302},
+    },
+    "plan_unit": {
+        "GET": {
+            "*": 404,
+            "anonymous": LOGIN,
+            "own_staff": 200,
+            "own_head": 200,
+            "secretary": 200,
+            "leadership": 200,
+        },
+        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 200},
     },
     "period_create": {
         "GET": {"*": 405, "anonymous": LOGIN},
