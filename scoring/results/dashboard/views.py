@@ -1,17 +1,30 @@
 """Leadership's pages of a published year: the overview, where points are lost, a unit's story; and the what-if of
 a year not yet published."""
 
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from scoring.models import ResultPublication
-from scoring.permissions.results import PublicationStamp, get_publication_for_view, publication_stamp_for_view
+from scoring.models import Assessment, Criterion, Period, ResultPublication
+from scoring.permissions.results import (
+    PublicationStamp,
+    can_use_what_if,
+    get_publication_for_view,
+    publication_stamp_for_view,
+    what_if_assessments,
+)
 from scoring.results.dashboard.losses import block_losses, unit_weakest
 from scoring.results.dashboard.selectors import publication_overview
+from scoring.results.dashboard.whatif import what_if
+from scoring.results.exports.data import code_key
 from scoring.results.history import unit_history
 from scoring.results.published import publication_unit_row
 from units.models import User
@@ -83,3 +96,53 @@ def results_unit_losses(request: HttpRequest, year: int, unit_id: int) -> HttpRe
             "history": unit_history(publication, unit_id),
         },
     )
+
+
+@login_required
+def results_what_if(request: HttpRequest, year: int) -> HttpResponse:
+    """Before publication, for the secretariat and leadership: a unit's index, rank and band if one criterion's final
+    score changed, and the points it lacks for the next rank or band. A GET form: nothing is ever stored."""
+    period = get_object_or_404(Period.objects.select_related("authority"), year=year)
+    if not can_use_what_if(request.user, period):
+        raise Http404
+    assessments = what_if_assessments(request.user, period).select_related("unit__block", "framework")
+    units = list(assessments.order_by("unit__block__position", "unit__position", "unit__name"))
+    chosen = _chosen(units, request.GET.get("unit"))
+    criteria = (
+        list(
+            Criterion.objects.filter(framework_id=chosen.framework_id).exclude(rule_type="").order_by("position", "id")
+        )
+        if chosen
+        else []
+    )
+    criteria.sort(key=lambda criterion: code_key(criterion.code))
+    criterion = next((c for c in criteria if str(c.pk) == request.GET.get("criterion")), None)
+    result, errors = None, []
+    if chosen and criterion and request.GET.get("points", "").strip():
+        try:
+            value = Decimal(request.GET["points"].strip().replace(",", "."))
+        except InvalidOperation:
+            errors.append(_("“%(value)s” không phải là số.") % {"value": request.GET["points"]})
+        else:
+            try:
+                result = what_if(period, chosen, criterion, value)
+            except ValidationError as error:
+                errors += error.messages
+    return render(
+        request,
+        "scoring/results/dashboard/what_if.html",
+        {
+            "period": period,
+            "units": units,
+            "chosen": chosen,
+            "criteria": criteria,
+            "criterion": criterion,
+            "points": request.GET.get("points", ""),
+            "result": result,
+            "errors": errors,
+        },
+    )
+
+
+def _chosen(units: list[Assessment], value: str | None) -> Assessment | None:
+    return next((assessment for assessment in units if str(assessment.unit_id) == value), None)

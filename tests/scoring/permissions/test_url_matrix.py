@@ -572,6 +572,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
             "leadership": 200,
         },
     },
+    "results_what_if": {
+        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 200},
+    },
     "results_xlsx": {
         "GET": {"*": 200},
         "POST": {"*": 200},
