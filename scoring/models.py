@@ -885,3 +885,26 @@ class RemediationPlan(models.Model):
         from django.utils import timezone
 
         return self.status != self.Status.DONE and self.due_date < timezone.localdate()
+
+
+class CriterionPreparer(models.Model):
+    """Inside a unit, the officer who prepares one criterion of the unit's sheet (its score, explanation and
+    evidence), named by the head: the index is also used to evaluate the civil servants who prepare it."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="preparers")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("cán bộ chuẩn bị")
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cán bộ chuẩn bị tiêu chí")
+        verbose_name_plural = _("cán bộ chuẩn bị tiêu chí")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="one_preparer_per_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.criterion.code} {self.officer}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scoring.models import Period
+from scoring.permissions.officers import can_view_officer_results
 from scoring.permissions.plans import can_record_plan, can_update_plan, can_view_unit_plans, get_plan_for_view
 from scoring.plans.forms import PlanForm, ProgressForm
 from scoring.plans.selectors import plans_visible_to, unit_plans, weak_criteria
@@ -76,6 +77,7 @@ def plan_unit(request: HttpRequest, year: int, unit_id: int) -> HttpResponse:
             "can_record": can_record and bool(choices),
             "can_update": can_record_plan(request.user, unit.pk, period),
             "statuses": ProgressForm.base_fields["status"].choices,
+            "can_view_officers": can_view_officer_results(request.user, unit.pk),
         },
     )
 

@@ -67,12 +67,13 @@ PUBLISHED_YEAR_URLS = frozenset(
 )
 
 # Pages of a published year that are not public (a unit's remediation plans).
-PRIVATE_PUBLISHED_YEAR_URLS = frozenset({"plan_unit"})
+PRIVATE_PUBLISHED_YEAR_URLS = frozenset({"plan_unit", "results_officers"})
 
 # `pk` means a different object on each URL: each URL that takes one says which.
 PK_OF = {
     "framework_detail": lambda w: w["framework"].pk,
     "assessment_sheet": lambda w: w["sheets"]["own"].pk,
+    "assessment_preparers": lambda w: w["sheets"]["own"].pk,
     "assessment_summary": lambda w: w["sheets"]["own"].pk,
     "assessment_submit": lambda w: w["sheets"]["own"].pk,
     "assessment_reopen": lambda w: w["sheets"]["own"].pk,
@@ -221,6 +222,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
             "secretary": 200,
             "leadership": 200,
         },
+    },
+    "assessment_preparers": {
+        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
+        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
     },
     "assessment_reopen": {
         "GET": {"*": 405, "anonymous": LOGIN},
@@ -513,6 +518,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "results_unit_losses": {
         "GET": {"*": 200},
         "POST": {"*": 200},
+    },
+    "results_officers": {
+        "GET": {"*": 404, "anonymous": LOGIN, "own_head": 200, "secretary": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 200, "secretary": 200},
     },
     "results_overview": {
         "GET": {"*": 200},
