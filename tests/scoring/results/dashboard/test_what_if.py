@@ -14,7 +14,7 @@ from django.urls import reverse
 from scoring.models import CouncilMembership, Criterion, Period, Score, Stage
 from scoring.results.compute import rank_of, unit_results
 from scoring.results.dashboard.whatif import cents_for_index, index_hundredths, what_if
-from tests.factories import UserFactory, user_with_role
+from tests.factories import user_with_role
 from tests.scoring.results.test_helpers import NOT_APPLICABLE, block_framework, full_minus, score, sheet, standard_bands
 from tests.world import row_counts
 from units.models import Role
@@ -176,11 +176,10 @@ def test_not_after_publication(client, block):
 
 
 def test_the_page_reads_a_fixed_number_of_queries(client, block, django_assert_num_queries):
-    client.force_login(UserFactory())
     secretary = user_with_role(Role.COUNCIL_SECRETARY)
     client.force_login(secretary)
     client.get(url(block))
-    # session, user, roles, period, council seat, the sheets, the criteria, results of the block, the criterion,
-    # bands, results config, unread notices, banner
-    with django_assert_num_queries(13):
+    # session, user, roles, period, the sheets, the criteria, results of the block, the criterion, bands, results
+    # config, unread notices, banner
+    with django_assert_num_queries(12):
         client.get(url(block))
