@@ -886,6 +886,13 @@ class RemediationPlan(models.Model):
 
         return self.status != self.Status.DONE and self.due_date < timezone.localdate()
 
+    @property
+    def status_tone(self) -> str:
+        """The badge colour: red when overdue, green when done, blue in progress, grey not started."""
+        if self.is_overdue:
+            return "danger"
+        return {self.Status.DONE: "success", self.Status.IN_PROGRESS: "primary"}.get(self.status, "secondary")
+
 
 class CriterionPreparer(models.Model):
     """Inside a unit, the officer who prepares one criterion of the unit's sheet (its score, explanation and

@@ -17,8 +17,7 @@ from django.urls import reverse
 from scoring.models import ResultCriterionRow, ResultRow, ResultsConfig
 from scoring.results.dashboard.losses import block_losses, unit_weakest
 from scoring.results.published import publication_unit_row
-from tests.factories import AuthorityFactory, BlockFactory, PeriodFactory, UnitFactory
-from tests.scoring.results.test_statistics import publish_snapshot
+from tests.factories import AuthorityFactory, BlockFactory, PeriodFactory, UnitFactory, publish_snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.urls import reverse
 from scoring.models import ResultsConfig
 from scoring.results.dashboard import charts
 from scoring.results.dashboard.selectors import publication_overview
-from tests.factories import AuthorityFactory, BlockFactory, PeriodFactory, UnitFactory, user_with_role
-from tests.scoring.results.test_statistics import publish_snapshot
+from tests.factories import AuthorityFactory, BlockFactory, PeriodFactory, UnitFactory, publish_snapshot, user_with_role
 from units.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,15 @@ from django.urls import reverse
 from scoring.models import CouncilMembership, Criterion, Period, Score, Stage
 from scoring.results.compute import rank_of, unit_results
 from scoring.results.dashboard.whatif import cents_for_index, index_hundredths, what_if
-from tests.factories import user_with_role
-from tests.scoring.results.test_helpers import NOT_APPLICABLE, block_framework, full_minus, score, sheet, standard_bands
+from tests.factories import (
+    NOT_APPLICABLE,
+    enter_scores,
+    full_minus,
+    small_framework,
+    standard_bands,
+    unit_sheet,
+    user_with_role,
+)
 from tests.world import row_counts
 from units.models import Role
 
@@ -26,7 +33,7 @@ D = Decimal
 
 @pytest.fixture
 def block():
-    framework = block_framework()
+    framework = small_framework()
     period = framework.period
     Period.objects.filter(pk=period.pk).update(state=Period.State.APPRAISAL, year=2023)
     period.refresh_from_db()
@@ -38,8 +45,8 @@ def block():
         ("Khương Mai", full_minus(c1_2="2")),
         ("Nhân Chính", {**full_minus(c1_2="1", c2_1="1"), "1.3": NOT_APPLICABLE}),
     ]:
-        sheets[name] = sheet(framework, f"UBND phường {name}")
-        score(sheets[name], scores)
+        sheets[name] = unit_sheet(framework, f"UBND phường {name}")
+        enter_scores(sheets[name], scores)
     criteria = {criterion.code: criterion for criterion in Criterion.objects.filter(framework=framework)}
     return {"period": period, "sheets": sheets, "criteria": criteria}
 
