@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0008_result_row_predecessor'),
+        ('scoring', '0009_survey'),
         ('units', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

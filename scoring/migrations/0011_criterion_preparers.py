@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scoring', '0009_remediation_plans'),
+        ('scoring', '0010_remediation_plans'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
