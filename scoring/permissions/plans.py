@@ -14,6 +14,11 @@ def follows_every_plan(user: User) -> bool:
     return is_leadership(user) or is_secretary(user) or is_administrator(user)
 
 
+def can_open_plans(user: User) -> bool:
+    """Who has a plans page (the navigation's link): those who follow every plan, and the units' people."""
+    return follows_every_plan(user) or bool(roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD))
+
+
 def can_view_unit_plans(user: User, unit_id: int) -> bool:
     return follows_every_plan(user) or unit_id in roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
 
