@@ -12,6 +12,8 @@ urlpatterns = [
     path("appraisal/", include("scoring.appraisal.urls")),
     path("council/", include("scoring.council.urls")),
     path("results/", include("scoring.results.urls")),
+    path("plans/", include("scoring.plans.urls")),
+    path("", include("scoring.officers.urls")),
     path("", include("scoring.notices.urls")),
     path("", include("scoring.audit.urls")),
     path("", include("scoring.survey.urls")),

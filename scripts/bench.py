@@ -538,6 +538,36 @@ def work(arguments: argparse.Namespace) -> None:
             page=True,
         )
 
+        # Leadership's overview of a published year, from a cold cache (its rendering is cached per publication,
+        # so a warm reader costs one query): the public page, and leadership's home that shows it.
+        from django.core.cache import cache
+
+        def cold(fetch):
+            def run():
+                cache.clear()
+                return fetch()
+
+            return run
+
+        for name, user, url, limit in (
+            (f"Results overview {past_year}, cold cache (anonymous)", None, f"/results/{past_year}/overview/", 10),
+            ("Leadership's home with the overview, cold cache (leadership)", dataset.leadership, "/", None),
+        ):
+            client = _client(user)
+            floor_median, _ = _median_of(_get(client, "/bench/minimal/"), runs)
+            fetch = cold(_get(client, url))
+            median, cpu = _median_of(fetch, runs)
+            add(
+                name,
+                median,
+                cpu=cpu,
+                floor=floor_median,
+                target=f"≤ {limit} queries, same at 20 and 200" if limit else "queries constant in units",
+                queries=_queries_of(fetch),
+                query_limit=limit,
+                page=True,
+            )
+
         head_unit = min(dataset.heads)
         sheet = Assessment.objects.get(period__year=current_year, unit_id=head_unit)
         pages = [

@@ -25,6 +25,7 @@ from scoring.models import (
     Notice,
     Objection,
     Period,
+    RemediationPlan,
     ResultsConfig,
     Score,
     SignedDocument,
@@ -157,6 +158,16 @@ def build_world() -> dict:
         filed_by=people["own_head"],
         old_points=Decimal("1"),
     )
+    plan = RemediationPlan.objects.create(
+        period=published,
+        unit=own,
+        criterion_code="1.2",
+        criterion_title=published_criteria["1.2"].title,
+        action="Theo dõi văn bản chỉ đạo hằng tháng",
+        owner="Văn phòng UBND phường",
+        due_date=datetime.date(2030, 6, 30),
+        created_by=people["own_head"],
+    )
     commendation = Commendation.objects.create(
         period=published, kind=Commendation.Kind.COLLECTIVE, name="UBND phường Hạ Đình", created_by=leadership
     )
@@ -277,6 +288,7 @@ def build_world() -> dict:
         "published_sheets": published_sheets,
         "publication": publication,
         "objection": objection,
+        "plan": plan,
         "commendation": commendation,
         "assignment": assignment,
         "conflict": conflict,

@@ -2,6 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from scoring.permissions.admin import can_use_admin
 from scoring.permissions.periods import can_manage_frameworks
+from scoring.permissions.plans import can_open_plans
 from units.roles import NO_ROLES, is_administrator, is_council_member, is_leadership, is_secretary, roles_of
 
 
@@ -16,6 +17,7 @@ def roles(request) -> dict:
         "can_use_admin": can_use_admin(user),
         "is_council_member": is_council_member(user),
         "can_follow_council": is_secretary(user) or is_leadership(user) or is_administrator(user),
+        "can_open_plans": can_open_plans(user),
         # Lazy, and the navigation asks only for council members: the chair closes blocks on the council page.
         "is_council_chair": SimpleLazyObject(lambda: _chairs_an_open_council(user)),
         # Lazy: one COUNT, run only when a page draws the navbar (htmx fragments never pay for it).

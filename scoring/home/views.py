@@ -10,6 +10,8 @@ from scoring.frameworks.selectors import current_period, period_frameworks
 from scoring.home.selectors import unit_tasks
 from scoring.permissions.council import can_read_overview
 from scoring.permissions.periods import can_manage_frameworks, can_open_period, can_view_period
+from scoring.permissions.results import can_use_what_if
+from scoring.results.dashboard.views import latest_overview
 from units.roles import is_administrator, is_council_member, is_leadership, roles_of
 
 
@@ -38,10 +40,13 @@ def home(request: HttpRequest) -> HttpResponse:
         and (is_secretary or is_leader)
         and can_read_overview(user, period),
     }
+    if context["is_leadership"]:  # leadership's home is the results dashboard of the newest published year
+        context["overview_year"], context["overview"] = latest_overview(request.user) or (None, "")
     if period is not None:
         deadline = period.self_assessment_deadline
         context["days_left"] = days_until(deadline)
         context["deadline_has_passed"] = deadline is not None and timezone.now() > deadline
+        context["can_what_if"] = can_use_what_if(request.user, period)
         if context["is_council_member"]:
             # What the member's queue holds now: sheets are appraised as they arrive, whatever the period's phase.
             queue = appraisal_queue(request.user, period)

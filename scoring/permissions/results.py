@@ -5,12 +5,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from scoring.models import Assessment, Period, ResultPublication, ResultsConfig
-from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat, is_hidden_by_conflict
+from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat, hidden_unit_ids, is_hidden_by_conflict
 from units.models import Role, User
 from units.roles import is_administrator, is_council_member, is_leadership, is_secretary, roles_of
 
@@ -134,3 +135,25 @@ def publication_stamp_for_view(user: User | AnonymousUser, year: int, version: i
     if isinstance(published_at, str):  # SQLite hands timestamps back as text
         published_at = datetime.datetime.fromisoformat(published_at)
     return PublicationStamp(pk=pk, published_at=published_at, newest_pk=newest_pk)
+
+
+WHAT_IF_STATES = frozenset(
+    {Period.State.SELF_ASSESSMENT, Period.State.APPRAISAL, Period.State.EXPLANATION, Period.State.PRELIMINARY}
+)
+
+
+def can_use_what_if(user: User | AnonymousUser, period: Period) -> bool:
+    """Unpublished figures played with before publication: the secretariat and leadership only (not the council)."""
+    return (
+        user.is_authenticated
+        and period.state in WHAT_IF_STATES
+        and (is_secretary(user) or is_leadership(user) or is_administrator(user))
+    )
+
+
+def what_if_assessments(user: User, period: Period) -> QuerySet[Assessment]:
+    """can_use_what_if's sheets: every unit of the period except those whose unpublished figures the person must
+    not see (hidden_unit_ids: a council member's own or declared units)."""
+    if not can_use_what_if(user, period):
+        return Assessment.objects.none()
+    return Assessment.objects.filter(period=period).exclude(unit_id__in=hidden_unit_ids(user, period))

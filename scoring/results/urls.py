@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from scoring.results import views
 from scoring.results.exports import views as downloads
@@ -18,6 +18,7 @@ urlpatterns = [
         name="results_published_unit_version",
     ),
     path("<int:year>/heads/", views.results_heads, name="results_heads"),
+    path("", include("scoring.results.dashboard.urls")),
     path("<int:year>/commendations/", views.results_commendations, name="results_commendations"),
     path("<int:year>/commendations/add/", views.results_commendation_add, name="results_commendation_add"),
     path(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from evidence.selectors import links_by_criterion, unit_library
 from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
 from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
+from scoring.officers.selectors import preparers_of
 from scoring.permissions.appraisal import can_see_council_scores
 from scoring.permissions.sheets import (
     can_edit_self_assessment,
@@ -24,6 +25,7 @@ from scoring.permissions.sheets import (
     is_locked_at_deadline,
     is_past_deadline,
 )
+from scoring.plans.selectors import last_year_by_code
 from scoring.rules import Rule, compute_points
 from scoring.sheets.forms import ReopenForm, ScoreForm, SubmitConfirmForm, score_form_initial
 from scoring.sheets.selectors import (
@@ -73,6 +75,9 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     evidence_open = request.GET.get("evidence", "")  # without JavaScript: this row's "add evidence" forms inline
     with_council = can_see_council_scores(request.user, assessment)
     council = council_final_scores(assessment) if with_council else {}
+    last_year = last_year_by_code(assessment)  # last year's final score and plan on each criterion
+    preparers = preparers_of(assessment)  # who prepares each criterion; ?officer= shows only theirs
+    officer_filter = request.GET.get("officer", "")
     for node in tree.leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
         if node.criterion.id in scores:
             scores[node.criterion.id].criterion = node.criterion
@@ -86,8 +91,11 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
             "links": links.get(node.criterion.id, []),
             "evidence_open": evidence_open == str(node.criterion.id),
             "council": council.get(node.criterion.id),
+            "last_year": last_year.get(node.criterion.code),
+            "preparer": preparers.get(node.criterion.id),
         }
         for node in tree.nodes
+        if not node.is_leaf or _prepared_by(preparers.get(node.criterion.id), officer_filter)
     ]
     area = request.GET.get("area", "")
     area = area if area in {node.criterion.code for node in tree.roots} else ""
@@ -120,10 +128,21 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         "can_reopen": can_reopen_assessment(request.user, assessment),
         "deadline": effective_deadline(assessment),
         "reopen_form": ReopenForm(),
+        "officers": sorted({officer.pk: officer for officer in preparers.values()}.values(), key=str),
+        "officer_filter": officer_filter,
         "explanation_count": assessment.explanation_requests.exclude(state=ExplanationRequest.State.FLAGGED).count()
         if assessment.state == Assessment.State.SUBMITTED  # only a submitted sheet is appraised
         else 0,
     }
+
+
+def _prepared_by(officer, wanted: str) -> bool:
+    """The sheet's officer filter: "" shows every row, "none" the rows nobody was named for, a user id theirs."""
+    if not wanted:
+        return True
+    if wanted == "none":
+        return officer is None
+    return officer is not None and str(officer.pk) == wanted
 
 
 @login_required
@@ -146,6 +165,8 @@ def _row_response(
             "score": score,
             "form": form,
             "links": links_by_criterion(assessment, criterion_id=criterion.id).get(criterion.id, []),
+            "last_year": last_year_by_code(assessment, code=criterion.code).get(criterion.code),
+            "preparer": preparers_of(assessment, criterion_id=criterion.id).get(criterion.id),
         },
         "summary": sheet_figures(assessment),
         "can_edit": True,

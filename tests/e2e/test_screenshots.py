@@ -93,6 +93,20 @@ def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browse
     expect(visitor.get_by_role("heading", level=1)).to_contain_text("UBND phường Hạ Đình")
     shoot(visitor, "unit-result-2022")
 
+    # The public overview of 2022: headline figures, the sentence, last year → this year and the honest bars.
+    visitor.goto(f"{live_server.url}/results/2022/overview/")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Tổng quan kết quả Chỉ số CCHC năm 2022")
+    shoot(visitor, "overview-2022")
+
+    # Leadership's home page is the dashboard of the newest published year.
+    leader = browser.new_page(viewport=VIEWPORT, locale="vi-VN")
+    sign_in(leader, live_server, "lanhdao")
+    expect(leader.get_by_test_id("leadership-dashboard")).to_contain_text("thu hẹp từ 14,3 xuống 4,5 điểm")
+    leader.get_by_test_id("leadership-dashboard").evaluate("section => section.scrollIntoView()")
+    leader.evaluate("window.scrollBy(0, -8)")
+    shoot(leader, "leadership-home")
+    leader.close()
+
     # Page 1 of the 2022 annex PDF, as served to the public.
     response = visitor.request.get(f"{live_server.url}/results/2022/ket-qua-2022.pdf")
     assert response.status == 200

@@ -26,6 +26,8 @@ from scoring.demo import province
 from scoring.demo.appraisal import seed_appraisal
 from scoring.demo.frameworks import YEARS, build_framework, framework_spec
 from scoring.demo.history import Cast, seed_history
+from scoring.demo.officers import seed_preparers
+from scoring.demo.plans import seed_plans
 from scoring.demo.progress import seed_self_assessment
 from scoring.demo.province_seed import seed_province
 from scoring.frameworks.services import period_create, period_open_self_assessment
@@ -97,6 +99,8 @@ class Command(BaseCommand):
             units = _seed_units(blocks)
             users = _seed_accounts(units)
             frameworks = _seed_periods(authority, blocks, users=users)
+            seed_plans(users["truong.hadinh"])
+            seed_preparers(users["truong.hadinh"], users["canbo.hadinh"])
         # Past years' preliminary-results notices are history, not news: file them as read.
         Notice.objects.filter(read_at__isnull=True, url__in=[f"/results/{year}/" for year in DEADLINES]).update(
             read_at=timezone.now()

@@ -1,4 +1,5 @@
-"""Daily reminders: unsubmitted sheets, unanswered explanation requests, unappraised assigned criteria.
+"""Daily reminders: unsubmitted sheets, unanswered explanation requests, unappraised assigned criteria, overdue
+remediation plans.
 
 Run once a day (cron); running it again the same day sends nothing twice, because a reminder is skipped
 for a person who already got a notice with the same text today.
@@ -13,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from scoring.council.selectors import member_workloads
-from scoring.models import Assessment, ExplanationRequest, Notice, Period
+from scoring.models import Assessment, ExplanationRequest, Notice, Period, RemediationPlan
 from scoring.notices.services import notify, unit_people
+from scoring.plans.selectors import overdue
 from units.models import User
+from units.selectors import unit_heads
 
 
 def _when(moment: datetime) -> str:
@@ -43,6 +46,7 @@ class Command(BaseCommand):
                 self._sheets(now, horizon)
                 self._explanations(now, horizon)
                 self._appraisal(now, horizon)
+                self._plans()
             verb = _("Sẽ gửi") if dry_run else _("Đã gửi")
             self.stdout.write(_("%(verb)s %(count)s nhắc việc.") % {"verb": verb, "count": self.sent})
 
@@ -120,6 +124,24 @@ class Command(BaseCommand):
                     "hạn thẩm định %(deadline)s."
                 ) % {"count": load.remaining, "year": period.year, "deadline": _when(period.appraisal_deadline)}
                 self._remind([load.user], message, "/appraisal/")
+
+    def _plans(self) -> None:
+        """Every plan past its due date and not done reminds the unit's head, once a day until it is updated."""
+        plans = list(overdue(RemediationPlan.objects.select_related("unit", "period")).order_by("unit_id", "due_date"))
+        heads = unit_heads({plan.unit_id for plan in plans})
+        for plan in plans:
+            if plan.unit_id not in heads:
+                continue
+            message = _(
+                "Nhắc việc: kế hoạch khắc phục tiêu chí %(code)s (kết quả năm %(year)s) của %(unit)s đã quá hạn "
+                "%(due)s; hãy cập nhật tiến độ."
+            ) % {
+                "code": plan.criterion_code,
+                "year": plan.period.year,
+                "unit": plan.unit,
+                "due": plan.due_date.strftime("%d/%m/%Y"),
+            }
+            self._remind([heads[plan.unit_id]], message, f"/plans/{plan.period.year}/units/{plan.unit_id}/")
 
 
 def _code_key(code: str) -> tuple[int, ...]:

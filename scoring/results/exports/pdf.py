@@ -38,6 +38,65 @@ def area_table(block: Block, averages: list) -> AreaTable:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class PrintedLine:
+    """One unit's line of the printed chart: positions are percents of a track (strings with a dot)."""
+
+    row: object
+    previous: Decimal | None
+    direction: str
+    dot: str  # this year's dot on the dumbbell track
+    previous_dot: str
+    segment_left: str
+    segment_width: str
+    bar: str  # the bar's length on the bars track
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.1')):f}"
+
+
+def printed_chart(block: Block, *, previous_year: int | None) -> dict:
+    """The overview's two pictures of a block for print, drawn with boxes rather than SVG (a PDF of 200 units draws
+    it in a fraction of the time): last year → this year and the index bars, each on an axis that starts near the
+    data (dashboard.charts.index_axis), one table row per unit so a long block breaks across pages."""
+    from scoring.results.dashboard import charts
+
+    lines = [(row, row.change) for row in block.rows]
+    bars_axis = charts.index_axis(row.index for row in block.rows)
+    dumbbell_axis = charts.dumbbell_axis(lines)
+
+    def position(axis: charts.Axis, value: Decimal | None) -> Decimal | None:
+        if value is None:
+            return None
+        value = min(max(value, axis.low), axis.high)
+        return (value - axis.low) * 100 / (axis.high - axis.low)
+
+    printed = []
+    for row, change in lines:
+        previous = change.previous_index if change and not change.is_new and previous_year else None
+        dot, previous_dot = position(dumbbell_axis, row.index), position(dumbbell_axis, previous)
+        ends = [value for value in (dot, previous_dot) if value is not None]
+        printed.append(
+            PrintedLine(
+                row=row,
+                previous=previous,
+                direction=change.direction if previous is not None else "",
+                dot=_percent(dot) if dot is not None else "",
+                previous_dot=_percent(previous_dot) if previous_dot is not None else "",
+                segment_left=_percent(min(ends)) if len(ends) == 2 else "",
+                segment_width=_percent(max(ends) - min(ends)) if len(ends) == 2 else "",
+                bar=_percent(position(bars_axis, row.index) or Decimal(0)),
+            )
+        )
+    return {
+        "lines": printed,
+        "bars_axis": bars_axis,
+        "dumbbell_axis": dumbbell_axis,
+        "has_previous": previous_year is not None,
+    }
+
+
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs time every process pays otherwise
 
@@ -51,6 +110,7 @@ def annex_html(results: PublishedResults, *, signature: dict | None = None) -> s
             "block": block,
             "areas": area_table(block, results.area_averages.get(block.id, [])),
             "statistics": results.statistics.get(block.id),
+            "chart": printed_chart(block, previous_year=results.previous_year),
         }
         for block in results.blocks
     ]

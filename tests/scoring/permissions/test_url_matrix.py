@@ -51,6 +51,9 @@ PUBLISHED_YEAR_URLS = frozenset(
         "results_published_unit",
         "results_published_unit_version",
         "results_heads",
+        "results_overview",
+        "results_losses",
+        "results_unit_losses",
         "results_commendations",
         "results_commendation_add",
         "results_pdf",
@@ -65,11 +68,14 @@ PUBLISHED_YEAR_URLS = frozenset(
 
 # Leadership's page to attach the decision signed outside the portal, for the published year.
 DECISION_URLS = frozenset({"signing_decision", "signing_decision_to_sign"})
+# Pages of a published year that are not public (a unit's remediation plans).
+PRIVATE_PUBLISHED_YEAR_URLS = frozenset({"plan_unit", "results_officers"})
 
 # `pk` means a different object on each URL: each URL that takes one says which.
 PK_OF = {
     "framework_detail": lambda w: w["framework"].pk,
     "assessment_sheet": lambda w: w["sheets"]["own"].pk,
+    "assessment_preparers": lambda w: w["sheets"]["own"].pk,
     "assessment_summary": lambda w: w["sheets"]["own"].pk,
     "assessment_submit": lambda w: w["sheets"]["own"].pk,
     "assessment_reopen": lambda w: w["sheets"]["own"].pk,
@@ -90,6 +96,7 @@ PK_OF = {
     "council_conflict_remove": lambda w: w["conflict"].pk,
     "council_explanation_withdraw": lambda w: w["explanation"].pk,
     "results_commendation_remove": lambda w: w["commendation"].pk,
+    "plan_progress": lambda w: w["plan"].pk,
     "results_objection_resolve": lambda w: w["objection"].pk,
     "evidence_link_unlink": lambda w: w["link"].pk,
     "evidence_link_locator": lambda w: w["link"].pk,
@@ -121,7 +128,11 @@ PK_OF = {
 }
 
 PARAMETERS = {
-    "year": lambda w, name: (w["published"] if name in PUBLISHED_YEAR_URLS | DECISION_URLS else w["period"]).year,
+    "year": lambda w, name: (
+        (
+            w["published"] if name in PUBLISHED_YEAR_URLS | DECISION_URLS | PRIVATE_PUBLISHED_YEAR_URLS else w["period"]
+        ).year
+    ),
     # the public 2022 annex for the copy signed outside, else the own unit's 2023 receipt (not public)
     "reference": lambda w, name: (w["annex"] if name == "signing_upload_pdf" else w["receipt"]).reference,
     "file_year": lambda w, name: w["published"].year,
@@ -217,6 +228,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
             "secretary": 200,
             "leadership": 200,
         },
+    },
+    "assessment_preparers": {
+        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
+        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
     },
     "assessment_reopen": {
         "GET": {"*": 405, "anonymous": LOGIN},
@@ -419,6 +434,25 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": 200, "anonymous": LOGIN},
         "POST": {"*": 405, "anonymous": LOGIN},
     },
+    "plan_list": {
+        "GET": {"*": 200, "anonymous": LOGIN},
+        "POST": {"*": 200, "anonymous": LOGIN},
+    },
+    "plan_progress": {
+        "GET": {"*": 405, "anonymous": LOGIN},
+        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 302},
+    },
+    "plan_unit": {
+        "GET": {
+            "*": 404,
+            "anonymous": LOGIN,
+            "own_staff": 200,
+            "own_head": 200,
+            "secretary": 200,
+            "leadership": 200,
+        },
+        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 200},
+    },
     "period_create": {
         "GET": {"*": 405, "anonymous": LOGIN},
         "POST": {"*": 403, "anonymous": LOGIN, "secretary": 400},
@@ -483,6 +517,22 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {"*": 405, "anonymous": LOGIN},
         "POST": {"*": 404, "anonymous": LOGIN},
     },
+    "results_losses": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
+    },
+    "results_unit_losses": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
+    },
+    "results_officers": {
+        "GET": {"*": 404, "anonymous": LOGIN, "own_head": 200, "secretary": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 200, "secretary": 200},
+    },
+    "results_overview": {
+        "GET": {"*": 200},
+        "POST": {"*": 200},
+    },
     "results_pdf": {
         "GET": {"*": 200},
         "POST": {"*": 200},
@@ -536,6 +586,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
             "secretary": 200,
             "leadership": 200,
         },
+    },
+    "results_what_if": {
+        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 200},
+        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 200},
     },
     "results_xlsx": {
         "GET": {"*": 200},

@@ -286,8 +286,8 @@ def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_q
     missed = leaves[0].options.get(label="Không đạt")
     # session, user, sheet, roles, criterion, options; the save: savepoint, lock the sheet, lock the score,
     # savepoint, update, release, history row, release; the answer: this criterion's evidence, areas, figures,
-    # the criteria lacking evidence (each one a link)
-    with django_assert_num_queries(18):
+    # the criteria lacking evidence (each one a link), last year's score and plan, its preparer
+    with django_assert_num_queries(20):
         response = post_self_score(client, assessment, leaves[0], option=missed.pk, version=1)
     html = response.content.decode()
     assert "data-saved" in html
@@ -473,8 +473,9 @@ def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(c
     for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
         post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
     # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, council seat
-    # (may the viewer see the council's scores: the "differs" filter), unread notices, cycle banner
-    with django_assert_num_queries(13):
+    # (may the viewer see the council's scores: the "differs" filter), last year's scores and plans, the
+    # preparers, unread notices, cycle banner
+    with django_assert_num_queries(15):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="card sheet-row') == 120
@@ -510,8 +511,9 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
     )
     # session, user, sheet, roles, criteria, options, scores, evidence links, area totals, explanation requests,
-    # council seat, unread notices, cycle banner (no library: nothing can be cited on a locked sheet)
-    with django_assert_num_queries(13):
+    # council seat, last year's scores and plans, the preparers, unread notices, cycle banner (no library:
+    # nothing can be cited on a locked sheet)
+    with django_assert_num_queries(15):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     html = response.content.decode()
     assert html.count("→ <strong>1</strong>") == 120
