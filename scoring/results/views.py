@@ -45,6 +45,7 @@ from scoring.permissions.results import (
     publication_stamp_for_view,
 )
 from scoring.results.compute import area_results, criterion_results, results_config, survey_parts
+from scoring.results.dashboard.selectors import bars_picture
 from scoring.results.history import heads_accountability, unit_history, year_over_year
 from scoring.results.published import publication_rows, publication_unit_row, publication_versions
 from scoring.results.selectors import live_ranking, live_unit_result
@@ -179,14 +180,8 @@ def _published_context(publication: ResultPublication) -> dict:
     for block in blocks.values():
         block_rows = [row for row, _change in block["lines"]]
         block["has_different_maxima"] = len({row.adjusted_max for row in block_rows}) > 1
-        block["chart"] = bar_chart(
-            block_rows,
-            title=_("Chỉ số CCHC năm %(year)s — %(block)s")
-            % {
-                "year": publication.period.year,
-                "block": block["name"],
-            },
-        )
+        # The index bars on an axis that starts near the data, and says so (the overview's own picture).
+        block["chart"] = bars_picture(block_rows, block_name=block["name"], year=publication.period.year)
         block["areas"] = areas.get(block["id"], [])
     return {
         "publication": publication,
@@ -195,46 +190,6 @@ def _published_context(publication: ResultPublication) -> dict:
         "previous": comparison.previous,
         "versions": publication_versions(publication),
         "signed_annex": annex_document(publication),
-    }
-
-
-def bar_chart(rows: list[ResultRow], *, title: str) -> dict:
-    """Geometry of a horizontal bar chart of the index per unit (0–100 %), drawn as inline SVG by the template.
-
-    Coordinates are computed here as plain strings (never localised into "12,5") so the template only places
-    them; the table beside the chart stays the source of the figures.
-    """
-    label_width, plot_width, bar_height, gap, top = 250, 430, 16, 6, 22
-    bars = []
-    for number, row in enumerate(rows):
-        index = min(row.index or Decimal(0), Decimal(100))
-        width = (index * plot_width / 100).quantize(Decimal("0.1"))
-        y = top + number * (bar_height + gap)
-        bars.append(
-            {
-                "label": row.unit_name if len(row.unit_name) <= 36 else row.unit_name[:35] + "…",
-                "name": row.unit_name,
-                "index": row.index,
-                "is_ranked": row.is_ranked,
-                "y": str(y),
-                "text_y": str(y + bar_height - 4),
-                "width": str(width),
-                "value_x": str(label_width + width + 4),
-            }
-        )
-    height = top + len(rows) * (bar_height + gap)
-    return {
-        "title": title,
-        "bars": bars,
-        "label_x": str(label_width - 6),
-        "bar_x": str(label_width),
-        "bar_height": str(bar_height),
-        "width": str(label_width + plot_width + 50),
-        "height": str(height + 4),
-        "axis_bottom": str(height),
-        "ticks": [
-            {"value": value, "x": str(label_width + plot_width * value // 100)} for value in (0, 25, 50, 75, 100)
-        ],
     }
 
 

@@ -142,7 +142,9 @@ def test_the_ranking_page_shows_changes_rule_chart_statistics_and_areas(client, 
     assert "Trong khối này điểm tối đa của các đơn vị khác nhau" in text
     # the chart is an accessible inline SVG with unlocalised coordinates; the table remains the source
     assert 'role="img"' in text and "<title id=" in text and "<desc id=" in text
-    assert 'width="410.6"' in text  # B: 95.5 % of 430
+    # on an axis from 40 to 100 % (near the lowest index, 50), said in its title: B's 95.5 % is 314.5 of 340
+    assert "Chỉ số CCHC năm 2022 — Khối phường (trục bắt đầu từ 40%, không phải 0)" in text
+    assert 'width="314.5"' in text
     # statistics and areas
     assert '<td class="numeric" data-testid="gap-points">27,00</td>' in text
     assert "Chênh lệch đầu – cuối năm 2021" in text and "(+11,00)" in text
