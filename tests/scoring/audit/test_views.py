@@ -122,7 +122,7 @@ def test_events_are_listed_newest_first_with_who_what_and_details(client, world)
 
     assert html.index("Thay đổi số 1") < html.index("Thay đổi số 0")
     assert "Nguyễn Thu Hà" in html
-    assert "<code>period.open</code>" in html
+    assert ">period.open</code>" in html
     assert "&quot;number&quot;: 1" in html
 
 
