@@ -15,8 +15,7 @@ from scoring.frameworks.resources import CriterionResource
 from scoring.frameworks.workbook import framework_export, framework_import
 from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption
 from scoring.permissions.periods import can_manage_frameworks
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 
 
 def _is_frozen(framework: Framework | None) -> bool:

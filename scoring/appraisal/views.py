@@ -41,6 +41,7 @@ from scoring.permissions.appraisal import (
 from scoring.permissions.sheets import get_assessment_for_view
 from scoring.sheets.forms import score_form_initial
 from scoring.sheets.services import StaleScoreError
+from scoring.text import number_text
 from units.roles import roles_of
 
 READ_ONLY = gettext_lazy(
@@ -273,7 +274,7 @@ def appraisal_flag_withdraw(request: HttpRequest, pk: int, criterion_pk: int) ->
 
 
 def _adjustment_form(item: AdjustmentItem, entry, data=None) -> AdjustmentForm:
-    initial = {"points": f"{entry.points.normalize():f}".replace(".", ","), "reason": entry.reason} if entry else {}
+    initial = {"points": number_text(entry.points), "reason": entry.reason} if entry else {}
     return AdjustmentForm(data, item_pk=item.pk, initial=initial)
 
 

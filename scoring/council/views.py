@@ -47,7 +47,7 @@ from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat
 from scoring.permissions.council import can_finalise, can_manage_council, can_read_overview
-from scoring.sheets.workbook import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 from units.models import Block, Unit, User
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from scoring.models import AdjustmentItem, Criterion, Framework, RuleOption, RuleType
+from scoring.text import number_text
 
 YEARS = (2021, 2022, 2023)
 DEPARTMENTS = "phong-ban"
@@ -78,13 +79,8 @@ def bands(title: str, points: Number, bounds: Sequence[tuple[Number, Number]], g
     return _leaf(title, points, RuleType.BANDS, guidance, options=options, **flags)
 
 
-def _num(value: Decimal) -> str:
-    """Vietnamese decimal comma: 0,5."""
-    return f"{value.normalize():f}".replace(".", ",")
-
-
 def _pct(value: Decimal) -> str:
-    return f"{_num(value)}%"
+    return f"{number_text(value)}%"
 
 
 def ratio(title: str, points: Number, guidance: str, **flags) -> Node:
@@ -305,7 +301,7 @@ def _information_security(points: Number, per: Number) -> Node:
         "Bảo đảm an toàn thông tin mạng",
         points,
         per,
-        f"Trừ {_num(_d(per))} điểm cho mỗi sự cố mất an toàn thông tin hoặc mỗi lỗi vi phạm quy chế bảo "
+        f"Trừ {number_text(_d(per))} điểm cho mỗi sự cố mất an toàn thông tin hoặc mỗi lỗi vi phạm quy chế bảo "
         "đảm an toàn thông tin được cơ quan chức năng phát hiện.",
     )
 

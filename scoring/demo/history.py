@@ -61,6 +61,7 @@ from scoring.rules import Entry, Rule, compute_points
 from scoring.sheets.services import score_snapshot
 from scoring.signing.contents import minutes_content
 from scoring.signing.pdf import canonical_json
+from scoring.text import number_text
 from units.models import Role, RoleAssignment, Unit, User
 from units.roles import belongs_to_unit, forget_roles
 
@@ -330,7 +331,10 @@ def council_reason(criterion: Criterion, choice: Choice) -> str:
         case RuleType.LEVELS:
             return f"Hội đồng chấm mức “{choice.option.label}”: tài liệu kiểm chứng chưa đáp ứng mức đơn vị tự chấm."
         case RuleType.BANDS:
-            return f"Theo số liệu kiểm chứng, tỷ lệ thực tế đạt {_vn(choice.percent)}%, thấp hơn tỷ lệ đơn vị tự tính."
+            return (
+                f"Theo số liệu kiểm chứng, tỷ lệ thực tế đạt {number_text(choice.percent)}%, "
+                "thấp hơn tỷ lệ đơn vị tự tính."
+            )
         case RuleType.RATIO:
             return (
                 f"Đối chiếu hệ thống theo dõi nhiệm vụ: {choice.achieved:.0f}/{choice.required:.0f} "
@@ -343,10 +347,6 @@ def council_reason(criterion: Criterion, choice: Choice) -> str:
         case RuleType.DEDUCTION:
             return f"Phát hiện {choice.occurrences} lần chậm hoặc không đúng hướng dẫn qua hệ thống quản lý văn bản."
     return "Điều chỉnh theo kết quả thẩm định."
-
-
-def _vn(number: Decimal) -> str:
-    return f"{number.normalize():f}".replace(".", ",")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -759,7 +759,7 @@ def _commend(period: Period, cast: Cast, plan: YearPlan, publication: ResultPubl
                 kind=Commendation.Kind.COLLECTIVE,
                 name=row.unit_name,
                 unit=row.unit,
-                note=f"Xếp thứ {row.rank} khối {BLOCK_LABELS[block]}, chỉ số CCHC {_vn(row.index)}%",
+                note=f"Xếp thứ {row.rank} khối {BLOCK_LABELS[block]}, chỉ số CCHC {number_text(row.index)}%",
             )
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=[c for _n, c, _t in COMMENDED_PEOPLE_2022])}
     for name, code, title in COMMENDED_PEOPLE_2022:

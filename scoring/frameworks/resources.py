@@ -16,13 +16,12 @@ from import_export import fields, resources, widgets
 
 from scoring.frameworks.services import CODE_PATTERN, RULES_WITH_OPTIONS
 from scoring.models import Criterion, Framework, RuleOption, RuleType
+from scoring.text import number_text, parse_decimal, parse_yes_no
 
 HEADER_LINE = 1
 FIRST_DATA_LINE = HEADER_LINE + 1
 FORMULA_STARTS = ("=", "+", "-", "@")
-TRUE_WORDS = frozenset({"1", "có", "co", "x", "true", "yes", "đúng"})
-FALSE_WORDS = frozenset({"", "0", "không", "khong", "false", "no", "sai"})
-NUMBER = re.compile(r"^\d+([.,]\d+)?$")
+NUMBER = re.compile(r"^\d+([.,]\d+)?$")  # typed in a text cell: 0,5 or 0.5, no sign, no exponent
 POINTS_LIMIT = Decimal("100000")  # max_digits=7, decimal_places=2
 STEP_LIMIT = Decimal("100")  # max_digits=4, decimal_places=2
 
@@ -42,31 +41,19 @@ def restore_text(value: Any) -> str:
     return text
 
 
-def format_number(number: Decimal) -> str:
-    """Vietnamese notation used inside text cells: 0,5 rather than 0.5."""
-    return f"{number.normalize():f}".replace(".", ",")
-
-
 def parse_number(text: str) -> Decimal | None:
     """A non-negative number written with a dot or a comma; None when it is not one."""
     text = text.strip()
-    if not NUMBER.match(text):
-        return None
-    return Decimal(text.replace(",", "."))
+    return parse_decimal(text) if NUMBER.match(text) else None
 
 
 def cell_number(value: Any) -> Decimal | None:
     """A number cell as Excel gives it (int, float) or as typed text (“0,5”); None when it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, bool | int | float | Decimal):
+        return parse_decimal(value)
     text = restore_text(value)
-    sign = -1 if text.startswith("-") else 1
     number = parse_number(text.removeprefix("-"))
-    return None if number is None else sign * number
+    return None if number is None else -number if text.startswith("-") else number
 
 
 def has_two_decimals_at_most(number: Decimal) -> bool:
@@ -115,7 +102,7 @@ class PointsWidget(widgets.Widget):
             raise ValueError(_("“%(column)s” chỉ được có tối đa 2 chữ số thập phân.") % {"column": self.column})
         if number >= self.limit:
             raise ValueError(
-                _("“%(column)s” phải nhỏ hơn %(limit)s.") % {"column": self.column, "limit": format_number(self.limit)}
+                _("“%(column)s” phải nhỏ hơn %(limit)s.") % {"column": self.column, "limit": number_text(self.limit)}
             )
         return number
 
@@ -126,25 +113,20 @@ class PointsWidget(widgets.Widget):
 
 
 class FlagWidget(widgets.Widget):
-    """Yes/no cells: 1/0 on export; 1, 0, có, không, x or empty on import."""
+    """Yes/no cells: 1/0 on export; on import the yes/no words of every import (1, 0, có, không, x …), empty = no."""
 
     def __init__(self, column: str) -> None:
         super().__init__(coerce_to_string=False)
         self.column = column
 
     def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int | float) and value in (0, 1):
-            return bool(value)
-        word = restore_text(value).lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise ValueError(
-            _("“%(column)s” là “%(value)s”; hãy ghi 1 (có) hoặc 0 (không).") % {"column": self.column, "value": value}
-        )
+        try:
+            return bool(parse_yes_no(restore_text(value) if isinstance(value, str) else value))
+        except ValueError:
+            raise ValueError(
+                _("“%(column)s” là “%(value)s”; hãy ghi 1 (có) hoặc 0 (không).")
+                % {"column": self.column, "value": value}
+            ) from None
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> int:
         return 1 if value else 0
@@ -180,9 +162,9 @@ def render_options(criterion: Criterion) -> str:
     """One option a line: “<điểm> : <mức>” for levels, “<từ %>% : <điểm> : <mức>” for bands."""
     lines = []
     for option in criterion.options.all():
-        line = f"{format_number(option.points)} : {option.label}"
+        line = f"{number_text(option.points)} : {option.label}"
         if criterion.rule_type == RuleType.BANDS and option.min_percent is not None:
-            line = f"{format_number(option.min_percent)}% : {line}"
+            line = f"{number_text(option.min_percent)}% : {line}"
         lines.append(line)
     return "\n".join(lines)
 
@@ -473,8 +455,8 @@ class CriterionResource(resources.ModelResource):
                 _("Mức “%(label)s” có %(points)s điểm, vượt điểm tối đa %(max)s.")
                 % {
                     "label": option.label,
-                    "points": format_number(option.points),
-                    "max": format_number(instance.max_points),
+                    "points": number_text(option.points),
+                    "max": number_text(instance.max_points),
                 }
             )
         if option.min_percent is not None and (
@@ -482,6 +464,6 @@ class CriterionResource(resources.ModelResource):
         ):
             problems.append(
                 _("Mức “%(label)s”: tỷ lệ bắt đầu %(percent)s%% phải từ 0 đến 100, tối đa 2 chữ số thập phân.")
-                % {"label": option.label, "percent": format_number(option.min_percent)}
+                % {"label": option.label, "percent": number_text(option.min_percent)}
             )
         return problems

@@ -38,15 +38,12 @@ from scoring.permissions.results import (
 from scoring.results.compute import area_results, criterion_results, rank_of, results_config, unit_results
 from scoring.sheets.services import ScoreInput, score_write
 from scoring.signing.services import annex_record
+from scoring.text import number_text
 from units.models import Unit, User
 
 
 def _lock_period(period: Period) -> Period:
     return Period.objects.select_for_update().get(pk=period.pk)
-
-
-def _fmt(points: Decimal | None) -> str:
-    return "—" if points is None else f"{points.normalize():f}".replace(".", ",")
 
 
 @transaction.atomic
@@ -185,8 +182,8 @@ def objection_resolve(
     message = _("Kiến nghị về tiêu chí %(code)s: %(state)s (%(old)s → %(new)s).") % {
         "code": objection.criterion.code,
         "state": objection.get_state_display().lower(),
-        "old": _fmt(objection.old_points),
-        "new": _fmt(objection.new_points),
+        "old": number_text(objection.old_points, empty="—"),
+        "new": number_text(objection.new_points, empty="—"),
     }
     url = f"/results/{assessment.period.year}/units/{assessment.unit_id}/"
     transaction.on_commit(lambda: notify(people, message, url=url))

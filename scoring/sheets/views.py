@@ -39,8 +39,9 @@ from scoring.sheets.selectors import (
     sheet_summary,
 )
 from scoring.sheets.services import StaleScoreError, assessment_reopen, assessment_submit, points_for, self_score_record
-from scoring.sheets.workbook import XLSX_CONTENT_TYPE, sheet_export, sheet_export_filename, sheet_import
+from scoring.sheets.workbook import sheet_export, sheet_export_filename, sheet_import
 from scoring.signing.selectors import latest_receipt
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 from units.roles import is_secretary
 
 

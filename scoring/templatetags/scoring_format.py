@@ -1,7 +1,6 @@
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.utils import formats
+
+from scoring.text import localized_number, parse_decimal
 
 register = template.Library()
 
@@ -11,12 +10,10 @@ def points(value) -> str:
     """A score as people write it: no trailing zeros, the locale's decimal mark (0,5 in Vietnamese)."""
     if value is None or value == "":
         return "—"
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
+    number = parse_decimal(value)
+    if number is None or not number.is_finite():
         return str(value)
-    number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
-    return formats.number_format(number)
+    return localized_number(number)
 
 
 @register.filter

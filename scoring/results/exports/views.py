@@ -20,6 +20,7 @@ from scoring.models import ResultPublication, ResultRow
 from scoring.permissions.results import get_publication_for_view
 from scoring.results.exports import opendata, pdf, workbook
 from scoring.results.exports.data import published_results
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 
 PUBLIC_MAX_AGE = 300
 
@@ -110,7 +111,7 @@ def results_xlsx(request: HttpRequest, year: int, file_year: int) -> HttpRespons
         return publication
     return _file_response(
         workbook.year_workbook(publication),
-        content_type=workbook.XLSX_CONTENT_TYPE,
+        content_type=XLSX_CONTENT_TYPE,
         filename=_("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.xlsx")
         % {"year": year, "suffix": _suffix(request, publication)},
         as_attachment=True,
