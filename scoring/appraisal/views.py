@@ -29,6 +29,7 @@ from scoring.appraisal.services import (
     explanation_flag,
     explanation_withdraw,
 )
+from scoring.feedback import add_service_error, flash_errors
 from scoring.frameworks.selectors import current_period
 from scoring.models import AdjustmentItem, Assessment, ExplanationRequest, Period, Score, Stage
 from scoring.permissions.appraisal import (
@@ -218,9 +219,7 @@ def appraisal_score_save(request: HttpRequest, pk: int, criterion_pk: int, stage
             row = _assigned_row(request, assessment, criterion_pk)
             return _render_row(request, assessment, _row_context(row, can_write=True), saved=True)
     if not request.htmx:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{row.criterion.code}: {error}")
+        flash_errors(request, form, prefix=row.criterion.code)
         return _back_to_row(assessment, criterion_pk)
     return _render_row(request, assessment, _row_context(row, can_write=True, **forms))
 
@@ -238,7 +237,7 @@ def appraisal_flag(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResp
                 actor=request.user, assessment=assessment, criterion=row.criterion, message=form.cleaned_data["message"]
             )
         except ValidationError as error:
-            form.add_error("message" if hasattr(error, "error_dict") else None, error)
+            add_service_error(form, error)
         else:
             if not request.htmx:
                 messages.success(request, _("Đã đề xuất giải trình tiêu chí %(code)s.") % {"code": row.criterion.code})
@@ -246,9 +245,7 @@ def appraisal_flag(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResp
             row = _assigned_row(request, assessment, criterion_pk)
             return _render_row(request, assessment, _row_context(row, can_write=True), flagged=True)
     if not request.htmx:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{row.criterion.code}: {error}")
+        flash_errors(request, form, prefix=row.criterion.code)
         return _back_to_row(assessment, criterion_pk)
     return _render_row(request, assessment, _row_context(row, can_write=True, flag_form=form))
 
@@ -298,19 +295,13 @@ def appraisal_adjustment_save(request: HttpRequest, pk: int, item_pk: int) -> Ht
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_error(form, error)
         else:
             saved = True
     if not request.htmx:
         if saved:
             messages.success(request, _("Đã lưu điểm thưởng / trừ %(code)s.") % {"code": item.code})
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{item.code}: {error}")
+        flash_errors(request, form, prefix=item.code)
         return redirect(f"{reverse('appraisal_workspace', args=[pk])}#adjustments")
     lines = adjustment_lines(assessment)
     adjustments = [
@@ -411,8 +402,7 @@ def explanation_answer_view(request: HttpRequest, pk: int, request_pk: int) -> H
             % {"code": item.criterion.code, "deadline": timezone.localtime(item.deadline).strftime("%H:%M %d/%m/%Y")},
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, f"{item.criterion.code}: {message}")
+        flash_errors(request, error, prefix=item.criterion.code)
     else:
         messages.success(
             request,

@@ -43,6 +43,7 @@ from scoring.council.services import (
     period_start_appraisal,
 )
 from scoring.council.survey import survey_import, survey_template, survey_template_filename
+from scoring.feedback import flash_errors
 from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat
@@ -65,18 +66,6 @@ def _managed_period(request: HttpRequest, year: int) -> Period:
     if not can_manage_council(request.user, period):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng được quản lý Hội đồng thẩm định."))
     return period
-
-
-def _report(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _deadlines(period: Period) -> list[tuple[str, object, int | None]]:
@@ -141,13 +130,13 @@ def council_member_add_view(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
     form = MemberAddForm(request.POST, candidates=council_candidates(period))
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("council_members", year=year)
     user = get_object_or_404(User, pk=form.cleaned_data["user"])
     try:
         council_member_add(actor=request.user, period=period, user=user)
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã đưa %(name)s vào Hội đồng thẩm định.") % {"name": user})
     return redirect("council_members", year=year)
@@ -161,7 +150,7 @@ def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) ->
     try:
         result = council_member_remove(actor=request.user, period=period, user=membership.user)
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -188,7 +177,7 @@ def council_chair_set_view(request: HttpRequest, year: int, user_pk: int) -> Htt
     try:
         council_chair_set(actor=request.user, period=period, user=membership.user)
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("%(name)s là Chủ tịch Hội đồng thẩm định.") % {"name": membership.user})
     return redirect("council_members", year=year)
@@ -217,7 +206,7 @@ def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
     units = list(period_units(period))
     form = AssignmentForm(request.POST, members=members, units=units, areas=period_areas(period))
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("council_members", year=year)
     data = form.cleaned_data
     try:
@@ -227,7 +216,7 @@ def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
             actor=request.user, period=period, member=member, unit=unit, area_code=data["area_code"]
         )
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -253,7 +242,7 @@ def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
     members = council_users(period)
     form = ConflictForm(request.POST, members=members, units=list(period_units(period)), prefix="conflict")
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("council_members", year=year)
     data = form.cleaned_data
     try:
@@ -261,7 +250,7 @@ def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
         unit = get_object_or_404(Unit, pk=data["unit"])
         conflict_declare(actor=request.user, period=period, member=member, unit=unit, reason=data["reason"])
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -286,7 +275,7 @@ def council_start_appraisal(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
     form = StartAppraisalForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("council_overview", year=year)
     try:
         period_start_appraisal(
@@ -296,7 +285,7 @@ def council_start_appraisal(request: HttpRequest, year: int) -> HttpResponse:
             confirm_early=form.cleaned_data["confirm_early"],
         )
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Kỳ đánh giá năm %(year)s đã chuyển sang giai đoạn thẩm định.") % {"year": year})
     return redirect("council_overview", year=year)
@@ -309,7 +298,7 @@ def council_explanation_send(request: HttpRequest, year: int) -> HttpResponse:
     flagged = list(flagged_explanations(period))
     form = ExplanationSendForm(request.POST, flagged=flagged)
     if not form.is_valid():
-        _form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("council_overview", year=year)
     try:
         count = explanation_send(
@@ -319,7 +308,7 @@ def council_explanation_send(request: HttpRequest, year: int) -> HttpResponse:
             request_ids=form.cleaned_data["requests"],
         )
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã gửi %(count)s yêu cầu giải trình cho các đơn vị.") % {"count": count})
     return redirect("council_overview", year=year)
@@ -333,7 +322,7 @@ def council_explanation_withdraw(request: HttpRequest, year: int, pk: int) -> Ht
     try:
         explanation_withdraw(actor=request.user, request=explanation)
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã rút đề xuất giải trình."))
     return redirect("council_overview", year=year)
@@ -349,7 +338,7 @@ def council_block_finalise(request: HttpRequest, year: int, block_pk: int) -> Ht
     try:
         block_finalise(actor=request.user, period=period, block=block)
     except ValidationError as error:
-        _report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã chốt kết quả thẩm định khối “%(block)s”.") % {"block": block})
     return redirect("council_overview", year=year)

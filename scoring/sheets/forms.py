@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from scoring.feedback import add_service_error
 from scoring.rules import ENTRY_FIELDS, Entry, input_name, rule_input_names
 from scoring.text import localized_number
 
@@ -69,12 +70,11 @@ class ScoreForm(forms.Form):
 
     def add_rule_error(self, error) -> None:
         """Put a rule's complaint next to the input it is about."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-            return
         field = input_name(getattr(error, "field", None) or "")
-        self.add_error(field if field in self.fields else None, error)
+        if field in self.fields:
+            self.add_error(field, error)
+        else:
+            add_service_error(self, error)
 
 
 def _entered(value):

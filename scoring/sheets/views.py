@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from evidence.selectors import links_by_criterion, unit_library
+from scoring.feedback import flash_errors
 from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
 from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
 from scoring.officers.selectors import preparers_of
@@ -224,9 +225,7 @@ def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse
             form = ScoreForm(criterion=criterion, initial=score_form_initial(saved_score))
             return _row_response(request, assessment, criterion, form, saved_score, saved=True)
     if not request.htmx:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{criterion.code}: {error}")
+        flash_errors(request, form, prefix=criterion.code)
         return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
     score = Score.objects.filter(assessment=assessment, criterion=criterion, stage=Stage.SELF).first()
     return _row_response(request, assessment, criterion, form, score, saved=False)
@@ -284,8 +283,7 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 raise ValidationError(confirm_form.errors["confirm"])
             assessment_submit(actor=request.user, assessment=assessment)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             assessment.refresh_from_db()
             if assessment.is_late:
@@ -325,14 +323,11 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
                 extended_until=form.cleaned_data["extended_until"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Đã mở lại phiếu của %(unit)s.") % {"unit": assessment.unit})
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_errors(request, form)
     return redirect("assessment_sheet", pk=pk)
 
 
