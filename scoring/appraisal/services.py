@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,7 +196,7 @@ def explanation_send(*, actor: User, period: Period, deadline, request_ids: list
                 "codes": codes,
                 "deadline": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y"),
             },
-            url=f"/assessments/{assessment.pk}/explanations/",
+            url=reverse("explanation_list", args=[assessment.pk]),
         )
     AuditEvent.objects.create(
         actor=actor,
@@ -240,7 +241,7 @@ def explanation_answer(*, actor: User, request: ExplanationRequest, answer: str)
             [requester],
             _("%(unit)s đã giải trình tiêu chí %(code)s.")
             % {"unit": request.assessment.unit, "code": request.criterion.code},
-            url=f"/appraisal/{request.assessment_id}/#row-{request.criterion_id}",
+            url=f"{reverse('appraisal_workspace', args=[request.assessment_id])}#row-{request.criterion_id}",
         )
     return request
 

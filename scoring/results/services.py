@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,7 +82,7 @@ def results_release_preliminary(*, actor: User, period: Period, objection_deadli
 
     def tell_units() -> None:  # each unit is sent to its own preliminary result
         for unit_id in units:
-            notify(unit_people(unit_id), message, url=f"/results/{period.year}/units/{unit_id}/")
+            notify(unit_people(unit_id), message, url=reverse("results_unit", args=[period.year, unit_id]))
 
     transaction.on_commit(tell_units)
     return period
@@ -124,7 +125,7 @@ def objection_file(*, actor: User, assessment: Assessment, criterion: Criterion,
     )
     council = council_and_secretariat(assessment.period, about_unit_id=assessment.unit_id)
     message = _("%(unit)s kiến nghị về tiêu chí %(code)s.") % {"unit": assessment.unit, "code": criterion.code}
-    url = f"/results/{assessment.period.year}/units/{assessment.unit_id}/"
+    url = reverse("results_unit", args=[assessment.period.year, assessment.unit_id])
     transaction.on_commit(lambda: notify(council, message, url=url))
     return objection
 
@@ -185,7 +186,7 @@ def objection_resolve(
         "old": number_text(objection.old_points, empty="—"),
         "new": number_text(objection.new_points, empty="—"),
     }
-    url = f"/results/{assessment.period.year}/units/{assessment.unit_id}/"
+    url = reverse("results_unit", args=[assessment.period.year, assessment.unit_id])
     transaction.on_commit(lambda: notify(people, message, url=url))
     return objection
 

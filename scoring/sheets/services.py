@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,7 +176,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
             "year": assessment.period.year,
             "late": _(" (nộp muộn)") if assessment.is_late else "",
         },
-        url=f"/assessments/{assessment.pk}/",
+        url=reverse("assessment_sheet", args=[assessment.pk]),
     )
     AuditEvent.objects.create(
         actor=actor,

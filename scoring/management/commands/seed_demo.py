@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from scoring.demo import accounts as demo
@@ -57,6 +58,12 @@ def open_year_deadlines() -> tuple[datetime, ...]:
         datetime.combine(today + timedelta(days=days), datetime.min.time().replace(hour=17), tzinfo=VIETNAM)
         for days in (14, 28, 35, 42)
     )
+
+
+def _file_past_results_notices(units: dict[str, Unit]) -> None:
+    """Past years' results notices (preliminary results, objections) are history, not news: file them as read."""
+    past_results = [reverse("results_unit", args=[year, unit.pk]) for year in DEADLINES for unit in units.values()]
+    Notice.objects.filter(read_at__isnull=True, url__in=past_results).update(read_at=timezone.now())
 
 
 class Command(BaseCommand):
@@ -101,10 +108,8 @@ class Command(BaseCommand):
             frameworks = _seed_periods(authority, blocks, users=users)
             seed_plans(users["truong.hadinh"])
             seed_preparers(users["truong.hadinh"], users["canbo.hadinh"])
-        # Past years' preliminary-results notices are history, not news: file them as read.
-        Notice.objects.filter(read_at__isnull=True, url__in=[f"/results/{year}/" for year in DEADLINES]).update(
-            read_at=timezone.now()
-        )
+            # after the notices the past years' services send on commit, which this registers behind
+            transaction.on_commit(lambda: _file_past_results_notices(units))
         self._summary(authority, frameworks, time.monotonic() - started)
 
     def _write_workbooks(self, directory: Path) -> None:
