@@ -1,5 +1,7 @@
 """What a refused action tells the person: a form's or a service's problems, on the form or as page messages."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -42,3 +44,19 @@ def is_valid_or_404(form: forms.BaseForm) -> bool:
     if any(name in form.errors for name in getattr(form, "lookups", ())):
         raise Http404
     return False
+
+
+def perform(request: HttpRequest, action: Callable[[dict], str], form: forms.BaseForm | None = None) -> bool:
+    """Read the form, run the action on its cleaned data and show the success message the action returns; the form's
+    problems (with their field's label) or the action's ValidationError are shown instead. True when it ran."""
+    if form is not None and not is_valid_or_404(form):
+        flash_errors(request, form, labelled=True)
+        return False
+    try:
+        message = action(form.cleaned_data if form is not None else {})
+    except ValidationError as error:
+        flash_errors(request, error)
+        return False
+    if message:
+        messages.success(request, message)
+    return True

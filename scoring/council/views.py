@@ -43,7 +43,7 @@ from scoring.council.services import (
     period_start_appraisal,
 )
 from scoring.council.survey import survey_import, survey_template, survey_template_filename
-from scoring.feedback import flash_errors
+from scoring.feedback import perform
 from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat
@@ -128,17 +128,13 @@ def council_members(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def council_member_add_view(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    form = MemberAddForm(request.POST, candidates=council_candidates(period))
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("council_members", year=year)
-    user = get_object_or_404(User, pk=form.cleaned_data["user"])
-    try:
+
+    def add(data: dict) -> str:
+        user = get_object_or_404(User, pk=data["user"])
         council_member_add(actor=request.user, period=period, user=user)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã đưa %(name)s vào Hội đồng thẩm định.") % {"name": user})
+        return _("Đã đưa %(name)s vào Hội đồng thẩm định.") % {"name": user}
+
+    perform(request, add, MemberAddForm(request.POST, candidates=council_candidates(period)))
     return redirect("council_members", year=year)
 
 
@@ -146,16 +142,14 @@ def council_member_add_view(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
     period = _managed_period(request, year)
-    membership = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk)
-    try:
-        result = council_member_remove(actor=request.user, period=period, user=membership.user)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
+    member = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk).user
+
+    def remove(data: dict) -> str:
+        result = council_member_remove(actor=request.user, period=period, user=member)
         messages.success(
             request,
             _("Đã đưa %(name)s ra khỏi Hội đồng và bỏ %(count)s phân công.")
-            % {"name": membership.user, "count": result.removed_assignments},
+            % {"name": member, "count": result.removed_assignments},
         )
         if result.kept_scores:
             messages.warning(
@@ -164,8 +158,11 @@ def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) ->
                     "%(name)s đã chấm %(count)s tiêu chí ở vòng thẩm định; các điểm này vẫn được giữ nguyên "
                     "cùng lịch sử chấm. Hãy phân công người khác xem lại nếu cần."
                 )
-                % {"name": membership.user, "count": result.kept_scores},
+                % {"name": member, "count": result.kept_scores},
             )
+        return ""
+
+    perform(request, remove)
     return redirect("council_members", year=year)
 
 
@@ -173,13 +170,13 @@ def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) ->
 @require_POST
 def council_chair_set_view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
     period = _managed_period(request, year)
-    membership = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk)
-    try:
-        council_chair_set(actor=request.user, period=period, user=membership.user)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("%(name)s là Chủ tịch Hội đồng thẩm định.") % {"name": membership.user})
+    member = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk).user
+
+    def set_chair(data: dict) -> str:
+        council_chair_set(actor=request.user, period=period, user=member)
+        return _("%(name)s là Chủ tịch Hội đồng thẩm định.") % {"name": member}
+
+    perform(request, set_chair)
     return redirect("council_members", year=year)
 
 
@@ -202,26 +199,18 @@ def _member_of(period: Period, user_pk: int) -> User:
 @require_POST
 def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    members = council_users(period)
     units = list(period_units(period))
-    form = AssignmentForm(request.POST, members=members, units=units, areas=period_areas(period))
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("council_members", year=year)
-    data = form.cleaned_data
-    try:
+
+    def assign(data: dict) -> str:
         member = _member_of(period, data["member"])
         unit = Unit.objects.get(pk=data["unit"]) if data["unit"] else None
         assignment = assignment_add(
             actor=request.user, period=period, member=member, unit=unit, area_code=data["area_code"]
         )
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã phân công %(name)s: %(work)s.") % {"name": member, "work": _describe(assignment)},
-        )
+        return _("Đã phân công %(name)s: %(work)s.") % {"name": member, "work": _describe(assignment)}
+
+    form = AssignmentForm(request.POST, members=council_users(period), units=units, areas=period_areas(period))
+    perform(request, assign, form)
     return redirect("council_members", year=year)
 
 
@@ -239,23 +228,15 @@ def council_assignment_remove(request: HttpRequest, year: int, pk: int) -> HttpR
 @require_POST
 def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    members = council_users(period)
-    form = ConflictForm(request.POST, members=members, units=list(period_units(period)), prefix="conflict")
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("council_members", year=year)
-    data = form.cleaned_data
-    try:
+
+    def declare(data: dict) -> str:
         member = _member_of(period, data["member"])
         unit = get_object_or_404(Unit, pk=data["unit"])
         conflict_declare(actor=request.user, period=period, member=member, unit=unit, reason=data["reason"])
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã ghi xung đột lợi ích: %(name)s không thẩm định %(unit)s.") % {"name": member, "unit": unit},
-        )
+        return _("Đã ghi xung đột lợi ích: %(name)s không thẩm định %(unit)s.") % {"name": member, "unit": unit}
+
+    members, units = council_users(period), list(period_units(period))
+    perform(request, declare, ConflictForm(request.POST, members=members, units=units, prefix="conflict"))
     return redirect("council_members", year=year)
 
 
@@ -273,21 +254,12 @@ def council_conflict_remove(request: HttpRequest, year: int, pk: int) -> HttpRes
 @require_POST
 def council_start_appraisal(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    form = StartAppraisalForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("council_overview", year=year)
-    try:
-        period_start_appraisal(
-            actor=request.user,
-            period=period,
-            appraisal_deadline=form.cleaned_data["appraisal_deadline"],
-            confirm_early=form.cleaned_data["confirm_early"],
-        )
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Kỳ đánh giá năm %(year)s đã chuyển sang giai đoạn thẩm định.") % {"year": year})
+
+    def start(data: dict) -> str:
+        period_start_appraisal(actor=request.user, period=period, **data)
+        return _("Kỳ đánh giá năm %(year)s đã chuyển sang giai đoạn thẩm định.") % {"year": year}
+
+    perform(request, start, StartAppraisalForm(request.POST))
     return redirect("council_overview", year=year)
 
 
@@ -295,22 +267,14 @@ def council_start_appraisal(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def council_explanation_send(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    flagged = list(flagged_explanations(period))
-    form = ExplanationSendForm(request.POST, flagged=flagged)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("council_overview", year=year)
-    try:
+
+    def send(data: dict) -> str:
         count = explanation_send(
-            actor=request.user,
-            period=period,
-            deadline=form.cleaned_data["deadline"],
-            request_ids=form.cleaned_data["requests"],
+            actor=request.user, period=period, deadline=data["deadline"], request_ids=data["requests"]
         )
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã gửi %(count)s yêu cầu giải trình cho các đơn vị.") % {"count": count})
+        return _("Đã gửi %(count)s yêu cầu giải trình cho các đơn vị.") % {"count": count}
+
+    perform(request, send, ExplanationSendForm(request.POST, flagged=list(flagged_explanations(period))))
     return redirect("council_overview", year=year)
 
 
@@ -319,12 +283,12 @@ def council_explanation_send(request: HttpRequest, year: int) -> HttpResponse:
 def council_explanation_withdraw(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     period = _managed_period(request, year)
     explanation = get_object_or_404(ExplanationRequest, pk=pk, assessment__period=period)
-    try:
+
+    def withdraw(data: dict) -> str:
         explanation_withdraw(actor=request.user, request=explanation)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã rút đề xuất giải trình."))
+        return _("Đã rút đề xuất giải trình.")
+
+    perform(request, withdraw)
     return redirect("council_overview", year=year)
 
 
@@ -335,12 +299,12 @@ def council_block_finalise(request: HttpRequest, year: int, block_pk: int) -> Ht
     if not can_finalise(request.user, period):
         raise PermissionDenied(_("Chỉ Chủ tịch Hội đồng được chốt kết quả thẩm định."))
     block = get_object_or_404(Block, pk=block_pk, frameworks__period=period)
-    try:
+
+    def finalise(data: dict) -> str:
         block_finalise(actor=request.user, period=period, block=block)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã chốt kết quả thẩm định khối “%(block)s”.") % {"block": block})
+        return _("Đã chốt kết quả thẩm định khối “%(block)s”.") % {"block": block}
+
+    perform(request, finalise)
     return redirect("council_overview", year=year)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from evidence.selectors import links_by_criterion, unit_library
-from scoring.feedback import flash_errors
+from scoring.feedback import flash_errors, perform
 from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
 from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
 from scoring.officers.selectors import preparers_of
@@ -313,21 +313,12 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
     if not can_reopen_assessment(request.user, assessment):
         raise PermissionDenied
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            assessment_reopen(
-                actor=request.user,
-                assessment=assessment,
-                reason=form.cleaned_data["reason"],
-                extended_until=form.cleaned_data["extended_until"],
-            )
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Đã mở lại phiếu của %(unit)s.") % {"unit": assessment.unit})
-    else:
-        flash_errors(request, form)
+
+    def reopen(data: dict) -> str:
+        assessment_reopen(actor=request.user, assessment=assessment, **data)
+        return _("Đã mở lại phiếu của %(unit)s.") % {"unit": assessment.unit}
+
+    perform(request, reopen, ReopenForm(request.POST))
     return redirect("assessment_sheet", pk=pk)
 
 

@@ -1,7 +1,6 @@
 """Live results for the secretariat and council, a unit's own detail, the preliminary release, objections and the
 publication (results computed now from the stored scores, before they are frozen)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.feedback import flash_errors, is_valid_or_404
+from scoring.feedback import error_messages, perform
 from scoring.models import Assessment, Objection, Period
 from scoring.permissions.results import (
     can_file_objection,
@@ -25,6 +24,7 @@ from scoring.results.forms import ObjectionFileForm, ObjectionResolveForm, Publi
 from scoring.results.selectors import live_ranking, live_unit_result
 from scoring.results.services import objection_file, objection_resolve, results_publish, results_release_preliminary
 from scoring.sheets.forms import ScoreForm
+from scoring.sheets.services import ScoreInput
 
 
 def results_period(year: int) -> Period:
@@ -100,20 +100,12 @@ def results_release(request: HttpRequest, year: int) -> HttpResponse:
     period = results_period(year)
     if not can_release_preliminary(request.user, period):
         raise Http404
-    form = ReleaseForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("results_live", year=year)
-    try:
-        results_release_preliminary(
-            actor=request.user, period=period, objection_deadline=form.cleaned_data["objection_deadline"]
-        )
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã công bố kết quả sơ bộ cho các đơn vị."))
+
+    def release(data: dict) -> str:
+        results_release_preliminary(actor=request.user, period=period, **data)
+        return _("Đã công bố kết quả sơ bộ cho các đơn vị.")
+
+    perform(request, release, ReleaseForm(request.POST))
     return redirect("results_live", year=year)
 
 
@@ -123,19 +115,14 @@ def results_publish_view(request: HttpRequest, year: int) -> HttpResponse:
     period = results_period(year)
     if not can_publish(request.user, period):
         raise Http404
-    form = PublishForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("results_live", year=year)
-    try:
-        publication = results_publish(actor=request.user, period=period, **form.cleaned_data)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        flash_errors(request, error)
-        return redirect("results_live", year=year)
-    messages.success(request, _("Đã công bố kết quả (lần %(version)s).") % {"version": publication.version})
-    return redirect("results_published", year=year)
+
+    def publish(data: dict) -> str:
+        publication = results_publish(actor=request.user, period=period, **data)
+        return _("Đã công bố kết quả (lần %(version)s).") % {"version": publication.version}
+
+    if perform(request, publish, PublishForm(request.POST)):
+        return redirect("results_published", year=year)
+    return redirect("results_live", year=year)
 
 
 @login_required
@@ -145,19 +132,15 @@ def results_objection_file(request: HttpRequest, year: int, unit_id: int) -> Htt
     assessment = get_object_or_404(Assessment.objects.select_related("period"), period=period, unit_id=unit_id)
     if not can_view_live_detail(request.user, assessment):
         raise Http404
-    form = ObjectionFileForm(request.POST, framework_id=assessment.framework_id)
-    if not is_valid_or_404(form):
-        flash_errors(request, form)
-        return redirect("results_unit", year=year, unit_id=unit_id)
-    criterion = form.cleaned_data["criterion"]
-    try:
-        objection_file(actor=request.user, assessment=assessment, criterion=criterion, text=form.cleaned_data["text"])
-    except PermissionDenied as error:
-        messages.error(request, str(error))
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã gửi kiến nghị về tiêu chí %(code)s.") % {"code": criterion.code})
+
+    def file(data: dict) -> str:
+        try:
+            objection_file(actor=request.user, assessment=assessment, criterion=data["criterion"], text=data["text"])
+        except PermissionDenied as error:  # the window has closed, or the person only reads this unit's result
+            raise ValidationError(str(error)) from None
+        return _("Đã gửi kiến nghị về tiêu chí %(code)s.") % {"code": data["criterion"].code}
+
+    perform(request, file, ObjectionFileForm(request.POST, framework_id=assessment.framework_id))
     return redirect("results_unit", year=year, unit_id=unit_id)
 
 
@@ -165,33 +148,24 @@ def results_objection_file(request: HttpRequest, year: int, unit_id: int) -> Htt
 @require_POST
 def results_objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     objection = get_object_or_404(Objection.objects.select_related("assessment__period", "criterion"), pk=pk)
-    period = objection.assessment.period
     if not can_resolve_objection(request.user, objection.assessment):
         raise Http404
-    back = redirect("results_unit", year=period.year, unit_id=objection.assessment.unit_id)
-    form = ObjectionResolveForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return back
-    accept, data = form.cleaned_data["decision"] == "accept", None
-    if accept:  # the same rule-aware input as the sheet gives the new score
-        score_form = ScoreForm(request.POST, criterion=objection.criterion, prefix=f"o{objection.pk}")
-        if not score_form.is_valid():
-            flash_errors(request, score_form, labelled=True)
-            return back
-        data = score_form.score_input()
-    try:
+
+    def resolve(data: dict) -> str:
+        accept = data["decision"] == "accept"
+        new_score = _new_score(request, objection) if accept else None
         objection_resolve(
-            actor=request.user,
-            objection=objection,
-            accept=accept,
-            reason=form.cleaned_data["resolution"],
-            data=data,
+            actor=request.user, objection=objection, accept=accept, reason=data["resolution"], data=new_score
         )
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(
-            request, _("Đã giải quyết kiến nghị về tiêu chí %(code)s.") % {"code": objection.criterion.code}
-        )
-    return back
+        return _("Đã giải quyết kiến nghị về tiêu chí %(code)s.") % {"code": objection.criterion.code}
+
+    perform(request, resolve, ObjectionResolveForm(request.POST))
+    return redirect("results_unit", year=objection.assessment.period.year, unit_id=objection.assessment.unit_id)
+
+
+def _new_score(request: HttpRequest, objection: Objection) -> ScoreInput:
+    """An accepted objection's new score, read with the sheet's rule-aware form."""
+    form = ScoreForm(request.POST, criterion=objection.criterion, prefix=f"o{objection.pk}")
+    if not form.is_valid():
+        raise ValidationError(error_messages(form, labelled=True))
+    return form.score_input()

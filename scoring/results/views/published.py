@@ -23,6 +23,7 @@ from scoring.permissions.results import (
     can_view_live_ranking,
     can_view_published,
     get_publication_for_view,
+    is_public_period,
     is_results_staff,
     publication_stamp_for_view,
 )
@@ -146,7 +147,7 @@ def results_index(request: HttpRequest) -> HttpResponse:
         .select_related("period__authority", "period__results_config")
         .annotate(commendation_count=Count("period__commendations"))
         .order_by("-period__year")
-        if can_view_published(request.user, is_public=_is_public(publication.period))
+        if can_view_published(request.user, is_public=is_public_period(publication.period))
     ]
     live = []
     own_units = []
@@ -169,17 +170,12 @@ def results_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _is_public(period: Period) -> bool:
-    config = getattr(period, "results_config", None)
-    return bool(config and config.is_public)
-
-
 def _readable_period(request: HttpRequest, year: int) -> tuple[Period, ResultPublication | None]:
     """A period whose commendations the visitor may read: published ones like the ranking, others for staff."""
     period = get_object_or_404(Period.objects.select_related("authority", "results_config"), year=year)
     publication = period.publications.order_by("-version").first()
     if publication is not None:
-        if not can_view_published(request.user, is_public=_is_public(period)):
+        if not can_view_published(request.user, is_public=is_public_period(period)):
             raise Http404
     elif not (is_results_staff(request.user, period) or can_manage_results(request.user, period)):
         raise Http404

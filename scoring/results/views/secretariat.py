@@ -3,13 +3,13 @@ year's commendations."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.feedback import flash_errors, is_valid_or_404
+from scoring.feedback import perform
 from scoring.models import ClassificationBand, Commendation, Period, RankingExclusion, ResultsConfig
 from scoring.permissions.results import can_manage_results, can_view_live_ranking
 from scoring.results.compute import results_config, survey_parts
@@ -111,15 +111,10 @@ def results_settings(request: HttpRequest, year: int) -> HttpResponse:
 
 def _save(request: HttpRequest, period: Period, form, save) -> None:
     """Read the form, then let the service save it: the problems of either are shown on the page."""
-    if not is_valid_or_404(form):
-        flash_errors(request, form, labelled=True)
-        return
     try:
-        messages.success(request, save(request, period, form.cleaned_data))
+        perform(request, lambda data: save(request, period, data), form)
     except PermissionDenied:
         raise Http404 from None
-    except ValidationError as error:
-        flash_errors(request, error)
 
 
 @login_required
