@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.http import Http404, HttpRequest
 
 
@@ -60,3 +61,15 @@ def perform(request: HttpRequest, action: Callable[[dict], str], form: forms.Bas
     if message:
         messages.success(request, message)
     return True
+
+
+def run_import(request: HttpRequest, form: forms.BaseForm, run: Callable[[File], None]) -> list[str] | None:
+    """An all-or-nothing import of the uploaded file (the form's `file`): None once it has run (`run` says how it
+    went as page messages), else the problems of the file, every one of them, to list on the import page."""
+    if request.method != "POST" or not form.is_valid():
+        return []
+    try:
+        run(form.cleaned_data["file"])
+    except ValidationError as error:
+        return error.messages
+    return None

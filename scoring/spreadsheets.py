@@ -1,13 +1,16 @@
 """What the portal's Excel files share: text cells that never run as formulas, and cells read as people type them."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from scoring.text import normalised_word, parse_decimal
 
@@ -16,9 +19,29 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class HeaderColumn(Protocol):
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a workbook the portal writes and reads back: found by its header text, whatever its place."""
+
     key: str
     header: str
+    width: int
+    is_input: bool = False  # filled in by people (a sheet's scores)
+    is_required: bool = False  # an import refuses a file without it
+
+
+def write_header(sheet: Worksheet, columns: Iterable[Column]) -> None:
+    """Line 1: each column's header, white on dark blue, and the column's width."""
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(1, index, column.header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
 
 
 def set_text(cell: Cell, text: str) -> Cell:
@@ -66,7 +89,7 @@ def cell_decimal(value: object) -> Decimal | str | None:
     return text if number is None else number
 
 
-def header_positions(header: tuple[int, tuple] | None, columns: Iterable[HeaderColumn]) -> dict[str, int]:
+def header_positions(header: tuple[int, tuple] | None, columns: Iterable[Column]) -> dict[str, int]:
     """Map each known column's key to its 0-based position, found by header text so moved columns still import."""
     if header is None or all(is_blank(value) for value in header[1]):
         raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")

@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
 from evidence.workbooks import Limits, read_rows
 from scoring.models import Assessment, AuditEvent, BlockFinalisation, Criterion, Period, RuleType, Score, Stage
@@ -19,7 +18,16 @@ from scoring.permissions.appraisal import APPRAISAL_STATES
 from scoring.permissions.council import can_manage_council
 from scoring.rules import CENT, Entry
 from scoring.sheets.services import ScoreInput, StaleScoreError, score_write
-from scoring.spreadsheets import cell_decimal, cell_text, code_text, header_positions, is_blank, set_text
+from scoring.spreadsheets import (
+    Column,
+    cell_decimal,
+    cell_text,
+    code_text,
+    header_positions,
+    is_blank,
+    set_text,
+    write_header,
+)
 from scoring.text import number_text
 from units.models import Unit, User
 
@@ -31,14 +39,6 @@ MAX_NOTE_LENGTH = 1000
 LIMITS = Limits(max_rows=5000, max_columns=20)
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    is_required: bool = False
-
-
 COLUMNS = (
     Column("unit", "Mã đơn vị", 28, is_required=True),
     Column("unit_name", "Tên đơn vị", 34),
@@ -48,8 +48,6 @@ COLUMNS = (
     Column("points", "Điểm", 9, is_required=True),
     Column("note", "Ghi chú", 36),
 )
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 INFO_FONT = Font(italic=True, color="595959")
 
 
@@ -94,12 +92,7 @@ def survey_template(*, period: Period) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(1, index, column.header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    write_header(sheet, COLUMNS)
     sheet.freeze_panes = "A2"
     line = 1
     for assessment in assessments:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,7 +44,7 @@ from scoring.council.services import (
     period_start_appraisal,
 )
 from scoring.council.survey import survey_import, survey_template, survey_template_filename
-from scoring.feedback import perform
+from scoring.feedback import perform, run_import
 from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat
@@ -311,22 +312,20 @@ def council_block_finalise(request: HttpRequest, year: int, block_pk: int) -> Ht
 @login_required
 def council_survey_import(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    form = SurveyImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = survey_import(actor=request.user, period=period, file=form.cleaned_data["file"])
-        except ValidationError as error:
-            errors = error.messages
+
+    def run(file: File) -> None:
+        result = survey_import(actor=request.user, period=period, file=file)
+        if result.changed:
+            messages.success(
+                request, _("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1).") % {"count": result.changed}
+            )
         else:
-            if result.changed:
-                messages.success(
-                    request,
-                    _("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1).") % {"count": result.changed},
-                )
-            else:
-                messages.info(request, _("Tệp không có điểm nào khác với điểm đã nhập trước đó."))
-            return redirect("council_overview", year=year)
+            messages.info(request, _("Tệp không có điểm nào khác với điểm đã nhập trước đó."))
+
+    form = SurveyImportForm(request.POST or None, request.FILES or None)
+    errors = run_import(request, form, run)
+    if errors is None:
+        return redirect("council_overview", year=year)
     return render(
         request,
         "scoring/council/survey.html",

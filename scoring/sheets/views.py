@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from evidence.selectors import links_by_criterion, unit_library
-from scoring.feedback import flash_errors, perform
+from scoring.feedback import flash_errors, perform, run_import
 from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
 from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
 from scoring.officers.selectors import preparers_of
@@ -366,19 +367,18 @@ def sheet_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
     if not can_edit_self_assessment(request.user, assessment):
         raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
-    form = SheetImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = sheet_import(actor=request.user, assessment=assessment, file=form.cleaned_data["file"])
-        except ValidationError as error:
-            errors = error.messages
+
+    def run(file: File) -> None:
+        result = sheet_import(actor=request.user, assessment=assessment, file=file)
+        if result.changed:
+            messages.success(request, _("Đã nhập %(count)s tiêu chí từ tệp Excel.") % {"count": result.changed})
         else:
-            if result.changed:
-                messages.success(request, _("Đã nhập %(count)s tiêu chí từ tệp Excel.") % {"count": result.changed})
-            else:
-                messages.info(request, _("Tệp Excel không có thay đổi nào so với phiếu trên cổng."))
-            return redirect("assessment_sheet", pk=pk)
+            messages.info(request, _("Tệp Excel không có thay đổi nào so với phiếu trên cổng."))
+
+    form = SheetImportForm(request.POST or None, request.FILES or None)
+    errors = run_import(request, form, run)
+    if errors is None:
+        return redirect("assessment_sheet", pk=pk)
     return render(
         request,
         "scoring/sheets/import.html",

@@ -24,12 +24,14 @@ from scoring.rules import CENT, ENTRY_FIELDS, Entry, input_name, rule_input_name
 from scoring.sheets.selectors import sheet_scores
 from scoring.sheets.services import ScoreInput, StaleScoreError, points_for, self_score_record
 from scoring.spreadsheets import (
+    Column,
     cell_decimal,
     cell_text,
     code_text,
     header_positions,
     is_blank,
     set_text,
+    write_header,
 )
 from scoring.text import normalised_word, number_text, parse_yes_no
 from units.models import User
@@ -41,14 +43,6 @@ LISTS_SHEET_TITLE = "Danh muc"
 LIMITS = Limits(max_rows=2000, max_columns=30)
 MAX_EXPLANATION_LENGTH = 5000  # the same limits as the sheet's web form
 MAX_REASON_LENGTH = 2000
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    is_input: bool = False
 
 
 COLUMNS = (
@@ -73,8 +67,6 @@ INPUT_KEYS = tuple(column.key for column in COLUMNS if column.is_input)
 REQUIRED_KEYS = tuple(column.key for column in COLUMNS if column.key not in ("title", "max_points", "rule", "points"))
 ALL_RULE_KEYS = tuple(input_name(field) for field in ENTRY_FIELDS)  # the rule input columns
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
 UNUSED_FILL = PatternFill("solid", fgColor="EDEDED")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -144,12 +136,7 @@ def sheet_export(*, assessment: Assessment) -> bytes:
 
 
 def _write_header(sheet: Worksheet) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(1, index, column.header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    write_header(sheet, COLUMNS)
     sheet.row_dimensions[1].height = 45
     sheet.freeze_panes = "C2"  # header row and the code/title columns stay in view
 

@@ -164,6 +164,25 @@ def _back_to_row(assessment: Assessment, criterion_pk: int) -> HttpResponse:
     return redirect(f"{reverse('appraisal_workspace', args=[assessment.pk])}#row-{criterion_pk}")
 
 
+def _answer_saved(
+    request: HttpRequest, assessment: Assessment, row: AppraisalRow, message: str, **flags
+) -> HttpResponse:
+    """After a row's write: a plain POST goes back to the row with the message; htmx gets the row as it now is."""
+    if not request.htmx:
+        messages.success(request, message)
+        return _back_to_row(assessment, row.criterion.pk)
+    row = _assigned_row(request, assessment, row.criterion.pk)
+    return _render_row(request, assessment, _row_context(row, can_write=True), **flags)
+
+
+def _answer_refused(request: HttpRequest, assessment: Assessment, row: AppraisalRow, form, **forms) -> HttpResponse:
+    """A refused write: the problems as messages on the row (plain POST), or the row with its form's errors."""
+    if not request.htmx:
+        flash_errors(request, form, prefix=row.criterion.code)
+        return _back_to_row(assessment, row.criterion.pk)
+    return _render_row(request, assessment, _row_context(row, can_write=True, **forms))
+
+
 @login_required
 @require_POST
 def appraisal_score_save(request: HttpRequest, pk: int, criterion_pk: int, stage: str) -> HttpResponse:
@@ -202,15 +221,9 @@ def appraisal_score_save(request: HttpRequest, pk: int, criterion_pk: int, stage
         except ValidationError as error:
             form.add_rule_error(error)
         else:
-            if not request.htmx:
-                messages.success(request, _("Đã lưu thẩm định tiêu chí %(code)s.") % {"code": row.criterion.code})
-                return _back_to_row(assessment, criterion_pk)
-            row = _assigned_row(request, assessment, criterion_pk)
-            return _render_row(request, assessment, _row_context(row, can_write=True), saved=True)
-    if not request.htmx:
-        flash_errors(request, form, prefix=row.criterion.code)
-        return _back_to_row(assessment, criterion_pk)
-    return _render_row(request, assessment, _row_context(row, can_write=True, **forms))
+            message = _("Đã lưu thẩm định tiêu chí %(code)s.") % {"code": row.criterion.code}
+            return _answer_saved(request, assessment, row, message, saved=True)
+    return _answer_refused(request, assessment, row, form, **forms)
 
 
 @login_required
@@ -228,15 +241,9 @@ def appraisal_flag(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResp
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            if not request.htmx:
-                messages.success(request, _("Đã đề xuất giải trình tiêu chí %(code)s.") % {"code": row.criterion.code})
-                return _back_to_row(assessment, criterion_pk)
-            row = _assigned_row(request, assessment, criterion_pk)
-            return _render_row(request, assessment, _row_context(row, can_write=True), flagged=True)
-    if not request.htmx:
-        flash_errors(request, form, prefix=row.criterion.code)
-        return _back_to_row(assessment, criterion_pk)
-    return _render_row(request, assessment, _row_context(row, can_write=True, flag_form=form))
+            message = _("Đã đề xuất giải trình tiêu chí %(code)s.") % {"code": row.criterion.code}
+            return _answer_saved(request, assessment, row, message, flagged=True)
+    return _answer_refused(request, assessment, row, form, flag_form=form)
 
 
 @login_required

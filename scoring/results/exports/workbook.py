@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring.results.exports.data import Block, PublishedResults, code_key
+from scoring.results.exports.data import Block, PublishedResults, by_code
 from scoring.spreadsheets import set_text
 from scoring.text import localized_number
 
@@ -132,11 +132,8 @@ def _ranking_sheet(sheet: Worksheet, results: PublishedResults, block: Block) ->
 
 
 def _matrix_sheet(sheet: Worksheet, block: Block) -> None:
-    maxima: dict[str, object] = {}
-    for row in block.rows:
-        for criterion in row.criterion_list:
-            maxima.setdefault(criterion.code, criterion.max_points)
-    codes = sorted(maxima, key=lambda code: (code_key(code), code))
+    maxima = by_code((criterion for row in block.rows for criterion in row.criterion_list), lambda c: c.max_points)
+    codes = list(maxima)
     fixed = [_("Mã đơn vị"), _("Đơn vị"), _("Điểm tối đa sau điều chỉnh"), _("Tổng điểm"), _("Chỉ số (%)")]
     _row(sheet, 1, fixed + codes, header=True)
     _row(sheet, 2, [_("Điểm tối đa của tiêu chí"), "", "", "", ""] + [maxima[code] for code in codes])
