@@ -283,14 +283,17 @@ def filed_objection(world) -> tuple:
     return objection, criterion
 
 
+def resolve(client, world, objection, **data):
+    """The secretary resolves the objection through the unit's result page (score inputs as `value=`)."""
+    score = {f"o{objection.pk}-{key}": data.pop(key) for key in ("value",) if key in data}
+    client.force_login(world["secretary"])
+    url = reverse("results_objection_resolve", args=[objection.pk])
+    return client.post(url, {**data, **score, f"o{objection.pk}-version": "0"}, follow=True)
+
+
 def test_an_objection_accepted_with_a_score_outside_the_rule_is_named_and_stays_filed(client, world):
     objection, criterion = filed_objection(world)
-    client.force_login(world["secretary"])
-    response = client.post(
-        reverse("results_objection_resolve", args=[objection.pk]),
-        {"decision": "accept", f"o{objection.pk}-value": "9", f"o{objection.pk}-version": "0", "resolution": "Đúng"},
-        follow=True,
-    )
+    response = resolve(client, world, objection, decision="accept", value="9", resolution="Đúng")
     assert "Điểm phải từ 0 đến 1,5." in response.text
     objection.refresh_from_db()
     assert objection.state == Objection.State.FILED
@@ -299,12 +302,7 @@ def test_an_objection_accepted_with_a_score_outside_the_rule_is_named_and_stays_
 
 def test_an_objection_accepted_through_the_page_is_rescored_in_round_two(client, world):
     objection, criterion = filed_objection(world)
-    client.force_login(world["secretary"])
-    response = client.post(
-        reverse("results_objection_resolve", args=[objection.pk]),
-        {"decision": "accept", f"o{objection.pk}-value": "1,25", f"o{objection.pk}-version": "0", "resolution": "Có"},
-        follow=True,
-    )
+    response = resolve(client, world, objection, decision="accept", value="1,25", resolution="Có")
     assert "Đã giải quyết kiến nghị về tiêu chí 2.1." in response.text
     objection.refresh_from_db()
     assert (objection.state, objection.new_points) == (Objection.State.ACCEPTED, Decimal("1.25"))
@@ -314,10 +312,7 @@ def test_an_objection_accepted_through_the_page_is_rescored_in_round_two(client,
 
 def test_an_unknown_decision_on_an_objection_is_named_and_changes_nothing(client, world):
     objection, _criterion = filed_objection(world)
-    client.force_login(world["secretary"])
-    response = client.post(
-        reverse("results_objection_resolve", args=[objection.pk]), {"decision": "maybe", "resolution": "?"}, follow=True
-    )
+    response = resolve(client, world, objection, decision="maybe", resolution="?")
     assert "Quyết định: Hãy chọn một lựa chọn hợp lệ. maybe không phải là một trong các lựa chọn khả thi." in (
         response.text
     )
