@@ -106,20 +106,23 @@ class PointsWidget(widgets.Widget):
 
 
 class FlagWidget(widgets.Widget):
-    """Yes/no cells: 1/0 on export; on import the yes/no words of every import (1, 0, có, không, x …), empty = no."""
+    """Yes/no cells of every import-export workbook: 1/0 on export; on import the yes/no words of every import
+    (1, 0, có, không, x …); an empty cell means `blank` (no, unless the column says otherwise)."""
 
-    def __init__(self, column: str) -> None:
+    def __init__(self, column: str, *, blank: bool = False) -> None:
         super().__init__(coerce_to_string=False)
         self.column = column
+        self.blank = blank
 
     def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> bool:
         try:
-            return bool(parse_yes_no(restore_text(value) if isinstance(value, str) else value))
+            answer = parse_yes_no(restore_text(value) if isinstance(value, str) else value)
         except ValueError:
             raise ValueError(
                 _("“%(column)s” là “%(value)s”; hãy ghi 1 (có) hoặc 0 (không).")
                 % {"column": self.column, "value": value}
             ) from None
+        return self.blank if answer is None else answer
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> int:
         return 1 if value else 0

@@ -25,16 +25,10 @@ from openpyxl.utils import get_column_letter
 
 from evidence.workbooks import Limits, read_sheets
 from units.models import Authority, User
-from units.workbooks.resources import (
-    BlockResource,
-    Directory,
-    PersonResource,
-    RoleResource,
-    SheetResource,
-    UnitResource,
-)
+from units.workbooks.cells import Directory
+from units.workbooks.people import PersonResource, RoleResource
+from units.workbooks.resources import BlockResource, SheetResource, UnitResource
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGED_TYPES = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
 
 

@@ -9,6 +9,7 @@ nothing but the demo passwords, which are reset. Frameworks that already have cr
 """
 
 import time
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -60,10 +61,15 @@ def open_year_deadlines() -> tuple[datetime, ...]:
     )
 
 
-def _file_past_results_notices(units: dict[str, Unit]) -> None:
-    """Past years' results notices (preliminary results, objections) are history, not news: file them as read."""
-    past_results = [reverse("results_unit", args=[year, unit.pk]) for year in DEADLINES for unit in units.values()]
-    Notice.objects.filter(read_at__isnull=True, url__in=past_results).update(read_at=timezone.now())
+def _file_past_results_notices(years: Iterable[int], units: Iterable[Unit]) -> None:
+    """Past years' results notices (preliminary results, objections) are history, not news: file them as read.
+
+    They lead to each unit's result; registered on commit behind the notices the past years' services send then.
+    """
+    past_results = [reverse("results_unit", args=[year, unit.pk]) for year in years for unit in units]
+    transaction.on_commit(
+        lambda: Notice.objects.filter(read_at__isnull=True, url__in=past_results).update(read_at=timezone.now())
+    )
 
 
 class Command(BaseCommand):
@@ -108,8 +114,7 @@ class Command(BaseCommand):
             frameworks = _seed_periods(authority, blocks, users=users)
             seed_plans(users["truong.hadinh"])
             seed_preparers(users["truong.hadinh"], users["canbo.hadinh"])
-            # after the notices the past years' services send on commit, which this registers behind
-            transaction.on_commit(lambda: _file_past_results_notices(units))
+            _file_past_results_notices(DEADLINES, units.values())
         self._summary(authority, frameworks, time.monotonic() - started)
 
     def _write_workbooks(self, directory: Path) -> None:
@@ -124,9 +129,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             authority = demo_authority(**province.AUTHORITY)
             frameworks = seed_province(authority, open_deadlines=open_year_deadlines())
-        Notice.objects.filter(read_at__isnull=True, url=f"/results/{province.PUBLISHED_YEAR}/").update(
-            read_at=timezone.now()
-        )
+            _file_past_results_notices([province.PUBLISHED_YEAR], Unit.objects.filter(block__authority=authority))
         self._summary(authority, frameworks, time.monotonic() - started, accounts=False)
         write = self.stdout.write
         write(f"  Tài khoản demo (mật khẩu {province.PASSWORD}):")
