@@ -3,6 +3,7 @@ flags, rule types and the option lists (“0,5 : Không kịp thời”). Parsed
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,10 +14,47 @@ from import_export import widgets
 from scoring.models import Criterion, RuleType
 from scoring.text import number_text, parse_decimal, parse_yes_no
 
+HEADER_LINE = 1  # every import-export worksheet has its column names on line 1
 FORMULA_STARTS = ("=", "+", "-", "@")
 NUMBER = re.compile(r"^\d+([.,]\d+)?$")  # typed in a text cell: 0,5 or 0.5, no sign, no exponent
 POINTS_LIMIT = Decimal("100000")  # max_digits=7, decimal_places=2
 STEP_LIMIT = Decimal("100")  # max_digits=4, decimal_places=2
+
+
+def header_problems(headers: Iterable[Any] | None, *, required: Iterable[str], columns: list[str]) -> list[str]:
+    """The header line (line 1) of an import-export worksheet: missing required columns, columns the format does
+    not know (often a typo) and repeated columns, each named."""
+    names = [restore_text(header) for header in headers or []]
+    known = set(columns)
+    problems = [
+        _("Dòng %(line)s: thiếu cột “%(column)s”.") % {"line": HEADER_LINE, "column": column}
+        for column in required
+        if column not in names
+    ]
+    problems += [
+        _("Dòng %(line)s: cột “%(column)s” không thuộc mẫu; các cột hợp lệ: %(columns)s.")
+        % {"line": HEADER_LINE, "column": name, "columns": ", ".join(columns)}
+        for name in names
+        if name and name not in known
+    ]
+    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    problems += [
+        _("Dòng %(line)s: cột “%(column)s” bị lặp.") % {"line": HEADER_LINE, "column": name} for name in repeated
+    ]
+    return problems
+
+
+def problems_by_line(resource: Any, result: Any) -> list[tuple[int, str]]:
+    """The problems of every row of an import-export result, in the order of their Excel lines (a row's own
+    problems keep their column order); the resource maps a row's number to its line (`line_of`)."""
+    by_line: list[tuple[int, str]] = []
+    for invalid in result.invalid_rows:
+        line = resource.line_of(invalid.number)
+        by_line += [(line, message) for messages in invalid.error_dict.values() for message in messages]
+    for error_row in result.error_rows:
+        line = resource.line_of(error_row.number)
+        by_line += [(line, _("không lưu được (%(error)s).") % {"error": error.error}) for error in error_row.errors]
+    return sorted(by_line, key=lambda item: item[0])
 
 
 def neutralise_formula(text: str) -> str:

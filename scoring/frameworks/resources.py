@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from scoring.frameworks.cells import (
+    HEADER_LINE,
     STEP_LIMIT,
     CodeWidget,
     FlagWidget,
@@ -19,6 +20,7 @@ from scoring.frameworks.cells import (
     RuleTypeWidget,
     TextWidget,
     has_two_decimals_at_most,
+    header_problems,
     neutralise_formula,
     parse_options,
     render_options,
@@ -28,7 +30,6 @@ from scoring.frameworks.services import CODE_PATTERN, RULES_WITH_OPTIONS
 from scoring.models import Criterion, Framework, RuleOption, RuleType
 from scoring.text import number_text
 
-HEADER_LINE = 1
 FIRST_DATA_LINE = HEADER_LINE + 1
 
 
@@ -94,25 +95,7 @@ class CriterionResource(resources.ModelResource):
         return [field.column_name for field in cls.fields.values()]
 
     def header_problems(self, headers: list[Any]) -> list[str]:
-        """Missing required columns and columns this file format does not know (often a typo)."""
-        names = [restore_text(header) for header in headers or []]
-        known = set(self.column_names())
-        problems = [
-            _("Dòng %(line)s: thiếu cột “%(column)s”.") % {"line": HEADER_LINE, "column": column}
-            for column in self.REQUIRED_COLUMNS
-            if column not in names
-        ]
-        problems += [
-            _("Dòng %(line)s: cột “%(column)s” không thuộc mẫu; các cột hợp lệ: %(columns)s.")
-            % {"line": HEADER_LINE, "column": name, "columns": ", ".join(self.column_names())}
-            for name in names
-            if name and name not in known
-        ]
-        duplicated = sorted({name for name in names if name and names.count(name) > 1})
-        problems += [
-            _("Dòng %(line)s: cột “%(column)s” bị lặp.") % {"line": HEADER_LINE, "column": name} for name in duplicated
-        ]
-        return problems
+        return header_problems(headers, required=self.REQUIRED_COLUMNS, columns=self.column_names())
 
     def line_of(self, row_number: int) -> int:
         """The Excel line of the n-th (1-based) non-blank data row."""

@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from scoring.frameworks.cells import FlagWidget, restore_text
+from scoring.frameworks.cells import HEADER_LINE, FlagWidget, header_problems, restore_text
 from units.models import Block, Unit
 from units.workbooks.cells import CodeCell, Directory, LookupCell, TextCell, code_text, max_length
 
-HEADER_LINE = 1
 FIRST_DATA_LINE = HEADER_LINE + 1
 
 
@@ -65,24 +64,7 @@ class SheetResource(resources.ModelResource):
 
     def header_problems(self, headers: Iterable[Any]) -> list[str]:
         """Missing required columns, columns this sheet does not know (often a typo), repeated columns."""
-        names = [restore_text(header) for header in headers or []]
-        known = set(self.column_names())
-        problems = [
-            _("Dòng %(line)s: thiếu cột “%(column)s”.") % {"line": HEADER_LINE, "column": column}
-            for column in self.required_columns
-            if column not in names
-        ]
-        problems += [
-            _("Dòng %(line)s: cột “%(column)s” không thuộc mẫu; các cột hợp lệ: %(columns)s.")
-            % {"line": HEADER_LINE, "column": name, "columns": ", ".join(self.column_names())}
-            for name in names
-            if name and name not in known
-        ]
-        repeated = sorted({name for name in names if name and names.count(name) > 1})
-        problems += [
-            _("Dòng %(line)s: cột “%(column)s” bị lặp.") % {"line": HEADER_LINE, "column": name} for name in repeated
-        ]
-        return problems
+        return header_problems(headers, required=self.required_columns, columns=self.column_names())
 
     def line_of(self, row_number: int) -> int:
         return self.lines[row_number - 1]

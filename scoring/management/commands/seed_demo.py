@@ -26,14 +26,14 @@ from django.utils import timezone
 from scoring.demo import accounts as demo
 from scoring.demo import province
 from scoring.demo.appraisal import seed_appraisal
-from scoring.demo.frameworks import YEARS, build_framework, framework_spec
+from scoring.demo.frameworks import YEARS, framework_spec, seed_framework
 from scoring.demo.history import Cast, seed_history
 from scoring.demo.officers import seed_preparers
 from scoring.demo.plans import seed_plans
 from scoring.demo.progress import seed_self_assessment
 from scoring.demo.province_seed import seed_province
 from scoring.frameworks.services import period_create, period_open_self_assessment
-from scoring.models import AuditEvent, Framework, Notice, Period
+from scoring.models import Framework, Notice, Period
 from units.models import Authority, Block, RoleAssignment, Unit, User
 from units.selectors import the_authority
 
@@ -268,24 +268,4 @@ def _seed_periods(authority: Authority, blocks: dict[str, Block], *, users: dict
 
 def _seed_framework(period: Period, block: Block, previous: Framework | None, *, actor: User) -> Framework:
     """Each year's framework comes from that year's data (criteria change yearly), linked to last year's."""
-    spec = framework_spec(block.code, period.year)
-    framework, created = Framework.objects.get_or_create(
-        period=period,
-        block=block,
-        defaults={
-            "name": spec["name"],
-            "bonus_cap": spec["bonus_cap"],
-            "penalty_cap": spec["penalty_cap"],
-            "cloned_from": previous,
-        },
-    )
-    if not period.frameworks_are_frozen and not framework.criteria.exists():
-        count = build_framework(framework=framework, spec=spec)
-        AuditEvent.objects.create(
-            actor=actor,
-            action="framework.seed",
-            period=period,
-            summary=f"{framework} ({count} tiêu chí)",
-            data={"framework_id": framework.id, "criteria": count, "created": created},
-        )
-    return framework
+    return seed_framework(period, block, framework_spec(block.code, period.year), actor=actor, cloned_from=previous)

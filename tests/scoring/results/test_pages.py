@@ -513,14 +513,16 @@ def test_a_unit_without_a_sheet_this_year_cannot_be_left_unranked(client, people
     assert not period.ranking_exclusions.exists()
 
 
-def test_a_commendation_of_an_unknown_kind_or_another_authoritys_unit_is_refused(client, people):
+def test_a_commendation_of_an_unknown_kind_or_unit_is_refused(client, people):
     client.force_login(people["secretary"])
     url = reverse("results_commendation_add", args=[2022])
     response = client.post(url, {"kind": "team", "name": "Tổ CCHC"}, follow=True)
     assert "Loại: Hãy chọn một lựa chọn hợp lệ. team không phải là một trong các lựa chọn khả thi." in response.text
     response = client.post(url, {"kind": "individual", "name": ""}, follow=True)
     assert "Hãy nhập tên tập thể hoặc cá nhân được khen thưởng." in response.text
-    elsewhere = UnitFactory(block=BlockFactory(authority=AuthorityFactory(name="UBND quận Cầu Giấy")))
-    assert client.post(url, {"kind": "collective", "unit": elsewhere.pk}).status_code == 404
+    assert (
+        client.post(url, {"kind": "collective", "unit": Unit.objects.order_by("-pk").first().pk + 1}).status_code == 404
+    )
+    assert client.post(url, {"kind": "collective", "unit": "phuong-a"}).status_code == 404
     assert not Commendation.objects.exists()
     assert not AuditEvent.objects.filter(action="results.commend").exists()
