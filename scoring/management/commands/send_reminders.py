@@ -141,7 +141,7 @@ class Command(BaseCommand):
                 "unit": plan.unit,
                 "due": plan.due_date.strftime("%d/%m/%Y"),
             }
-            self._remind([heads[plan.unit_id]], message, f"/plans/{plan.period.year}/units/{plan.unit_id}/")
+            self._remind([heads[plan.unit_id]], message, reverse("plan_unit", args=[plan.period.year, plan.unit_id]))
 
 
 def _code_key(code: str) -> tuple[int, ...]:
