@@ -90,21 +90,13 @@ def documents_upload(
                 original_name=item.original_name,
                 uploaded_by=actor,
             )
-            DocumentVersion.objects.create(
-                document=document, file=document.file, original_name=item.original_name, uploaded_by=actor
-            )
-            AuditEvent.objects.create(
+            _new_version(
                 actor=actor,
+                assessment=assessment,
+                document=document,
                 action="evidence.upload",
-                period=assessment.period,
                 summary=_("Tải lên tài liệu kiểm chứng “%(title)s” (%(unit)s)")
                 % {"title": document.title, "unit": assessment.unit},
-                data={
-                    "assessment_id": assessment.pk,
-                    "document_id": document.pk,
-                    "old": None,
-                    "new": _document_state(document),
-                },
             )
             if criterion is not None:
                 _link_create(
@@ -157,23 +149,32 @@ def document_replace(*, actor: User, document: Document, assessment: Assessment,
         document.uploaded_by = actor
         document.uploaded_at = timezone.now()
         document.save(update_fields=["file", "original_name", "uploaded_by", "uploaded_at"])
-        DocumentVersion.objects.create(
-            document=document, file=document.file, original_name=item.original_name, uploaded_by=actor
-        )
-        AuditEvent.objects.create(
+        _new_version(
             actor=actor,
+            assessment=assessment,
+            document=document,
             action="evidence.replace",
-            period=assessment.period,
             summary=_("Thay tệp của tài liệu “%(title)s”: %(old)s → %(new)s")
             % {"title": document.title, "old": old["original_name"], "new": item.original_name},
-            data={
-                "assessment_id": assessment.pk,
-                "document_id": document.pk,
-                "old": old,
-                "new": _document_state(document),
-            },
+            old=old,
         )
     return document
+
+
+def _new_version(
+    *, actor: User, assessment: Assessment, document: Document, action: str, summary: str, old: dict | None = None
+) -> None:
+    """Keep the document's current file in its history and audit the change (uploaded or replaced)."""
+    DocumentVersion.objects.create(
+        document=document, file=document.file, original_name=document.original_name, uploaded_by=actor
+    )
+    AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        period=assessment.period,
+        summary=summary,
+        data={"assessment_id": assessment.pk, "document_id": document.pk, "old": old, "new": _document_state(document)},
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 import magic
 import pikepdf
@@ -19,6 +20,7 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 from evidence.workbooks import XML_SUFFIXES, Prolog, xml_prolog
+from scoring.text import number_text
 
 # libmagic needs a few KB to tell an .xlsx from a plain zip; 64 KB is plenty for every allowed type.
 SNIFF_BYTES = 64 * 1024
@@ -95,9 +97,7 @@ def allowed_extensions_text() -> str:
 
 def format_megabytes(size: int) -> str:
     """20971520 → "20 MB", 1572864 → "1,5 MB" (Vietnamese decimal comma)."""
-    megabytes = size / (1024 * 1024)
-    text = f"{megabytes:.0f}" if megabytes == int(megabytes) else f"{megabytes:.1f}".replace(".", ",")
-    return f"{text} MB"
+    return f"{number_text(round(Decimal(size) / (1024 * 1024), 1))} MB"
 
 
 def clean_filename(raw_name: str | None) -> str:

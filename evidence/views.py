@@ -24,6 +24,7 @@ from evidence.forms import CriterionUploadForm, DocumentReplaceForm, DocumentUpl
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
 from evidence.selectors import links_by_criterion, unit_library
 from evidence.validation import format_megabytes, type_label
+from scoring.feedback import error_messages, flash_errors
 from scoring.models import Assessment, Criterion
 from scoring.permissions.evidence import (
     EDIT_REFUSED_MESSAGE,
@@ -96,8 +97,7 @@ def document_replace(request: HttpRequest, assessment_pk: int, document_pk: int)
                 actor=request.user, document=document, assessment=assessment, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Đã thay tệp của tài liệu “%(title)s”.") % {"title": document.title})
     return redirect("evidence_library", assessment_pk=assessment.pk)
@@ -224,7 +224,7 @@ def _criterion_write(request: HttpRequest, assessment: Assessment, criterion: Cr
             raise PermissionDenied
         errors = [str(EDIT_REFUSED_MESSAGE)]
     elif form is not None and not form.is_valid():
-        errors = [message for messages_ in form.errors.values() for message in messages_]
+        errors = error_messages(form)
     else:
         try:
             action(form.cleaned_data if form is not None else {})

@@ -11,12 +11,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from scoring.feedback import flash_errors
 from scoring.frameworks.resources import CriterionResource
 from scoring.frameworks.workbook import framework_export, framework_import
 from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption
 from scoring.permissions.periods import can_manage_frameworks
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 
 
 def _is_frozen(framework: Framework | None) -> bool:
@@ -107,8 +107,7 @@ class FrameworkAdmin(admin.ModelAdmin):
                 report = framework_import(actor=request.user, framework=framework, file=form.cleaned_data["file"])
             except ValidationError as error:
                 messages.error(request, _("Chưa nhập gì: tệp có %(count)s lỗi.") % {"count": len(error.messages)})
-                for message in error.messages:
-                    messages.error(request, message)
+                flash_errors(request, error)
             else:
                 messages.success(
                     request,

@@ -6,13 +6,14 @@ the appraisal and the results all compute points the same way.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scoring.models import RuleType
+from scoring.text import number_text, parse_decimal
 
 CENT = Decimal("0.01")
 LARGEST = Decimal("1e9")
@@ -70,10 +71,9 @@ class InputError(ValidationError):
 def _number(value, field: str, field_label: str) -> Decimal:
     if value is None or value == "":
         raise InputError(_("Chưa nhập %(field)s.") % {"field": field_label}, code="required", field=field)
-    try:
-        number = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise InputError(_("%(field)s phải là một số.") % {"field": field_label}, code="invalid", field=field) from None
+    number = parse_decimal(value)
+    if number is None:
+        raise InputError(_("%(field)s phải là một số.") % {"field": field_label}, code="invalid", field=field)
     if not number.is_finite():
         raise InputError(_("%(field)s phải là một số hữu hạn.") % {"field": field_label}, code="invalid", field=field)
     if abs(number) >= LARGEST:
@@ -97,7 +97,7 @@ NUMBER_FIELDS = {
 def normalized(entry: Entry, rule_type: str) -> Entry:
     """The entry ready to store: the inputs its rule reads, numbers parsed (\"92,5\" → Decimal("92.5")); any other
     input sent (a crafted request, a stale form) is dropped rather than stored beside the score."""
-    used = RULE_INPUTS.get(rule_type, frozenset())
+    used = RULE_INPUTS.get(rule_type, ())
     entry = replace(entry, **{field: None for field in ENTRY_FIELDS if field not in used})
     values = {}
     for field, label in NUMBER_FIELDS.items():
@@ -129,8 +129,8 @@ def _levels(rule: Rule, entry: Entry) -> Decimal:
         if option.id == entry.option_id:
             return option.points
     if entry.option_id is None:
-        raise InputError(_("Hãy chọn một mức."), code="required", field="option")
-    raise InputError(_("Mức đã chọn không thuộc tiêu chí này."), code="invalid_choice", field="option")
+        raise InputError(_("Hãy chọn một mức."), code="required", field="option_id")
+    raise InputError(_("Mức đã chọn không thuộc tiêu chí này."), code="invalid_choice", field="option_id")
 
 
 def _bands(rule: Rule, entry: Entry) -> Decimal:
@@ -164,7 +164,7 @@ def _bounded_value(rule: Rule, entry: Entry) -> Decimal:
     value = _number(entry.value, "value", _("điểm"))
     if not Decimal(0) <= value <= rule.max_points:
         raise InputError(
-            _("Điểm phải từ 0 đến %(max)s.") % {"max": _format(rule.max_points)}, code="out_of_range", field="value"
+            _("Điểm phải từ 0 đến %(max)s.") % {"max": number_text(rule.max_points)}, code="out_of_range", field="value"
         )
     return value
 
@@ -173,7 +173,7 @@ def _manual(rule: Rule, entry: Entry) -> Decimal:
     value = _bounded_value(rule, entry)
     if rule.step and value % rule.step != 0:
         raise InputError(
-            _("Điểm phải là bội số của %(step)s.") % {"step": _format(rule.step)}, code="step", field="value"
+            _("Điểm phải là bội số của %(step)s.") % {"step": number_text(rule.step)}, code="step", field="value"
         )
     return value
 
@@ -191,21 +191,29 @@ def _deduction(rule: Rule, entry: Entry) -> Decimal:
     return max(Decimal(0), rule.max_points - count * rule.deduction_per_occurrence)
 
 
-def _format(number: Decimal) -> str:
-    text = f"{number.normalize():f}"
-    return text.replace(".", ",")
-
-
+# Every input a person can fill in, as Entry and Score name them, in the order the sheet's form and workbook show them.
 ENTRY_FIELDS = tuple(field.name for field in fields(Entry))
-RULE_INPUTS = {
-    RuleType.LEVELS: frozenset({"option_id"}),
-    RuleType.BANDS: frozenset({"percent"}),
-    RuleType.RATIO: frozenset({"achieved", "required"}),
-    RuleType.MANUAL: frozenset({"value"}),
-    RuleType.YES_NO: frozenset({"is_yes"}),
-    RuleType.DEDUCTION: frozenset({"occurrences"}),
-    RuleType.SURVEY: frozenset({"value"}),
+# The inputs each rule reads: the one table behind the sheet's form, its workbook and the services.
+RULE_INPUTS: dict[str, tuple[str, ...]] = {
+    RuleType.LEVELS: ("option_id",),
+    RuleType.BANDS: ("percent",),
+    RuleType.RATIO: ("achieved", "required"),
+    RuleType.MANUAL: ("value",),
+    RuleType.YES_NO: ("is_yes",),
+    RuleType.DEDUCTION: ("occurrences",),
+    RuleType.SURVEY: ("value",),
 }
+
+
+def input_name(field: str) -> str:
+    """An Entry field's name in forms, workbook columns and error placement: the chosen level is "option"."""
+    return field.removesuffix("_id")
+
+
+def rule_input_names(rule_type: str) -> tuple[str, ...]:
+    """The names of the inputs a rule reads, as forms and workbooks call them (empty for a heading)."""
+    return tuple(input_name(field) for field in RULE_INPUTS.get(rule_type, ()))
+
 
 _HANDLERS = {
     RuleType.LEVELS: _levels,

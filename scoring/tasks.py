@@ -27,6 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from scoring.models import ResultPublication
 from scoring.results.exports import pdf, workbook
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class FileKind:
 
 FILE_KINDS = {
     "pdf": FileKind("pdf", pdf.PDF_CONTENT_TYPE, pdf.year_pdf),
-    "xlsx": FileKind("xlsx", workbook.XLSX_CONTENT_TYPE, workbook.year_workbook),
+    "xlsx": FileKind("xlsx", XLSX_CONTENT_TYPE, workbook.year_workbook),
 }
 
 

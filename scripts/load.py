@@ -170,20 +170,20 @@ def gunicorn_start(environment: dict[str, str], run_dir: Path, *, port: int, wor
                     return server
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
-    gunicorn_stop(server)
+    process_stop(server)
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
-def gunicorn_stop(server: subprocess.Popen | None) -> None:
-    """TERM to the master we started (it stops its workers), KILL to its group if it hangs."""
-    if server is None or server.poll() is not None:
+def process_stop(process: subprocess.Popen | None, *, timeout: int = 40) -> None:
+    """TERM to a process we started (a gunicorn master stops its workers), KILL to its group if it hangs."""
+    if process is None or process.poll() is not None:
         return
-    server.send_signal(signal.SIGTERM)
+    process.send_signal(signal.SIGTERM)
     try:
-        server.wait(timeout=40)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 # --- the plan: one account and one set of rows per simulated person -------------------------------------
@@ -1061,7 +1061,7 @@ def main() -> int:
         server = gunicorn_start(environment, run_dir, port=port, workers=options.workers)
         if options.deadline:
             ok = deadline_day(environment, run_dir, options=options, plan=plan, plan_path=plan_path, port=port)
-            gunicorn_stop(server)
+            process_stop(server)
             server = None
             say("checking acknowledged saves and uploads against the database and the storage")
             integrity = check_integrity_all(run_dir / "acks", run=run)
@@ -1094,7 +1094,7 @@ def main() -> int:
                 classes=("SurveyRespondent",),
             )
             wait_for(respondents, options.survey_run_time + 120)
-        gunicorn_stop(server)
+        process_stop(server)
         server = None
 
         about["load_after"] = os.getloadavg()[0]
@@ -1132,7 +1132,7 @@ def main() -> int:
             write_doc(options.doc, block)
             say(f"figures written to {options.doc}")
     finally:
-        gunicorn_stop(server)
+        process_stop(server)
         try:
             database_drop()
         except Exception as error:  # PostgreSQL itself may be what failed: say so, keep the first error

@@ -131,17 +131,6 @@ def nginx_start(run_dir: Path, *, port: int, a: int, b: int) -> subprocess.Popen
     raise RuntimeError(f"nginx did not answer; see {folder}/nginx-error.log")
 
 
-def stop(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 def kill_hard(process: subprocess.Popen) -> None:
     """SIGKILL to the master and its workers at once: requests in flight on A are cut mid-way."""
     os.killpg(process.pid, signal.SIGKILL)
@@ -392,10 +381,10 @@ def main(options) -> int:
 
         load.wait_for(locust, options.run_time + 300)
         about["load_after"] = os.getloadavg()[0]
-        stop(processes["nginx"])
+        load.process_stop(processes["nginx"], timeout=20)
         for name in ("a", "b"):
-            load.gunicorn_stop(processes[name])
-        stop(processes["worker"])
+            load.process_stop(processes[name])
+        load.process_stop(processes["worker"], timeout=20)
 
         lines = load.read_stats(run_dir / "locust")
         failures = failed_requests(run_dir / "nginx" / "nginx-access.log", measured_since)
@@ -419,7 +408,7 @@ def main(options) -> int:
         for name in ("nginx", "a", "b", "worker", "moto"):
             process = processes.get(name)
             if process is not None and process.poll() is None:
-                stop(process)
+                load.process_stop(process, timeout=20)
         try:
             load.database_drop()
         except Exception as error:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from scoring.demo.accounts import DEMO_PASSWORD
 from scoring.models import Assessment, Period
+from tests.e2e.helpers import sign_in_demo
 from tests.factories import (
     AssessmentFactory,
     AuthorityFactory,
@@ -148,14 +148,6 @@ PHONE = {"width": 390, "height": 844}
 PHONE_SCREENSHOT = "/tmp/polish-phone-home.png"
 
 
-def sign_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
-
-
 def assert_no_horizontal_overflow(page: Page) -> None:
     scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= inner_width, f"{page.url}: {scroll_width}px wide in a {inner_width}px window"
@@ -185,7 +177,7 @@ def test_results_read_on_a_phone_without_sideways_scrolling(live_server, browser
             if chart.evaluate("f => f.scrollWidth > f.clientWidth + 1"):
                 assert chart.evaluate("f => getComputedStyle(f).overflowX") == "auto", f"{path}: chart cut off"
 
-    sign_in(phone, live_server, "canbo.hadinh")
+    sign_in_demo(phone, live_server, "canbo.hadinh")
     expect(phone.get_by_test_id("cycle-banner")).to_be_visible()
     assert_no_horizontal_overflow(phone)
     phone.screenshot(path=PHONE_SCREENSHOT)  # to look at, not committed
@@ -238,19 +230,19 @@ def test_inputs_are_named_headings_are_in_order_and_the_language_is_declared(liv
     problems: list[str] = []
 
     staff = browser.new_page(locale="vi-VN")
-    sign_in(staff, live_server, "canbo.hadinh")
+    sign_in_demo(staff, live_server, "canbo.hadinh")
     for path in ["/", f"/assessments/{ha_dinh.pk}/", "/results/2022/"]:
         problems += check_page(staff, base + path)
     staff.close()
 
     member = browser.new_page(locale="vi-VN")
-    sign_in(member, live_server, "hoidong1")
+    sign_in_demo(member, live_server, "hoidong1")
     for path in ["/appraisal/", f"/appraisal/{khuong_dinh.pk}/"]:
         problems += check_page(member, base + path)
     member.close()
 
     secretary = browser.new_page(locale="vi-VN")
-    sign_in(secretary, live_server, "thuky")
+    sign_in_demo(secretary, live_server, "thuky")
     for path in ["/council/2023/", "/council/2023/survey/", "/periods/"]:
         problems += check_page(secretary, base + path)
     secretary.close()
@@ -268,7 +260,7 @@ def test_inputs_are_named_headings_are_in_order_and_the_language_is_declared(liv
 def test_every_input_on_the_council_members_page_is_named(live_server, browser):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     secretary = browser.new_page(locale="vi-VN")
-    sign_in(secretary, live_server, "thuky")
+    sign_in_demo(secretary, live_server, "thuky")
 
     problems = check_page(secretary, f"{live_server.url}/council/2023/members/")
 

@@ -26,6 +26,7 @@ from import_export.forms import ImportForm
 from evidence.workbooks import check_archive
 from scoring.models import Assessment, ResultRow
 from scoring.permissions.admin import can_manage_organisation, can_manage_people
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 from units.models import Authority, Block, RoleAssignment, Unit, User
 from units.roles import is_administrator
 from units.services import (
@@ -36,7 +37,7 @@ from units.services import (
     second_authority_message,
     units_deactivate,
 )
-from units.workbooks.books import ORGANISATION, PEOPLE, XLSX_CONTENT_TYPE, Book, export_book, read_book
+from units.workbooks.books import ORGANISATION, PEOPLE, Book, export_book, read_book
 
 # ---------------------------------------------------------------------------------------------
 # The workbook import, plugged into django-import-export's admin views

@@ -27,6 +27,12 @@ class Roles:
         return frozenset(unit_id for role, unit_id in self.unit_roles if role in wanted)
 
     @property
+    def belonging_unit_ids(self) -> frozenset[int]:
+        """The units the person works at or holds a role in."""
+        home = frozenset() if self.home_unit_id is None else frozenset({self.home_unit_id})
+        return self.unit_ids() | home
+
+    @property
     def is_empty(self) -> bool:
         return not self.global_roles and not self.unit_roles
 
@@ -83,5 +89,4 @@ def is_unit_head(user: User | AnonymousUser, unit_id: int) -> bool:
 
 def belongs_to_unit(user: User | AnonymousUser, unit_id: int) -> bool:
     """Works at the unit or holds a role there: such a person must never appraise it."""
-    roles = roles_of(user)
-    return roles.home_unit_id == unit_id or unit_id in roles.unit_ids()
+    return unit_id in roles_of(user).belonging_unit_ids

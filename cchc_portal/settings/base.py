@@ -248,15 +248,17 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no start-up banner on every manage.py command
 
+
 # Evidence in S3-compatible object storage (MinIO, Ceph, AWS, Viettel/FPT cloud...) when
 # EVIDENCE_STORAGE=s3; otherwise the local folder configured above. Private bucket: files are only
 # ever streamed through the permission-checked views, never linked directly.
-if env("EVIDENCE_STORAGE", default="local") == "s3":
-    STORAGES["evidence"] = {
+def s3_storage(location: str) -> dict:
+    """A private S3-compatible bucket folder (the AWS_* variables), for evidence or built result files."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "location": env("AWS_LOCATION", default="evidence"),
+            "location": location,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
             "region_name": env("AWS_S3_REGION_NAME", default=None),
             "access_key": env("AWS_ACCESS_KEY_ID", default=None),
@@ -266,6 +268,10 @@ if env("EVIDENCE_STORAGE", default="local") == "s3":
             "file_overwrite": False,
         },
     }
+
+
+if env("EVIDENCE_STORAGE", default="local") == "s3":
+    STORAGES["evidence"] = s3_storage(env("AWS_LOCATION", default="evidence"))
 # Set (e.g. "/_protected/evidence/") when nginx serves evidence files itself from the evidence folder:
 # the download views then answer with X-Accel-Redirect after their permission checks.
 EVIDENCE_X_ACCEL_PREFIX = env("EVIDENCE_X_ACCEL_PREFIX", default="")
@@ -293,20 +299,7 @@ STORAGES["exports"] = {
     "OPTIONS": {"location": env("EXPORTS_ROOT", default=None), "base_url": None},
 }
 if env("EXPORTS_STORAGE", default="local") == "s3":
-    STORAGES["exports"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "location": env("EXPORTS_AWS_LOCATION", default="exports"),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
-            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
-            "default_acl": None,
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
+    STORAGES["exports"] = s3_storage(env("EXPORTS_AWS_LOCATION", default="exports"))
 # --- end of background work ---------------------------------------------------------------------
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Forms of the appraisal workspace: a council round's score, an explanation request, a bonus/penalty line."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.models import Criterion, Stage
 from scoring.sheets.forms import ScoreForm
+from scoring.text import parse_decimal
 
 STAGE_PREFIX = {Stage.ROUND_1: "r1", Stage.ROUND_2: "r2"}
 
@@ -49,11 +50,9 @@ class AdjustmentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_points(self) -> Decimal:
-        raw = self.cleaned_data["points"].strip().replace(",", ".")
-        try:
-            points = Decimal(raw)
-        except InvalidOperation:
-            raise ValidationError(_("Điểm phải là một số."), code="invalid") from None
+        points = parse_decimal(self.cleaned_data["points"])
+        if points is None:
+            raise ValidationError(_("Điểm phải là một số."), code="invalid")
         if not points.is_finite() or abs(points) >= 10**6 or points != points.quantize(Decimal("0.01")):
             raise ValidationError(_("Điểm phải là một số có tối đa 2 chữ số thập phân."), code="invalid")
         return points

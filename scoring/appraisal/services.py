@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,7 @@ from scoring.permissions.appraisal import (
 from scoring.permissions.council import can_finalise, can_manage_council
 from scoring.sheets.services import ScoreInput, score_write
 from scoring.signing.services import minutes_record
+from scoring.text import number_text
 from units.models import Block, User
 
 COUNCIL_STAGES = (Stage.ROUND_1, Stage.ROUND_2)
@@ -42,12 +44,8 @@ def _lock(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("period", "unit").get(pk=assessment.pk)
 
 
-def _fmt(points) -> str:
-    return "—" if points is None else f"{points.normalize():f}".replace(".", ",")
-
-
 def _shown(points, is_not_applicable: bool) -> str:
-    return _("không áp dụng") if is_not_applicable else _fmt(points)
+    return _("không áp dụng") if is_not_applicable else number_text(points, empty="—")
 
 
 def round_two_is_open(assessment: Assessment, criterion: Criterion, now=None) -> bool:
@@ -198,7 +196,7 @@ def explanation_send(*, actor: User, period: Period, deadline, request_ids: list
                 "codes": codes,
                 "deadline": timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y"),
             },
-            url=f"/assessments/{assessment.pk}/explanations/",
+            url=reverse("explanation_list", args=[assessment.pk]),
         )
     AuditEvent.objects.create(
         actor=actor,
@@ -243,7 +241,7 @@ def explanation_answer(*, actor: User, request: ExplanationRequest, answer: str)
             [requester],
             _("%(unit)s đã giải trình tiêu chí %(code)s.")
             % {"unit": request.assessment.unit, "code": request.criterion.code},
-            url=f"/appraisal/{request.assessment_id}/#row-{request.criterion_id}",
+            url=f"{reverse('appraisal_workspace', args=[request.assessment_id])}#row-{request.criterion_id}",
         )
     return request
 
@@ -259,7 +257,7 @@ def adjustment_record(
     if item.framework_id != assessment.framework_id:
         raise ValidationError(_("Mục thưởng / trừ không thuộc bộ chỉ số của phiếu này."))
     if points < 0 or points > item.max_points:
-        raise ValidationError({"points": _("Điểm phải từ 0 đến %(max)s.") % {"max": _fmt(item.max_points)}})
+        raise ValidationError({"points": _("Điểm phải từ 0 đến %(max)s.") % {"max": number_text(item.max_points)}})
     existing = AdjustmentEntry.objects.filter(assessment=assessment, item=item).first()
     old = existing.points if existing else None
     if points == 0:
@@ -278,7 +276,11 @@ def adjustment_record(
             raise ValidationError(
                 {
                     "points": _("Tổng %(kind)s sẽ là %(total)s, vượt mức trần %(cap)s.")
-                    % {"kind": item.get_kind_display().lower(), "total": _fmt(others + points), "cap": _fmt(cap)}
+                    % {
+                        "kind": item.get_kind_display().lower(),
+                        "total": number_text(others + points),
+                        "cap": number_text(cap),
+                    }
                 }
             )
         entry, _created = AdjustmentEntry.objects.update_or_create(

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from scoring.appraisal import views
+from scoring.appraisal.views import explanations
 
 urlpatterns = [
-    path("assessments/<int:pk>/explanations/", views.explanation_list, name="explanation_list"),
+    path("assessments/<int:pk>/explanations/", explanations.explanation_list, name="explanation_list"),
     path(
         "assessments/<int:pk>/explanations/<int:request_pk>/answer/",
-        views.explanation_answer_view,
+        explanations.explanation_answer_view,
         name="explanation_answer",
     ),
 ]

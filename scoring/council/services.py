@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -310,6 +311,6 @@ def period_start_appraisal(*, actor: User, period: Period, appraisal_deadline, c
         members,
         _("Kỳ đánh giá năm %(year)s đã chuyển sang thẩm định; hạn thẩm định %(deadline)s.")
         % {"year": period.year, "deadline": timezone.localtime(appraisal_deadline).strftime("%H:%M %d/%m/%Y")},
-        url="/appraisal/",
+        url=reverse("appraisal_queue"),
     )
     return period

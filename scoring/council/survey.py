@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
 from evidence.workbooks import Limits, read_rows
 from scoring.models import Assessment, AuditEvent, BlockFinalisation, Criterion, Period, RuleType, Score, Stage
@@ -19,7 +18,17 @@ from scoring.permissions.appraisal import APPRAISAL_STATES
 from scoring.permissions.council import can_manage_council
 from scoring.rules import CENT, Entry
 from scoring.sheets.services import ScoreInput, StaleScoreError, score_write
-from scoring.sheets.workbook import _blank, _code_text, _decimal, _normalise, _set_text, _text
+from scoring.spreadsheets import (
+    Column,
+    cell_decimal,
+    cell_text,
+    code_text,
+    header_positions,
+    is_blank,
+    set_text,
+    write_header,
+)
+from scoring.text import number_text
 from units.models import Unit, User
 
 SHEET_TITLE = "Dieu tra XHH"
@@ -28,14 +37,6 @@ MAX_NOTE_LENGTH = 1000
 
 # One row per unit and survey criterion: a province of 200 units with 3 criteria is 600 rows.
 LIMITS = Limits(max_rows=5000, max_columns=20)
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    is_required: bool = False
 
 
 COLUMNS = (
@@ -47,8 +48,6 @@ COLUMNS = (
     Column("points", "Điểm", 9, is_required=True),
     Column("note", "Ghi chú", 36),
 )
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 INFO_FONT = Font(italic=True, color="595959")
 
 
@@ -93,22 +92,17 @@ def survey_template(*, period: Period) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(1, index, column.header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    write_header(sheet, COLUMNS)
     sheet.freeze_panes = "A2"
     line = 1
     for assessment in assessments:
         for criterion in leaves.get(assessment.framework_id, []):
             line += 1
             score = current.get((assessment.pk, criterion.pk))
-            _set_text(sheet.cell(line, 1), assessment.unit.code)
-            _set_text(sheet.cell(line, 2), assessment.unit.name).font = INFO_FONT
-            _set_text(sheet.cell(line, 3), criterion.code)
-            _set_text(sheet.cell(line, 4), criterion.title).font = INFO_FONT
+            set_text(sheet.cell(line, 1), assessment.unit.code)
+            set_text(sheet.cell(line, 2), assessment.unit.name).font = INFO_FONT
+            set_text(sheet.cell(line, 3), criterion.code)
+            set_text(sheet.cell(line, 4), criterion.title).font = INFO_FONT
             sheet.cell(line, 5, criterion.max_points.normalize()).font = INFO_FONT
             if score is not None and score.value is not None:
                 sheet.cell(line, 6, score.value.normalize())
@@ -118,12 +112,7 @@ def survey_template(*, period: Period) -> bytes:
 
 
 def _columns(header) -> dict[str, int]:
-    if header is None or all(_blank(value) for value in header[1]):
-        raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
-    by_text = {_normalise(value): position for position, value in enumerate(header[1]) if not _blank(value)}
-    columns = {
-        column.key: by_text[_normalise(column.header)] for column in COLUMNS if _normalise(column.header) in by_text
-    }
+    columns = header_positions(header, COLUMNS)
     missing = [column.header for column in COLUMNS if column.is_required and column.key not in columns]
     if missing:
         raise ValidationError(
@@ -131,10 +120,6 @@ def _columns(header) -> dict[str, int]:
             code="bad_headers",
         )
     return columns
-
-
-def _fmt(number: Decimal) -> str:
-    return f"{number.normalize():f}".replace(".", ",")
 
 
 def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> SurveyImportResult:
@@ -168,14 +153,14 @@ def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> Sur
     seen: dict[tuple[str, str], int] = {}
     for line, values in rows:
         cells = {key: (values[position] if position < len(values) else None) for key, position in columns.items()}
-        if all(_blank(cells.get(key)) for key in ("unit", "criterion", "points", "note")):
+        if all(is_blank(cells.get(key)) for key in ("unit", "criterion", "points", "note")):
             continue
 
         def problem(message: str, line: int = line) -> None:
             problems.append(_("Dòng %(line)s: %(message)s") % {"line": line, "message": message})
 
-        unit_code = _text(cells.get("unit"))
-        criterion_code = _code_text(cells.get("criterion")) if not _blank(cells.get("criterion")) else ""
+        unit_code = cell_text(cells.get("unit"))
+        criterion_code = code_text(cells.get("criterion")) if not is_blank(cells.get("criterion")) else ""
         if not unit_code:
             problem(_("Thiếu mã đơn vị."))
             continue
@@ -224,23 +209,23 @@ def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> Sur
             )
             continue
         seen[key] = line
-        points = _decimal(cells.get("points"))
+        points = cell_decimal(cells.get("points"))
         if points is None:
             problem(_("Chưa nhập điểm."))
             continue
         if not isinstance(points, Decimal) or not points.is_finite():
-            problem(_("Điểm “%(value)s” không phải là số.") % {"value": _text(cells.get("points"))})
+            problem(_("Điểm “%(value)s” không phải là số.") % {"value": cell_text(cells.get("points"))})
             continue
         if points != points.quantize(CENT):
-            problem(_("Điểm %(value)s có quá 2 chữ số thập phân.") % {"value": _fmt(points)})
+            problem(_("Điểm %(value)s có quá 2 chữ số thập phân.") % {"value": number_text(points)})
             continue
         if not Decimal(0) <= points <= criterion.max_points:
             problem(
                 _("Điểm %(value)s ngoài khoảng 0 đến %(max)s của tiêu chí %(code)s.")
-                % {"value": _fmt(points), "max": _fmt(criterion.max_points), "code": criterion.code}
+                % {"value": number_text(points), "max": number_text(criterion.max_points), "code": criterion.code}
             )
             continue
-        note = _text(cells.get("note"))
+        note = cell_text(cells.get("note"))
         if len(note) > MAX_NOTE_LENGTH:
             problem(_("Ghi chú dài quá %(max)s ký tự.") % {"max": MAX_NOTE_LENGTH})
             continue

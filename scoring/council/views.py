@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,11 +44,12 @@ from scoring.council.services import (
     period_start_appraisal,
 )
 from scoring.council.survey import survey_import, survey_template, survey_template_filename
+from scoring.feedback import perform, run_import
 from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat
 from scoring.permissions.council import can_finalise, can_manage_council, can_read_overview
-from scoring.sheets.workbook import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 from units.models import Block, Unit, User
 
 
@@ -65,18 +67,6 @@ def _managed_period(request: HttpRequest, year: int) -> Period:
     if not can_manage_council(request.user, period):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng được quản lý Hội đồng thẩm định."))
     return period
-
-
-def _report(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _deadlines(period: Period) -> list[tuple[str, object, int | None]]:
@@ -139,17 +129,13 @@ def council_members(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def council_member_add_view(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    form = MemberAddForm(request.POST, candidates=council_candidates(period))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("council_members", year=year)
-    user = get_object_or_404(User, pk=form.cleaned_data["user"])
-    try:
+
+    def add(data: dict) -> str:
+        user = get_object_or_404(User, pk=data["user"])
         council_member_add(actor=request.user, period=period, user=user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Đã đưa %(name)s vào Hội đồng thẩm định.") % {"name": user})
+        return _("Đã đưa %(name)s vào Hội đồng thẩm định.") % {"name": user}
+
+    perform(request, add, MemberAddForm(request.POST, candidates=council_candidates(period)))
     return redirect("council_members", year=year)
 
 
@@ -157,16 +143,14 @@ def council_member_add_view(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
     period = _managed_period(request, year)
-    membership = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk)
-    try:
-        result = council_member_remove(actor=request.user, period=period, user=membership.user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
+    member = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk).user
+
+    def remove(data: dict) -> str:
+        result = council_member_remove(actor=request.user, period=period, user=member)
         messages.success(
             request,
             _("Đã đưa %(name)s ra khỏi Hội đồng và bỏ %(count)s phân công.")
-            % {"name": membership.user, "count": result.removed_assignments},
+            % {"name": member, "count": result.removed_assignments},
         )
         if result.kept_scores:
             messages.warning(
@@ -175,8 +159,11 @@ def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) ->
                     "%(name)s đã chấm %(count)s tiêu chí ở vòng thẩm định; các điểm này vẫn được giữ nguyên "
                     "cùng lịch sử chấm. Hãy phân công người khác xem lại nếu cần."
                 )
-                % {"name": membership.user, "count": result.kept_scores},
+                % {"name": member, "count": result.kept_scores},
             )
+        return ""
+
+    perform(request, remove)
     return redirect("council_members", year=year)
 
 
@@ -184,13 +171,13 @@ def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) ->
 @require_POST
 def council_chair_set_view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
     period = _managed_period(request, year)
-    membership = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk)
-    try:
-        council_chair_set(actor=request.user, period=period, user=membership.user)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("%(name)s là Chủ tịch Hội đồng thẩm định.") % {"name": membership.user})
+    member = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk).user
+
+    def set_chair(data: dict) -> str:
+        council_chair_set(actor=request.user, period=period, user=member)
+        return _("%(name)s là Chủ tịch Hội đồng thẩm định.") % {"name": member}
+
+    perform(request, set_chair)
     return redirect("council_members", year=year)
 
 
@@ -213,26 +200,18 @@ def _member_of(period: Period, user_pk: int) -> User:
 @require_POST
 def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    members = council_users(period)
     units = list(period_units(period))
-    form = AssignmentForm(request.POST, members=members, units=units, areas=period_areas(period))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("council_members", year=year)
-    data = form.cleaned_data
-    try:
+
+    def assign(data: dict) -> str:
         member = _member_of(period, data["member"])
         unit = Unit.objects.get(pk=data["unit"]) if data["unit"] else None
         assignment = assignment_add(
             actor=request.user, period=period, member=member, unit=unit, area_code=data["area_code"]
         )
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã phân công %(name)s: %(work)s.") % {"name": member, "work": _describe(assignment)},
-        )
+        return _("Đã phân công %(name)s: %(work)s.") % {"name": member, "work": _describe(assignment)}
+
+    form = AssignmentForm(request.POST, members=council_users(period), units=units, areas=period_areas(period))
+    perform(request, assign, form)
     return redirect("council_members", year=year)
 
 
@@ -250,23 +229,15 @@ def council_assignment_remove(request: HttpRequest, year: int, pk: int) -> HttpR
 @require_POST
 def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    members = council_users(period)
-    form = ConflictForm(request.POST, members=members, units=list(period_units(period)), prefix="conflict")
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("council_members", year=year)
-    data = form.cleaned_data
-    try:
+
+    def declare(data: dict) -> str:
         member = _member_of(period, data["member"])
         unit = get_object_or_404(Unit, pk=data["unit"])
         conflict_declare(actor=request.user, period=period, member=member, unit=unit, reason=data["reason"])
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã ghi xung đột lợi ích: %(name)s không thẩm định %(unit)s.") % {"name": member, "unit": unit},
-        )
+        return _("Đã ghi xung đột lợi ích: %(name)s không thẩm định %(unit)s.") % {"name": member, "unit": unit}
+
+    members, units = council_users(period), list(period_units(period))
+    perform(request, declare, ConflictForm(request.POST, members=members, units=units, prefix="conflict"))
     return redirect("council_members", year=year)
 
 
@@ -284,21 +255,12 @@ def council_conflict_remove(request: HttpRequest, year: int, pk: int) -> HttpRes
 @require_POST
 def council_start_appraisal(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    form = StartAppraisalForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("council_overview", year=year)
-    try:
-        period_start_appraisal(
-            actor=request.user,
-            period=period,
-            appraisal_deadline=form.cleaned_data["appraisal_deadline"],
-            confirm_early=form.cleaned_data["confirm_early"],
-        )
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Kỳ đánh giá năm %(year)s đã chuyển sang giai đoạn thẩm định.") % {"year": year})
+
+    def start(data: dict) -> str:
+        period_start_appraisal(actor=request.user, period=period, **data)
+        return _("Kỳ đánh giá năm %(year)s đã chuyển sang giai đoạn thẩm định.") % {"year": year}
+
+    perform(request, start, StartAppraisalForm(request.POST))
     return redirect("council_overview", year=year)
 
 
@@ -306,22 +268,14 @@ def council_start_appraisal(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def council_explanation_send(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    flagged = list(flagged_explanations(period))
-    form = ExplanationSendForm(request.POST, flagged=flagged)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("council_overview", year=year)
-    try:
+
+    def send(data: dict) -> str:
         count = explanation_send(
-            actor=request.user,
-            period=period,
-            deadline=form.cleaned_data["deadline"],
-            request_ids=form.cleaned_data["requests"],
+            actor=request.user, period=period, deadline=data["deadline"], request_ids=data["requests"]
         )
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Đã gửi %(count)s yêu cầu giải trình cho các đơn vị.") % {"count": count})
+        return _("Đã gửi %(count)s yêu cầu giải trình cho các đơn vị.") % {"count": count}
+
+    perform(request, send, ExplanationSendForm(request.POST, flagged=list(flagged_explanations(period))))
     return redirect("council_overview", year=year)
 
 
@@ -330,12 +284,12 @@ def council_explanation_send(request: HttpRequest, year: int) -> HttpResponse:
 def council_explanation_withdraw(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     period = _managed_period(request, year)
     explanation = get_object_or_404(ExplanationRequest, pk=pk, assessment__period=period)
-    try:
+
+    def withdraw(data: dict) -> str:
         explanation_withdraw(actor=request.user, request=explanation)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Đã rút đề xuất giải trình."))
+        return _("Đã rút đề xuất giải trình.")
+
+    perform(request, withdraw)
     return redirect("council_overview", year=year)
 
 
@@ -346,34 +300,32 @@ def council_block_finalise(request: HttpRequest, year: int, block_pk: int) -> Ht
     if not can_finalise(request.user, period):
         raise PermissionDenied(_("Chỉ Chủ tịch Hội đồng được chốt kết quả thẩm định."))
     block = get_object_or_404(Block, pk=block_pk, frameworks__period=period)
-    try:
+
+    def finalise(data: dict) -> str:
         block_finalise(actor=request.user, period=period, block=block)
-    except ValidationError as error:
-        _report(request, error)
-    else:
-        messages.success(request, _("Đã chốt kết quả thẩm định khối “%(block)s”.") % {"block": block})
+        return _("Đã chốt kết quả thẩm định khối “%(block)s”.") % {"block": block}
+
+    perform(request, finalise)
     return redirect("council_overview", year=year)
 
 
 @login_required
 def council_survey_import(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    form = SurveyImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = survey_import(actor=request.user, period=period, file=form.cleaned_data["file"])
-        except ValidationError as error:
-            errors = error.messages
+
+    def run(file: File) -> None:
+        result = survey_import(actor=request.user, period=period, file=file)
+        if result.changed:
+            messages.success(
+                request, _("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1).") % {"count": result.changed}
+            )
         else:
-            if result.changed:
-                messages.success(
-                    request,
-                    _("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1).") % {"count": result.changed},
-                )
-            else:
-                messages.info(request, _("Tệp không có điểm nào khác với điểm đã nhập trước đó."))
-            return redirect("council_overview", year=year)
+            messages.info(request, _("Tệp không có điểm nào khác với điểm đã nhập trước đó."))
+
+    form = SurveyImportForm(request.POST or None, request.FILES or None)
+    errors = run_import(request, form, run)
+    if errors is None:
+        return redirect("council_overview", year=year)
     return render(
         request,
         "scoring/council/survey.html",

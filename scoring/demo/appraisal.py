@@ -116,7 +116,7 @@ def _council_input(criterion, own: Score | None, lowered, not_applicable, sheet,
         if below:
             choice = max(below, key=lambda c: c.points)
             reason = COUNCIL_REASONS.get(criterion.code) or council_reason(criterion, choice)
-            return ScoreInput(entry=choice.entry(), explanation=reason)
+            return ScoreInput(entry=choice.entry, explanation=reason)
     return ScoreInput(
         entry=Entry(
             option_id=own.option_id,

@@ -15,7 +15,9 @@ Year to year:
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from scoring.models import AdjustmentItem, Criterion, Framework, RuleOption, RuleType
+from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption, RuleType
+from scoring.text import number_text
+from units.models import Block, User
 
 YEARS = (2021, 2022, 2023)
 DEPARTMENTS = "phong-ban"
@@ -78,13 +80,8 @@ def bands(title: str, points: Number, bounds: Sequence[tuple[Number, Number]], g
     return _leaf(title, points, RuleType.BANDS, guidance, options=options, **flags)
 
 
-def _num(value: Decimal) -> str:
-    """Vietnamese decimal comma: 0,5."""
-    return f"{value.normalize():f}".replace(".", ",")
-
-
 def _pct(value: Decimal) -> str:
-    return f"{_num(value)}%"
+    return f"{number_text(value)}%"
 
 
 def ratio(title: str, points: Number, guidance: str, **flags) -> Node:
@@ -305,7 +302,7 @@ def _information_security(points: Number, per: Number) -> Node:
         "Bảo đảm an toàn thông tin mạng",
         points,
         per,
-        f"Trừ {_num(_d(per))} điểm cho mỗi sự cố mất an toàn thông tin hoặc mỗi lỗi vi phạm quy chế bảo "
+        f"Trừ {number_text(_d(per))} điểm cho mỗi sự cố mất an toàn thông tin hoặc mỗi lỗi vi phạm quy chế bảo "
         "đảm an toàn thông tin được cơ quan chức năng phát hiện.",
     )
 
@@ -1176,6 +1173,31 @@ def numbered(nodes: Sequence[Node], prefix: str = "") -> Iterator[tuple[str, str
 
 def spec_leaves(spec: dict) -> list[tuple[str, Node]]:
     return [(code, node) for code, _, node in numbered(spec["areas"]) if not node["children"]]
+
+
+def seed_framework(period: Period, block: Block, spec: dict, *, actor: User, cloned_from: Framework | None = None):
+    """The block's framework of the period from a spec, its criteria built (and audited) only while it is empty and
+    the period not frozen: seeding again changes nothing."""
+    framework, created = Framework.objects.get_or_create(
+        period=period,
+        block=block,
+        defaults={
+            "name": spec["name"],
+            "bonus_cap": spec["bonus_cap"],
+            "penalty_cap": spec["penalty_cap"],
+            "cloned_from": cloned_from,
+        },
+    )
+    if not period.frameworks_are_frozen and not framework.criteria.exists():
+        count = build_framework(framework=framework, spec=spec)
+        AuditEvent.objects.create(
+            actor=actor,
+            action="framework.seed",
+            period=period,
+            summary=f"{framework} ({count} tiêu chí)",
+            data={"framework_id": framework.id, "criteria": count, "created": created},
+        )
+    return framework
 
 
 def build_framework(*, framework: Framework, spec: dict) -> int:

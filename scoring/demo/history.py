@@ -57,10 +57,11 @@ from scoring.results.services import (
     results_publish,
     results_release_preliminary,
 )
-from scoring.rules import Entry, Rule, compute_points
+from scoring.rules import ENTRY_FIELDS, Entry, Rule, compute_points
 from scoring.sheets.services import score_snapshot
 from scoring.signing.contents import minutes_content
 from scoring.signing.pdf import canonical_json
+from scoring.text import number_text
 from units.models import Role, RoleAssignment, Unit, User
 from units.roles import belongs_to_unit, forget_roles
 
@@ -208,42 +209,18 @@ class Choice:
     """One input a sub-criterion's rule accepts, with the points the portal's rules give it."""
 
     points: Decimal
-    option: RuleOption | None = None
-    percent: Decimal | None = None
-    achieved: Decimal | None = None
-    required: Decimal | None = None
-    value: Decimal | None = None
-    is_yes: bool | None = None
-    occurrences: int | None = None
-
-    def entry(self) -> Entry:
-        return Entry(
-            option_id=self.option.id if self.option else None,
-            percent=self.percent,
-            achieved=self.achieved,
-            required=self.required,
-            value=self.value,
-            is_yes=self.is_yes,
-            occurrences=self.occurrences,
-        )
+    entry: Entry
+    option: RuleOption | None = None  # the chosen level itself, for its label and the stored score
 
     def score_fields(self) -> dict:
-        return {
-            "option": self.option,
-            "percent": self.percent,
-            "achieved": self.achieved,
-            "required": self.required,
-            "value": self.value,
-            "is_yes": self.is_yes,
-            "occurrences": self.occurrences,
-            "points": self.points,
-        }
+        inputs = {field: getattr(self.entry, field) for field in ENTRY_FIELDS if field != "option_id"}
+        return {**inputs, "option": self.option, "points": self.points}
 
 
-def _checked(criterion: Criterion, **inputs) -> Choice:
+def _checked(criterion: Criterion, option: RuleOption | None = None, **inputs) -> Choice:
     """Points always come from the portal's own rules, never from this module's arithmetic."""
-    probe = Choice(points=Decimal(0), **inputs)
-    return Choice(points=compute_points(Rule.of(criterion), probe.entry()), **inputs)
+    entry = Entry(option_id=option.id if option else None, **inputs)
+    return Choice(points=compute_points(Rule.of(criterion), entry), entry=entry, option=option)
 
 
 def _options(criterion: Criterion) -> list[RuleOption]:
@@ -330,10 +307,13 @@ def council_reason(criterion: Criterion, choice: Choice) -> str:
         case RuleType.LEVELS:
             return f"Hội đồng chấm mức “{choice.option.label}”: tài liệu kiểm chứng chưa đáp ứng mức đơn vị tự chấm."
         case RuleType.BANDS:
-            return f"Theo số liệu kiểm chứng, tỷ lệ thực tế đạt {_vn(choice.percent)}%, thấp hơn tỷ lệ đơn vị tự tính."
+            return (
+                f"Theo số liệu kiểm chứng, tỷ lệ thực tế đạt {number_text(choice.entry.percent)}%, "
+                "thấp hơn tỷ lệ đơn vị tự tính."
+            )
         case RuleType.RATIO:
             return (
-                f"Đối chiếu hệ thống theo dõi nhiệm vụ: {choice.achieved:.0f}/{choice.required:.0f} "
+                f"Đối chiếu hệ thống theo dõi nhiệm vụ: {choice.entry.achieved:.0f}/{choice.entry.required:.0f} "
                 "đúng hạn, không phải toàn bộ như đơn vị báo cáo."
             )
         case RuleType.MANUAL:
@@ -341,12 +321,10 @@ def council_reason(criterion: Criterion, choice: Choice) -> str:
         case RuleType.YES_NO:
             return "Không có văn bản, biên bản chứng minh đã thực hiện trong năm."
         case RuleType.DEDUCTION:
-            return f"Phát hiện {choice.occurrences} lần chậm hoặc không đúng hướng dẫn qua hệ thống quản lý văn bản."
+            return (
+                f"Phát hiện {choice.entry.occurrences} lần chậm hoặc không đúng hướng dẫn qua hệ thống quản lý văn bản."
+            )
     return "Điều chỉnh theo kết quả thẩm định."
-
-
-def _vn(number: Decimal) -> str:
-    return f"{number.normalize():f}".replace(".", ",")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -759,7 +737,7 @@ def _commend(period: Period, cast: Cast, plan: YearPlan, publication: ResultPubl
                 kind=Commendation.Kind.COLLECTIVE,
                 name=row.unit_name,
                 unit=row.unit,
-                note=f"Xếp thứ {row.rank} khối {BLOCK_LABELS[block]}, chỉ số CCHC {_vn(row.index)}%",
+                note=f"Xếp thứ {row.rank} khối {BLOCK_LABELS[block]}, chỉ số CCHC {number_text(row.index)}%",
             )
     units = {unit.code: unit for unit in Unit.objects.filter(code__in=[c for _n, c, _t in COMMENDED_PEOPLE_2022])}
     for name, code, title in COMMENDED_PEOPLE_2022:

@@ -9,11 +9,11 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
 
 from scoring.demo import province
-from scoring.demo.frameworks import build_framework
+from scoring.demo.frameworks import seed_framework
 from scoring.demo.history import Cast, in_turn, seed_history
 from scoring.demo.province_frameworks import BLOCK_CODES, province_framework_spec
 from scoring.frameworks.services import period_create, period_open_self_assessment
-from scoring.models import AuditEvent, Framework, Period
+from scoring.models import Framework, Period
 from units.models import Authority, User
 from units.services import organisation_import, people_import
 
@@ -85,19 +85,4 @@ def _period(authority: Authority, year: int, deadlines: Sequence[datetime], *, a
 
 
 def _framework(period: Period, block, *, actor: User, spec_of: Callable = province_framework_spec) -> Framework:
-    spec = spec_of(block.code, period.year)
-    framework, created = Framework.objects.get_or_create(
-        period=period,
-        block=block,
-        defaults={"name": spec["name"], "bonus_cap": spec["bonus_cap"], "penalty_cap": spec["penalty_cap"]},
-    )
-    if not period.frameworks_are_frozen and not framework.criteria.exists():
-        count = build_framework(framework=framework, spec=spec)
-        AuditEvent.objects.create(
-            actor=actor,
-            action="framework.seed",
-            period=period,
-            summary=f"{framework} ({count} tiêu chí)",
-            data={"framework_id": framework.id, "criteria": count, "created": created},
-        )
-    return framework
+    return seed_framework(period, block, spec_of(block.code, period.year), actor=actor)

@@ -14,16 +14,16 @@ import tablib
 from django.utils.translation import gettext as _
 
 from evidence.workbooks import Row
-from scoring.frameworks.resources import (
+from scoring.frameworks.cells import (
     POINTS_LIMIT,
     cell_number,
-    format_number,
     has_two_decimals_at_most,
     neutralise_formula,
     restore_text,
 )
 from scoring.frameworks.services import adjustment_problems
 from scoring.models import AdjustmentItem, ClassificationBand, Framework, Period, ResultsConfig
+from scoring.text import number_text, parse_yes_no
 
 ADJUSTMENTS = "Thưởng, trừ"
 BANDS = "Xếp loại"
@@ -40,8 +40,6 @@ PENALTY_CAP = "Điểm trừ tối đa"
 RANKING = "Cách xếp hạng"
 SURVEY = "Có điều tra xã hội học"
 SETTING_NAMES = (YEAR, NAME, BONUS_CAP, PENALTY_CAP, RANKING, SURVEY)
-YES_WORDS = frozenset({"1", "có", "co", "x", "true", "yes"})
-NO_WORDS = frozenset({"0", "không", "khong", "false", "no"})
 
 
 @dataclass
@@ -144,7 +142,7 @@ def _amount(value: Any, column: str, *, allow_zero: bool, limit: Decimal = POINT
     if not has_two_decimals_at_most(number):
         return None, _("“%(column)s” chỉ được có tối đa 2 chữ số thập phân.") % {"column": column}
     if number >= limit:
-        return None, _("“%(column)s” phải nhỏ hơn %(limit)s.") % {"column": column, "limit": format_number(limit)}
+        return None, _("“%(column)s” phải nhỏ hơn %(limit)s.") % {"column": column, "limit": number_text(limit)}
     return number, ""
 
 
@@ -202,7 +200,7 @@ def _bands(rows: list[Row], problems: list[str]) -> list[tuple[Decimal, str]] | 
         if minimum is not None and minimum in seen:
             messages.append(
                 _("Ngưỡng %(value)s%% trùng với dòng %(other)s.")
-                % {"value": format_number(minimum), "other": seen[minimum]}
+                % {"value": number_text(minimum), "other": seen[minimum]}
             )
         if not label:
             messages.append(_("Thiếu “Xếp loại”."))
@@ -265,14 +263,13 @@ def _setting(name: str, value: Any) -> tuple[Any, str]:
             "value": restore_text(value),
             "choices": _(" hoặc ").join(f"“{method.value}” ({method.label})" for method in ResultsConfig.RankingMethod),
         }
-    if isinstance(value, bool):
-        return value, ""
-    word = str(int(value)) if isinstance(value, int | float) and value in (0, 1) else restore_text(value).casefold()
-    if word in YES_WORDS:
-        return True, ""
-    if word in NO_WORDS:
-        return False, ""
-    return None, _("“%(name)s” là “%(value)s”; hãy ghi 1 (có) hoặc 0 (không).") % {"name": name, "value": value}
+    try:
+        answer = parse_yes_no(restore_text(value) if isinstance(value, str) else value)
+    except ValueError:
+        answer = None
+    if answer is None:
+        return None, _("“%(name)s” là “%(value)s”; hãy ghi 1 (có) hoặc 0 (không).") % {"name": name, "value": value}
+    return answer, ""
 
 
 def _code(value: Any) -> str:

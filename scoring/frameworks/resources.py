@@ -4,230 +4,33 @@ Cells are parsed strictly and every problem of a row is reported at once, in Vie
 Excel line number, so that a secretary can fix the whole file in one pass.
 """
 
-import re
-import unicodedata
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources
 
+from scoring.frameworks.cells import (
+    HEADER_LINE,
+    STEP_LIMIT,
+    CodeWidget,
+    FlagWidget,
+    ParsedOption,
+    PointsWidget,
+    RuleTypeWidget,
+    TextWidget,
+    has_two_decimals_at_most,
+    header_problems,
+    neutralise_formula,
+    parse_options,
+    render_options,
+    restore_text,
+)
 from scoring.frameworks.services import CODE_PATTERN, RULES_WITH_OPTIONS
 from scoring.models import Criterion, Framework, RuleOption, RuleType
+from scoring.text import number_text
 
-HEADER_LINE = 1
 FIRST_DATA_LINE = HEADER_LINE + 1
-FORMULA_STARTS = ("=", "+", "-", "@")
-TRUE_WORDS = frozenset({"1", "có", "co", "x", "true", "yes", "đúng"})
-FALSE_WORDS = frozenset({"", "0", "không", "khong", "false", "no", "sai"})
-NUMBER = re.compile(r"^\d+([.,]\d+)?$")
-POINTS_LIMIT = Decimal("100000")  # max_digits=7, decimal_places=2
-STEP_LIMIT = Decimal("100")  # max_digits=4, decimal_places=2
-
-
-def neutralise_formula(text: str) -> str:
-    """Make spreadsheet programs show user text as text, never run it as a formula."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def restore_text(value: Any) -> str:
-    """Read a text cell: undo our formula neutralisation, trim, and store Unicode in NFC form."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        text = text[1:]
-    return text
-
-
-def format_number(number: Decimal) -> str:
-    """Vietnamese notation used inside text cells: 0,5 rather than 0.5."""
-    return f"{number.normalize():f}".replace(".", ",")
-
-
-def parse_number(text: str) -> Decimal | None:
-    """A non-negative number written with a dot or a comma; None when it is not one."""
-    text = text.strip()
-    if not NUMBER.match(text):
-        return None
-    return Decimal(text.replace(",", "."))
-
-
-def cell_number(value: Any) -> Decimal | None:
-    """A number cell as Excel gives it (int, float) or as typed text (“0,5”); None when it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    text = restore_text(value)
-    sign = -1 if text.startswith("-") else 1
-    number = parse_number(text.removeprefix("-"))
-    return None if number is None else sign * number
-
-
-def has_two_decimals_at_most(number: Decimal) -> bool:
-    return number == number.quantize(Decimal("0.01"))
-
-
-class TextWidget(widgets.Widget):
-    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
-        return restore_text(value)
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return neutralise_formula(value or "")
-
-
-class CodeWidget(widgets.Widget):
-    """Codes are text (“1.10”), but Excel turns a typed 1.2 into a number and 1 into 1.0."""
-
-    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
-        if isinstance(value, float):
-            return f"{value:g}"
-        return restore_text(value)
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value or ""
-
-
-class PointsWidget(widgets.Widget):
-    """A positive number of points with at most two decimals; exported as a real Excel number."""
-
-    def __init__(self, column: str, limit: Decimal = POINTS_LIMIT) -> None:
-        super().__init__(coerce_to_string=False)
-        self.column = column
-        self.limit = limit
-
-    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> Decimal | None:
-        if value is None or restore_text(value) == "":
-            return None
-        number = cell_number(value)
-        if number is None:
-            raise ValueError(
-                _("“%(column)s” là “%(value)s”, không phải là số.") % {"column": self.column, "value": value}
-            )
-        if number <= 0:
-            raise ValueError(_("“%(column)s” phải lớn hơn 0.") % {"column": self.column})
-        if not has_two_decimals_at_most(number):
-            raise ValueError(_("“%(column)s” chỉ được có tối đa 2 chữ số thập phân.") % {"column": self.column})
-        if number >= self.limit:
-            raise ValueError(
-                _("“%(column)s” phải nhỏ hơn %(limit)s.") % {"column": self.column, "limit": format_number(self.limit)}
-            )
-        return number
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> int | float | str:
-        if value is None:
-            return ""
-        return int(value) if value == value.to_integral_value() else float(value)
-
-
-class FlagWidget(widgets.Widget):
-    """Yes/no cells: 1/0 on export; 1, 0, có, không, x or empty on import."""
-
-    def __init__(self, column: str) -> None:
-        super().__init__(coerce_to_string=False)
-        self.column = column
-
-    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int | float) and value in (0, 1):
-            return bool(value)
-        word = restore_text(value).lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise ValueError(
-            _("“%(column)s” là “%(value)s”; hãy ghi 1 (có) hoặc 0 (không).") % {"column": self.column, "value": value}
-        )
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> int:
-        return 1 if value else 0
-
-
-class RuleTypeWidget(widgets.Widget):
-    """The rule's code (levels, bands …) or its Vietnamese label; empty for areas and criteria with children."""
-
-    def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> str:
-        text = restore_text(value)
-        if not text:
-            return ""
-        for rule in RuleType:
-            if text.lower() in (rule.value, str(rule.label).lower()):
-                return rule.value
-        raise ValueError(
-            _("Cách chấm “%(value)s” không hợp lệ; hãy dùng một trong: %(codes)s.")
-            % {"value": text, "codes": ", ".join(RuleType.values)}
-        )
-
-    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return value or ""
-
-
-@dataclass(frozen=True)
-class ParsedOption:
-    label: str
-    points: Decimal
-    min_percent: Decimal | None = None
-
-
-def render_options(criterion: Criterion) -> str:
-    """One option a line: “<điểm> : <mức>” for levels, “<từ %>% : <điểm> : <mức>” for bands."""
-    lines = []
-    for option in criterion.options.all():
-        line = f"{format_number(option.points)} : {option.label}"
-        if criterion.rule_type == RuleType.BANDS and option.min_percent is not None:
-            line = f"{format_number(option.min_percent)}% : {line}"
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def parse_options(rule_type: str, cell: Any) -> tuple[list[ParsedOption], list[str]]:
-    """The options written in one cell, and a message for each line that cannot be read."""
-    options: list[ParsedOption] = []
-    problems: list[str] = []
-    for line in restore_text(cell).splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        option = _parse_band(line) if rule_type == RuleType.BANDS else _parse_level(line)
-        if option is not None:
-            options.append(option)
-        elif rule_type == RuleType.BANDS:
-            problems.append(
-                _(
-                    "Khoảng “%(line)s” không đúng dạng “<từ %%>%% : <điểm> : <tên mức>” "
-                    "(ví dụ: 90%% : 2 : Từ 90%% trở lên)."
-                )
-                % {"line": line}
-            )
-        else:
-            problems.append(
-                _("Mức “%(line)s” không đúng dạng “<điểm> : <tên mức>” (ví dụ: 0,5 : Không kịp thời).") % {"line": line}
-            )
-    return options, problems
-
-
-def _parse_level(line: str) -> ParsedOption | None:
-    points, separator, label = line.partition(":")
-    number = parse_number(points)
-    if not separator or number is None or not label.strip():
-        return None
-    return ParsedOption(label=label.strip(), points=number)
-
-
-def _parse_band(line: str) -> ParsedOption | None:
-    bound, separator, rest = line.partition(":")
-    level = _parse_level(rest)
-    percent = parse_number(bound.strip().removesuffix("%"))
-    if not separator or level is None or percent is None:
-        return None
-    return ParsedOption(label=level.label, points=level.points, min_percent=percent)
 
 
 class CriterionResource(resources.ModelResource):
@@ -292,25 +95,7 @@ class CriterionResource(resources.ModelResource):
         return [field.column_name for field in cls.fields.values()]
 
     def header_problems(self, headers: list[Any]) -> list[str]:
-        """Missing required columns and columns this file format does not know (often a typo)."""
-        names = [restore_text(header) for header in headers or []]
-        known = set(self.column_names())
-        problems = [
-            _("Dòng %(line)s: thiếu cột “%(column)s”.") % {"line": HEADER_LINE, "column": column}
-            for column in self.REQUIRED_COLUMNS
-            if column not in names
-        ]
-        problems += [
-            _("Dòng %(line)s: cột “%(column)s” không thuộc mẫu; các cột hợp lệ: %(columns)s.")
-            % {"line": HEADER_LINE, "column": name, "columns": ", ".join(self.column_names())}
-            for name in names
-            if name and name not in known
-        ]
-        duplicated = sorted({name for name in names if name and names.count(name) > 1})
-        problems += [
-            _("Dòng %(line)s: cột “%(column)s” bị lặp.") % {"line": HEADER_LINE, "column": name} for name in duplicated
-        ]
-        return problems
+        return header_problems(headers, required=self.REQUIRED_COLUMNS, columns=self.column_names())
 
     def line_of(self, row_number: int) -> int:
         """The Excel line of the n-th (1-based) non-blank data row."""
@@ -473,8 +258,8 @@ class CriterionResource(resources.ModelResource):
                 _("Mức “%(label)s” có %(points)s điểm, vượt điểm tối đa %(max)s.")
                 % {
                     "label": option.label,
-                    "points": format_number(option.points),
-                    "max": format_number(instance.max_points),
+                    "points": number_text(option.points),
+                    "max": number_text(instance.max_points),
                 }
             )
         if option.min_percent is not None and (
@@ -482,6 +267,6 @@ class CriterionResource(resources.ModelResource):
         ):
             problems.append(
                 _("Mức “%(label)s”: tỷ lệ bắt đầu %(percent)s%% phải từ 0 đến 100, tối đa 2 chữ số thập phân.")
-                % {"label": option.label, "percent": format_number(option.min_percent)}
+                % {"label": option.label, "percent": number_text(option.min_percent)}
             )
         return problems

@@ -22,14 +22,11 @@ from scoring.models import (
 )
 from scoring.permissions.periods import can_manage_frameworks
 from scoring.sheets.services import assessments_ensure
+from scoring.text import number_text
 from units.models import User
 
 CODE_PATTERN = re.compile(r"^[1-9]\d{0,2}(\.[1-9]\d{0,2}){0,2}$")
 RULES_WITH_OPTIONS = {RuleType.LEVELS, RuleType.BANDS}
-
-
-def _fmt(number: Decimal) -> str:
-    return f"{number.normalize():f}".replace(".", ",")
 
 
 def tree_problems(tree: FrameworkTree) -> list[str]:
@@ -64,7 +61,7 @@ def tree_problems(tree: FrameworkTree) -> list[str]:
             if children_total != criterion.max_points:
                 problems.append(
                     _("Tổng điểm tối đa các tiêu chí con của %(code)s là %(sum)s, khác điểm tối đa %(max)s.")
-                    % {"code": code, "sum": _fmt(children_total), "max": _fmt(criterion.max_points)}
+                    % {"code": code, "sum": number_text(children_total), "max": number_text(criterion.max_points)}
                 )
         else:
             problems.extend(_rule_problems(criterion))
@@ -84,7 +81,12 @@ def _rule_problems(criterion: Criterion) -> list[str]:
             if option.points > maximum:
                 problems.append(
                     _("Mức “%(label)s” của tiêu chí %(code)s có %(points)s điểm, vượt điểm tối đa %(max)s.")
-                    % {"label": option.label, "code": code, "points": _fmt(option.points), "max": _fmt(maximum)}
+                    % {
+                        "label": option.label,
+                        "code": code,
+                        "points": number_text(option.points),
+                        "max": number_text(maximum),
+                    }
                 )
         if criterion.rule_type == RuleType.BANDS:
             bounds = [option.min_percent for option in options]
@@ -100,7 +102,7 @@ def _rule_problems(criterion: Criterion) -> list[str]:
         elif maximum % criterion.step != 0:
             problems.append(
                 _("Điểm tối đa của tiêu chí %(code)s (%(max)s) không chia hết cho bước %(step)s.")
-                % {"code": code, "max": _fmt(maximum), "step": _fmt(criterion.step)}
+                % {"code": code, "max": number_text(maximum), "step": number_text(criterion.step)}
             )
     if criterion.rule_type == RuleType.DEDUCTION:
         per = criterion.deduction_per_occurrence
@@ -120,8 +122,8 @@ def adjustment_problems(framework: Framework, items: list[AdjustmentItem]) -> li
                 _("Mục %(code)s (%(points)s điểm) vượt mức trần %(cap)s của %(kind)s.")
                 % {
                     "code": item.code,
-                    "points": _fmt(item.max_points),
-                    "cap": _fmt(caps[item.kind]),
+                    "points": number_text(item.max_points),
+                    "cap": number_text(caps[item.kind]),
                     "kind": item.get_kind_display().lower(),
                 }
             )

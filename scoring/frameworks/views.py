@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.feedback import perform
 from scoring.frameworks.forms import PeriodCreateForm, PeriodOpenForm
 from scoring.frameworks.selectors import (
     default_authority,
@@ -91,21 +92,12 @@ def period_open(request: HttpRequest, year: int) -> HttpResponse:
     period = get_period_for_view(request.user, year)
     if not can_manage_frameworks(request.user):
         raise PermissionDenied
-    form = PeriodOpenForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("period_detail", year=year)
-    try:
-        period_open_self_assessment(
-            actor=request.user, period=period, deadline=form.cleaned_data["self_assessment_deadline"]
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Đã mở kỳ tự đánh giá năm %(year)s; các bộ chỉ số đã được khóa.") % {"year": year})
+
+    def open_period(data: dict) -> str:
+        period_open_self_assessment(actor=request.user, period=period, deadline=data["self_assessment_deadline"])
+        return _("Đã mở kỳ tự đánh giá năm %(year)s; các bộ chỉ số đã được khóa.") % {"year": year}
+
+    perform(request, open_period, PeriodOpenForm(request.POST))
     return redirect("period_detail", year=year)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
 from evidence.workbooks import Limits, Row, read_sheets
+from scoring.frameworks.cells import problems_by_line
 from scoring.frameworks.extras import Extras, apply_extras, extra_datasets, read_extras
 from scoring.frameworks.resources import CriterionResource
 from scoring.frameworks.selectors import framework_tree
@@ -110,15 +111,10 @@ def _read_workbook(file: BinaryIO | bytes) -> tuple[tablib.Dataset, dict[str, li
 
 def _row_problems(resource: CriterionResource, result: Result) -> list[str]:
     """Every problem of every row, in line order, as “Dòng N: …”."""
-    by_line: list[tuple[int, str]] = []
-    for invalid in result.invalid_rows:
-        line = resource.line_of(invalid.number)
-        by_line += [(line, message) for messages in invalid.error_dict.values() for message in messages]
-    for error_row in result.error_rows:
-        line = resource.line_of(error_row.number)
-        by_line += [(line, _("không lưu được (%(error)s).") % {"error": error.error}) for error in error_row.errors]
-    by_line.sort(key=lambda item: item[0])  # stable: a row's messages keep their column order
-    problems = [_("Dòng %(line)s: %(message)s") % {"line": line, "message": message} for line, message in by_line]
+    problems = [
+        _("Dòng %(line)s: %(message)s") % {"line": line, "message": message}
+        for line, message in problems_by_line(resource, result)
+    ]
     problems += [str(error.error) for error in result.base_errors]
     if not problems and not result.total_rows:
         problems.append(_("Tệp không có dòng tiêu chí nào (từ dòng 2 trở đi)."))

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from scoring.feedback import flash_errors
 from scoring.frameworks.selectors import framework_tree
 from scoring.officers.selectors import officer_results, preparers_of
 from scoring.officers.services import preparers_assign
@@ -33,8 +34,7 @@ def assessment_preparers(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             changed = preparers_assign(actor=request.user, assessment=assessment, officers=chosen)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Đã lưu phân công (%(count)s tiêu chí thay đổi).") % {"count": changed})
         return redirect("assessment_preparers", pk=pk)

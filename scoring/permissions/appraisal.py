@@ -18,7 +18,7 @@ from scoring.models import (
     Period,
 )
 from units.models import Role, User
-from units.roles import belongs_to_unit, is_administrator, is_council_member, is_secretary, roles_of
+from units.roles import is_administrator, is_council_member, is_secretary, roles_of
 
 APPRAISAL_STATES = frozenset({Period.State.SELF_ASSESSMENT, Period.State.APPRAISAL, Period.State.EXPLANATION})
 
@@ -75,9 +75,14 @@ def council_seat(user: User, period: Period) -> CouncilSeat:
     return cache[period.pk]
 
 
+def conflicted_unit_ids(user: User, seat: CouncilSeat) -> frozenset[int]:
+    """Units the person works at, holds a role in, or declared a conflict with: the one source of is_conflicted."""
+    return roles_of(user).belonging_unit_ids | seat.declared_conflicts
+
+
 def is_conflicted(user: User, unit_id: int, period: Period) -> bool:
     """Works at the unit, holds a role there, or declared a conflict: never appraises it, nor sees its discussion."""
-    return belongs_to_unit(user, unit_id) or unit_id in council_seat(user, period).declared_conflicts
+    return unit_id in conflicted_unit_ids(user, council_seat(user, period))
 
 
 def finalised_block_ids(user: User, period_id: int) -> frozenset[int]:
@@ -147,15 +152,6 @@ def can_see_council_scores(user: User, assessment: Assessment) -> bool:
     return assessment.period.state in (Period.State.PRELIMINARY, Period.State.PUBLISHED)
 
 
-def conflicted_unit_ids(user: User, seat: CouncilSeat) -> set[int]:
-    """Units the person works at, holds a role in, or declared a conflict with (keep in step with is_conflicted)."""
-    roles = roles_of(user)
-    own = set(roles.unit_ids()) | set(seat.declared_conflicts)
-    if roles.home_unit_id:
-        own.add(roles.home_unit_id)
-    return own
-
-
 def conflicted_people(unit_id: int, period: Period) -> QuerySet[User]:
     """is_conflicted over people instead of units: who works at the unit, holds a role there, or declared a
     conflict with it in the period (keep in step with is_conflicted)."""
@@ -178,7 +174,7 @@ def hidden_unit_ids(user: User, period: Period) -> frozenset[int]:
     seat = council_seat(user, period)
     if not (seat.is_member or is_council_member(user)):
         return frozenset()
-    return frozenset(conflicted_unit_ids(user, seat))
+    return conflicted_unit_ids(user, seat)
 
 
 def is_hidden_by_conflict(user: User, unit_id: int, period: Period) -> bool:

@@ -1,11 +1,12 @@
 """Who may manage the council and read its overview."""
 
-from scoring.models import (
-    Period,
-)
+from scoring.models import Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat
 from units.models import Role, User
 from units.roles import is_administrator, is_leadership, is_secretary
+
+# Who may sit on a council: the roles held across the authority, not inside one unit.
+COUNCIL_ELIGIBLE_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.LEADERSHIP})
 
 
 def can_manage_council(user: User, period: Period) -> bool:
@@ -16,9 +17,6 @@ def can_manage_council(user: User, period: Period) -> bool:
 
 def can_finalise(user: User, period: Period) -> bool:
     return council_seat(user, period).is_chair and period.state in APPRAISAL_STATES
-
-
-COUNCIL_ELIGIBLE_ROLES = frozenset({Role.COUNCIL_MEMBER, Role.COUNCIL_SECRETARY, Role.LEADERSHIP})
 
 
 def can_read_overview(user: User, period: Period) -> bool:

@@ -4,10 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from scoring.models import (
-    Framework,
-    Period,
-)
+from scoring.models import Framework, Period
 from units.models import User
 from units.roles import is_administrator, is_council_member, is_leadership, is_secretary, roles_of
 

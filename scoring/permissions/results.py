@@ -44,6 +44,13 @@ def can_view_live_detail(user: User | AnonymousUser, assessment: Assessment) -> 
     return can_view_live_ranking(user, period) and not is_hidden_by_conflict(user, assessment.unit_id, period)
 
 
+def is_public_period(period: Period) -> bool:
+    """Whether the secretariat made the period's published results public (readable without an account); read from
+    `period.results_config`, which callers select_related."""
+    config = getattr(period, "results_config", None)
+    return bool(config and config.is_public)
+
+
 def can_view_published(user: User | AnonymousUser, *, is_public: bool) -> bool:
     """Published rankings are for everyone logged in, and for anonymous visitors when made public."""
     return user.is_authenticated or is_public
@@ -95,8 +102,7 @@ def get_publication_for_view(user: User | AnonymousUser, year: int, version: int
             raise Http404
     else:
         publication = get_object_or_404(publications, version=version)
-    config = getattr(publication.period, "results_config", None)
-    if not can_view_published(user, is_public=bool(config and config.is_public)):
+    if not can_view_published(user, is_public=is_public_period(publication.period)):
         raise Http404
     return publication
 

@@ -1,15 +1,13 @@
-"""Access rules for periods and frameworks, plus getters that fetch and authorise in one call."""
+"""Who may see, fill in, submit and reopen a unit's self-assessment sheet, plus the getter that fetches and
+authorises in one call."""
 
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from scoring.models import (
-    Assessment,
-    Period,
-)
-from scoring.permissions.appraisal import council_seat, hidden_unit_ids, is_hidden_by_conflict
+from scoring.models import Assessment, Period
+from scoring.permissions.appraisal import council_seat, hidden_unit_ids
 from units.models import Role, User
 from units.roles import is_administrator, is_council_member, is_leadership, is_secretary, is_unit_head, roles_of
 
@@ -37,18 +35,35 @@ def is_locked_at_deadline(assessment: Assessment, now=None) -> bool:
     )
 
 
+# Who sees which sheet, in three parts that can_view_assessment and its queryset twin visible_assessment_filter
+# both read, so the two cannot drift apart.
+
+
+def _sees_every_sheet(user: User) -> bool:
+    return is_administrator(user) or is_secretary(user)
+
+
+def _own_unit_ids(user: User) -> frozenset[int]:
+    return roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD)
+
+
+def _hidden_submitted_unit_ids(user: User, period: Period) -> frozenset[int] | None:
+    """Which units' submitted sheets the person may not see: None when they see no other unit's sheet, the
+    council its conflicts of interest, leadership none."""
+    if is_council_member(user) or council_seat(user, period).is_member:
+        return hidden_unit_ids(user, period)
+    return frozenset() if is_leadership(user) else None
+
+
 def can_view_assessment(user: User, assessment: Assessment) -> bool:
     """The unit sees its own sheet; outside it, only the secretariat, and after submission the
     council (never for a unit its member belongs to) and leadership."""
-    if is_administrator(user) or is_secretary(user):
+    if _sees_every_sheet(user) or assessment.unit_id in _own_unit_ids(user):
         return True
-    if assessment.unit_id in roles_of(user).unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD):
-        return True
-    if assessment.state == Assessment.State.DRAFT:
+    if assessment.state != Assessment.State.SUBMITTED:
         return False
-    if is_council_member(user) or council_seat(user, assessment.period).is_member:
-        return not is_hidden_by_conflict(user, assessment.unit_id, assessment.period)
-    return is_leadership(user)
+    hidden = _hidden_submitted_unit_ids(user, assessment.period)
+    return hidden is not None and assessment.unit_id not in hidden
 
 
 def can_edit_self_assessment(user: User, assessment: Assessment, now=None) -> bool:
@@ -85,17 +100,11 @@ def get_assessment_for_view(user: User, pk: int) -> Assessment:
 
 
 def visible_assessment_filter(user: User, period: Period) -> Q:
-    """can_view_assessment as a query filter, for lists (keep the two in step)."""
-    if is_administrator(user) or is_secretary(user):
+    """can_view_assessment as a query filter, for lists: the same three parts."""
+    if _sees_every_sheet(user):
         return Q()
-    roles = roles_of(user)
-    visible = Q(unit_id__in=roles.unit_ids(Role.UNIT_STAFF, Role.UNIT_HEAD))
-    if is_council_member(user) or council_seat(user, period).is_member:
-        visible |= Q(state=Assessment.State.SUBMITTED) & ~Q(unit_id__in=hidden_unit_ids(user, period))
-    elif is_leadership(user):
-        visible |= Q(state=Assessment.State.SUBMITTED)
+    visible = Q(unit_id__in=_own_unit_ids(user))
+    hidden = _hidden_submitted_unit_ids(user, period)
+    if hidden is not None:
+        visible |= Q(state=Assessment.State.SUBMITTED) & ~Q(unit_id__in=hidden)
     return visible
-
-
-# ---------------------------------------------------------------------------------------------
-# Appraisal council

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.feedback import flash_errors
 from scoring.models import Period
 from scoring.permissions.officers import can_view_officer_results
 from scoring.permissions.plans import can_record_plan, can_update_plan, can_view_unit_plans, get_plan_for_view
@@ -98,8 +99,7 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["progress_note"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Đã cập nhật tiến độ tiêu chí %(code)s.") % {"code": plan.criterion_code})
     else:

@@ -1,42 +1,42 @@
 from django.urls import include, path
 
-from scoring.results import views
 from scoring.results.exports import views as downloads
+from scoring.results.views import live, published, secretariat
 
 urlpatterns = [
-    path("", views.results_index, name="results_index"),
-    path("<int:year>/", views.results_published, name="results_published"),
-    path("<int:year>/v<int:version>/", views.results_published, name="results_published_version"),
+    path("", published.results_index, name="results_index"),
+    path("<int:year>/", published.results_published, name="results_published"),
+    path("<int:year>/v<int:version>/", published.results_published, name="results_published_version"),
     path(
         "<int:year>/published/units/<int:unit_id>/",
-        views.results_published_unit,
+        published.results_published_unit,
         name="results_published_unit",
     ),
     path(
         "<int:year>/v<int:version>/units/<int:unit_id>/",
-        views.results_published_unit,
+        published.results_published_unit,
         name="results_published_unit_version",
     ),
-    path("<int:year>/heads/", views.results_heads, name="results_heads"),
+    path("<int:year>/heads/", published.results_heads, name="results_heads"),
     path("", include("scoring.results.dashboard.urls")),
-    path("<int:year>/commendations/", views.results_commendations, name="results_commendations"),
-    path("<int:year>/commendations/add/", views.results_commendation_add, name="results_commendation_add"),
+    path("<int:year>/commendations/", published.results_commendations, name="results_commendations"),
+    path("<int:year>/commendations/add/", secretariat.results_commendation_add, name="results_commendation_add"),
     path(
         "commendations/<int:pk>/remove/",
-        views.results_commendation_remove,
+        secretariat.results_commendation_remove,
         name="results_commendation_remove",
     ),
-    path("<int:year>/settings/", views.results_settings, name="results_settings"),
-    path("<int:year>/live/", views.results_live, name="results_live"),
-    path("<int:year>/release/", views.results_release, name="results_release"),
-    path("<int:year>/publish/", views.results_publish_view, name="results_publish"),
-    path("<int:year>/units/<int:unit_id>/", views.results_unit, name="results_unit"),
+    path("<int:year>/settings/", secretariat.results_settings, name="results_settings"),
+    path("<int:year>/live/", live.results_live, name="results_live"),
+    path("<int:year>/release/", live.results_release, name="results_release"),
+    path("<int:year>/publish/", live.results_publish_view, name="results_publish"),
+    path("<int:year>/units/<int:unit_id>/", live.results_unit, name="results_unit"),
     path(
         "<int:year>/units/<int:unit_id>/objections/",
-        views.results_objection_file,
+        live.results_objection_file,
         name="results_objection_file",
     ),
-    path("objections/<int:pk>/resolve/", views.results_objection_resolve, name="results_objection_resolve"),
+    path("objections/<int:pk>/resolve/", live.results_objection_resolve, name="results_objection_resolve"),
     # downloads of a published year, then its background builds
     path("<int:year>/ket-qua-<int:file_year>.pdf", downloads.results_pdf, name="results_pdf"),
     path("<int:year>/ket-qua-<int:file_year>.xlsx", downloads.results_xlsx, name="results_xlsx"),

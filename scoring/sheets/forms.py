@@ -1,8 +1,11 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+from scoring.feedback import add_service_error
+from scoring.rules import ENTRY_FIELDS, Entry, input_name, rule_input_names
+from scoring.text import localized_number
 
 
 class ScoreForm(forms.Form):
@@ -41,16 +44,6 @@ class ScoreForm(forms.Form):
         },
     )
 
-    RULE_FIELDS = {
-        "levels": ("option",),
-        "bands": ("percent",),
-        "ratio": ("achieved", "required"),
-        "manual": ("value",),
-        "survey": ("value",),
-        "yes_no": ("is_yes",),
-        "deduction": ("occurrences",),
-    }
-
     def __init__(self, *args, criterion, **kwargs):
         kwargs.setdefault("prefix", f"c{criterion.pk}")
         super().__init__(*args, **kwargs)
@@ -61,23 +54,13 @@ class ScoreForm(forms.Form):
 
     @property
     def input_fields(self):
-        return [self[name] for name in self.RULE_FIELDS.get(self.criterion.rule_type, ())]
+        return [self[name] for name in rule_input_names(self.criterion.rule_type)]
 
     def score_input(self):
-        from scoring.rules import Entry
         from scoring.sheets.services import ScoreInput
 
         data = self.cleaned_data
-        occurrences = data.get("occurrences") or None
-        entry = Entry(
-            option_id=data.get("option"),
-            percent=data.get("percent") or None,
-            achieved=data.get("achieved") or None,
-            required=data.get("required") or None,
-            value=data.get("value") or None,
-            is_yes=data.get("is_yes"),
-            occurrences=occurrences,
-        )
+        entry = Entry(**{field: _entered(data.get(input_name(field))) for field in ENTRY_FIELDS})
         return ScoreInput(
             entry=entry,
             is_not_applicable=bool(data.get("is_not_applicable")),
@@ -87,37 +70,34 @@ class ScoreForm(forms.Form):
 
     def add_rule_error(self, error) -> None:
         """Put a rule's complaint next to the input it is about."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-            return
-        field = getattr(error, "field", None)
-        field = {"option_id": "option"}.get(field, field)
-        self.add_error(field if field in self.fields else None, error)
+        field = input_name(getattr(error, "field", None) or "")
+        if field in self.fields:
+            self.add_error(field, error)
+        else:
+            add_service_error(self, error)
+
+
+def _entered(value):
+    """An empty input is no input; False (the answer “Không”) is an answer."""
+    return None if value == "" else value
+
+
+def _initial(value):
+    """A stored input as the form shows it: numbers in the person's locale (92,5 in Vietnamese), yes/no as chosen."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return localized_number(value)
+    return str(value)  # the chosen level's id, a count of occurrences
 
 
 def score_form_initial(score) -> dict:
     if score is None:
         return {"version": 0}
-
-    def text(value):
-        """Numbers as the person typed them, in their locale (92,5 in Vietnamese)."""
-        if value is None:
-            return ""
-        if hasattr(value, "normalize"):
-            return formats.number_format(
-                value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-            )
-        return str(value)
-
     return {
-        "option": score.option_id,
-        "percent": text(score.percent),
-        "achieved": text(score.achieved),
-        "required": text(score.required),
-        "value": text(score.value),
-        "is_yes": "" if score.is_yes is None else ("yes" if score.is_yes else "no"),
-        "occurrences": "" if score.occurrences is None else str(score.occurrences),
+        **{input_name(field): _initial(getattr(score, field)) for field in ENTRY_FIELDS},
         "is_not_applicable": score.is_not_applicable,
         "explanation": score.explanation,
         "no_evidence_reason": score.no_evidence_reason,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,10 @@ from scoring.permissions.sheets import (
     can_submit_assessment,
     is_past_deadline,
 )
-from scoring.rules import Entry, Rule, compute_points, normalized
+from scoring.rules import ENTRY_FIELDS, Entry, Rule, compute_points, normalized
 from scoring.sheets.selectors import load_sheet_summary
 from scoring.signing.services import receipt_record
 from units.models import Unit, User
-
-INPUT_FIELDS = ("option_id", "percent", "achieved", "required", "value", "is_yes", "occurrences")
 
 
 class StaleScoreError(Exception):
@@ -44,7 +43,7 @@ def score_snapshot(score: Score | None) -> dict:
     """A score's inputs, points and texts as stored in its history (ScoreChange.old_values / new_values)."""
     if score is None:
         return {}
-    values = {field: getattr(score, field) for field in INPUT_FIELDS}
+    values = {field: getattr(score, field) for field in ENTRY_FIELDS}
     values.update(
         points=score.points,
         is_not_applicable=score.is_not_applicable,
@@ -111,7 +110,7 @@ def score_write(
     old_points = score.points if score else None
     if score is None:
         score = Score(assessment=assessment, criterion=criterion, stage=stage, version=0)
-    for field in INPUT_FIELDS:
+    for field in ENTRY_FIELDS:
         setattr(score, field, getattr(entry, field) if not data.is_not_applicable else None)
     score.is_not_applicable = data.is_not_applicable
     score.points = points
@@ -177,7 +176,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
             "year": assessment.period.year,
             "late": _(" (nộp muộn)") if assessment.is_late else "",
         },
-        url=f"/assessments/{assessment.pk}/",
+        url=reverse("assessment_sheet", args=[assessment.pk]),
     )
     AuditEvent.objects.create(
         actor=actor,

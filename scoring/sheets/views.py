@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from evidence.selectors import links_by_criterion, unit_library
+from scoring.feedback import flash_errors, perform, run_import
 from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
 from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
 from scoring.officers.selectors import preparers_of
@@ -39,8 +41,9 @@ from scoring.sheets.selectors import (
     sheet_summary,
 )
 from scoring.sheets.services import StaleScoreError, assessment_reopen, assessment_submit, points_for, self_score_record
-from scoring.sheets.workbook import XLSX_CONTENT_TYPE, sheet_export, sheet_export_filename, sheet_import
+from scoring.sheets.workbook import sheet_export, sheet_export_filename, sheet_import
 from scoring.signing.selectors import latest_receipt
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 from units.roles import is_secretary
 
 
@@ -223,9 +226,7 @@ def score_save(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse
             form = ScoreForm(criterion=criterion, initial=score_form_initial(saved_score))
             return _row_response(request, assessment, criterion, form, saved_score, saved=True)
     if not request.htmx:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{criterion.code}: {error}")
+        flash_errors(request, form, prefix=criterion.code)
         return redirect(f"{assessment_url(pk)}#row-{criterion.pk}")
     score = Score.objects.filter(assessment=assessment, criterion=criterion, stage=Stage.SELF).first()
     return _row_response(request, assessment, criterion, form, score, saved=False)
@@ -283,8 +284,7 @@ def assessment_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 raise ValidationError(confirm_form.errors["confirm"])
             assessment_submit(actor=request.user, assessment=assessment)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             assessment.refresh_from_db()
             if assessment.is_late:
@@ -314,24 +314,12 @@ def assessment_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
     if not can_reopen_assessment(request.user, assessment):
         raise PermissionDenied
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            assessment_reopen(
-                actor=request.user,
-                assessment=assessment,
-                reason=form.cleaned_data["reason"],
-                extended_until=form.cleaned_data["extended_until"],
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Đã mở lại phiếu của %(unit)s.") % {"unit": assessment.unit})
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+
+    def reopen(data: dict) -> str:
+        assessment_reopen(actor=request.user, assessment=assessment, **data)
+        return _("Đã mở lại phiếu của %(unit)s.") % {"unit": assessment.unit}
+
+    perform(request, reopen, ReopenForm(request.POST))
     return redirect("assessment_sheet", pk=pk)
 
 
@@ -379,19 +367,18 @@ def sheet_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
     if not can_edit_self_assessment(request.user, assessment):
         raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
-    form = SheetImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = sheet_import(actor=request.user, assessment=assessment, file=form.cleaned_data["file"])
-        except ValidationError as error:
-            errors = error.messages
+
+    def run(file: File) -> None:
+        result = sheet_import(actor=request.user, assessment=assessment, file=file)
+        if result.changed:
+            messages.success(request, _("Đã nhập %(count)s tiêu chí từ tệp Excel.") % {"count": result.changed})
         else:
-            if result.changed:
-                messages.success(request, _("Đã nhập %(count)s tiêu chí từ tệp Excel.") % {"count": result.changed})
-            else:
-                messages.info(request, _("Tệp Excel không có thay đổi nào so với phiếu trên cổng."))
-            return redirect("assessment_sheet", pk=pk)
+            messages.info(request, _("Tệp Excel không có thay đổi nào so với phiếu trên cổng."))
+
+    form = SheetImportForm(request.POST or None, request.FILES or None)
+    errors = run_import(request, form, run)
+    if errors is None:
+        return redirect("assessment_sheet", pk=pk)
     return render(
         request,
         "scoring/sheets/import.html",

@@ -1,11 +1,9 @@
 """Excel round trip of a unit's self-assessment: export the sheet, fill it offline, import it back all-or-nothing."""
 
 import io
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -23,28 +20,29 @@ from evidence.workbooks import Limits, read_rows
 from scoring.frameworks.selectors import TreeNode, framework_tree
 from scoring.models import Assessment, Criterion, RuleType, Score, Stage
 from scoring.permissions.sheets import can_edit_self_assessment
-from scoring.rules import CENT, Entry
+from scoring.rules import CENT, ENTRY_FIELDS, Entry, input_name, rule_input_names
 from scoring.sheets.selectors import sheet_scores
 from scoring.sheets.services import ScoreInput, StaleScoreError, points_for, self_score_record
+from scoring.spreadsheets import (
+    Column,
+    cell_decimal,
+    cell_text,
+    code_text,
+    header_positions,
+    is_blank,
+    set_text,
+    write_header,
+)
+from scoring.text import normalised_word, number_text, parse_yes_no
 from units.models import User
 
 DATA_SHEET_TITLE = "Tu danh gia"
 GUIDE_SHEET_TITLE = "Hướng dẫn"
 LISTS_SHEET_TITLE = "Danh muc"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A sheet has one row per criterion (120–300 in real frameworks) and 15 columns.
 LIMITS = Limits(max_rows=2000, max_columns=30)
 MAX_EXPLANATION_LENGTH = 5000  # the same limits as the sheet's web form
 MAX_REASON_LENGTH = 2000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    is_input: bool = False
 
 
 COLUMNS = (
@@ -67,21 +65,8 @@ COLUMNS = (
 COLUMN_INDEX = {column.key: index for index, column in enumerate(COLUMNS, start=1)}
 INPUT_KEYS = tuple(column.key for column in COLUMNS if column.is_input)
 REQUIRED_KEYS = tuple(column.key for column in COLUMNS if column.key not in ("title", "max_points", "rule", "points"))
-RULE_KEYS = {
-    RuleType.LEVELS: ("option",),
-    RuleType.BANDS: ("percent",),
-    RuleType.RATIO: ("achieved", "required"),
-    RuleType.MANUAL: ("value",),
-    RuleType.SURVEY: ("value",),
-    RuleType.YES_NO: ("is_yes",),
-    RuleType.DEDUCTION: ("occurrences",),
-}
-ALL_RULE_KEYS = ("option", "percent", "achieved", "required", "value", "is_yes", "occurrences")
-YES_WORDS = {"có", "co", "x", "yes"}
-NO_WORDS = {"không", "khong", "no"}
+ALL_RULE_KEYS = tuple(input_name(field) for field in ENTRY_FIELDS)  # the rule input columns
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
 UNUSED_FILL = PatternFill("solid", fgColor="EDEDED")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -126,7 +111,7 @@ def sheet_export(*, assessment: Assessment) -> bytes:
         if not node.is_leaf:
             continue
         _write_inputs(sheet, line, criterion, scores.get(criterion.id))
-        used = RULE_KEYS.get(criterion.rule_type, ())
+        used = rule_input_names(criterion.rule_type)
         if criterion.allows_not_applicable:
             used += ("not_applicable",)
             not_applicable.add(_address("not_applicable", line))
@@ -139,7 +124,7 @@ def sheet_export(*, assessment: Assessment) -> bytes:
         if criterion.rule_type == RuleType.LEVELS and labels:
             list_row += 1
             for column, label in enumerate(labels, start=1):
-                _set_text(lists.cell(list_row, column), label)
+                set_text(lists.cell(list_row, column), label)
             source = f"{quote_sheetname(LISTS_SHEET_TITLE)}!$A${list_row}:${get_column_letter(len(labels))}${list_row}"
             levels = _validation(source, _("Hãy chọn một mức trong danh sách."))
             levels.add(_address("option", line))
@@ -151,19 +136,14 @@ def sheet_export(*, assessment: Assessment) -> bytes:
 
 
 def _write_header(sheet: Worksheet) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(1, index, column.header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    write_header(sheet, COLUMNS)
     sheet.row_dimensions[1].height = 45
     sheet.freeze_panes = "C2"  # header row and the code/title columns stay in view
 
 
 def _write_identity(sheet: Worksheet, line: int, criterion: Criterion, *, is_heading: bool) -> None:
-    _set_text(sheet.cell(line, COLUMN_INDEX["code"]), criterion.code)
-    _set_text(sheet.cell(line, COLUMN_INDEX["title"]), criterion.title).alignment = WRAP
+    set_text(sheet.cell(line, COLUMN_INDEX["code"]), criterion.code)
+    set_text(sheet.cell(line, COLUMN_INDEX["title"]), criterion.title).alignment = WRAP
     sheet.cell(line, COLUMN_INDEX["max_points"], criterion.max_points.normalize())
     if is_heading:
         for index in range(1, len(COLUMNS) + 1):
@@ -171,7 +151,7 @@ def _write_identity(sheet: Worksheet, line: int, criterion: Criterion, *, is_hea
             cell.font = Font(bold=True)
             cell.fill = HEADING_FILL
         return
-    _set_text(sheet.cell(line, COLUMN_INDEX["rule"]), _rule_hint(criterion)).alignment = WRAP
+    set_text(sheet.cell(line, COLUMN_INDEX["rule"]), _rule_hint(criterion)).alignment = WRAP
 
 
 def _write_inputs(sheet: Worksheet, line: int, criterion: Criterion, score: Score | None) -> None:
@@ -183,7 +163,7 @@ def _write_inputs(sheet: Worksheet, line: int, criterion: Criterion, score: Scor
             return
         cell = sheet.cell(line, COLUMN_INDEX[key])
         if isinstance(value, str):
-            _set_text(cell, value).alignment = WRAP
+            set_text(cell, value).alignment = WRAP
         else:
             cell.value = value.normalize() if isinstance(value, Decimal) else value
 
@@ -209,14 +189,14 @@ def _rule_hint(criterion: Criterion) -> str:
     hint = criterion.get_rule_type_display()
     options = list(criterion.options.all())
     if criterion.rule_type == RuleType.LEVELS:
-        hint += ": " + "; ".join(f"{o.label} = {_number_text(o.points)}" for o in options)
+        hint += ": " + "; ".join(f"{o.label} = {number_text(o.points)}" for o in options)
     elif criterion.rule_type == RuleType.BANDS:
         bands = sorted((o for o in options if o.min_percent is not None), key=lambda o: o.min_percent, reverse=True)
-        hint += ": " + "; ".join(f"từ {_number_text(o.min_percent)}% = {_number_text(o.points)}" for o in bands)
+        hint += ": " + "; ".join(f"từ {number_text(o.min_percent)}% = {number_text(o.points)}" for o in bands)
     elif criterion.rule_type == RuleType.MANUAL:
-        hint += " " + _("(bước %(step)s)") % {"step": _number_text(criterion.step)}
+        hint += " " + _("(bước %(step)s)") % {"step": number_text(criterion.step)}
     elif criterion.rule_type == RuleType.DEDUCTION:
-        hint += " " + _("(trừ %(per)s điểm mỗi lần)") % {"per": _number_text(criterion.deduction_per_occurrence)}
+        hint += " " + _("(trừ %(per)s điểm mỗi lần)") % {"per": number_text(criterion.deduction_per_occurrence)}
     if criterion.allows_not_applicable:
         hint += " · " + _("được đánh dấu không áp dụng")
     return hint
@@ -243,7 +223,7 @@ def _write_guide(sheet: Worksheet, assessment: Assessment) -> None:
         (_("9. Nếu có dòng sai, cổng không lưu dòng nào và báo lỗi theo số dòng để sửa rồi nhập lại."), False),
     ]
     for line, (text, is_bold) in enumerate(lines, start=1):
-        cell = _set_text(sheet.cell(line, 1), text)
+        cell = set_text(sheet.cell(line, 1), text)
         cell.font = Font(bold=is_bold)
     sheet.column_dimensions["A"].width = 100
 
@@ -258,19 +238,6 @@ def _validation(formula: str, message: str) -> DataValidation:
 
 def _address(key: str, line: int) -> str:
     return f"{get_column_letter(COLUMN_INDEX[key])}{line}"
-
-
-def _set_text(cell: Cell, text: str) -> Cell:
-    """Write user data as plain text: a leading = + - @ must never become a formula in Excel."""
-    cell.value = text
-    if text.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
-        cell.quotePrefix = True  # Excel's own apostrophe: shown as typed, stored as text
-    return cell
-
-
-def _number_text(number: Decimal | None) -> str:
-    return "" if number is None else f"{number.normalize():f}".replace(".", ",")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,12 +287,7 @@ def _read_rows(file: BinaryIO | bytes) -> Iterator[tuple[int, tuple]]:
 
 def _columns(header: tuple[int, tuple] | None) -> dict[str, int]:
     """Map each column key to its 0-based position, found by header text so moved columns still import."""
-    if header is None or all(_blank(value) for value in header[1]):
-        raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
-    by_text = {_normalise(value): position for position, value in enumerate(header[1]) if not _blank(value)}
-    columns = {
-        column.key: by_text[_normalise(column.header)] for column in COLUMNS if _normalise(column.header) in by_text
-    }
+    columns = header_positions(header, COLUMNS)
     if "code" not in columns:
         raise ValidationError(
             _(
@@ -356,14 +318,14 @@ def _parse_rows(
     skipped = 0
     for line, values in rows:
         cells = {key: (values[position] if position < len(values) else None) for key, position in columns.items()}
-        has_input = any(not _blank(cells.get(key)) for key in INPUT_KEYS)
+        has_input = any(not is_blank(cells.get(key)) for key in INPUT_KEYS)
         raw_code = cells["code"]
-        if _blank(raw_code):
+        if is_blank(raw_code):
             if has_input:
                 problems.append(_("Dòng %(line)s: Thiếu mã tiêu chí.") % {"line": line})
             continue
-        code = _code_text(raw_code)
-        shown_code = code or _text(raw_code)
+        code = code_text(raw_code)
+        shown_code = code or cell_text(raw_code)
 
         def problem(message: str, line: int = line, shown_code: str = shown_code) -> None:
             problems.append(row_problem(line, shown_code, message))
@@ -407,15 +369,15 @@ def row_problem(line: int, code: str, message: str) -> str:
 
 def _score_input(criterion: Criterion, cells: dict) -> ScoreInput:
     """Turn a row's cells into the service's input; the rule engine then judges the values themselves."""
-    used = RULE_KEYS.get(criterion.rule_type, ())
+    used = rule_input_names(criterion.rule_type)
     for key in ALL_RULE_KEYS:
-        if key not in used and not _blank(cells.get(key)):
+        if key not in used and not is_blank(cells.get(key)):
             raise ValidationError(
                 _("Cột “%(column)s” không dùng cho cách chấm “%(rule)s”; hãy để trống ô này.")
                 % {"column": COLUMNS[COLUMN_INDEX[key] - 1].header, "rule": criterion.get_rule_type_display()}
             )
-    explanation = _text(cells.get("explanation"))
-    reason = _text(cells.get("no_evidence_reason"))
+    explanation = cell_text(cells.get("explanation"))
+    reason = cell_text(cells.get("no_evidence_reason"))
     if len(explanation) > MAX_EXPLANATION_LENGTH:
         raise ValidationError(_("Giải thích dài quá %(max)s ký tự.") % {"max": MAX_EXPLANATION_LENGTH})
     if len(reason) > MAX_REASON_LENGTH:
@@ -440,38 +402,22 @@ def _score_input(criterion: Criterion, cells: dict) -> ScoreInput:
 
 
 def _option_id(criterion: Criterion, value) -> int | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     options = list(criterion.options.all())
-    wanted = _normalise(value)
+    wanted = normalised_word(value)
     for option in options:
-        if _normalise(option.label) == wanted:
+        if normalised_word(option.label) == wanted:
             return option.id
     raise ValidationError(
         _("Mức “%(label)s” không thuộc tiêu chí này; hãy chọn một trong: %(labels)s.")
-        % {"label": _text(value), "labels": "; ".join(option.label for option in options)}
+        % {"label": cell_text(value), "labels": "; ".join(option.label for option in options)}
     )
-
-
-def _decimal(value) -> Decimal | str | None:
-    """A Decimal when the cell holds a number (Vietnamese decimal comma accepted); otherwise the text as typed,
-    so the rule engine reports it with its own message."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float | Decimal):
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    text = str(value).strip().removesuffix("%").strip()
-    try:
-        return Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return text
 
 
 def _stored_decimal(value, key: str) -> Decimal | str | None:
     """The number as the database keeps it (two decimals), so re-importing 92.5 over a stored 92.50 is no change."""
-    number = _decimal(value)
+    number = cell_decimal(value)
     if not isinstance(number, Decimal) or not number.is_finite():
         return number
     field = Score._meta.get_field(key)
@@ -486,53 +432,21 @@ def _stored_decimal(value, key: str) -> Decimal | str | None:
 
 
 def _count(value) -> int | Decimal | str | None:
-    number = _decimal(value)
+    number = cell_decimal(value)
     if isinstance(number, Decimal) and number.is_finite() and number == number.to_integral_value():
         return int(number)
     return number
 
 
 def _yes_no(value) -> bool | None:
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        return value
-    word = _normalise(value)
-    if word in YES_WORDS:
-        return True
-    if word in NO_WORDS:
-        return False
-    raise ValidationError(_("Cột “Có/Không” chỉ nhận “Có”, “Không” hoặc “x” (= Có)."))
+    try:
+        return parse_yes_no(value)
+    except ValueError:
+        raise ValidationError(_("Cột “Có/Không” chỉ nhận “Có”, “Không” hoặc “x” (= Có).")) from None
 
 
 def _not_applicable(value) -> bool:
-    if _blank(value):
-        return False
-    if value is True or _normalise(value) in YES_WORDS:
-        return True
-    raise ValidationError(_("Cột “Không áp dụng” chỉ nhận “x” hoặc để trống."))
-
-
-def _code_text(value) -> str | None:
-    if isinstance(value, float):
-        return None  # "1.10" retyped by hand became 1.1; guessing would score the wrong criterion
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return str(value).strip()
-
-
-def _text(value) -> str:
-    if _blank(value):
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    return str(value).strip()
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _normalise(value) -> str:
-    """Compare labels and headers as people read them: trimmed, case-insensitive, one Unicode form, single spaces."""
-    return " ".join(unicodedata.normalize("NFC", str(value)).casefold().split())
+    try:
+        return bool(parse_yes_no(value))
+    except ValueError:
+        raise ValidationError(_("Cột “Không áp dụng” chỉ nhận “x” hoặc để trống.")) from None

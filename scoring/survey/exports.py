@@ -8,9 +8,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from scoring.sheets.workbook import _set_text
+from scoring.spreadsheets import set_text
 from scoring.survey.models import Survey
 from scoring.survey.selectors import response_export_rows
+from scoring.text import number_text
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -49,7 +50,7 @@ def responses_workbook(survey: Survey, *, hidden_units: frozenset[int] = frozens
             continue
         line += 1
         numbers[response.unit_id] = numbers.get(response.unit_id, 0) + 1
-        _set_text(sheet.cell(line, 1), response.unit.name)
+        set_text(sheet.cell(line, 1), response.unit.name)
         sheet.cell(line, 2, numbers[response.unit_id])
         sheet.cell(line, 3, str(response.get_group_display()))
         sheet.cell(line, 4, timezone.localtime(response.submitted_at).strftime("%d/%m/%Y"))
@@ -58,20 +59,20 @@ def responses_workbook(survey: Survey, *, hidden_units: frozenset[int] = frozens
         for offset, question in enumerate(questions):
             level = chosen.get(question.pk)
             if level is not None:
-                _set_text(sheet.cell(line, 6 + offset), level.label)
+                set_text(sheet.cell(line, 6 + offset), level.label)
         sheet.cell(line, 6 + len(questions), _("Có") if response.is_excluded else "")
-        _set_text(sheet.cell(line, 7 + len(questions)), response.exclusion_reason)
+        set_text(sheet.cell(line, 7 + len(questions)), response.exclusion_reason)
     questions_sheet = workbook.create_sheet("Cau hoi")
     for column, header in enumerate((_("Câu"), _("Câu hỏi"), _("Tiêu chí"), _("Mức trả lời (trọng số %)")), start=1):
         cell = questions_sheet.cell(1, column, header)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for line, question in enumerate(questions, start=2):
         questions_sheet.cell(line, 1, question.code)
-        _set_text(questions_sheet.cell(line, 2), question.text)
+        set_text(questions_sheet.cell(line, 2), question.text)
         questions_sheet.cell(line, 3, question.criterion.code if question.criterion else "")
-        _set_text(
+        set_text(
             questions_sheet.cell(line, 4),
-            "; ".join(f"{level.label} ({level.weight.normalize():f})" for level in question.levels.all()),
+            "; ".join(f"{level.label} ({number_text(level.weight)})" for level in question.levels.all()),
         )
     output = io.BytesIO()
     workbook.save(output)

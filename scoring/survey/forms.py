@@ -1,6 +1,6 @@
 """Forms of the survey pages. Choices come from lists the view has already loaded (no query of their own)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scoring.council.forms import DATETIME_FORMATS, DATETIME_WIDGET, StyledForm
+from scoring.text import number_text, parse_decimal
 
 DEFAULT_LEVELS = "Rất hài lòng : 100\nHài lòng : 60\nChưa hài lòng : 20\nKhông hài lòng : 0"
 
@@ -25,9 +26,8 @@ def parse_levels(text: str) -> list[tuple[str, Decimal]]:
                 _("Dòng %(line)s: hãy ghi “Mức trả lời : trọng số”, ví dụ “Hài lòng : 60”.") % {"line": number}
             )
             continue
-        try:
-            weight = Decimal(weight_text.strip().removesuffix("%").strip().replace(",", "."))
-        except InvalidOperation:
+        weight = parse_decimal(weight_text.strip().removesuffix("%"))
+        if weight is None:
             problems.append(
                 _("Dòng %(line)s: trọng số “%(value)s” không phải là số.")
                 % {"line": number, "value": weight_text.strip()}
@@ -83,7 +83,7 @@ class QuestionForm(StyledForm):
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].choices = [("", _("— Chọn tiêu chí —"))] + [
-            (c.pk, f"{c.code} {c.title} ({c.max_points.normalize():f} đ)") for c in criteria
+            (c.pk, f"{c.code} {c.title} ({number_text(c.max_points)} đ)") for c in criteria
         ]
 
     def clean_levels(self) -> list[tuple[str, Decimal]]:

@@ -24,8 +24,9 @@ from openpyxl.utils import get_column_letter
 from evidence.workbooks import Limits, read_rows
 from scoring.models import AuditEvent
 from scoring.permissions.survey import can_manage_surveys
-from scoring.sheets.workbook import _blank, _normalise, _set_text, _text
+from scoring.spreadsheets import cell_text, is_blank, set_text
 from scoring.survey.models import Respondent, RespondentGroup, Survey
+from scoring.text import normalised_word
 from units.models import Unit, User
 
 SHEET_TITLE = "Nguoi duoc khao sat"
@@ -93,8 +94,8 @@ def respondents_template(*, survey: Survey) -> bytes:
     sheet.freeze_panes = "A2"
     units = Unit.objects.filter(block_id=survey.framework.block_id, is_active=True).order_by("position", "name")
     for line, unit in enumerate(units, start=2):
-        _set_text(sheet.cell(line, 1), unit.code)
-        _set_text(sheet.cell(line, 2), unit.name).font = INFO_FONT
+        set_text(sheet.cell(line, 1), unit.code)
+        set_text(sheet.cell(line, 2), unit.name).font = INFO_FONT
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -107,10 +108,10 @@ class ImportResult:
 
 
 def _columns(header) -> dict[str, int]:
-    if header is None or all(_blank(value) for value in header[1]):
+    if header is None or all(is_blank(value) for value in header[1]):
         raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
-    by_text = {_normalise(value): position for position, value in enumerate(header[1]) if not _blank(value)}
-    columns = {c.key: by_text[_normalise(c.header)] for c in COLUMNS if _normalise(c.header) in by_text}
+    by_text = {normalised_word(value): position for position, value in enumerate(header[1]) if not is_blank(value)}
+    columns = {c.key: by_text[normalised_word(c.header)] for c in COLUMNS if normalised_word(c.header) in by_text}
     missing = [c.header for c in COLUMNS if c.is_required and c.key not in columns]
     if missing:
         raise ValidationError(
@@ -140,17 +141,17 @@ def respondents_import(*, actor: User, survey: Survey, file: BinaryIO | bytes, i
     seen: dict[tuple, int] = {}
     for line, values in rows:
         cells = {key: (values[position] if position < len(values) else None) for key, position in columns.items()}
-        if all(_blank(cells.get(key)) for key in ("name", "group", "phone", "email")):
+        if all(is_blank(cells.get(key)) for key in ("name", "group", "phone", "email")):
             continue  # the template's unit lines left empty
 
         def problem(message: str, line: int = line) -> None:
             problems.append(_("Dòng %(line)s: %(message)s") % {"line": line, "message": message})
 
-        code = _text(cells.get("unit"))
-        name = _text(cells.get("name"))
-        group_text = _text(cells.get("group"))
-        phone = _text(cells.get("phone"))
-        email = _text(cells.get("email"))
+        code = cell_text(cells.get("unit"))
+        name = cell_text(cells.get("name"))
+        group_text = cell_text(cells.get("group"))
+        phone = cell_text(cells.get("phone"))
+        email = cell_text(cells.get("email"))
         unit = units.get(code)
         if not code:
             problem(_("Thiếu mã đơn vị."))
@@ -169,7 +170,7 @@ def respondents_import(*, actor: User, survey: Survey, file: BinaryIO | bytes, i
         if len(name) > 150:
             problem(_("Họ và tên dài quá 150 ký tự."))
             continue
-        group = GROUP_ALIASES.get(_normalise(group_text))
+        group = GROUP_ALIASES.get(normalised_word(group_text))
         if group is None:
             problem(
                 _("Nhóm “%(group)s” không hợp lệ; hãy ghi một trong: Người dân, Doanh nghiệp, Cán bộ, công chức.")
@@ -187,7 +188,7 @@ def respondents_import(*, actor: User, survey: Survey, file: BinaryIO | bytes, i
         if len(phone) > 30:
             problem(_("Số điện thoại dài quá 30 ký tự."))
             continue
-        key = (unit.pk, _normalise(name), phone, email.lower())
+        key = (unit.pk, normalised_word(name), phone, email.lower())
         if key in seen:
             problem(_("%(name)s (%(unit)s) đã có ở dòng %(first)s.") % {"name": name, "unit": code, "first": seen[key]})
             continue

@@ -42,6 +42,7 @@ from scoring.survey.selectors import (
     survey_problems,
     survey_questions,
 )
+from scoring.text import number_text
 from units.models import Unit, User
 
 MAX_QUESTIONS = 60
@@ -56,10 +57,6 @@ NO_SURVEY_RECORD = gettext_lazy(
     "Kỳ đánh giá năm %(year)s không điều tra xã hội học: chỉ số được tính không gồm phần điều tra, "
     "nên không ghi điểm khảo sát."
 )
-
-
-def _fmt(number: Decimal) -> str:
-    return f"{number.normalize():f}".replace(".", ",")
 
 
 def _check_manager(actor: User, period: Period) -> None:
@@ -471,8 +468,8 @@ def survey_points_record(*, actor: User, survey: Survey) -> RecordResult:
         explanation = _("%(source)s: %(responses)s phiếu trả lời, tỷ lệ có trọng số %(share)s%% × %(max)s điểm.") % {
             "source": POINTS_EXPLANATION,
             "responses": row.responses,
-            "share": _fmt((row.share * 100).quantize(Decimal("0.01"))),
-            "max": _fmt(row.max_points),
+            "share": number_text((row.share * 100).quantize(Decimal("0.01"))),
+            "max": number_text(row.max_points),
         }
         try:
             score = score_write(

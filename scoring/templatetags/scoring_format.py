@@ -1,22 +1,23 @@
-from decimal import Decimal, InvalidOperation
-
 from django import template
-from django.utils import formats
+
+from scoring.text import localized_number, parse_decimal
 
 register = template.Library()
+
+
+def _shown(value, decimal_places: int | None) -> str:
+    if value is None or value == "":
+        return "—"
+    number = parse_decimal(value)
+    if number is None or not number.is_finite():
+        return str(value)
+    return localized_number(number, decimal_places)
 
 
 @register.filter
 def points(value) -> str:
     """A score as people write it: no trailing zeros, the locale's decimal mark (0,5 in Vietnamese)."""
-    if value is None or value == "":
-        return "—"
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
-    return formats.number_format(number)
+    return _shown(value, None)
 
 
 @register.filter
@@ -32,10 +33,4 @@ def figure(value) -> str:
     Scores keep `points` (0,25 and 1, as the framework writes them); computed figures use this one format, so
     neighbouring columns never mix +2,7 with +2,70.
     """
-    if value is None or value == "":
-        return "—"
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return str(value)
-    return formats.number_format(number, 2)
+    return _shown(value, 2)

@@ -14,7 +14,7 @@ from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, Criterion, Score, Stage
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, assessment_submit, self_score_record
-from tests.e2e.helpers import login
+from tests.e2e.helpers import login, navigation
 from tests.factories import UnitFactory, small_framework, user_with_role
 from units.models import Role
 
@@ -82,10 +82,6 @@ def council():
     assignment_add(actor=secretary, period=period, member=member, unit=unit)
     people = {"staff": staff, "head": head, "secretary": secretary, "member": member, "chair": chair}
     return assessment, criteria, people
-
-
-def navigation(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Điều hướng chính")
 
 
 def test_member_appraises_the_unit_explains_round_two_and_the_chair_closes_the_block(

@@ -15,7 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from weasyprint import HTML
 
 from scoring.models import Assessment, Criterion, Objection, Period, Score, Stage
-from tests.e2e.helpers import login
+from tests.e2e.helpers import alert, cells, login, navigation
 from tests.factories import (
     AuthorityFactory,
     BlockFactory,
@@ -88,18 +88,6 @@ def plan_pdf(tmp_path):
         ).write_pdf()
     )
     return path
-
-
-def navigation(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Điều hướng chính")
-
-
-def alert(page: Page) -> Locator:
-    return page.get_by_role("alert")
-
-
-def cells(row: Locator) -> Locator:
-    return row.locator(":scope > th, :scope > td")
 
 
 def pdf_text(path: Path) -> str:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from scoring.models import BlockFinalisation, Criterion, Objection, Period, Score, Stage
 from scoring.results.services import objection_file, results_release_preliminary
-from tests.e2e.helpers import login
+from tests.e2e.helpers import alert, cells, login, navigation
 from tests.factories import (
     FULL,
     NOT_APPLICABLE,
@@ -100,18 +100,6 @@ def appraised_year():
         ],
     )
     return period, sheets, people
-
-
-def navigation(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Điều hướng chính")
-
-
-def alert(page: Page) -> Locator:
-    return page.get_by_role("alert")
-
-
-def cells(row: Locator) -> Locator:
-    return row.locator(":scope > th, :scope > td")
 
 
 def pdf_text(path: Path) -> str:

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from scoring.demo.accounts import DEMO_PASSWORD
 from scoring.models import SignedDocument
+from tests.e2e.helpers import sign_in_demo
 from units.models import Unit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -17,14 +17,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MAX_BYTES = 300 * 1024
 VIEWPORT = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
-
-
-def sign_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
 
 
 def shoot(page: Page, name: str) -> Path:
@@ -45,7 +37,7 @@ def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browse
 
     # The sheet, reached through the cycle banner's next step, as a ward's focal officer sees it.
     staff = browser.new_page(viewport=VIEWPORT, locale="vi-VN")
-    sign_in(staff, live_server, "canbo.hadinh")
+    sign_in_demo(staff, live_server, "canbo.hadinh")
     expect(staff.get_by_test_id("cycle-banner")).to_contain_text("Giai đoạn: Tự đánh giá")
     staff.get_by_test_id("cycle-next-step").click()
     expect(staff.get_by_role("heading", level=1)).to_contain_text("UBND phường Hạ Đình")
@@ -54,7 +46,7 @@ def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browse
 
     # The same sheet on a phone: the filters, and the running total kept at the bottom of the screen.
     phone = browser.new_page(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
-    sign_in(phone, live_server, "canbo.hadinh")
+    sign_in_demo(phone, live_server, "canbo.hadinh")
     phone.get_by_test_id("cycle-next-step").click()
     phone.get_by_test_id("sheet-filters").evaluate("box => box.scrollIntoView()")
     expect(phone.get_by_test_id("running-total")).to_be_visible()
@@ -63,7 +55,7 @@ def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browse
 
     # The appraisal workspace of a submitted ward, for a council member.
     member = browser.new_page(viewport=VIEWPORT, locale="vi-VN")
-    sign_in(member, live_server, "hoidong1")
+    sign_in_demo(member, live_server, "hoidong1")
     member.get_by_test_id("cycle-next-step").click()
     member.get_by_role("link", name="UBND phường Khương Đình").first.click()
     expect(member.get_by_role("heading", level=1)).to_contain_text("UBND phường Khương Đình")
@@ -100,7 +92,7 @@ def test_the_readme_screenshots_are_taken_from_the_demo_data(live_server, browse
 
     # Leadership's home page is the dashboard of the newest published year.
     leader = browser.new_page(viewport=VIEWPORT, locale="vi-VN")
-    sign_in(leader, live_server, "lanhdao")
+    sign_in_demo(leader, live_server, "lanhdao")
     expect(leader.get_by_test_id("leadership-dashboard")).to_contain_text("thu hẹp từ 14,3 xuống 4,5 điểm")
     leader.get_by_test_id("leadership-dashboard").evaluate("section => section.scrollIntoView()")
     leader.evaluate("window.scrollBy(0, -8)")

@@ -24,17 +24,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from evidence.workbooks import Limits, read_sheets
+from scoring.frameworks.cells import problems_by_line
 from units.models import Authority, User
-from units.workbooks.resources import (
-    BlockResource,
-    Directory,
-    PersonResource,
-    RoleResource,
-    SheetResource,
-    UnitResource,
-)
+from units.workbooks.cells import Directory
+from units.workbooks.people import PersonResource, RoleResource
+from units.workbooks.resources import BlockResource, SheetResource, UnitResource
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHANGED_TYPES = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
 
 
@@ -227,17 +222,9 @@ def _no_authority() -> str:
 
 def _sheet_problems(title: str, resource: SheetResource, result: Result) -> list[str]:
     """Every problem of every row of one worksheet, in line order."""
-    by_line: list[tuple[int, str]] = []
-    for invalid in result.invalid_rows:
-        line = resource.line_of(invalid.number)
-        by_line += [(line, message) for messages in invalid.error_dict.values() for message in messages]
-    for error_row in result.error_rows:
-        line = resource.line_of(error_row.number)
-        by_line += [(line, _("không lưu được (%(error)s).") % {"error": error.error}) for error in error_row.errors]
-    by_line.sort(key=lambda item: item[0])
     problems = [
         _("Trang “%(sheet)s”, dòng %(line)s: %(message)s") % {"sheet": title, "line": line, "message": message}
-        for line, message in by_line
+        for line, message in problems_by_line(resource, result)
     ]
     problems += [
         _("Trang “%(sheet)s”: %(message)s") % {"sheet": title, "message": error.error} for error in result.base_errors

@@ -9,6 +9,7 @@ nothing but the demo passwords, which are reset. Frameworks that already have cr
 """
 
 import time
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,19 +20,20 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from scoring.demo import accounts as demo
 from scoring.demo import province
 from scoring.demo.appraisal import seed_appraisal
-from scoring.demo.frameworks import YEARS, build_framework, framework_spec
+from scoring.demo.frameworks import YEARS, framework_spec, seed_framework
 from scoring.demo.history import Cast, seed_history
 from scoring.demo.officers import seed_preparers
 from scoring.demo.plans import seed_plans
 from scoring.demo.progress import seed_self_assessment
 from scoring.demo.province_seed import seed_province
 from scoring.frameworks.services import period_create, period_open_self_assessment
-from scoring.models import AuditEvent, Framework, Notice, Period
+from scoring.models import Framework, Notice, Period
 from units.models import Authority, Block, RoleAssignment, Unit, User
 from units.selectors import the_authority
 
@@ -56,6 +58,17 @@ def open_year_deadlines() -> tuple[datetime, ...]:
     return tuple(
         datetime.combine(today + timedelta(days=days), datetime.min.time().replace(hour=17), tzinfo=VIETNAM)
         for days in (14, 28, 35, 42)
+    )
+
+
+def _file_past_results_notices(years: Iterable[int], units: Iterable[Unit]) -> None:
+    """Past years' results notices (preliminary results, objections) are history, not news: file them as read.
+
+    They lead to each unit's result; registered on commit behind the notices the past years' services send then.
+    """
+    past_results = [reverse("results_unit", args=[year, unit.pk]) for year in years for unit in units]
+    transaction.on_commit(
+        lambda: Notice.objects.filter(read_at__isnull=True, url__in=past_results).update(read_at=timezone.now())
     )
 
 
@@ -101,10 +114,7 @@ class Command(BaseCommand):
             frameworks = _seed_periods(authority, blocks, users=users)
             seed_plans(users["truong.hadinh"])
             seed_preparers(users["truong.hadinh"], users["canbo.hadinh"])
-        # Past years' preliminary-results notices are history, not news: file them as read.
-        Notice.objects.filter(read_at__isnull=True, url__in=[f"/results/{year}/" for year in DEADLINES]).update(
-            read_at=timezone.now()
-        )
+            _file_past_results_notices(DEADLINES, units.values())
         self._summary(authority, frameworks, time.monotonic() - started)
 
     def _write_workbooks(self, directory: Path) -> None:
@@ -119,9 +129,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             authority = demo_authority(**province.AUTHORITY)
             frameworks = seed_province(authority, open_deadlines=open_year_deadlines())
-        Notice.objects.filter(read_at__isnull=True, url=f"/results/{province.PUBLISHED_YEAR}/").update(
-            read_at=timezone.now()
-        )
+            _file_past_results_notices([province.PUBLISHED_YEAR], Unit.objects.filter(block__authority=authority))
         self._summary(authority, frameworks, time.monotonic() - started, accounts=False)
         write = self.stdout.write
         write(f"  Tài khoản demo (mật khẩu {province.PASSWORD}):")
@@ -260,24 +268,4 @@ def _seed_periods(authority: Authority, blocks: dict[str, Block], *, users: dict
 
 def _seed_framework(period: Period, block: Block, previous: Framework | None, *, actor: User) -> Framework:
     """Each year's framework comes from that year's data (criteria change yearly), linked to last year's."""
-    spec = framework_spec(block.code, period.year)
-    framework, created = Framework.objects.get_or_create(
-        period=period,
-        block=block,
-        defaults={
-            "name": spec["name"],
-            "bonus_cap": spec["bonus_cap"],
-            "penalty_cap": spec["penalty_cap"],
-            "cloned_from": previous,
-        },
-    )
-    if not period.frameworks_are_frozen and not framework.criteria.exists():
-        count = build_framework(framework=framework, spec=spec)
-        AuditEvent.objects.create(
-            actor=actor,
-            action="framework.seed",
-            period=period,
-            summary=f"{framework} ({count} tiêu chí)",
-            data={"framework_id": framework.id, "criteria": count, "created": created},
-        )
-    return framework
+    return seed_framework(period, block, framework_spec(block.code, period.year), actor=actor, cloned_from=previous)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -16,6 +17,7 @@ from django.utils.translation import override
 from scoring.council.selectors import member_workloads
 from scoring.models import Assessment, ExplanationRequest, Notice, Period, RemediationPlan
 from scoring.notices.services import notify, unit_people
+from scoring.permissions.sheets import effective_deadline
 from scoring.plans.selectors import overdue
 from units.models import User
 from units.selectors import unit_heads
@@ -73,9 +75,7 @@ class Command(BaseCommand):
             period__state=Period.State.SELF_ASSESSMENT, state=Assessment.State.DRAFT
         ).select_related("period", "unit")
         for assessment in drafts:
-            deadline = assessment.period.self_assessment_deadline
-            if assessment.extended_until and (deadline is None or assessment.extended_until > deadline):
-                deadline = assessment.extended_until
+            deadline = effective_deadline(assessment)
             if deadline is None or not now <= deadline <= horizon:
                 continue
             message = _(
@@ -87,7 +87,7 @@ class Command(BaseCommand):
                 "deadline": _when(deadline),
                 "days": _days_left(deadline),
             }
-            self._remind(unit_people(assessment.unit_id), message, f"/assessments/{assessment.pk}/")
+            self._remind(unit_people(assessment.unit_id), message, reverse("assessment_sheet", args=[assessment.pk]))
 
     def _explanations(self, now: datetime, horizon: datetime) -> None:
         requests = (
@@ -107,7 +107,7 @@ class Command(BaseCommand):
                 "codes": ", ".join(sorted((r.criterion.code for r in items), key=_code_key)),
                 "deadline": _when(deadline),
             }
-            self._remind(unit_people(unit.pk), message, f"/assessments/{assessment_id}/explanations/")
+            self._remind(unit_people(unit.pk), message, reverse("explanation_list", args=[assessment_id]))
 
     def _appraisal(self, now: datetime, horizon: datetime) -> None:
         periods = Period.objects.filter(
@@ -123,7 +123,7 @@ class Command(BaseCommand):
                     "Nhắc việc: bạn còn %(count)s tiêu chí được phân công chưa thẩm định vòng 1 (năm %(year)s); "
                     "hạn thẩm định %(deadline)s."
                 ) % {"count": load.remaining, "year": period.year, "deadline": _when(period.appraisal_deadline)}
-                self._remind([load.user], message, "/appraisal/")
+                self._remind([load.user], message, reverse("appraisal_queue"))
 
     def _plans(self) -> None:
         """Every plan past its due date and not done reminds the unit's head, once a day until it is updated."""
@@ -141,7 +141,7 @@ class Command(BaseCommand):
                 "unit": plan.unit,
                 "due": plan.due_date.strftime("%d/%m/%Y"),
             }
-            self._remind([heads[plan.unit_id]], message, f"/plans/{plan.period.year}/units/{plan.unit_id}/")
+            self._remind([heads[plan.unit_id]], message, reverse("plan_unit", args=[plan.period.year, plan.unit_id]))
 
 
 def _code_key(code: str) -> tuple[int, ...]:

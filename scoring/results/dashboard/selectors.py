@@ -9,7 +9,6 @@ aggregates (2), area averages (1) and every unit's area rows for the heat table 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from scoring.models import ResultAreaRow, ResultPublication, ResultRow
@@ -19,6 +18,7 @@ from scoring.results.history import Comparison, UnitChange, year_over_year
 from scoring.results.published import publication_rows
 from scoring.results.statistics import AreaAverage, BlockStatistics, area_averages, block_statistics
 from scoring.templatetags.scoring_format import points as points_text
+from scoring.text import localized_number
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def heat_table(
 
 def _index(value: Decimal | None) -> str:
     """An index as the pages print it: two decimals, the reader's decimal mark."""
-    return "—" if value is None else formats.number_format(value, decimal_pos=2)
+    return localized_number(value, 2, empty="—")
 
 
 def block_sentence(block: BlockOverview, *, previous_year: int | None) -> str:

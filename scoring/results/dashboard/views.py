@@ -1,8 +1,6 @@
 """Leadership's pages of a published year: the overview, where points are lost, a unit's story; and the what-if of
 a year not yet published."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -27,6 +25,7 @@ from scoring.results.dashboard.whatif import what_if
 from scoring.results.exports.data import code_key
 from scoring.results.history import unit_history
 from scoring.results.published import publication_unit_row
+from scoring.text import parse_decimal
 from units.models import User
 
 
@@ -119,9 +118,8 @@ def results_what_if(request: HttpRequest, year: int) -> HttpResponse:
     criterion = next((c for c in criteria if str(c.pk) == request.GET.get("criterion")), None)
     result, errors = None, []
     if chosen and criterion and request.GET.get("points", "").strip():
-        try:
-            value = Decimal(request.GET["points"].strip().replace(",", "."))
-        except InvalidOperation:
+        value = parse_decimal(request.GET["points"])
+        if value is None or not value.is_finite():
             errors.append(_("“%(value)s” không phải là số.") % {"value": request.GET["points"]})
         else:
             try:

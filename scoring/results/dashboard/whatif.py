@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from scoring.models import Assessment, ClassificationBand, Criterion, Period, ResultsConfig
 from scoring.results.compute import criterion_results, rank_of, results_config, unit_results
+from scoring.text import number_text
 
 
 def _cents(value: Decimal) -> int:
@@ -118,10 +119,7 @@ def standing(
 def what_if(period: Period, assessment: Assessment, criterion: Criterion, new_points: Decimal) -> WhatIf:
     """The unit's standing now and with `new_points` on `criterion` (four queries)."""
     if new_points < 0 or new_points > criterion.max_points:
-        raise ValidationError(
-            _("Điểm giả định phải từ 0 đến %(max)s.")
-            % {"max": f"{criterion.max_points.normalize():f}".replace(".", ",")}
-        )
+        raise ValidationError(_("Điểm giả định phải từ 0 đến %(max)s.") % {"max": number_text(criterion.max_points)})
     if new_points != new_points.quantize(Decimal("0.01")):
         raise ValidationError(_("Điểm giả định có nhiều nhất hai chữ số thập phân."))
     method = results_config(period).ranking_method

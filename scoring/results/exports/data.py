@@ -2,7 +2,9 @@
 
 import dataclasses
 import datetime
+from collections.abc import Callable, Iterable
 from itertools import groupby
+from typing import Any
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -50,6 +52,15 @@ class PublishedResults:
 
 def code_key(code: str) -> tuple[int, ...]:
     return tuple(int(part) for part in code.split(".") if part.isdigit())
+
+
+def by_code[T](items: Iterable, value: Callable[[Any], T]) -> dict[str, T]:
+    """The value of the first item of each code (an area, a criterion) across a block's rows, in code order
+    (1.2 before 1.10): the columns of a block's tables."""
+    found: dict[str, T] = {}
+    for item in items:
+        found.setdefault(item.code, value(item))
+    return {code: found[code] for code in sorted(found, key=lambda code: (code_key(code), code))}
 
 
 def _narrowed(query: QuerySet, block_code: str | None, unit_id: int | None) -> QuerySet:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from scoring.results.exports.data import PublishedResults
 from scoring.results.history import UnitChange
+from scoring.spreadsheets import FORMULA_PREFIXES
 
 FIELDS = [
     "year",
@@ -102,9 +103,6 @@ def to_json(results: PublishedResults) -> bytes:
         "results": [{key: _json_value(value) for key, value in record.items()} for record in records(results)],
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_value(value) -> str:

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
-from scoring.results.exports.data import Block, PublishedResults, code_key
+from scoring.results.exports.data import Block, PublishedResults, by_code
 
 PDF_CONTENT_TYPE = "application/pdf"
 
@@ -21,11 +21,8 @@ class AreaTable:
 
 def area_table(block: Block, averages: list) -> AreaTable:
     """`averages` are the block's statistics.AreaAverage (over ranked units, like the published page)."""
-    titles: dict[str, str] = {}
-    for row in block.rows:
-        for area in row.area_list:
-            titles.setdefault(area.code, area.title)
-    codes = sorted(titles, key=lambda code: (code_key(code), code))
+    titles = by_code((area for row in block.rows for area in row.area_list), lambda area: area.title)
+    codes = list(titles)
     lines = []
     for row in block.rows:
         index_of = {area.code: area.index for area in row.area_list}

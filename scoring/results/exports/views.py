@@ -5,6 +5,9 @@ in, and anonymous visitors when the period is public (others are sent to log in)
 published unit page, which uses the same rule.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +20,10 @@ from django.views.decorators.http import require_http_methods
 
 from scoring import tasks
 from scoring.models import ResultPublication, ResultRow
-from scoring.permissions.results import get_publication_for_view
+from scoring.permissions.results import get_publication_for_view, is_public_period
 from scoring.results.exports import opendata, pdf, workbook
 from scoring.results.exports.data import published_results
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 
 PUBLIC_MAX_AGE = 300
 
@@ -33,13 +37,9 @@ def _version(request: HttpRequest) -> int | None:
     return int(value)
 
 
-def _publication(request: HttpRequest, year: int, file_year: int | None = None) -> ResultPublication | HttpResponse:
-    """The publication, or a login redirect for anonymous visitors of a period that is not public.
-
-    File names repeat the year (`/results/2022/ket-qua-2022.pdf`) so a saved file says what it holds.
-    """
-    if file_year is not None and file_year != year:
-        raise Http404
+def _readable(request: HttpRequest, year: int) -> ResultPublication | HttpResponse:
+    """The publication (the latest, or `?version=N`), or a login redirect for anonymous visitors of a period that
+    is not public."""
     try:
         return get_publication_for_view(request.user, year, _version(request))
     except Http404:
@@ -48,17 +48,9 @@ def _publication(request: HttpRequest, year: int, file_year: int | None = None) 
         raise
 
 
-def _is_public(publication: ResultPublication) -> bool:
-    config = getattr(publication.period, "results_config", None)
-    return bool(config and config.is_public)
-
-
-def _file_response(
-    content: bytes, *, content_type: str, filename: str, as_attachment: bool, is_public: bool
-) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-    if is_public:
+def _with_cache_headers(response: HttpResponse, publication: ResultPublication) -> HttpResponse:
+    """Public results may be cached for a few minutes (a period can be made private again); others never."""
+    if is_public_period(publication.period):
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
     else:
         patch_cache_control(response, private=True, no_store=True)
@@ -66,26 +58,79 @@ def _file_response(
     return response
 
 
-def _suffix(request: HttpRequest, publication: ResultPublication) -> str:
-    return f"-v{publication.version}" if request.GET.get("version") else ""
+def _file_name(request: HttpRequest, publication: ResultPublication, kind: str) -> str:
+    """The year's files are named for what they hold; `-vN` only when the link names a version."""
+    values = {"year": publication.period.year, "suffix": f"-v{publication.version}" if _version(request) else ""}
+    if kind == "pdf":
+        return _("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.pdf") % values
+    if kind == "xlsx":
+        return _("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.xlsx") % values
+    return "ket-qua-{year}{suffix}.{kind}".format(**values, kind=kind)
+
+
+@dataclass(frozen=True)
+class YearFile:
+    """How one kind of the year's file is made and sent."""
+
+    content_type: str
+    as_attachment: bool
+    build: Callable[[HttpRequest, ResultPublication], bytes]
+
+
+YEAR_FILES = {
+    "pdf": YearFile(pdf.PDF_CONTENT_TYPE, False, lambda request, publication: pdf.year_pdf(publication)),
+    "xlsx": YearFile(XLSX_CONTENT_TYPE, True, lambda request, publication: workbook.year_workbook(publication)),
+    "json": YearFile(
+        "application/json; charset=utf-8",
+        False,
+        lambda request, publication: opendata.to_json(published_results(publication, block_code=_block(request))),
+    ),
+    "csv": YearFile(
+        "text/csv; charset=utf-8",
+        True,
+        lambda request, publication: opendata.to_csv(published_results(publication, block_code=_block(request))),
+    ),
+}
+
+
+def _block(request: HttpRequest) -> str | None:
+    return request.GET.get("block") or None
+
+
+def _year_file(request: HttpRequest, year: int, file_year: int, kind: str) -> HttpResponse:
+    """File names repeat the year (`/results/2022/ket-qua-2022.pdf`) so a saved file says what it holds."""
+    if file_year != year:
+        raise Http404
+    publication = _readable(request, year)
+    if isinstance(publication, HttpResponse):
+        return publication
+    file = YEAR_FILES[kind]
+    response = HttpResponse(file.build(request, publication), content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        file.as_attachment, _file_name(request, publication, kind)
+    )
+    return _with_cache_headers(response, publication)
 
 
 def results_pdf(request: HttpRequest, year: int, file_year: int) -> HttpResponse:
-    publication = _publication(request, year, file_year)
-    if isinstance(publication, HttpResponse):
-        return publication
-    return _file_response(
-        pdf.year_pdf(publication),
-        content_type=pdf.PDF_CONTENT_TYPE,
-        filename=_("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.pdf")
-        % {"year": year, "suffix": _suffix(request, publication)},
-        as_attachment=False,
-        is_public=_is_public(publication),
-    )
+    return _year_file(request, year, file_year, "pdf")
+
+
+def results_xlsx(request: HttpRequest, year: int, file_year: int) -> HttpResponse:
+    return _year_file(request, year, file_year, "xlsx")
+
+
+def results_json(request: HttpRequest, year: int, file_year: int) -> HttpResponse:
+    return _year_file(request, year, file_year, "json")
+
+
+def results_csv(request: HttpRequest, year: int, file_year: int) -> HttpResponse:
+    return _year_file(request, year, file_year, "csv")
 
 
 def results_scorecard_pdf(request: HttpRequest, year: int, unit_code: str) -> HttpResponse:
-    publication = _publication(request, year)
+    """One unit's scorecard, under the published unit page's rule."""
+    publication = _readable(request, year)
     if isinstance(publication, HttpResponse):
         return publication
     row = ResultRow.objects.filter(publication=publication, unit__code=unit_code).values("unit_id", "block_id").first()
@@ -94,90 +139,32 @@ def results_scorecard_pdf(request: HttpRequest, year: int, unit_code: str) -> Ht
     results = published_results(publication, unit_id=row["unit_id"], with_areas=True, with_criteria=True)
     block_size = ResultRow.objects.filter(publication=publication, block_id=row["block_id"], is_ranked=True).count()
     unit_row = results.rows[0]
-    return _file_response(
-        pdf.scorecard_pdf(results, unit_row, block_size=block_size),
-        content_type=pdf.PDF_CONTENT_TYPE,
-        filename=_("Kết quả Chỉ số CCHC năm %(year)s - %(unit)s%(suffix)s.pdf")
-        % {"year": year, "unit": unit_row.unit_name, "suffix": _suffix(request, publication)},
-        as_attachment=False,
-        is_public=_is_public(publication),
+    response = HttpResponse(
+        pdf.scorecard_pdf(results, unit_row, block_size=block_size), content_type=pdf.PDF_CONTENT_TYPE
     )
+    name = _("Kết quả Chỉ số CCHC năm %(year)s - %(unit)s%(suffix)s.pdf") % {
+        "year": year,
+        "unit": unit_row.unit_name,
+        "suffix": f"-v{publication.version}" if _version(request) else "",
+    }
+    response["Content-Disposition"] = content_disposition_header(False, name)
+    return _with_cache_headers(response, publication)
 
 
-def results_xlsx(request: HttpRequest, year: int, file_year: int) -> HttpResponse:
-    publication = _publication(request, year, file_year)
-    if isinstance(publication, HttpResponse):
-        return publication
-    return _file_response(
-        workbook.year_workbook(publication),
-        content_type=workbook.XLSX_CONTENT_TYPE,
-        filename=_("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.xlsx")
-        % {"year": year, "suffix": _suffix(request, publication)},
-        as_attachment=True,
-        is_public=_is_public(publication),
-    )
-
-
-def results_json(request: HttpRequest, year: int, file_year: int) -> HttpResponse:
-    publication = _publication(request, year, file_year)
-    if isinstance(publication, HttpResponse):
-        return publication
-    results = published_results(publication, block_code=request.GET.get("block") or None)
-    return _file_response(
-        opendata.to_json(results),
-        content_type="application/json; charset=utf-8",
-        filename=f"ket-qua-{year}{_suffix(request, publication)}.json",
-        as_attachment=False,
-        is_public=_is_public(publication),
-    )
-
-
-def results_csv(request: HttpRequest, year: int, file_year: int) -> HttpResponse:
-    publication = _publication(request, year, file_year)
-    if isinstance(publication, HttpResponse):
-        return publication
-    results = published_results(publication, block_code=request.GET.get("block") or None)
-    return _file_response(
-        opendata.to_csv(results),
-        content_type="text/csv; charset=utf-8",
-        filename=f"ket-qua-{year}{_suffix(request, publication)}.csv",
-        as_attachment=True,
-        is_public=_is_public(publication),
-    )
-
-
-"""The year's annex PDF and Excel workbook, built in the background and kept once built.
-
-The results page links here. Opening the link starts the build if nobody has (a published snapshot never
-changes, so building it is a cache fill: safe to start from a GET, done at most once), sends the file at
-once when it is ready, and otherwise shows a page that polls every 2 s until it is. POST starts the build
-again after a failure. Access follows the published ranking (scoring/results/py); the direct
-export URLs (views_exports) stay for open-data clients.
-"""
-
-
-PUBLIC_MAX_AGE = 300  # as the direct exports: a period can be made private again
-
-
-def _version(request: HttpRequest) -> int | None:
-    value = request.GET.get("version", "")
-    if not value:
-        return None
-    if not value.isdigit():
-        raise Http404
-    return int(value)
+# ---------------------------------------------------------------------------------------------
+# The year's annex PDF and Excel workbook, built in the background and kept once built.
+#
+# The results page links here. Opening the link starts the build if nobody has (a published snapshot never
+# changes, so building it is a cache fill: safe to start from a GET, done at most once), sends the file at
+# once when it is ready, and otherwise shows a page that polls every 2 s until it is. POST starts the build
+# again after a failure. Access follows the published ranking; the direct export URLs above stay for
+# open-data clients.
 
 
 def _build_publication(request: HttpRequest, year: int, kind: str) -> ResultPublication | HttpResponse:
-    """The publication, or a login redirect for anonymous visitors of a period that is not public."""
     if kind not in tasks.FILE_KINDS:
         raise Http404
-    try:
-        return get_publication_for_view(request.user, year, _version(request))
-    except Http404:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise
+    return _readable(request, year)
 
 
 def _language() -> str:
@@ -187,19 +174,6 @@ def _language() -> str:
 def _query(request: HttpRequest) -> str:
     version = _version(request)
     return f"?version={version}" if version else ""
-
-
-def _is_public(publication: ResultPublication) -> bool:
-    config = getattr(publication.period, "results_config", None)
-    return bool(config and config.is_public)
-
-
-def _file_name(request: HttpRequest, publication: ResultPublication, kind: str) -> str:
-    """The direct exports' names: `-vN` only when the link names a version."""
-    values = {"year": publication.period.year, "suffix": f"-v{publication.version}" if _query(request) else ""}
-    if kind == "pdf":
-        return _("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.pdf") % values
-    return _("Kết quả Chỉ số CCHC năm %(year)s%(suffix)s.xlsx") % values
 
 
 @require_http_methods(["GET", "POST"])
@@ -249,9 +223,4 @@ def results_build_download(request: HttpRequest, year: int, kind: str) -> HttpRe
         filename=_file_name(request, publication, kind),
         content_type=tasks.FILE_KINDS[kind].content_type,
     )
-    if _is_public(publication):
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    else:
-        patch_cache_control(response, private=True, no_store=True)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _with_cache_headers(response, publication)

@@ -11,10 +11,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scoring.results.exports.data import Block, PublishedResults, code_key
+from scoring.results.exports.data import Block, PublishedResults, by_code
+from scoring.spreadsheets import set_text
+from scoring.text import localized_number
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NOT_APPLICABLE_MARK = "KAD"
 NUMBER_FORMAT = "0.00"
 HEADER_FONT = Font(bold=True)
@@ -25,11 +25,10 @@ SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 
 def _set(cell: Cell, value) -> Cell:
     """Write a value; text that starts like a formula is stored as text with Excel's apostrophe."""
+    if isinstance(value, str):
+        return set_text(cell, value)
     cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    elif not isinstance(value, (str, bool)) and value is not None:
+    if not isinstance(value, bool) and value is not None:
         cell.number_format = NUMBER_FORMAT if not isinstance(value, int) else "0"
     return cell
 
@@ -123,8 +122,8 @@ def _ranking_sheet(sheet: Worksheet, results: PublishedResults, block: Block) ->
         note = row.exclusion_reason if not row.is_ranked else ""
         if row.adjusted_max != row.max_points:
             adjusted = _("Có tiêu chí không áp dụng: điểm tối đa giảm từ %(max)s xuống %(adjusted)s.") % {
-                "max": formats.number_format(row.max_points, 2),
-                "adjusted": formats.number_format(row.adjusted_max, 2),
+                "max": localized_number(row.max_points, 2),
+                "adjusted": localized_number(row.adjusted_max, 2),
             }
             note = f"{note} {adjusted}".strip()
         _row(sheet, line, [*values, note])
@@ -133,11 +132,8 @@ def _ranking_sheet(sheet: Worksheet, results: PublishedResults, block: Block) ->
 
 
 def _matrix_sheet(sheet: Worksheet, block: Block) -> None:
-    maxima: dict[str, object] = {}
-    for row in block.rows:
-        for criterion in row.criterion_list:
-            maxima.setdefault(criterion.code, criterion.max_points)
-    codes = sorted(maxima, key=lambda code: (code_key(code), code))
+    maxima = by_code((criterion for row in block.rows for criterion in row.criterion_list), lambda c: c.max_points)
+    codes = list(maxima)
     fixed = [_("Mã đơn vị"), _("Đơn vị"), _("Điểm tối đa sau điều chỉnh"), _("Tổng điểm"), _("Chỉ số (%)")]
     _row(sheet, 1, fixed + codes, header=True)
     _row(sheet, 2, [_("Điểm tối đa của tiêu chí"), "", "", "", ""] + [maxima[code] for code in codes])
@@ -210,7 +206,7 @@ def _statistics_sheet(sheet: Worksheet, results: PublishedResults) -> None:
     def most_improved(item):
         if item.most_improved is None:
             return None
-        return f"{item.most_improved.unit_name} (+{formats.number_format(item.most_improved.change.index_change, 2)})"
+        return f"{item.most_improved.unit_name} (+{localized_number(item.most_improved.change.index_change, 2)})"
 
     lines = [
         (_("Số đơn vị"), lambda item: item.count),

@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.feedback import flash_errors
 from scoring.models import Criterion, Framework, Period
 from scoring.permissions.survey import (
     can_manage_surveys,
@@ -16,7 +17,7 @@ from scoring.permissions.survey import (
     get_survey_for_manage,
     get_survey_for_results,
 )
-from scoring.sheets.workbook import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 from scoring.survey.forms import (
     QuestionForm,
     RespondentImportForm,
@@ -51,18 +52,6 @@ from scoring.survey.services import (
     survey_open,
     survey_update,
 )
-
-
-def report(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def form_errors(request: HttpRequest, form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _period(request: HttpRequest, year: int) -> Period:
@@ -112,7 +101,7 @@ def survey_create_view(request: HttpRequest, year: int) -> HttpResponse:
     )
     form = SurveyCreateForm(request.POST, frameworks=frameworks, sources=sources)
     if not form.is_valid():
-        form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("survey_list", year=year)
     framework = next(f for f in frameworks if f.pk == form.cleaned_data["framework"])
     source_pk = form.cleaned_data["source"]
@@ -123,7 +112,7 @@ def survey_create_view(request: HttpRequest, year: int) -> HttpResponse:
         else:
             survey = survey_create(actor=request.user, framework=framework)
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
         return redirect("survey_list", year=year)
     messages.success(request, _("Đã tạo phiếu khảo sát “%(title)s”.") % {"title": survey.title})
     return redirect("survey_detail", pk=survey.pk)
@@ -160,12 +149,12 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
     form = SurveyEditForm(request.POST)
     if not form.is_valid():
-        form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("survey_detail", pk=pk)
     try:
         survey_update(actor=request.user, survey=survey, **form.cleaned_data)
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã lưu tên và lời giới thiệu của phiếu."))
     return redirect("survey_detail", pk=pk)
@@ -178,7 +167,7 @@ def survey_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = survey_criteria(survey)
     form = QuestionForm(request.POST, criteria=criteria)
     if not form.is_valid():
-        form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("survey_detail", pk=pk)
     criterion = get_object_or_404(Criterion, pk=form.cleaned_data["criterion"])
     try:
@@ -190,7 +179,7 @@ def survey_question_add(request: HttpRequest, pk: int) -> HttpResponse:
             levels=form.cleaned_data["levels"],
         )
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã thêm câu %(code)s.") % {"code": question.code})
     return redirect("survey_detail", pk=pk)
@@ -204,7 +193,7 @@ def survey_question_remove(request: HttpRequest, pk: int, question_pk: int) -> H
     try:
         question_remove(actor=request.user, question=question)
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã xóa câu %(code)s.") % {"code": question.code})
     return redirect("survey_detail", pk=pk)
@@ -216,12 +205,12 @@ def survey_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
     form = SurveyOpenForm(request.POST)
     if not form.is_valid():
-        form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("survey_detail", pk=pk)
     try:
         survey_open(actor=request.user, survey=survey, **form.cleaned_data)
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã mở khảo sát; câu hỏi được giữ cố định từ nay."))
     return redirect("survey_detail", pk=pk)
@@ -234,7 +223,7 @@ def survey_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         survey_close(actor=request.user, survey=survey)
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã đóng khảo sát: các đường dẫn không nhận thêm phiếu."))
     return redirect("survey_detail", pk=pk)
@@ -302,12 +291,12 @@ def survey_sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
     form = SampleDrawForm(request.POST)
     if not form.is_valid():
-        form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect("survey_respondents", pk=pk)
     try:
         drawn = sample_draw(actor=request.user, survey=survey, size=form.cleaned_data["size"])
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -324,7 +313,7 @@ def survey_invite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = respondents_invite(actor=request.user, survey=survey)
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Đã gửi %(count)s thư mời khảo sát.") % {"count": count})
     return redirect("survey_respondents", pk=pk)

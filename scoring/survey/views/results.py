@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.feedback import flash_errors
 from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.survey import (
     can_exclude_response,
@@ -21,7 +22,7 @@ from scoring.permissions.survey import (
     get_survey_for_manage,
     get_survey_for_results,
 )
-from scoring.sheets.workbook import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import XLSX_CONTENT_TYPE
 from scoring.survey.exports import export_filename, responses_workbook
 from scoring.survey.forms import ReasonForm
 from scoring.survey.selectors import (
@@ -33,7 +34,6 @@ from scoring.survey.selectors import (
     unit_samples,
 )
 from scoring.survey.services import response_exclude, response_restore, survey_points_record
-from scoring.survey.views.manage import form_errors, report
 
 
 @login_required
@@ -86,7 +86,7 @@ def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = survey_points_record(actor=request.user, survey=survey)
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
         return redirect("survey_results", pk=pk)
     if result.changed:
         messages.success(
@@ -150,12 +150,12 @@ def _response_action(request: HttpRequest, pk: int, response_pk: int, action, su
     back = f"{reverse('survey_responses', kwargs={'pk': pk})}?unit={response.unit_id}"
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        form_errors(request, form)
+        flash_errors(request, form, labelled=True)
         return redirect(back)
     try:
         action(actor=request.user, response=response, reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        report(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, success)
     return redirect(back)

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Max, Min
-from django.test import Client
+from django.test import Client, TestCase
 
 from scoring.demo import province
 from scoring.frameworks.services import framework_problems
@@ -20,6 +20,7 @@ from scoring.models import (
     AuditEvent,
     ClassificationBand,
     Framework,
+    Notice,
     Period,
     ResultPublication,
     ResultRow,
@@ -34,10 +35,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction rolled back at the end."""
+    """Seed once for the module, inside a transaction rolled back at the end; what the seed's commit runs in
+    production (the notices its services send) runs too."""
     with django_db_blocker.unblock(), transaction.atomic():
         out = StringIO()
-        call_command("seed_demo", "--profile", "province", stdout=out)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo", "--profile", "province", stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -142,6 +145,13 @@ def test_2026_is_open_for_self_assessment_for_every_unit():
     assert Assessment.objects.filter(period=period).count() == 127
     assert period.self_assessment_deadline > period.opened_at
     assert Framework.objects.filter(period=period, cloned_from__period__year=2025).count() == 3
+
+
+def test_2025_results_notices_are_filed_as_read():
+    # they lead to each unit's result (/results/2025/units/<id>/); the seed looked for /results/2025/ instead
+    past = Notice.objects.filter(url__regex=r"^/results/2025/units/[0-9]+/$")
+    assert past.count() >= 127
+    assert not past.filter(read_at__isnull=True).exists()
 
 
 def test_seeding_again_changes_nothing():

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
 from django.db import transaction
+from django.test import TestCase
 from django.utils import timezone
 
 from evidence.models import Document, EvidenceLink
@@ -107,9 +108,11 @@ COUNTED_MODELS = [
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """One seed shared by the tests that only read it, rolled back when the module is done."""
+    """One seed shared by the tests that only read it, rolled back when the module is done; what the seed's commit
+    runs in production (the notices its services send) runs too."""
     with django_db_blocker.unblock(), transaction.atomic():
-        seed()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            seed()
         yield
         transaction.set_rollback(True)
 
@@ -300,6 +303,17 @@ def test_2023_is_open_for_self_assessment_and_earlier_years_are_published(seeded
         period = Period.objects.get(year=year)
         assert period.objection_deadline.astimezone(vietnam).date() == deadline
         assert period.opened_at.year == year
+
+
+def test_past_years_results_notices_are_filed_as_read(seeded):
+    # the notices lead to each unit's result (/results/<year>/units/<id>/); the seed looked for /results/<year>/
+    # and so left every unit with two years of unread "preliminary results" and objection notices
+    past = Notice.objects.filter(url__regex=r"^/results/(2021|2022)/units/[0-9]+/$")
+    assert past.count() == 70  # 23 units told of their preliminary results twice, and the council of objections
+    assert not past.filter(read_at__isnull=True).exists()
+    # what stays unread is this year's news: submitted sheets and the explanation request to Khương Đình
+    unread = list(Notice.objects.filter(read_at__isnull=True).values_list("url", flat=True))
+    assert len(unread) == 7 and all(url.startswith("/assessments/") for url in unread)
 
 
 def test_each_demo_account_logs_in_with_its_role(seeded, client):

@@ -249,3 +249,18 @@ def test_a_framework_copied_from_another_year_takes_this_years_name():
 
     target.refresh_from_db()
     assert target.name == "Bộ chỉ số khối phường năm 2090"
+
+
+@pytest.mark.parametrize("word,has_survey", [("Sai", False), ("không", False), ("Đúng", True), ("x", True)])
+def test_the_survey_setting_reads_the_yes_no_words_of_every_import(word, has_survey):
+    # this worksheet knew 1/0, có/không, true/false but not đúng/sai, which the other imports take
+    framework = small_framework()
+    Period.objects.filter(pk=framework.period_id).update(has_survey=not has_survey)
+    content = framework_export(framework=framework)
+    settings = [row for row in sheets_of(content)["Cấu hình"] if row[0] != "Có điều tra xã hội học"]
+    content = with_sheet(content, "Cấu hình", [list(row) for row in settings] + [["Có điều tra xã hội học", word]])
+
+    report = framework_import(actor=None, framework=framework, file=content)
+
+    assert report.settings_changed == ("Có điều tra xã hội học",)
+    assert Period.objects.get(pk=framework.period_id).has_survey is has_survey

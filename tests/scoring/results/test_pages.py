@@ -440,3 +440,91 @@ def test_results_pages_run_a_fixed_number_of_queries(client, django_assert_num_q
     assert response.status_code == 200
     if page in ("results_published", "results_heads"):
         assert response.text.count("Đơn vị 199" if count == 200 else "Đơn vị 019") >= 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings and commendations read through forms: a bad value is named on the page and nothing changes
+
+
+@pytest.mark.parametrize(
+    "minimum,message",
+    [
+        ("chín mươi", "“chín mươi” không phải là số."),
+        ("150", "Ngưỡng chỉ số “150” phải từ 0 đến 100, có tối đa 2 chữ số thập phân."),
+        ("-5", "Ngưỡng chỉ số “-5” phải từ 0 đến 100, có tối đa 2 chữ số thập phân."),
+        ("12,345", "Ngưỡng chỉ số “12,345” phải từ 0 đến 100, có tối đa 2 chữ số thập phân."),
+        ("", "Hãy nhập ngưỡng chỉ số cho mức “Tốt”."),
+    ],
+)
+def test_a_band_threshold_that_is_not_a_percentage_is_named_and_nothing_is_saved(client, people, minimum, message):
+    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
+    client.force_login(people["secretary"])
+    response = client.post(
+        reverse("results_settings", args=[2024]),
+        {"action": "bands", "band_count": "2", "band_min_0": minimum, "band_label_0": "Tốt", "band_min_1": "0"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("results_settings", args=[2024]), 302)]
+    assert message in response.text
+    assert "Đã lưu các mức xếp loại." not in response.text
+    assert not period.classification_bands.exists()
+    assert not AuditEvent.objects.filter(action="results.bands").exists()
+
+
+def test_bands_typed_with_a_decimal_comma_are_saved(client, people):
+    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
+    client.force_login(people["secretary"])
+    response = client.post(
+        reverse("results_settings", args=[2024]),
+        {"action": "bands", "band_count": "2", "band_min_0": "92,5", "band_label_0": " Tốt ", "band_min_1": "0,00"}
+        | {"band_label_1": "Khá"},
+        follow=True,
+    )
+    assert "Đã lưu các mức xếp loại." in response.text
+    assert list(period.classification_bands.values_list("min_index", "label")) == [
+        (Decimal("92.50"), "Tốt"),
+        (Decimal("0.00"), "Khá"),
+    ]
+
+
+def test_an_unknown_ranking_method_is_named_with_its_field_and_the_settings_stay(client, people):
+    period = PeriodFactory(year=2024, state=Period.State.APPRAISAL)
+    client.force_login(people["secretary"])
+    response = client.post(
+        reverse("results_settings", args=[2024]),
+        {"action": "config", "ranking_method": "random", "is_public": "on"},
+        follow=True,
+    )
+    assert (
+        "Cách xếp hạng: Hãy chọn một lựa chọn hợp lệ. random không phải là một trong các lựa chọn khả thi."
+        in response.text
+    )
+    assert not ResultsConfig.objects.filter(period=period).exists()
+    assert not AuditEvent.objects.filter(action="results.config").exists()
+
+
+def test_a_unit_without_a_sheet_this_year_cannot_be_left_unranked(client, people):
+    period, unit = _appraised_unit()
+    stranger = UnitFactory(block=unit.block)  # no sheet in 2024: not among the page's units
+    client.force_login(people["secretary"])
+    url = reverse("results_settings", args=[2024])
+    assert client.post(url, {"action": "exclusion", "unit": stranger.pk, "reason": "Mới"}).status_code == 404
+    assert client.post(url, {"action": "exclusion", "unit": "", "reason": "Mới"}).status_code == 404
+    response = client.post(url, {"action": "exclusion", "unit": unit.pk, "reason": ""}, follow=True)
+    assert "Hãy ghi lý do đơn vị không được xếp hạng." in response.text
+    assert not period.ranking_exclusions.exists()
+
+
+def test_a_commendation_of_an_unknown_kind_or_unit_is_refused(client, people):
+    client.force_login(people["secretary"])
+    url = reverse("results_commendation_add", args=[2022])
+    response = client.post(url, {"kind": "team", "name": "Tổ CCHC"}, follow=True)
+    assert "Loại: Hãy chọn một lựa chọn hợp lệ. team không phải là một trong các lựa chọn khả thi." in response.text
+    response = client.post(url, {"kind": "individual", "name": ""}, follow=True)
+    assert "Hãy nhập tên tập thể hoặc cá nhân được khen thưởng." in response.text
+    assert (
+        client.post(url, {"kind": "collective", "unit": Unit.objects.order_by("-pk").first().pk + 1}).status_code == 404
+    )
+    assert client.post(url, {"kind": "collective", "unit": "phuong-a"}).status_code == 404
+    assert not Commendation.objects.exists()
+    assert not AuditEvent.objects.filter(action="results.commend").exists()

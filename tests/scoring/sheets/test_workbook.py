@@ -254,6 +254,18 @@ def test_not_applicable_imports_with_its_reason(sheet):
     assert (score.is_not_applicable, score.points, score.explanation) == (True, None, "Không có")
 
 
+@pytest.mark.parametrize(
+    "word,is_yes", [("Đúng", True), ("1", True), (1, True), ("x", True), ("Sai", False), ("không", False), (0, False)]
+)
+def test_the_yes_no_column_reads_the_yes_no_words_of_every_import(sheet, word, is_yes):
+    # the framework import took "đúng" while this import refused it: one vocabulary now (scoring.text)
+    assessment, criteria, people = sheet
+    content = fill(sheet_export(assessment=assessment), {"1.3": {"Có/Không": word}})
+    assert sheet_import(actor=people["staff"], assessment=assessment, file=content).changed == 1
+    score = Score.objects.get(criterion=criteria["1.3"])
+    assert (score.is_yes, score.points) == (is_yes, Decimal("1") if is_yes else Decimal("0"))
+
+
 def test_a_percent_typed_with_the_percent_sign_in_excel_is_read_as_typed(sheet):
     assessment, criteria, people = sheet
     workbook = workbook_of(sheet_export(assessment=assessment))

@@ -6,12 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from evidence.selectors import links_by_criterion, unit_library
 from scoring.appraisal.forms import AdjustmentForm, CouncilScoreForm, ExplanationFlagForm
 from scoring.appraisal.selectors import (
     FILTERS,
@@ -22,26 +20,19 @@ from scoring.appraisal.selectors import (
     filter_rows,
     seat_has_work,
 )
-from scoring.appraisal.services import (
-    adjustment_record,
-    appraisal_record,
-    explanation_answer,
-    explanation_flag,
-    explanation_withdraw,
-)
+from scoring.appraisal.services import adjustment_record, appraisal_record, explanation_flag, explanation_withdraw
+from scoring.feedback import add_service_error, flash_errors
 from scoring.frameworks.selectors import current_period
-from scoring.models import AdjustmentItem, Assessment, ExplanationRequest, Period, Score, Stage
+from scoring.models import AdjustmentItem, Assessment, ExplanationRequest, Period, Stage
 from scoring.permissions.appraisal import (
-    can_answer_explanation,
     can_appraise,
     can_appraise_whole_sheet,
     council_seat,
     get_assessment_for_appraisal,
 )
-from scoring.permissions.sheets import get_assessment_for_view
 from scoring.sheets.forms import score_form_initial
 from scoring.sheets.services import StaleScoreError
-from units.roles import roles_of
+from scoring.text import number_text
 
 READ_ONLY = gettext_lazy(
     "Phiếu này chỉ xem được: khối đã chốt kết quả thẩm định hoặc kỳ không còn ở giai đoạn thẩm định."
@@ -173,6 +164,25 @@ def _back_to_row(assessment: Assessment, criterion_pk: int) -> HttpResponse:
     return redirect(f"{reverse('appraisal_workspace', args=[assessment.pk])}#row-{criterion_pk}")
 
 
+def _answer_saved(
+    request: HttpRequest, assessment: Assessment, row: AppraisalRow, message: str, **flags
+) -> HttpResponse:
+    """After a row's write: a plain POST goes back to the row with the message; htmx gets the row as it now is."""
+    if not request.htmx:
+        messages.success(request, message)
+        return _back_to_row(assessment, row.criterion.pk)
+    row = _assigned_row(request, assessment, row.criterion.pk)
+    return _render_row(request, assessment, _row_context(row, can_write=True), **flags)
+
+
+def _answer_refused(request: HttpRequest, assessment: Assessment, row: AppraisalRow, form, **forms) -> HttpResponse:
+    """A refused write: the problems as messages on the row (plain POST), or the row with its form's errors."""
+    if not request.htmx:
+        flash_errors(request, form, prefix=row.criterion.code)
+        return _back_to_row(assessment, row.criterion.pk)
+    return _render_row(request, assessment, _row_context(row, can_write=True, **forms))
+
+
 @login_required
 @require_POST
 def appraisal_score_save(request: HttpRequest, pk: int, criterion_pk: int, stage: str) -> HttpResponse:
@@ -211,17 +221,9 @@ def appraisal_score_save(request: HttpRequest, pk: int, criterion_pk: int, stage
         except ValidationError as error:
             form.add_rule_error(error)
         else:
-            if not request.htmx:
-                messages.success(request, _("Đã lưu thẩm định tiêu chí %(code)s.") % {"code": row.criterion.code})
-                return _back_to_row(assessment, criterion_pk)
-            row = _assigned_row(request, assessment, criterion_pk)
-            return _render_row(request, assessment, _row_context(row, can_write=True), saved=True)
-    if not request.htmx:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{row.criterion.code}: {error}")
-        return _back_to_row(assessment, criterion_pk)
-    return _render_row(request, assessment, _row_context(row, can_write=True, **forms))
+            message = _("Đã lưu thẩm định tiêu chí %(code)s.") % {"code": row.criterion.code}
+            return _answer_saved(request, assessment, row, message, saved=True)
+    return _answer_refused(request, assessment, row, form, **forms)
 
 
 @login_required
@@ -237,19 +239,11 @@ def appraisal_flag(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResp
                 actor=request.user, assessment=assessment, criterion=row.criterion, message=form.cleaned_data["message"]
             )
         except ValidationError as error:
-            form.add_error("message" if hasattr(error, "error_dict") else None, error)
+            add_service_error(form, error)
         else:
-            if not request.htmx:
-                messages.success(request, _("Đã đề xuất giải trình tiêu chí %(code)s.") % {"code": row.criterion.code})
-                return _back_to_row(assessment, criterion_pk)
-            row = _assigned_row(request, assessment, criterion_pk)
-            return _render_row(request, assessment, _row_context(row, can_write=True), flagged=True)
-    if not request.htmx:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{row.criterion.code}: {error}")
-        return _back_to_row(assessment, criterion_pk)
-    return _render_row(request, assessment, _row_context(row, can_write=True, flag_form=form))
+            message = _("Đã đề xuất giải trình tiêu chí %(code)s.") % {"code": row.criterion.code}
+            return _answer_saved(request, assessment, row, message, flagged=True)
+    return _answer_refused(request, assessment, row, form, flag_form=form)
 
 
 @login_required
@@ -273,7 +267,7 @@ def appraisal_flag_withdraw(request: HttpRequest, pk: int, criterion_pk: int) ->
 
 
 def _adjustment_form(item: AdjustmentItem, entry, data=None) -> AdjustmentForm:
-    initial = {"points": f"{entry.points.normalize():f}".replace(".", ","), "reason": entry.reason} if entry else {}
+    initial = {"points": number_text(entry.points), "reason": entry.reason} if entry else {}
     return AdjustmentForm(data, item_pk=item.pk, initial=initial)
 
 
@@ -297,19 +291,13 @@ def appraisal_adjustment_save(request: HttpRequest, pk: int, item_pk: int) -> Ht
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_service_error(form, error)
         else:
             saved = True
     if not request.htmx:
         if saved:
             messages.success(request, _("Đã lưu điểm thưởng / trừ %(code)s.") % {"code": item.code})
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, f"{item.code}: {error}")
+        flash_errors(request, form, prefix=item.code)
         return redirect(f"{reverse('appraisal_workspace', args=[pk])}#adjustments")
     lines = adjustment_lines(assessment)
     adjustments = [
@@ -325,96 +313,3 @@ def appraisal_adjustment_save(request: HttpRequest, pk: int, item_pk: int) -> Ht
         "scoring/appraisal/workspace.html#adjustments",
         {"assessment": assessment, "adjustments": adjustments, "can_write": True},
     )
-
-
-"""The unit's explanation page (giải trình): the council's sent requests, the answers, and the added evidence."""
-
-
-VISIBLE_STATES = (ExplanationRequest.State.SENT, ExplanationRequest.State.ANSWERED)
-
-
-def sent_requests(assessment: Assessment):
-    """The requests the unit has received (flagged proposals stay inside the council)."""
-    return ExplanationRequest.objects.filter(assessment=assessment, state__in=VISIBLE_STATES).select_related(
-        "criterion", "answered_by"
-    )
-
-
-def _is_unit_person(user, assessment: Assessment) -> bool:
-    return assessment.unit_id in roles_of(user).unit_ids()
-
-
-@login_required
-@require_GET
-def explanation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_assessment_for_view(request.user, pk)
-    requests = sorted(sent_requests(assessment), key=lambda item: item.criterion.code_key)
-    self_scores = {
-        score.criterion_id: score
-        for score in Score.objects.filter(
-            assessment=assessment, stage=Stage.SELF, criterion_id__in=[item.criterion_id for item in requests]
-        )
-    }
-    links = links_by_criterion(assessment) if requests else {}
-    now = timezone.now()
-    items = []
-    for item in requests:
-        item.assessment = assessment
-        items.append(
-            {
-                "request": item,
-                "criterion": item.criterion,
-                "self_score": self_scores.get(item.criterion_id),
-                "links": links.get(item.criterion_id, []),
-                "can_answer": can_answer_explanation(request.user, item, now),
-                "is_expired": now > item.deadline,
-                "days_left": (timezone.localdate(item.deadline) - timezone.localdate(now)).days,
-            }
-        )
-    can_answer_any = any(entry["can_answer"] for entry in items)
-    return render(
-        request,
-        "scoring/appraisal/explanations.html",
-        {
-            "assessment": assessment,
-            "period": assessment.period,
-            "items": items,
-            "is_unit_person": _is_unit_person(request.user, assessment),
-            "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id))
-            if can_answer_any
-            else [],
-        },
-    )
-
-
-@login_required
-@require_POST
-def explanation_answer_view(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
-    assessment = get_assessment_for_view(request.user, pk)
-    item = get_object_or_404(
-        ExplanationRequest.objects.select_related("criterion"),
-        pk=request_pk,
-        assessment=assessment,
-        state__in=VISIBLE_STATES,
-    )
-    item.assessment = assessment
-    target = f"{reverse('explanation_list', args=[assessment.pk])}#request-{item.pk}"
-    if not _is_unit_person(request.user, assessment):
-        raise PermissionDenied(_("Chỉ cán bộ đầu mối và người đứng đầu đơn vị được giải trình."))
-    try:
-        explanation_answer(actor=request.user, request=item, answer=request.POST.get("answer", ""))
-    except PermissionDenied:
-        messages.error(
-            request,
-            _("Đã hết hạn giải trình tiêu chí %(code)s (hạn %(deadline)s): nội dung giải trình không được thay đổi.")
-            % {"code": item.criterion.code, "deadline": timezone.localtime(item.deadline).strftime("%H:%M %d/%m/%Y")},
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, f"{item.criterion.code}: {message}")
-    else:
-        messages.success(
-            request,
-            _("Đã gửi nội dung giải trình tiêu chí %(code)s cho Hội đồng thẩm định.") % {"code": item.criterion.code},
-        )
-    return redirect(target)
