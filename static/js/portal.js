@@ -13,12 +13,13 @@
   });
 
   // A table wider than the screen scrolls sideways inside .table-responsive: keyboard users must be able to
-  // reach and scroll it (WCAG 2.1.1), so a region that overflows becomes focusable and is named after its table.
+  // reach and scroll it (WCAG 2.1.1), so a region that overflows becomes focusable and is named after its table
+  // (or, for a chart, after its caption or title).
   function markScrollableRegions(root) {
-    (root || document).querySelectorAll(".table-responsive").forEach(function (region) {
+    (root || document).querySelectorAll(".table-responsive, .results-chart, .results-figure").forEach(function (region) {
       var overflows = region.scrollWidth > region.clientWidth + 1;
       if (overflows && !region.hasAttribute("tabindex")) {
-        var caption = region.querySelector("caption");
+        var caption = region.querySelector("caption, figcaption, svg title");
         region.setAttribute("tabindex", "0");
         if (caption && caption.textContent.trim()) {
           region.setAttribute("role", "region");

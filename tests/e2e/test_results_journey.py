@@ -229,11 +229,11 @@ def test_release_objection_resolution_publication_and_the_public_ranking(
             f"8,6 / 9{NOT_APPLICABLE_NOTE}",
             "95,56",
             "Tốt",
-            "+0,6",
+            "+0,60",
             "↑ +15,56",
             "=giữ nguyên hạng",
         ],
-        ["3", HA_DINH, "9 / 10", "90,00", "Tốt", "+0,5", "↑ +5,00", "↓ 2giảm 2 bậc"],
+        ["3", HA_DINH, "9 / 10", "90,00", "Tốt", "+0,50", "↑ +5,00", "↓ 2giảm 2 bậc"],
     ]
     for row, figures in zip(ranking.all(), expected, strict=True):
         expect(cells(row)).to_have_text(figures)
