@@ -28,8 +28,17 @@ def pages_by_role() -> dict[str | None, list[str]]:
     submitted = Assessment.objects.get(unit=khuong_dinh, period__year=2023)
     scored = Criterion.objects.filter(framework=sheet.framework, scores__assessment=sheet).first()
     framework = Framework.objects.get(period__year=2023, block=ha_dinh.block)
+    what_if_criterion = Criterion.objects.get(framework=framework, code="1.1.1")
     return {
-        None: ["/login/", "/results/", "/results/2022/", f"/results/2022/published/units/{ha_dinh.pk}/"],
+        None: [
+            "/login/",
+            "/results/",
+            "/results/2022/",
+            f"/results/2022/published/units/{ha_dinh.pk}/",
+            "/results/2022/overview/",
+            "/results/2022/losses/",
+            f"/results/2022/published/units/{ha_dinh.pk}/losses/",
+        ],
         "canbo.hadinh": [
             "/",
             f"/assessments/{sheet.pk}/",
@@ -38,7 +47,14 @@ def pages_by_role() -> dict[str | None, list[str]]:
             f"/evidence/assessments/{sheet.pk}/",
             "/notices/",
         ],
-        "truong.hadinh": ["/", f"/assessments/{sheet.pk}/submit/"],
+        "truong.hadinh": [
+            "/",
+            f"/assessments/{sheet.pk}/submit/",
+            f"/assessments/{sheet.pk}/preparers/",
+            "/plans/",
+            f"/plans/2022/units/{ha_dinh.pk}/",
+            f"/results/2022/officers/units/{ha_dinh.pk}/",
+        ],
         "canbo.khuongdinh": [f"/assessments/{submitted.pk}/explanations/"],
         "hoidong1": ["/", "/appraisal/", f"/appraisal/{submitted.pk}/", "/council/2023/"],
         "thuky": [
@@ -52,7 +68,13 @@ def pages_by_role() -> dict[str | None, list[str]]:
             "/results/2023/live/",
             "/results/2023/settings/",
         ],
-        "lanhdao": ["/", "/results/2023/live/", f"/results/2023/units/{khuong_dinh.pk}/"],
+        "lanhdao": [
+            "/",
+            "/results/2023/live/",
+            f"/results/2023/units/{khuong_dinh.pk}/",
+            "/plans/?filter=overdue",
+            f"/results/2023/what-if/?unit={khuong_dinh.pk}&criterion={what_if_criterion.pk}&points=0",
+        ],
     }
 
 
