@@ -15,9 +15,11 @@ database, in the full run or alone with `--only intake`, which rewrites only tha
 Onboarding a province (200 units, 600 people) and the framework workbook's round trip (scripts/bench_onboarding.py)
 are measured on their own throwaway SQLite databases too, in the full run or alone with `--only onboarding`.
 
-Usage: scripts/bench.py [--units 20,200] [--runs 5] [--keep] [--no-write] [--only intake [--old-code DIR]]
+Usage: scripts/bench.py [--units 20,200] [--runs 5] [--keep | --reuse] [--no-write] [--only intake [--old-code DIR]]
+       scripts/bench.py --only scales [--units 200] [--reuse]   (the scales only, printed; quick with --reuse)
        scripts/bench.py --only onboarding [--runs 5] [--no-write]
-Environment: BENCH_DATABASE_URL (server, default postgres://postgres@127.0.0.1:5432), PYTHON.
+Environment: BENCH_DATABASE_URL (server, default postgres://postgres@127.0.0.1:5432), BENCH_DB_PREFIX (names of
+the throwaway databases, default cchc_bench), PYTHON.
 """
 
 import argparse
@@ -38,7 +40,9 @@ DOC = ROOT / "docs" / "benchmarks.md"
 END_OF_GENERATED = "<!-- end of generated figures: notes below are kept when the benchmark runs again -->"
 SERVER_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 SETTINGS = os.environ.get("DJANGO_SETTINGS_MODULE", "cchc_portal.settings.bench")
-TEMPLATE_DB = "cchc_bench_template"
+# BENCH_DB_PREFIX lets two checkouts benchmark side by side without dropping each other's databases.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "cchc_bench")
+TEMPLATE_DB = f"{DB_PREFIX}_template"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,8 +171,10 @@ def _intake_section(document: str) -> str:
 def orchestrate(arguments: argparse.Namespace) -> int:
     sizes = [int(size) for size in arguments.units.split(",")]
     started = time.perf_counter()
-    databases = [f"cchc_bench_{size}" for size in sizes]
-    _admin_execute(*(f"DROP DATABASE IF EXISTS {name}" for name in [TEMPLATE_DB, *databases]))
+    databases = [f"{DB_PREFIX}_{size}" for size in sizes]
+    existing = {row[0] for row in _admin_execute("SELECT datname FROM pg_database")}
+    reused = set(databases) & existing if arguments.reuse else set()
+    _admin_execute(*(f"DROP DATABASE IF EXISTS {name}" for name in [TEMPLATE_DB, *databases] if name not in reused))
     _admin_execute(f"CREATE DATABASE {TEMPLATE_DB}")
     results = []
     info = machine()
@@ -181,7 +187,16 @@ def orchestrate(arguments: argparse.Namespace) -> int:
             check=True,
         )
         for size, database in zip(sizes, databases, strict=True):
-            _admin_execute(f"CREATE DATABASE {database} TEMPLATE {TEMPLATE_DB}")
+            if database in reused:
+                print(f"bench: reusing {database} (migrated to this code, data kept)", flush=True)
+                subprocess.run(
+                    [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+                    cwd=ROOT,
+                    env=_env(database),
+                    check=True,
+                )
+            else:
+                _admin_execute(f"CREATE DATABASE {database} TEMPLATE {TEMPLATE_DB}")
             output = ROOT / "var" / f"bench-{size}.json"
             output.parent.mkdir(exist_ok=True)
             print(f"bench: {size} units in {database}", flush=True)
@@ -193,8 +208,12 @@ def orchestrate(arguments: argparse.Namespace) -> int:
             )
             results.append(json.loads(output.read_text()))
     finally:
-        if not arguments.keep:
-            _admin_execute(*(f"DROP DATABASE IF EXISTS {name}" for name in [TEMPLATE_DB, *databases]))
+        kept = set(databases) if arguments.keep or arguments.reuse else set()
+        _admin_execute(*(f"DROP DATABASE IF EXISTS {name}" for name in [TEMPLATE_DB, *databases] if name not in kept))
+    if arguments.only == "scales":  # the scales' figures are printed as they are measured; the doc is left alone
+        failed = [m["name"] for result in results for m in result["measures"] if m["passes"] is False]
+        print(f"bench: {len(failed)} figure(s) miss their target" + (f": {', '.join(failed)}" if failed else ""))
+        return 0
     print("bench: hostile workbooks (throwaway SQLite database)", flush=True)
     import bench_intake
 
@@ -684,6 +703,9 @@ def survey_dataset(dataset) -> list[int]:
 
     rng = random.Random(2026)
     authority = Block.objects.order_by("id").first().authority
+    kept = list(Survey.objects.filter(period__year=dataset.current_year + 1).values_list("pk", flat=True))
+    if kept:  # measuring again a database kept by --keep or --reuse
+        return kept
     period = Period.objects.create(authority=authority, year=dataset.current_year + 1)  # a draft: no page picks it
     surveys = []
     for block in Block.objects.filter(authority=authority).order_by("position"):
@@ -810,6 +832,11 @@ def main() -> int:
     parser.add_argument("--units", default="20,200", help="scales to measure, comma-separated")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is reported)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases afterwards")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again the databases a run with --keep or --reuse left (built when missing, kept afterwards)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print the figures without writing the doc")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -817,7 +844,9 @@ def main() -> int:
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--user", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--only", choices=["intake", "onboarding"], help="measure only this part (neither needs PostgreSQL)"
+        "--only",
+        choices=["intake", "onboarding", "scales"],
+        help="measure only this part (intake and onboarding need no PostgreSQL; scales prints, never writes)",
     )
     parser.add_argument("--old-code", help="with --only intake: also measure this checkout of older code")
     parser.add_argument("--intake-prepare", help=argparse.SUPPRESS)
