@@ -592,6 +592,23 @@ class ResultsConfig(models.Model):
         return self.ranking_method == self.RankingMethod.DENSE
 
 
+class ResultsVersion(models.Model):
+    """The version of a period's results: a token made with the period and a counter the database adds one to
+    whenever an input of the results changes. Written only by triggers (scoring/results/versions.py); the
+    computed results are kept per version (scoring/results/compute.py, unit_result_rows)."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    token = models.CharField(max_length=32)
+    counter = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản kết quả")
+        verbose_name_plural = _("phiên bản kết quả")
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: {self.token}/{self.counter}"
+
+
 class ClassificationBand(models.Model):
     """A classification (xếp loại): every index from min_index up to the next band's min_index."""
 

@@ -7,8 +7,11 @@ whole hundredths of a percent by integer arithmetic with round-half-up, so neith
 nor Python's floats can move a figure or split a tie.
 """
 
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -31,7 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, DenseRank, Greatest, Least, Rank, Round
 from django.db.models.lookups import Exact
 from django.db.models.sql.constants import LOUTER
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django_cte import CTE, with_cte
 
 from scoring.frameworks.selectors import area_code_of
@@ -49,6 +52,7 @@ from scoring.models import (
     Score,
     Stage,
 )
+from scoring.results.versions import results_stamp
 from units.models import Role, RoleAssignment
 
 COUNCIL_STAGES = (Stage.ROUND_1, Stage.ROUND_2)
@@ -291,6 +295,41 @@ def unit_results(period: Period, *, ranking_method: str | None = None) -> QueryS
         )
         .order_by("unit__block__position", "unit__block_id", "-is_ranked", "rank_in_partition", "unit__position")
     )
+
+
+# Computed rows per (database, period, version, ranking method, language), newest last; a few periods are read at
+# once (the open year, last year for comparisons), so a handful of entries is enough.
+_KEPT: OrderedDict[tuple, list[Assessment]] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+KEPT_VERSIONS = 8
+
+
+def unit_result_rows(period: Period, *, ranking_method: str | None = None) -> list[Assessment]:
+    """The rows of `unit_results(period)`, computed once per version of the period's results.
+
+    The database adds one to the version whenever an input of the results changes (scoring/results/versions.py),
+    in the same transaction, so a reader after a change always computes afresh, and readers of an unchanged period
+    share one computation (then one query: the version). Only a reader outside a transaction uses and keeps
+    computed rows: inside one, what it reads may be its own uncommitted writes (a publication computes afresh).
+    The rows are shared between readers: read them, never change them."""
+    method = ranking_method or results_config(period).ranking_method
+    using = Assessment.objects.db
+    if connections[using].in_atomic_block:
+        return list(unit_results(period, ranking_method=method))
+    stamp = results_stamp(period.pk, using=using)
+    key = (using, period.pk, stamp, method, get_language())
+    with _KEPT_LOCK:
+        rows = _KEPT.get(key)
+        if rows is not None:
+            _KEPT.move_to_end(key)
+            return list(rows)
+    rows = list(unit_results(period, ranking_method=method))
+    if stamp is not None:
+        with _KEPT_LOCK:
+            _KEPT[key] = rows
+            while len(_KEPT) > KEPT_VERSIONS:
+                _KEPT.popitem(last=False)
+    return list(rows)
 
 
 def rank_of(row: Assessment) -> int | None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from scoring.models import Assessment, Objection, Period
 from scoring.permissions.appraisal import hidden_unit_ids
-from scoring.results.compute import rank_of, unit_results
+from scoring.results.compute import rank_of, unit_result_rows
 from units.models import User
 
 
@@ -25,7 +25,7 @@ def live_ranking(user: User, period: Period, *, ranking_method: str) -> LiveRank
     hidden = hidden_unit_ids(user, period)
     ranking = LiveRanking()
     visible = []
-    for row in unit_results(period, ranking_method=ranking_method):
+    for row in unit_result_rows(period, ranking_method=ranking_method):
         if row.unit_id in hidden:
             ranking.hidden_by_block[row.unit.block_id] = ranking.hidden_by_block.get(row.unit.block_id, 0) + 1
         else:
@@ -47,8 +47,9 @@ class LiveUnitResult:
 
 
 def live_unit_result(user: User, assessment: Assessment) -> LiveUnitResult:
-    """One sheet's live figures and rank in its block, for a person allowed to see that sheet (one query)."""
-    block_rows = list(unit_results(assessment.period).filter(unit__block_id=assessment.unit.block_id))
+    """One sheet's live figures and rank in its block, for a person allowed to see that sheet."""
+    block_id = assessment.unit.block_id
+    block_rows = [row for row in unit_result_rows(assessment.period) if row.unit.block_id == block_id]
     row = next(result for result in block_rows if result.pk == assessment.pk)
     hidden = hidden_unit_ids(user, assessment.period)
     is_withheld = any(result.unit_id in hidden for result in block_rows if result.pk != assessment.pk)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from scoring.models import Assessment, ClassificationBand, Criterion, Period, ResultsConfig
-from scoring.results.compute import criterion_results, rank_of, results_config, unit_results
+from scoring.results.compute import criterion_results, rank_of, results_config, unit_result_rows
 from scoring.text import number_text
 
 
@@ -123,7 +123,8 @@ def what_if(period: Period, assessment: Assessment, criterion: Criterion, new_po
     if new_points != new_points.quantize(Decimal("0.01")):
         raise ValidationError(_("Điểm giả định có nhiều nhất hai chữ số thập phân."))
     method = results_config(period).ranking_method
-    rows = list(unit_results(period, ranking_method=method).filter(unit__block_id=assessment.unit.block_id))
+    block_id = assessment.unit.block_id
+    rows = [row for row in unit_result_rows(period, ranking_method=method) if row.unit.block_id == block_id]
     row = next(result for result in rows if result.pk == assessment.pk)
     [final] = criterion_results(period, assessment_ids=[assessment.pk]).filter(pk=criterion.pk)
     if final.is_not_applicable:

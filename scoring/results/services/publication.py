@@ -19,7 +19,7 @@ from scoring.models import (
     ResultsConfig,
 )
 from scoring.permissions.results import can_publish
-from scoring.results.compute import area_results, criterion_results, rank_of, results_config, unit_results
+from scoring.results.compute import area_results, criterion_results, rank_of, results_config, unit_result_rows
 from scoring.results.services.preliminary import lock_period
 from scoring.signing.services import annex_record
 from units.models import User
@@ -87,7 +87,7 @@ def results_publish(
 def _freeze(publication: ResultPublication, config: ResultsConfig) -> None:
     """Copy the computed figures (three queries) into the snapshot tables (three inserts)."""
     period = publication.period
-    computed = list(unit_results(period, ranking_method=config.ranking_method))
+    computed = unit_result_rows(period, ranking_method=config.ranking_method)
     rows = ResultRow.objects.bulk_create(
         ResultRow(
             publication=publication,

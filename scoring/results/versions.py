@@ -1,0 +1,154 @@
+"""A version of each period's results, kept by the database itself.
+
+Every input of `unit_results` (the council's scores, adjustments and their caps, criteria and frameworks, the
+sheets, exclusions, bands, the survey switch, units, blocks, heads and their names) is watched by a trigger that
+adds one to the period's counter in `ResultsVersion`, in the same transaction as the change. The triggers live in
+the database rather than in Python so that no write can miss them: the admin, bulk inserts, imports, the demo and a
+raw UPDATE all count. Units' own (self-assessment) scores are not an input, so a unit's save never touches the
+counter and deadline day never waits on it.
+
+The triggers are (re)installed after every `migrate` (`install`, connected to post_migrate in scoring/apps.py),
+because SQLite drops a table's triggers when a migration rebuilds the table. `missing_triggers` lets a test prove
+that every watched table has its trigger on the database at hand.
+
+A version is a random token (made with the period, so a period number reused after a rollback never meets an old
+cache entry) and the counter.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connections
+
+TABLE = "scoring_resultsversion"
+TRIGGER = "results_version"
+
+
+@dataclass(frozen=True)
+class Watched:
+    table: str
+    period: str | None  # SQL giving the row's period id from {row} (NEW or OLD); None: every period
+    condition: str = "TRUE"  # SQL over {row}: whether the row is an input of the results
+    events: tuple[str, ...] = ("INSERT", "UPDATE", "DELETE")
+    changed: str | None = None  # for an UPDATE-only watch: the column whose change counts
+
+
+_VIA_SHEET = "(SELECT period_id FROM scoring_assessment WHERE id = {row}.assessment_id)"
+_VIA_FRAMEWORK = "(SELECT period_id FROM scoring_framework WHERE id = {row}.framework_id)"
+
+WATCHED = (
+    Watched("scoring_score", _VIA_SHEET, "{row}.stage IN ('round1', 'round2')"),
+    Watched("scoring_adjustmententry", _VIA_SHEET),
+    Watched("scoring_adjustmentitem", _VIA_FRAMEWORK),
+    Watched("scoring_criterion", _VIA_FRAMEWORK),
+    Watched("scoring_framework", "{row}.period_id"),
+    Watched("scoring_assessment", "{row}.period_id"),
+    Watched("scoring_rankingexclusion", "{row}.period_id"),
+    Watched("scoring_classificationband", "{row}.period_id"),
+    Watched("scoring_period", "{row}.id", events=("UPDATE",)),
+    Watched("units_unit", None),
+    Watched("units_block", None),
+    Watched("units_roleassignment", None, "{row}.role = 'unit_head'"),
+    # Only a changed name matters: a login (last_login) must not throw every period's results away.
+    Watched("units_user", None, events=("UPDATE",), changed="full_name"),
+)
+
+
+def _bump(watched: Watched, row: str) -> str:
+    where = f" WHERE period_id = {watched.period.format(row=row)}" if watched.period else ""
+    return f"UPDATE {TABLE} SET counter = counter + 1{where};"
+
+
+def _postgresql() -> list[str]:
+    new_token = "md5(random()::text || clock_timestamp()::text)"
+    statements = [
+        f"""CREATE OR REPLACE FUNCTION {TRIGGER}_period_created() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO {TABLE} (period_id, token, counter) VALUES (NEW.id, {new_token}, 0);
+            RETURN NULL;
+        END $$""",
+        f"DROP TRIGGER IF EXISTS {TRIGGER}_created ON scoring_period",
+        f"""CREATE TRIGGER {TRIGGER}_created AFTER INSERT ON scoring_period
+        FOR EACH ROW EXECUTE FUNCTION {TRIGGER}_period_created()""",
+        f"""INSERT INTO {TABLE} (period_id, token, counter)
+        SELECT id, {new_token}, 0 FROM scoring_period WHERE id NOT IN (SELECT period_id FROM {TABLE})""",
+    ]
+    for watched in WATCHED:
+        old, new = (watched.condition.format(row=row) for row in ("OLD", "NEW"))
+        body = []
+        if watched.changed:
+            body.append(
+                f"IF OLD.{watched.changed} IS DISTINCT FROM NEW.{watched.changed} THEN {_bump(watched, 'NEW')} END IF;"
+            )
+        else:
+            body.append(f"IF TG_OP <> 'INSERT' AND ({old}) THEN {_bump(watched, 'OLD')} END IF;")
+            body.append(f"IF TG_OP <> 'DELETE' AND ({new}) THEN {_bump(watched, 'NEW')} END IF;")
+        function = f"{TRIGGER}_{watched.table}"
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                {" ".join(body)}
+                RETURN NULL;
+            END $$""",
+            f"DROP TRIGGER IF EXISTS {TRIGGER} ON {watched.table}",
+            f"""CREATE TRIGGER {TRIGGER} AFTER {" OR ".join(watched.events)} ON {watched.table}
+            FOR EACH ROW EXECUTE FUNCTION {function}()""",
+        ]
+    return statements
+
+
+def _sqlite() -> list[str]:
+    new_token = "lower(hex(randomblob(16)))"
+    statements = [
+        f"""CREATE TRIGGER IF NOT EXISTS {TRIGGER}_created AFTER INSERT ON scoring_period FOR EACH ROW
+        BEGIN INSERT INTO {TABLE} (period_id, token, counter) VALUES (NEW.id, {new_token}, 0); END""",
+        f"""INSERT INTO {TABLE} (period_id, token, counter)
+        SELECT id, {new_token}, 0 FROM scoring_period WHERE id NOT IN (SELECT period_id FROM {TABLE})""",
+    ]
+    for watched in WATCHED:
+        for event in watched.events:
+            rows = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]
+            condition = " OR ".join(f"({watched.condition.format(row=row)})" for row in rows)
+            if watched.changed:
+                rows, condition = ["NEW"], f"OLD.{watched.changed} IS NOT NEW.{watched.changed}"
+            bumps = " ".join(_bump(watched, row) for row in rows)
+            statements.append(
+                f"""CREATE TRIGGER IF NOT EXISTS {TRIGGER}_{watched.table}_{event.lower()}
+                AFTER {event} ON {watched.table} FOR EACH ROW WHEN {condition}
+                BEGIN {bumps} END"""
+            )
+    return statements
+
+
+def install(using: str = "default", **kwargs) -> None:
+    """Create (or re-create) the triggers and the versions of periods that have none; idempotent."""
+    connection = connections[using]
+    if TABLE not in connection.introspection.table_names():
+        return  # migrating backwards, or before scoring's migrations ran
+    statements = _postgresql() if connection.vendor == "postgresql" else _sqlite()
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def missing_triggers(using: str = "default") -> list[str]:
+    """The watched tables that have no results trigger on this database (empty when all is in place)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name = %s", [TRIGGER]
+            )
+        else:
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{TRIGGER}_%"]
+            )
+        present = {row[0] for row in cursor.fetchall()}
+    return [watched.table for watched in WATCHED if watched.table not in present]
+
+
+def results_stamp(period_id: int, using: str = "default") -> tuple[str, int] | None:
+    """The period's results version as (token, counter), one query; None when the period has none."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT token, counter FROM {TABLE} WHERE period_id = %s", [period_id])
+        row = cursor.fetchone()
+    return tuple(row) if row else None
