@@ -46,6 +46,9 @@ TEMPLATE_DB = f"{DB_PREFIX}_template"
 # The budget of every page people work in (issue #20): at most 6 times the empty page, at most 15 queries.
 PAGE_RATIO, PAGE_QUERIES = 6, 15
 PAGE_TARGET = f"ratio ≤ {PAGE_RATIO}, ≤ {PAGE_QUERIES} queries"
+# From this scale up (a ministry-sized or merged-province year) only the results and the ranking page are measured,
+# on the two published years; the open year's sheets are not built.
+RESULTS_ONLY_FROM = 1000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,7 +283,12 @@ def render(results: list[dict], info: dict) -> str:
             "",
             f"Dataset: {data['units']} units in 3 blocks ({', '.join(str(n) for n in data['block_sizes'])}), "
             f"{data['leaves']} sub-criteria per framework, published years {data['years'][0]} and {data['years'][1]}, "
-            f"{data['years'][2]} in appraisal; {data['scores']:,} score rows, {data['evidence_links']:,} evidence "
+            + (
+                "results and ranking page only (no open year); "
+                if data.get("results_only")
+                else f"{data['years'][2]} in appraisal; "
+            )
+            + f"{data['scores']:,} score rows, {data['evidence_links']:,} evidence "
             f"links, {data['result_rows']:,} published criterion rows. Built in {data['build_seconds']:.0f} s "
             f"({'; '.join(f'{step}: {seconds:.0f} s' for step, seconds in data['timings'].items())}).",
             "",
@@ -301,8 +309,9 @@ def render(results: list[dict], info: dict) -> str:
             lines.append("")
             lines += [f"- {measure['name']}: {measure['note']}" for measure in notes]
         lines.append("")
-    if len(results) >= 2:
-        small, large = results[0], results[-1]
+    full = [result for result in results if not result["dataset"].get("results_only")]
+    if len(full) >= 2:
+        small, large = full[0], full[-1]
         lines += [
             f"## Queries at {small['dataset']['units']} and at {large['dataset']['units']} units",
             "",
@@ -441,14 +450,14 @@ def work(arguments: argparse.Namespace) -> None:
     from django.db import connection
     from django.test.utils import override_settings
 
-    from evidence.models import EvidenceLink
-    from scoring.models import Assessment, Period, ResultCriterionRow, Score
+    from scoring.models import Assessment, Period
     from scoring.results.compute import unit_result_rows, unit_results
 
     runs = arguments.runs
     started = time.perf_counter()
     reuse = Period.objects.exists()  # measuring again a database kept by --keep
-    dataset = bench_data.load() if reuse else bench_data.build(arguments.worker)
+    results_only = arguments.worker >= RESULTS_ONLY_FROM
+    dataset = bench_data.load() if reuse else bench_data.build(arguments.worker, current_year=not results_only)
     build_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
         # Fresh planner statistics, as autovacuum keeps them in production: without them the planner guesses
@@ -572,6 +581,10 @@ def work(arguments: argparse.Namespace) -> None:
             page=True,
         )
 
+        if results_only:
+            _write_output(arguments, dataset, measures, build_seconds, results_only=True)
+            return
+
         # Leadership's overview of a published year, from a cold cache (its rendering is cached per publication,
         # so a warm reader costs one query): the public page, and leadership's home that shows it.
         from django.core.cache import cache
@@ -686,13 +699,22 @@ def work(arguments: argparse.Namespace) -> None:
 
     survey_measures(dataset, add=add, runs=runs)
 
-    sizes = bench_data._block_sizes(dataset.unit_count)
+    _write_output(arguments, dataset, measures, build_seconds)
+
+
+def _write_output(arguments, dataset, measures: list[dict], build_seconds: float, *, results_only=False) -> None:
+    import bench_data
+
+    from evidence.models import EvidenceLink
+    from scoring.models import ResultCriterionRow, Score
+
     output = {
         "dataset": {
             "units": dataset.unit_count,
-            "block_sizes": sizes,
+            "block_sizes": bench_data._block_sizes(dataset.unit_count),
             "leaves": bench_data.AREAS * bench_data.LEAVES_PER_AREA,
             "years": dataset.years,
+            "results_only": results_only,
             "scores": Score.objects.count(),
             "evidence_links": EvidenceLink.objects.count(),
             "result_rows": ResultCriterionRow.objects.count(),
@@ -866,7 +888,11 @@ def survey_measures(dataset, *, add, runs: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", default="20,200", help="scales to measure, comma-separated")
+    parser.add_argument(
+        "--units",
+        default="20,200,1000",
+        help=f"scales to measure, comma-separated (from {RESULTS_ONLY_FROM}: results and ranking page only)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (the median is reported)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases afterwards")
     parser.add_argument(

@@ -316,8 +316,9 @@ def _current_year(period: Period, cast: dict, heads: dict[int, User], dataset: D
             )
 
 
-def build(unit_count: int) -> Dataset:
-    """Fill the (empty, migrated) database; returns who is who and how long each step took."""
+def build(unit_count: int, *, current_year: bool = True) -> Dataset:
+    """Fill the (empty, migrated) database; returns who is who and how long each step took. Without
+    `current_year`, the third year is created but left without sheets (the results-only scale)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     cast, heads = _people(unit_count)
@@ -342,9 +343,10 @@ def build(unit_count: int) -> Dataset:
         step = time.perf_counter()
         _past_year(period, cast, heads)
         timings[f"{period.year} (bulk scores, published through services)"] = time.perf_counter() - step
-    step = time.perf_counter()
-    _current_year(third, cast, heads, dataset)
-    timings[f"{third.year} (sheet imports, evidence, submission, round 1)"] = time.perf_counter() - step
+    if current_year:
+        step = time.perf_counter()
+        _current_year(third, cast, heads, dataset)
+        timings[f"{third.year} (sheet imports, evidence, submission, round 1)"] = time.perf_counter() - step
     return dataset
 
 

@@ -1,12 +1,10 @@
 """Published results (read from the frozen snapshot): the ranking, one unit's result, the heads' accountability,
 the commendations, and the list of years."""
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from scoring.models import (
@@ -27,6 +25,7 @@ from scoring.permissions.results import (
     publication_stamp_for_view,
 )
 from scoring.results.dashboard.selectors import bars_picture
+from scoring.results.frozen import frozen_part, render_around
 from scoring.results.history import heads_accountability, unit_history, year_over_year
 from scoring.results.published import publication_rows, publication_unit_row, publication_versions
 from scoring.results.statistics import area_averages, block_statistics, unit_area_comparison
@@ -39,10 +38,10 @@ def results_published(request: HttpRequest, year: int, version: int | None = Non
     """The published ranking per block, read from the frozen snapshot (public when the period allows), with the
     change since the previous published year, a bar chart, block statistics and area averages."""
     stamp = publication_stamp_for_view(request.user, year, version)
-    return render(request, "scoring/results/published.html", {"year": year, "content": published_content(stamp)})
+    return render_around(request, "scoring/results/published.html", {"year": year}, published_content(stamp))
 
 
-def published_content(stamp: PublicationStamp) -> str:
+def published_content(stamp: PublicationStamp) -> bytes:
     """The page of a publication (ranking tables, charts, statistics, versions), rendered once per language and
     then served from the cache, so a reader costs one light query (who may see it) and no rendering.
 
@@ -50,13 +49,13 @@ def published_content(stamp: PublicationStamp) -> str:
     latest version of the previous year (the comparison) and of its own year (the versions listed). The key holds
     the newest publication of all, so any later publication renders the page anew.
     """
-    key = f"published:{stamp.pk}:{stamp.published_at.timestamp()}:{stamp.newest_pk}:{get_language()}"
-    html = cache.get(key)
-    if html is None:
+
+    def build() -> str:
         publication = ResultPublication.objects.select_related("period__authority").get(pk=stamp.pk)
-        html = render_to_string("scoring/results/_published_content.html", _published_context(publication))
-        cache.set(key, html, timeout=None)
-    return mark_safe(html)  # noqa: S308 - the output of our own autoescaping template
+        return render_to_string("scoring/results/_published_content.html", _published_context(publication))
+
+    key = f"published:{stamp.pk}:{stamp.published_at.timestamp()}:{stamp.newest_pk}:{get_language()}"
+    return frozen_part(key, build)
 
 
 def _published_context(publication: ResultPublication) -> dict:

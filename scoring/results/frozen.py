@@ -1,0 +1,28 @@
+"""Pages around frozen content (a publication never changes): the frozen part is rendered once per language and
+kept as UTF-8 bytes; each request renders only the page around it (the visitor's navigation, language, tokens) and
+sets the bytes in, so the large part is neither rendered nor encoded again."""
+
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+PLACE = "<!-- the frozen part -->"
+
+
+def frozen_part(key: str, build: Callable[[], str]) -> bytes:
+    """The part kept under `key`, built (and kept without expiry) on the first read."""
+    part = cache.get(key)
+    if part is None:
+        part = build().encode()
+        cache.set(key, part, timeout=None)
+    return part
+
+
+def render_around(request: HttpRequest, template_name: str, context: dict, part: bytes) -> HttpResponse:
+    """`template_name` rendered with `{{ content }}` standing for `part`."""
+    response = render(request, template_name, {**context, "content": mark_safe(PLACE)})  # noqa: S308 - a constant
+    response.content = response.content.replace(PLACE.encode(), part, 1)
+    return response
