@@ -328,7 +328,7 @@ def main(options) -> int:
         plan = load.build_plan(staff_count=options.staff, council_count=options.council, run=run, sessions=True)
         plan_path = run_dir / "plan.json"
         plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-        about = load.machine() | load.versions()
+        about = load.machine() | load.versions() | {"load_before": os.getloadavg()[0]}
         from django.db import connections
 
         connections.close_all()
@@ -455,6 +455,10 @@ def report(*, options, about, started, lines, failures, integrity, events: Event
                 f"{load.milliseconds(line.p95)} | {load.milliseconds(line.p99)} |"
             )
     out += [
+        "",
+        f"Load average of the machine (1 min) before the servers started: {about['load_before']:.2f}; after the run: "
+        f"{about.get('load_after', float('nan')):.2f}. Latencies are only comparable between runs on an otherwise "
+        "idle machine; this run's checks do not depend on them.",
         "",
         f"- Server A down for {events.restarted_at - events.killed_at:.1f} s (kill to first answer after restart). "
         f"Failed requests (nginx status ≥ 500): {len(failures)}, of which {len(in_flight)} were on A while it was "
