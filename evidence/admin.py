@@ -10,7 +10,8 @@ from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
 
 
 class ReadOnlyAdminMixin:
-    """No add, change or delete: evidence rows and their files must stay consistent with storage and audit."""
+    """No add, change or delete: evidence rows and their files must stay consistent with storage and audit (the
+    audit log and the survey's final answers use it too)."""
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

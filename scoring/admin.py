@@ -1,4 +1,5 @@
-"""Admin screens for periods and frameworks; a framework becomes read-only once its period has opened."""
+"""Admin screens for periods, frameworks and the survey; a framework becomes read-only once its period has opened,
+a questionnaire once its survey has opened; the audit log and the survey's responses are read-only."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,12 +12,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from evidence.admin import ReadOnlyAdminMixin
 from scoring.feedback import flash_errors
 from scoring.frameworks.resources import CriterionResource
 from scoring.frameworks.workbook import framework_export, framework_import
 from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption
 from scoring.permissions.periods import can_manage_frameworks
 from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
 
 
 def _is_frozen(framework: Framework | None) -> bool:
@@ -170,7 +173,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: the log can be read here but never written or erased."""
 
     list_display = ["at", "action", "actor", "period", "summary"]
@@ -179,11 +182,125 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["actor", "period"]
     date_hierarchy = "at"
 
+
+# --- the survey: the questionnaire changes until it opens; the sample's contacts may be corrected; answers are final
+
+
+class FrozenOnceOpened:
+    """Questions and levels change only until their survey opens (then it is frozen, like an open framework).
+    On inlines: the parent object is passed to each permission (model admins say themselves whether they add)."""
+
+    def _survey(self, obj) -> Survey | None:
+        return getattr(obj, "survey", obj) if obj is not None else None
+
+    def _is_frozen(self, obj) -> bool:
+        survey = self._survey(obj)
+        return survey is not None and survey.is_frozen
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._is_frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._is_frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class SurveyQuestionInline(FrozenOnceOpened, admin.TabularInline):
+    model = SurveyQuestion
+    extra = 0
+    fields = ["position", "code", "text", "criterion"]
+    show_change_link = True
+
+
+@admin.register(Survey)
+class SurveyAdmin(FrozenOnceOpened, admin.ModelAdmin):
+    """Opening, closing and recording points happen in the portal (/surveys/<year>/), where they are audited."""
+
+    list_display = ["title", "period", "block", "state_label", "opens_at", "closes_at", "response_count"]
+    list_filter = ["period", "framework__block"]
+    search_fields = ["title"]
+    list_select_related = ["period", "framework__block"]
+    fields = ["period", "framework", "title", "introduction", "opens_at", "closes_at", "opened_at", "closed_at"]
+    readonly_fields = ["period", "framework", "opens_at", "closes_at", "opened_at", "closed_at"]
+    inlines = [SurveyQuestionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Survey]:
+        return super().get_queryset(request).annotate(response_count=Count("responses"))
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # a questionnaire starts in the portal, for a block's framework of the year
+
+    @admin.display(description=gettext_lazy("khối"), ordering="framework__block__position")
+    def block(self, survey: Survey) -> str:
+        return survey.framework.block.name
+
+    @admin.display(description=gettext_lazy("trạng thái"))
+    def state_label(self, survey: Survey) -> str:
+        return survey.get_state_display()
+
+    @admin.display(description=gettext_lazy("số phiếu trả lời"), ordering="response_count")
+    def response_count(self, survey: Survey) -> int:
+        return survey.response_count
+
+
+class SurveyLevelInline(FrozenOnceOpened, admin.TabularInline):
+    model = SurveyLevel
+    extra = 0
+    fields = ["position", "label", "weight"]
+
+
+@admin.register(SurveyQuestion)
+class SurveyQuestionAdmin(FrozenOnceOpened, admin.ModelAdmin):
+    list_display = ["code", "text", "survey", "criterion"]
+    list_filter = ["survey"]
+    list_select_related = ["survey", "criterion"]
+    fields = ["survey", "criterion", "code", "text", "position"]
+    readonly_fields = ["survey"]
+    inlines = [SurveyLevelInline]
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # questions are added on the questionnaire's page, with their levels
+
+
+@admin.register(Respondent)
+class RespondentAdmin(admin.ModelAdmin):
+    """The named sample: a contact may be corrected; the link, the unit and whether they answered may not."""
+
+    list_display = ["name", "unit", "group", "survey", "is_in_sample", "invited_at", "has_answered"]
+    list_filter = ["survey", "group", "is_in_sample"]
+    search_fields = ["name", "phone", "email"]
+    list_select_related = ["unit", "survey"]
+    fields = ["survey", "unit", "name", "group", "phone", "email", "is_in_sample", "invited_at", "imported_by"]
+    readonly_fields = ["survey", "unit", "is_in_sample", "invited_at", "imported_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Respondent]:
+        return super().get_queryset(request).annotate(answered=Count("response"))
+
+    @admin.display(description=gettext_lazy("đã trả lời"), boolean=True)
+    def has_answered(self, respondent: Respondent) -> bool:
+        return bool(respondent.answered)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+        return False  # people come in through the sample's Excel import, each with a fresh one-time link
 
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
+    def has_delete_permission(self, request: HttpRequest, obj: Respondent | None = None) -> bool:
+        return not (obj and hasattr(obj, "response")) and super().has_delete_permission(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
-        return False
+
+class SurveyAnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = SurveyAnswer
+    fields = ["question", "level"]
+    extra = 0
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Final once sent; anonymous here too (no respondent); the council excludes one in the portal, with a reason."""
+
+    list_display = ["pk", "survey", "unit", "group", "submitted_at", "seconds_taken", "is_excluded"]
+    list_filter = ["survey", "group", "is_excluded"]
+    list_select_related = ["survey", "unit"]
+    fields = ["survey", "unit", "group", "submitted_at", "seconds_taken", "is_excluded", "exclusion_reason"]
+    inlines = [SurveyAnswerInline]

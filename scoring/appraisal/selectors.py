@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from functools import reduce
 from operator import or_
 
@@ -341,8 +342,31 @@ def adjustment_lines(assessment: Assessment) -> list[AdjustmentLine]:
     return [AdjustmentLine(item, entries.get(item.pk)) for item in items]
 
 
-def appraisal_gaps(period: Period, block, *, viewer: User | None = None) -> list[str]:
-    """Per submitted sheet of the block: criteria without a round-1 score and explanations without round 2.
+@dataclass(frozen=True)
+class AppraisalGap:
+    """One thing that keeps a block from being closed, with the sheet and criterion it counts (a conflicted
+    viewer's units are only counted: no sheet, so no page can name or link them)."""
+
+    class Kind(StrEnum):
+        ROUND_ONE = "round_one"  # criteria of a sheet without a round-1 score
+        ROUND_TWO = "round_two"  # an explained criterion without its round-2 score
+        FLAGGED = "flagged"  # a proposed explanation request not yet sent nor withdrawn
+        CONFLICTED = "conflicted"  # units the viewer may not see, counted
+
+    kind: Kind
+    message: str
+    assessment_id: int | None = None
+    unit_id: int | None = None
+    criterion_id: int | None = None
+    area_code: str | None = None  # the criterion's area: a member assigned some areas sees only those rows
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def appraisal_gaps(period: Period, block, *, viewer: User | None = None) -> list[AppraisalGap]:
+    """Per submitted sheet of the block: criteria without a round-1 score, explanations without round 2, and
+    proposals not yet sent, each with the sheet (and criterion) it counts, in three queries.
 
     For a viewer conflicted with some units (hidden_unit_ids), those units still block the block but are only
     counted, without their name or figures: the chair must know the block cannot be closed yet, not why.
@@ -369,8 +393,13 @@ def appraisal_gaps(period: Period, block, *, viewer: User | None = None) -> list
             hidden_with_gaps.add(assessment.unit_id)
             continue
         gaps.append(
-            _("%(unit)s: còn %(count)s tiêu chí chưa thẩm định vòng 1.")
-            % {"unit": assessment.unit, "count": assessment.leaf_count - assessment.round_one}
+            AppraisalGap(
+                AppraisalGap.Kind.ROUND_ONE,
+                _("%(unit)s: còn %(count)s tiêu chí chưa thẩm định vòng 1.")
+                % {"unit": assessment.unit, "count": assessment.leaf_count - assessment.round_one},
+                assessment_id=assessment.pk,
+                unit_id=assessment.unit_id,
+            )
         )
     waiting = (
         ExplanationRequest.objects.filter(
@@ -388,38 +417,47 @@ def appraisal_gaps(period: Period, block, *, viewer: User | None = None) -> list
         .select_related("assessment__unit", "criterion")
         .order_by("assessment__unit__name", "criterion__code")
     )
-    for request in waiting:
-        if request.assessment.unit_id in hidden:
-            hidden_with_gaps.add(request.assessment.unit_id)
-            continue
-        gaps.append(
-            _("%(unit)s: tiêu chí %(code)s chờ thẩm định vòng 2 sau giải trình.")
-            % {"unit": request.assessment.unit, "code": request.criterion.code}
-        )
-    flagged = {
-        row["assessment__unit_id"]: row["n"]
-        for row in ExplanationRequest.objects.filter(
+    flagged = (
+        ExplanationRequest.objects.filter(
             assessment__period=period, assessment__unit__block=block, state=ExplanationRequest.State.FLAGGED
         )
-        .values("assessment__unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    hidden_with_gaps.update(unit_id for unit_id in flagged if unit_id in hidden)
-    flagged_count = sum(n for unit_id, n in flagged.items() if unit_id not in hidden)
-    if flagged_count:
-        gaps.append(
-            _("Còn %(count)s đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt).")
-            % {"count": flagged_count}
-        )
+        .select_related("assessment__unit", "criterion")
+        .order_by("assessment__unit__name", "criterion__code")
+    )
+    for kind, message, requests in (
+        (AppraisalGap.Kind.ROUND_TWO, _("%(unit)s: tiêu chí %(code)s chờ thẩm định vòng 2 sau giải trình."), waiting),
+        (
+            AppraisalGap.Kind.FLAGGED,
+            _("%(unit)s: tiêu chí %(code)s có đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt)."),
+            flagged,
+        ),
+    ):
+        for request in requests:
+            unit = request.assessment.unit
+            if unit.pk in hidden:
+                hidden_with_gaps.add(unit.pk)
+                continue
+            gaps.append(
+                AppraisalGap(
+                    kind,
+                    message % {"unit": unit, "code": request.criterion.code},
+                    assessment_id=request.assessment_id,
+                    unit_id=unit.pk,
+                    criterion_id=request.criterion_id,
+                    area_code=request.criterion.code.split(".")[0],
+                )
+            )
     if hidden_with_gaps:
         gaps.append(
-            ngettext(
-                "%(count)s đơn vị bạn có xung đột lợi ích chưa thẩm định xong (không hiển thị tên và số liệu).",
-                "%(count)s đơn vị bạn có xung đột lợi ích chưa thẩm định xong (không hiển thị tên và số liệu).",
-                len(hidden_with_gaps),
+            AppraisalGap(
+                AppraisalGap.Kind.CONFLICTED,
+                ngettext(
+                    "%(count)s đơn vị bạn có xung đột lợi ích chưa thẩm định xong (không hiển thị tên và số liệu).",
+                    "%(count)s đơn vị bạn có xung đột lợi ích chưa thẩm định xong (không hiển thị tên và số liệu).",
+                    len(hidden_with_gaps),
+                )
+                % {"count": len(hidden_with_gaps)},
             )
-            % {"count": len(hidden_with_gaps)}
         )
     return gaps
 

@@ -306,7 +306,7 @@ def block_finalise(*, actor: User, period: Period, block: Block) -> BlockFinalis
         raise ValidationError(_("Khối “%(block)s” đã được chốt.") % {"block": block})
     blockers = appraisal_gaps(period, block, viewer=actor)  # the chair's conflicted units: counted, not named
     if blockers:
-        raise ValidationError(blockers)
+        raise ValidationError([gap.message for gap in blockers])
     finalisation = BlockFinalisation.objects.create(period=period, block=block, finalised_by=actor)
     minutes_record(actor=actor, finalisation=finalisation)
     AuditEvent.objects.create(

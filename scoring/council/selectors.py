@@ -9,7 +9,7 @@ from django.db.models import Count, DecimalField, F, IntegerField, Min, OuterRef
 from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
-from scoring.appraisal.selectors import appraisal_gaps
+from scoring.appraisal.selectors import AppraisalGap, appraisal_gaps
 from scoring.frameworks.selectors import area_code_of
 from scoring.models import (
     POINTS,
@@ -314,7 +314,7 @@ def explanation_totals(period: Period, *, viewer: User | None = None) -> dict[st
 class BlockStatus:
     framework: Framework
     finalisation: BlockFinalisation | None
-    blockers: list[str]
+    blockers: list[AppraisalGap]
     submitted: int
     minutes: SignedDocument | None = None  # the council's signed minutes, made when the block is closed
 

@@ -1,5 +1,7 @@
 """The council's pages: the secretary's dashboard and management, survey import, and the chair's finalisation."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from scoring.appraisal.selectors import AppraisalGap
 from scoring.appraisal.services import block_finalise, explanation_send, explanation_withdraw
 from scoring.council.forms import (
     AssignmentForm,
@@ -21,6 +24,7 @@ from scoring.council.forms import (
     SurveyImportForm,
 )
 from scoring.council.selectors import (
+    BlockStatus,
     block_statuses,
     council_candidates,
     council_users,
@@ -47,7 +51,7 @@ from scoring.council.survey import survey_import, survey_template, survey_templa
 from scoring.feedback import perform, run_import
 from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
-from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat
+from scoring.permissions.appraisal import APPRAISAL_STATES, can_open_workspace, council_seat
 from scoring.permissions.council import can_finalise, can_manage_council, can_read_overview
 from scoring.spreadsheets import XLSX_CONTENT_TYPE
 from units.models import Block, Unit, User
@@ -67,6 +71,36 @@ def _managed_period(request: HttpRequest, year: int) -> Period:
     if not can_manage_council(request.user, period):
         raise PermissionDenied(_("Chỉ Thư ký Hội đồng được quản lý Hội đồng thẩm định."))
     return period
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A gap that keeps a block open, as the chair or the secretary reads it: its words and where to act on it."""
+
+    message: str
+    url: str | None
+
+
+def _blocker(user: User, period: Period, gap: AppraisalGap, *, is_manager: bool) -> Blocker:
+    """The workspace row (or round-1 list) when the person appraises that unit, else the unit's sheet; a proposal
+    not yet sent, for the secretary, the list below where it is sent or withdrawn. A conflicted person's units
+    carry no sheet: counted, never named, never linked."""
+    if gap.assessment_id is None or gap.unit_id is None:
+        return Blocker(gap.message, None)
+    if gap.kind == AppraisalGap.Kind.FLAGGED and is_manager:
+        return Blocker(gap.message, "#explanations-heading")
+    anchor = f"#row-{gap.criterion_id}" if gap.criterion_id else ""
+    if can_open_workspace(user, gap.unit_id, period, area_code=gap.area_code):
+        todo = "" if gap.criterion_id else "?only=todo"
+        return Blocker(gap.message, f"{reverse('appraisal_workspace', args=[gap.assessment_id])}{todo}{anchor}")
+    return Blocker(gap.message, f"{reverse('assessment_sheet', args=[gap.assessment_id])}{anchor}")
+
+
+def _blocks(user: User, period: Period, *, is_manager: bool) -> list[tuple[BlockStatus, list[Blocker]]]:
+    return [
+        (status, [_blocker(user, period, gap, is_manager=is_manager) for gap in status.blockers])
+        for status in block_statuses(period, viewer=user)
+    ]
 
 
 def _deadlines(period: Period) -> list[tuple[str, object, int | None]]:
@@ -100,7 +134,7 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
         "explanation_totals": explanation_totals(period, viewer=request.user),
         "flagged": flagged,
         "send_form": ExplanationSendForm(flagged=flagged),
-        "blocks": block_statuses(period, viewer=request.user) if seat.is_chair or is_manager else [],
+        "blocks": _blocks(request.user, period, is_manager=is_manager) if seat.is_chair or is_manager else [],
         "start_form": StartAppraisalForm(),
         "can_start_appraisal": is_manager and period.state == Period.State.SELF_ASSESSMENT,
     }

@@ -182,20 +182,24 @@ def is_hidden_by_conflict(user: User, unit_id: int, period: Period) -> bool:
     return unit_id in hidden_unit_ids(user, period)
 
 
+def can_open_workspace(user: User, unit_id: int, period: Period, area_code: str | None = None) -> bool:
+    """A council member given work on the unit (in that area, when one is named), never their own unit's: the
+    appraisal workspace of its submitted sheet opens for them (get_assessment_for_appraisal's rule, no query)."""
+    seat = council_seat(user, period)
+    if not seat.is_member or is_conflicted(user, unit_id, period):
+        return False
+    areas = seat.areas_for(unit_id)
+    return areas is None or (area_code in areas if area_code else bool(areas))
+
+
 def get_assessment_for_appraisal(user: User, pk: int) -> Assessment:
     """Fetch and authorise in one call: 404 unless a council member was given work on this submitted,
     unconflicted sheet (whether they may still write is can_appraise: the block may be finalised)."""
     assessment = get_object_or_404(
         Assessment.objects.select_related("period__authority", "unit__block", "framework"), pk=pk
     )
-    seat = council_seat(user, assessment.period)
-    if (
-        not seat.is_member
-        or assessment.state != Assessment.State.SUBMITTED
-        or is_conflicted(user, assessment.unit_id, assessment.period)
+    if assessment.state != Assessment.State.SUBMITTED or not can_open_workspace(
+        user, assessment.unit_id, assessment.period
     ):
-        raise Http404
-    areas = seat.areas_for(assessment.unit_id)
-    if areas is not None and not areas:
         raise Http404
     return assessment

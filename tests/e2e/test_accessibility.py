@@ -11,6 +11,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from scoring.models import Assessment, Criterion, Framework
+from scoring.survey.models import Respondent, Survey
 from tests.e2e.helpers import sign_in_demo
 from units.models import Unit
 
@@ -29,6 +30,8 @@ def pages_by_role() -> dict[str | None, list[str]]:
     scored = Criterion.objects.filter(framework=sheet.framework, scores__assessment=sheet).first()
     framework = Framework.objects.get(period__year=2023, block=ha_dinh.block)
     what_if_criterion = Criterion.objects.get(framework=framework, code="1.1.1")
+    survey = Survey.objects.get(framework=framework)  # the demo's open survey of the wards, most of it answered
+    waiting = Respondent.objects.filter(survey=survey, response__isnull=True).order_by("id").first()
     return {
         None: [
             "/login/",
@@ -38,6 +41,7 @@ def pages_by_role() -> dict[str | None, list[str]]:
             "/results/2022/overview/",
             "/results/2022/losses/",
             f"/results/2022/published/units/{ha_dinh.pk}/losses/",
+            f"/s/{waiting.token}/",
         ],
         "canbo.hadinh": [
             "/",
@@ -67,6 +71,10 @@ def pages_by_role() -> dict[str | None, list[str]]:
             "/audit/",
             "/results/2023/live/",
             "/results/2023/settings/",
+            "/surveys/2023/",
+            f"/survey/{survey.pk}/respondents/?unit={ha_dinh.pk}",
+            f"/survey/{survey.pk}/results/",
+            f"/survey/{survey.pk}/responses/",
         ],
         "lanhdao": [
             "/",

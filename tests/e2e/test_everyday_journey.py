@@ -1,5 +1,5 @@
-"""Everyday work in Chromium: a long sheet's filters and jump list, warnings that take you to what they count,
-and a submission that asks before it locks the sheet."""
+"""Everyday work in Chromium: a long sheet's filters and jump list, warnings that take you to what they count
+(the unit's, the head's, the secretary's and the chair's), and a submission that asks before it locks the sheet."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,11 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from scoring.frameworks.services import period_open_self_assessment
-from scoring.models import Assessment, Criterion
+from scoring.models import Assessment, CouncilMembership, Criterion, ExplanationRequest, Period
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, self_score_record
 from tests.e2e.helpers import login
-from tests.factories import UnitFactory, small_framework, user_with_role
+from tests.factories import AssessmentFactory, UnitFactory, small_framework, user_with_role
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -145,3 +145,38 @@ def test_the_secretarys_dashboard_links_each_unit_to_its_sheet(live_server, page
     page.goto(f"{live_server.url}/council/{assessment.period.year}/")
     page.get_by_test_id("unit-link").filter(has_text="UBND phường Hạ Đình").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Phiếu tự đánh giá — UBND phường Hạ Đình")
+
+
+def test_the_chairs_blockers_take_them_to_what_is_left_on_the_units_workspace(live_server, page):
+    # given a submitted ward under appraisal: nothing appraised in round 1, criterion 2.1 explained and waiting for
+    # round 2
+    framework = small_framework()
+    period = framework.period
+    Period.objects.filter(pk=period.pk).update(state=Period.State.APPRAISAL)
+    unit = UnitFactory(block=framework.block, name="UBND phường Khương Đình")
+    assessment = AssessmentFactory(framework=framework, unit=unit, submitted=True)
+    chair = user_with_role(Role.COUNCIL_MEMBER, full_name="Đỗ Văn Chủ Tịch")
+    CouncilMembership.objects.create(period=period, user=chair, is_chair=True)
+    explained = Criterion.objects.get(framework=framework, code="2.1")
+    ExplanationRequest.objects.create(
+        assessment=assessment, criterion=explained, message="Bổ sung biên bản", requested_by=chair,
+        state=ExplanationRequest.State.ANSWERED, sent_at=timezone.now(), deadline=timezone.now() + timedelta(days=2),
+        answer="Đã bổ sung biên bản họp",
+    )  # fmt: skip
+    login(page, live_server, chair)
+    page.goto(f"{live_server.url}/council/{period.year}/")
+    blockers = page.get_by_test_id("blockers")
+    expect(blockers.get_by_role("link")).to_have_count(2)
+
+    # when the chair follows the round-2 blocker, the workspace opens on the explained criterion
+    round_two = "UBND phường Khương Đình: tiêu chí 2.1 chờ thẩm định vòng 2 sau giải trình."
+    blockers.get_by_role("link", name=round_two).click()
+    expect(page).to_have_url(f"{live_server.url}/appraisal/{assessment.pk}/#row-{explained.pk}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thẩm định — UBND phường Khương Đình")
+    expect(page.locator(f"#row-{explained.pk}")).to_be_in_viewport()
+
+    # and the round-1 blocker opens the workspace filtered to the criteria not yet appraised
+    page.go_back()
+    blockers.get_by_role("link", name="UBND phường Khương Đình: còn 7 tiêu chí chưa thẩm định vòng 1.").click()
+    expect(page).to_have_url(f"{live_server.url}/appraisal/{assessment.pk}/?only=todo")
+    expect(page.locator("[data-appraisal-row]")).to_have_count(7)

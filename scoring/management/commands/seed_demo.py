@@ -32,6 +32,7 @@ from scoring.demo.officers import seed_preparers
 from scoring.demo.plans import seed_plans
 from scoring.demo.progress import seed_self_assessment
 from scoring.demo.province_seed import seed_province
+from scoring.demo.survey import DemoSurvey, seed_survey
 from scoring.frameworks.services import period_create, period_open_self_assessment
 from scoring.models import Framework, Notice, Period
 from units.models import Authority, Block, RoleAssignment, Unit, User
@@ -112,10 +113,23 @@ class Command(BaseCommand):
             units = _seed_units(blocks)
             users = _seed_accounts(units)
             frameworks = _seed_periods(authority, blocks, users=users)
+            surveys = seed_survey(Period.objects.get(authority=authority, year=OPEN_YEAR), users["thuky"])
             seed_plans(users["truong.hadinh"])
             seed_preparers(users["truong.hadinh"], users["canbo.hadinh"])
             _file_past_results_notices(DEADLINES, units.values())
         self._summary(authority, frameworks, time.monotonic() - started)
+        self._survey_summary(surveys)
+
+    def _survey_summary(self, surveys: list[DemoSurvey]) -> None:
+        write = self.stdout.write
+        write(f"  Khảo sát sự hài lòng {OPEN_YEAR} đang mở (thuky: /surveys/{OPEN_YEAR}/):")
+        for demo_survey in surveys:
+            survey = demo_survey.survey
+            answered, sample = survey.responses.count(), survey.respondents.count()
+            write(f"    {survey.framework.block.name}: {answered} / {sample} người trong mẫu đã trả lời")
+        link = next((demo_survey.untried_link for demo_survey in surveys if demo_survey.untried_link), "")
+        if link:
+            write(f"    Thử trả lời bằng đường dẫn dùng một lần của một người chưa trả lời: {link}")
 
     def _write_workbooks(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -279,7 +279,7 @@ def test_finalisation_lists_the_gaps_then_closes_the_block_and_freezes_the_counc
         block_finalise(actor=people["chair"], period=assessment.period, block=block)
     assert refused.value.messages == [
         "UBND phường Hạ Đình: còn 6 tiêu chí chưa thẩm định vòng 1.",
-        "Còn 1 đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt).",
+        "UBND phường Hạ Đình: tiêu chí 2.1 có đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt).",
     ]
     assert not BlockFinalisation.objects.exists()
     with pytest.raises(PermissionDenied):
@@ -420,6 +420,6 @@ def test_a_round_two_score_elsewhere_does_not_hide_a_pending_explanation(council
     explanation_send(actor=people["secretary"], period=assessment.period, deadline=timezone.now() + timedelta(days=2))
     ExplanationRequest.objects.update(state=ExplanationRequest.State.ANSWERED, answer="Đã bổ sung")
     record(people["member"], assessment, criteria["2.1"], stage=Stage.ROUND_2, value="1", reason="Sau giải trình")
-    gaps = appraisal_gaps(assessment.period, assessment.unit.block)
+    gaps = [gap.message for gap in appraisal_gaps(assessment.period, assessment.unit.block)]
     assert f"{assessment.unit}: tiêu chí 2.2 chờ thẩm định vòng 2 sau giải trình." in gaps
     assert f"{assessment.unit}: tiêu chí 2.1 chờ thẩm định vòng 2 sau giải trình." not in gaps

@@ -1,5 +1,6 @@
 """Council pages: permission matrix, forms end to end, fixed query counts on a 25-unit, 120-criterion period."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -208,6 +209,68 @@ def test_chair_finalises_a_block_when_nothing_blocks(client, council_world):
     assert BlockFinalisation.objects.get().finalised_by == w["chair"]
     client.logout()
     assert login(client, w["secretary"]).post(url).status_code == 403
+
+
+def blocker_items(html: str) -> list[str]:
+    return re.findall(r"<li>(.*?)</li>", html.split('data-testid="blockers">', 1)[1].split("</ul>", 1)[0])
+
+
+def test_each_blocker_links_the_chair_to_the_workspace_and_the_secretary_to_the_sheet_or_the_proposals(
+    client, council_world
+):
+    # given Hạ Đình's sheet with 2.1 explained and waiting for round 2, 2.2 proposed for explanation, the rest
+    # not appraised in round 1
+    w = council_world
+    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
+    criteria = {c.code: c for c in w["framework"].criteria.all()}
+    ExplanationRequest.objects.create(
+        assessment=w["sheet"], criterion=criteria["2.1"], message="Bổ sung biên bản", requested_by=w["member"],
+        state=ExplanationRequest.State.ANSWERED, sent_at=timezone.now(), deadline=timezone.now() + timedelta(days=2),
+        answer="Đã bổ sung",
+    )  # fmt: skip
+    ExplanationRequest.objects.create(
+        assessment=w["sheet"], criterion=criteria["2.2"], message="Bổ sung báo cáo", requested_by=w["member"]
+    )
+    sheet, workspace = f"/assessments/{w['sheet'].pk}/", f"/appraisal/{w['sheet'].pk}/"
+    assert reverse("appraisal_workspace", args=[w["sheet"].pk]) == workspace
+    url = reverse("council_overview", args=[w["period"].year])
+    unit = "UBND phường Hạ Đình"
+
+    # the chair appraises every unit: each blocker opens the workspace, at the criterion or on what is left
+    chair = blocker_items(login(client, w["chair"]).get(url).content.decode())
+    assert chair == [
+        f'<a href="{workspace}?only=todo">{unit}: còn 7 tiêu chí chưa thẩm định vòng 1.</a>',
+        f'<a href="{workspace}#row-{criteria["2.1"].pk}">{unit}: tiêu chí 2.1 chờ thẩm định vòng 2 sau giải trình.</a>',
+        f'<a href="{workspace}#row-{criteria["2.2"].pk}">{unit}: tiêu chí 2.2 có đề xuất giải trình chưa gửi đơn vị '
+        "(gửi hoặc rút lại trước khi chốt).</a>",
+    ]
+    client.logout()
+    # the secretary sits on no council seat: the unit's sheet, and the proposals listed below to send or withdraw
+    secretary_page = login(client, w["secretary"]).get(url).content.decode()
+    assert blocker_items(secretary_page) == [
+        f'<a href="{sheet}">{unit}: còn 7 tiêu chí chưa thẩm định vòng 1.</a>',
+        f'<a href="{sheet}#row-{criteria["2.1"].pk}">{unit}: tiêu chí 2.1 chờ thẩm định vòng 2 sau giải trình.</a>',
+        f'<a href="#explanations-heading">{unit}: tiêu chí 2.2 có đề xuất giải trình chưa gửi đơn vị '
+        "(gửi hoặc rút lại trước khi chốt).</a>",
+    ]
+    assert 'id="explanations-heading"' in secretary_page and "Bổ sung báo cáo" in secretary_page
+
+
+def test_a_secretary_seated_for_one_area_is_sent_to_the_sheet_for_a_criterion_outside_it(client, council_world):
+    w = council_world
+    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
+    CouncilMembership.objects.create(period=w["period"], user=w["secretary"])
+    AppraisalAssignment.objects.create(period=w["period"], member=w["secretary"], unit=w["unit"], area_code="1")
+    criterion = w["framework"].criteria.get(code="2.1")
+    ExplanationRequest.objects.create(
+        assessment=w["sheet"], criterion=criterion, message="Bổ sung", requested_by=w["member"],
+        state=ExplanationRequest.State.SENT, sent_at=timezone.now(), deadline=timezone.now() + timedelta(days=2),
+    )  # fmt: skip
+    html = login(client, w["secretary"]).get(reverse("council_overview", args=[w["period"].year])).content.decode()
+    items = blocker_items(html)
+    # round 1 of area 1 is theirs to appraise; criterion 2.1 is not on their workspace, so the sheet shows it
+    assert items[0].startswith(f'<a href="/appraisal/{w["sheet"].pk}/?only=todo">')
+    assert items[1].startswith(f'<a href="/assessments/{w["sheet"].pk}/#row-{criterion.pk}">')
 
 
 def test_secretary_sends_flagged_explanations_with_a_deadline(client, council_world):

@@ -43,6 +43,7 @@ from scoring.models import (
     ScoreChange,
     Stage,
 )
+from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
 from tests.factories import FrameworkFactory
 from units.models import Authority, Block, Role, RoleAssignment, Unit, User
 
@@ -103,6 +104,12 @@ COUNTED_MODELS = [
     ResultCriterionRow,
     Commendation,
     Notice,
+    Survey,
+    SurveyQuestion,
+    SurveyLevel,
+    Respondent,
+    SurveyResponse,
+    SurveyAnswer,
 ]
 
 
@@ -159,8 +166,12 @@ def test_running_twice_gives_the_same_data():
         # assignments), the import itself, bands, public ranking, 2 blocks finalised, preliminary release and
         # publication; 2022 adds 8 + 13 commendations. 2023: created, 2 frameworks, opened, 7 units × 3
         # evidence uploads with their citations, 5 submissions, council (26), bands, one explanation flagged
-        # and sent (the period stays in self-assessment: units still drafting can finish).
-        "AuditEvent": 2 * (1 + 2 + 1 + 26 + 1 + 1 + 1 + 2 + 1 + 1) + 21 + (1 + 2 + 1 + 21 * 2 + 5 + 26 + 1 + 2),
+        # and sent (the period stays in self-assessment: units still drafting can finish); per block its survey
+        # created, 3 questions, the sample imported, the window opened (answers are anonymous: no event).
+        "AuditEvent": 2 * (1 + 2 + 1 + 26 + 1 + 1 + 1 + 2 + 1 + 1)
+        + 21
+        + (1 + 2 + 1 + 21 * 2 + 5 + 26 + 1 + 2)
+        + 2 * (1 + 3 + 1 + 1),
         "Assessment": 3 * 23,
         # 2021: 12 × 56 + 11 × 54 leaves, 2022: 12 × 58 + 11 × 56, each self and round 1 but the survey
         # (round 1 only); 2023: the self-assessment in progress plus 122 round-1 scores
@@ -179,6 +190,14 @@ def test_running_twice_gives_the_same_data():
         "ResultCriterionRow": 12 * 56 + 11 * 54 + 12 * 58 + 11 * 56,
         "Commendation": 8 + 13,
         "Notice": first["Notice"],
+        # 2023's survey, open: a questionnaire per block, 3 questions of 4 levels (A–D), 6 people per unit, of whom
+        # 4 or 5 answered (one or two links per unit still answer)
+        "Survey": 2,
+        "SurveyQuestion": 2 * 3,
+        "SurveyLevel": 2 * 3 * 4,
+        "Respondent": 23 * 6,
+        "SurveyResponse": 12 * 6 - 18 + 11 * 6 - 16,
+        "SurveyAnswer": (12 * 6 - 18 + 11 * 6 - 16) * 3,
     }
     past = Score.objects.filter(assessment__period__year__lt=2023)
     assert past.filter(stage=Stage.ROUND_1).count() == 12 * 56 + 11 * 54 + 12 * 58 + 11 * 56
@@ -186,6 +205,34 @@ def test_running_twice_gives_the_same_data():
     assert Score.objects.filter(assessment__period__year=2023, stage=Stage.ROUND_1).count() == 58 + 29 + 35
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)  # reset on re-run
     assert "admin" in output and DEMO_PASSWORD in output
+    assert "Khảo sát sự hài lòng 2023 đang mở (thuky: /surveys/2023/):" in output
+    waiting = Respondent.objects.filter(response__isnull=True).order_by("survey__framework__block__position", "id")
+    assert f"người chưa trả lời: http://127.0.0.1:8000/s/{waiting.first().token}/" in output
+
+
+def test_the_secretary_sees_the_demo_surveys_rates_distributions_and_computed_points(seeded, client):
+    # given the demo's open survey of the wards: Hạ Đình's 6 people, 5 answered 3 questions weighted 100/60/20/0 %
+    client.login(username="thuky", password=DEMO_PASSWORD)
+    survey = Survey.objects.get(period__year=2023, framework__block__code="phuong")
+    assert survey.state == Survey.State.OPEN
+    ha_dinh = Unit.objects.get(code="phuong-ha-dinh")
+    answers = SurveyAnswer.objects.filter(response__unit=ha_dinh).select_related("level")
+    assert answers.count() == 5 * 3
+    expected = (Decimal(8) * sum(a.level.weight for a in answers) / (100 * 15)).quantize(Decimal("0.01"))
+    assert Decimal("5.5") <= expected <= Decimal("7.8")  # a plausible share of the 8 survey points
+
+    # when the secretary opens the results page of the wards' survey
+    page = client.get(f"/survey/{survey.pk}/results/").content.decode()
+
+    # then each unit's response rate, and Hạ Đình's points computed from its answers
+    row = page.split("UBND phường Hạ Đình", 1)[1].split("</tr>", 1)[0]
+    assert "5" in row and "83,3" in row and f"{expected}".replace(".", ",") in row
+    assert "Rất hài lòng" in page and "Không hài lòng" in page  # the distribution of each question
+    assert SurveyResponse.objects.filter(unit=ha_dinh).exclude(seconds_taken__gte=40).count() == 0
+    # and a link of someone who has not answered still opens the questionnaire
+    waiting = Respondent.objects.filter(unit=ha_dinh, response__isnull=True).get()
+    answer_page = client.get(f"/s/{waiting.token}/").content.decode()
+    assert survey.questions.first().text in answer_page
 
 
 def test_wards_and_departments_by_their_real_names(seeded):

@@ -236,7 +236,7 @@ def test_the_council_overview_counts_the_conflicted_unit_without_its_name_or_fig
     assert differences.count("<tr><td>") == 1 and "UBND phường Khương Mai" in differences
     if who == "chair":  # the chair must know the block cannot be closed yet, not which unit holds it up
         blockers = html.split('data-testid="blockers">', 1)[1].split("</ul>", 1)[0]
-        assert blockers == f"<li>{GAP_MESSAGE}</li>"
+        assert blockers == f"<li>{GAP_MESSAGE}</li>"  # counted, not named, so not linked either
 
 
 def test_the_council_overview_names_the_unit_and_its_figures_for_the_secretary(client, world):
@@ -247,7 +247,8 @@ def test_the_council_overview_names_the_unit_and_its_figures_for_the_secretary(c
     differences = html.split('id="differences-heading"', 1)[1].split("</section>", 1)[0]
     assert differences.count("<tr><td>") == 4 and differences.count(UNIT) == 3
     blockers = html.split('data-testid="blockers">', 1)[1].split("</ul>", 1)[0]
-    assert blockers == f"<li>{UNIT}: còn 2 tiêu chí chưa thẩm định vòng 1.</li>"
+    sheet = reverse("assessment_sheet", args=[world["sheets"]["ha_dinh"].pk])
+    assert blockers == f'<li><a href="{sheet}">{UNIT}: còn 2 tiêu chí chưa thẩm định vòng 1.</a></li>'
     assert 'data-testid="conflict-note"' not in html
 
 
