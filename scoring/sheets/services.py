@@ -75,13 +75,8 @@ def self_score_record(
     *, actor: User, assessment: Assessment, criterion: Criterion, data: ScoreInput, expected_version: int
 ) -> Score:
     """Save the unit's own score for one criterion, refusing stale pages, locked sheets and foreign units."""
-    assessment = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
-    if not can_edit_self_assessment(actor, assessment):
-        raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
-    if criterion.framework_id != assessment.framework_id or criterion.rule_type == "":
-        raise ValidationError(_("Tiêu chí không thuộc phiếu này."))
-    if criterion.rule_type == RuleType.SURVEY:
-        raise ValidationError(_("Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát, đơn vị không tự chấm."))
+    assessment = _locked_for_self_assessment(actor, assessment)
+    _check_self_scored(assessment, criterion)
     return score_write(
         actor=actor,
         assessment=assessment,
@@ -90,6 +85,57 @@ def self_score_record(
         data=data,
         expected_version=expected_version,
     )
+
+
+@transaction.atomic
+def self_scores_import(*, actor: User, assessment: Assessment, rows: list[tuple[Criterion, ScoreInput]]) -> int:
+    """Save many of the unit's own scores at once (the sheet's Excel import), all or nothing; returns how many changed.
+
+    The same checks, points and history rows as `self_score_record` row by row, in a number of queries that does
+    not grow with the rows: the sheet is locked and its scores read once, the changes are written in bulk.
+    """
+    assessment = _locked_for_self_assessment(actor, assessment)
+    for criterion, _data in rows:
+        _check_self_scored(assessment, criterion)
+    stored = {
+        score.criterion_id: score
+        for score in Score.objects.select_for_update().filter(assessment=assessment, stage=Stage.SELF)
+    }
+    changes = []
+    for criterion, data in rows:
+        points = points_for(criterion, data)
+        _score, change = _score_fill(
+            stored.get(criterion.id), actor=actor, assessment=assessment, criterion=criterion, data=data, points=points
+        )
+        if change is not None:
+            changes.append(change)
+    now = timezone.now()
+    updated = [change.score for change in changes if change.score.pk is not None]
+    for score in updated:
+        score.updated_at = now  # bulk_update leaves auto_now to the caller
+    try:
+        Score.objects.bulk_create([change.score for change in changes if change.score.pk is None])
+    except IntegrityError:  # cannot happen while the sheet is locked; refuse rather than save half the rows
+        raise StaleScoreError(None) from None
+    Score.objects.bulk_update(updated, _SCORE_FILLED_FIELDS)
+    ScoreChange.objects.bulk_create(changes)
+    return len(changes)
+
+
+def _locked_for_self_assessment(actor: User, assessment: Assessment) -> Assessment:
+    """The sheet, locked until the transaction ends, once the actor may still edit it (unit, state, deadline)."""
+    assessment = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
+    if not can_edit_self_assessment(actor, assessment):
+        raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
+    return assessment
+
+
+def _check_self_scored(assessment: Assessment, criterion: Criterion) -> None:
+    """The unit scores the leaves of its own framework, except survey points."""
+    if criterion.framework_id != assessment.framework_id or criterion.rule_type == "":
+        raise ValidationError(_("Tiêu chí không thuộc phiếu này."))
+    if criterion.rule_type == RuleType.SURVEY:
+        raise ValidationError(_("Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát, đơn vị không tự chấm."))
 
 
 def score_write(
@@ -101,11 +147,52 @@ def score_write(
     score in the portal is validated by the same rules and versioned the same way.
     """
     points = points_for(criterion, data)
-    entry = normalized(data.entry, criterion.rule_type)
     score = Score.objects.select_for_update().filter(assessment=assessment, criterion=criterion, stage=stage).first()
     current_version = score.version if score else 0
     if current_version != expected_version:
         raise StaleScoreError(score)
+    score, change = _score_fill(
+        score, actor=actor, assessment=assessment, criterion=criterion, data=data, points=points, stage=stage
+    )
+    if change is None:
+        return score
+    try:
+        with transaction.atomic():
+            score.save()
+    except IntegrityError:  # created by someone else between our read and our insert
+        raise StaleScoreError(
+            Score.objects.filter(assessment=assessment, criterion=criterion, stage=stage).first()
+        ) from None
+    change.save()
+    return score
+
+
+# What _score_fill sets on a score (the fields a bulk update writes).
+_SCORE_FILLED_FIELDS = (
+    *ENTRY_FIELDS,
+    "is_not_applicable",
+    "points",
+    "explanation",
+    "no_evidence_reason",
+    "updated_by",
+    "updated_at",
+    "version",
+)
+
+
+def _score_fill(
+    score: Score | None,
+    *,
+    actor: User,
+    assessment: Assessment,
+    criterion: Criterion,
+    data: ScoreInput,
+    points: Decimal | None,
+    stage: str = Stage.SELF,
+) -> tuple[Score, ScoreChange | None]:
+    """The score (a new one when None) with the input and its points applied, and the history row of the change:
+    who, old and new points and values, why. None instead of a history row when nothing changed; saves nothing."""
+    entry = normalized(data.entry, criterion.rule_type)
     before = score_snapshot(score)
     old_points = score.points if score else None
     if score is None:
@@ -119,16 +206,9 @@ def score_write(
     score.updated_by = actor
     after = score_snapshot(score)
     if after == before:
-        return score
+        return score, None
     score.version += 1
-    try:
-        with transaction.atomic():
-            score.save()
-    except IntegrityError:  # created by someone else between our read and our insert
-        raise StaleScoreError(
-            Score.objects.filter(assessment=assessment, criterion=criterion, stage=stage).first()
-        ) from None
-    ScoreChange.objects.create(
+    change = ScoreChange(
         score=score,
         actor=actor,
         old_points=old_points,
@@ -137,7 +217,7 @@ def score_write(
         new_values=after,
         reason=score.explanation,
     )
-    return score
+    return score, change
 
 
 def assessments_ensure(*, period: Period) -> int:

@@ -7,7 +7,6 @@ from decimal import ROUND_DOWN, Decimal
 from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -18,11 +17,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from evidence.workbooks import Limits, read_rows
 from scoring.frameworks.selectors import TreeNode, framework_tree
-from scoring.models import Assessment, Criterion, RuleType, Score, Stage
+from scoring.models import Assessment, Criterion, RuleType, Score
 from scoring.permissions.sheets import can_edit_self_assessment
 from scoring.rules import CENT, ENTRY_FIELDS, Entry, input_name, rule_input_names
 from scoring.sheets.selectors import sheet_scores
-from scoring.sheets.services import ScoreInput, StaleScoreError, points_for, self_score_record
+from scoring.sheets.services import ScoreInput, StaleScoreError, points_for, self_scores_import
 from scoring.spreadsheets import (
     Column,
     cell_decimal,
@@ -258,25 +257,10 @@ def sheet_import(*, actor: User, assessment: Assessment, file: BinaryIO | bytes)
     parsed, skipped, problems = _parse_rows(rows, columns, {node.criterion.code: node for node in tree.nodes})
     if problems:
         raise ValidationError(problems, code="invalid_rows")
-    changed = 0
-    with transaction.atomic():
-        locked = Assessment.objects.select_for_update().select_related("period").get(pk=assessment.pk)
-        if not can_edit_self_assessment(actor, locked):
-            raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
-        versions = dict(
-            Score.objects.select_for_update()
-            .filter(assessment=locked, stage=Stage.SELF)
-            .values_list("criterion_id", "version")
-        )
-        for criterion, data in parsed:
-            expected = versions.get(criterion.id, 0)
-            try:
-                score = self_score_record(
-                    actor=actor, assessment=locked, criterion=criterion, data=data, expected_version=expected
-                )
-            except StaleScoreError as stale:  # cannot happen while we hold the locks; refuse rather than half-save
-                raise ValidationError(str(stale), code="stale") from None
-            changed += score.version != expected
+    try:
+        changed = self_scores_import(actor=actor, assessment=assessment, rows=parsed)
+    except StaleScoreError as stale:
+        raise ValidationError(str(stale), code="stale") from None
     return ImportResult(changed=changed, unchanged=len(parsed) - changed, skipped=skipped)
 
 

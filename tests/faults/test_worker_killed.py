@@ -126,7 +126,7 @@ def test_upload_killed_after_the_file_is_stored_but_before_the_commit(server, tm
 
 
 def test_sheet_import_killed_half_way_saves_no_row_then_imports_every_row(server, tmp_path):
-    # given: the worker has saved the first row of the import (score and history) and waits for the next
+    # given: the worker has written the import's scores and their history rows, and has not committed yet
     gunicorn, world = server["gunicorn"], server["world"]
     marker = tmp_path / "worker.pid"
     sheet = (server["folder"] / "sheet.xlsx").read_bytes()

@@ -1,5 +1,6 @@
 import io
 import zipfile
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
@@ -583,29 +584,97 @@ def test_import_page_shows_the_upload_form(client, sheet):
     assert reverse("sheet_export", args=[assessment.pk]) in html
 
 
-def test_importing_120_rows_is_one_request_with_queries_only_for_saving(client, django_assert_num_queries):
+@pytest.fixture
+def wide_sheet():
+    """A fresh sheet of a 120-criterion framework (6 areas × 20 levels leaves) and its focal officer."""
     framework = wide_framework(areas=6, leaves_per_area=20)
     unit = UnitFactory(block=framework.block)
     period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
     assessment = Assessment.objects.select_related("period", "unit", "framework").get(unit=unit)
-    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    return assessment, user_with_role(Role.UNIT_STAFF, unit=unit)
+
+
+def with_level(assessment, label: str, rows: int) -> bytes:
+    """The exported sheet with the level `label` chosen on its first `rows` criteria."""
     workbook = workbook_of(sheet_export(assessment=assessment))
-    data = workbook["Tu danh gia"]
-    for (cell,) in data.iter_rows(min_row=2, min_col=1, max_col=1):
-        if "." in cell.value:
-            data.cell(cell.row, 5, "Đạt")
+    data = workbook[DATA_SHEET_TITLE]
+    leaves = [cell for (cell,) in data.iter_rows(min_row=2, min_col=1, max_col=1) if "." in cell.value]
+    for cell in leaves[:rows]:
+        data.cell(cell.row, HEADERS.index("Mức lựa chọn") + 1, label)
     output = io.BytesIO()
     workbook.save(output)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize("rows", [10, 120])
+def test_importing_10_or_120_rows_runs_the_same_12_queries(client, wide_sheet, rows, django_assert_num_queries):
+    # given
+    assessment, staff = wide_sheet
     client.force_login(staff)
-    # Fixed: session, user, roles, assessment, criteria, options, savepoint + release of the import's transaction,
-    # lock the sheet, read all versions (10). Per row, only what self_score_record itself does: lock the sheet,
-    # lock the score, its own savepoint and the inner one around the insert (4 statements), insert the score,
-    # insert the history row (8).
-    with django_assert_num_queries(10 + 8 * 120):
-        response = post_file(client, assessment, output.getvalue())
-    assert response.status_code == 302
-    assert Score.objects.filter(assessment=assessment).count() == 120
-    assert ScoreChange.objects.filter(score__assessment=assessment).count() == 120
+    first, second = with_level(assessment, "Đạt", rows), with_level(assessment, "Không đạt", rows)
+
+    # when: the sheet is imported, then imported again with every row changed.
+    # Fixed, whatever the rows: session, user, roles, assessment, criteria, options; then in one transaction
+    # (a savepoint and its release in tests) lock the sheet, read its scores, insert the new scores (the second
+    # import updates them instead, in one statement), insert their history rows (12).
+    with django_assert_num_queries(12):
+        assert post_file(client, assessment, first).status_code == 302
+    with django_assert_num_queries(12):
+        assert post_file(client, assessment, second).status_code == 302
+
+    # then: every row saved twice, each save with its history row
+    scores = Score.objects.filter(assessment=assessment)
+    assert (scores.count(), set(scores.values_list("points", "version", "updated_by"))) == (
+        rows,
+        {(Decimal("0"), 2, staff.pk)},
+    )
+    changes = ScoreChange.objects.filter(score__assessment=assessment, actor=staff)
+    assert Counter(changes.values_list("old_points", "new_points")) == {
+        (None, Decimal("1")): rows,
+        (Decimal("1"), Decimal("0")): rows,
+    }
+
+
+def test_an_imported_change_is_recorded_like_a_save_on_the_page(sheet):
+    # given: 2.1 saved on the page an hour ago
+    assessment, criteria, people = sheet
+    record(assessment, criteria["2.1"], people["staff"], value=Decimal("1"), explanation="Theo báo cáo quý")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Score.objects.filter(criterion=criteria["2.1"]).update(updated_at=an_hour_ago)
+    content = fill(sheet_export(assessment=assessment), {"2.1": {"Điểm": "1,5", "Giải thích": " Theo báo cáo năm "}})
+
+    # when
+    sheet_import(actor=people["head"], assessment=assessment, file=content)
+
+    # then: who, when, the old and new values and points, and why, as self_score_record writes them
+    score = Score.objects.get(criterion=criteria["2.1"])
+    assert (score.value, score.points, score.version, score.updated_by) == (
+        Decimal("1.5"),
+        Decimal("1.5"),
+        2,
+        people["head"],
+    )
+    assert score.updated_at > an_hour_ago
+    change = ScoreChange.objects.filter(score=score).first()
+    assert (change.actor, change.old_points, change.new_points, change.reason) == (
+        people["head"],
+        Decimal("1"),
+        Decimal("1.5"),
+        "Theo báo cáo năm",
+    )
+    assert change.old_values == {
+        "value": "1.00",
+        "points": "1.00",
+        "is_not_applicable": False,
+        "explanation": "Theo báo cáo quý",
+    }
+    assert change.new_values == {
+        "value": "1.50",
+        "points": "1.50",
+        "is_not_applicable": False,
+        "explanation": "Theo báo cáo năm",
+    }
+    assert change.at > an_hour_ago
 
 
 def test_a_sheet_exported_from_the_english_interface_imports_back(client, sheet):
