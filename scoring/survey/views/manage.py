@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.feedback import flash_errors
+from scoring.feedback import flash_errors, perform
 from scoring.models import Criterion, Framework, Period
 from scoring.permissions.survey import (
     can_manage_surveys,
@@ -147,16 +147,12 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    form = SurveyEditForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("survey_detail", pk=pk)
-    try:
-        survey_update(actor=request.user, survey=survey, **form.cleaned_data)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã lưu tên và lời giới thiệu của phiếu."))
+
+    def save(data: dict) -> str:
+        survey_update(actor=request.user, survey=survey, **data)
+        return _("Đã lưu tên và lời giới thiệu của phiếu.")
+
+    perform(request, save, SurveyEditForm(request.POST))
     return redirect("survey_detail", pk=pk)
 
 
@@ -164,24 +160,15 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    criteria = survey_criteria(survey)
-    form = QuestionForm(request.POST, criteria=criteria)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("survey_detail", pk=pk)
-    criterion = get_object_or_404(Criterion, pk=form.cleaned_data["criterion"])
-    try:
+
+    def add(data: dict) -> str:
+        criterion = get_object_or_404(Criterion, pk=data["criterion"])
         question = question_add(
-            actor=request.user,
-            survey=survey,
-            criterion=criterion,
-            text=form.cleaned_data["text"],
-            levels=form.cleaned_data["levels"],
+            actor=request.user, survey=survey, criterion=criterion, text=data["text"], levels=data["levels"]
         )
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã thêm câu %(code)s.") % {"code": question.code})
+        return _("Đã thêm câu %(code)s.") % {"code": question.code}
+
+    perform(request, add, QuestionForm(request.POST, criteria=survey_criteria(survey)))
     return redirect("survey_detail", pk=pk)
 
 
@@ -190,12 +177,12 @@ def survey_question_add(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
     question = get_object_or_404(SurveyQuestion.objects.select_related("survey"), pk=question_pk, survey=survey)
-    try:
+
+    def remove(data: dict) -> str:
         question_remove(actor=request.user, question=question)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã xóa câu %(code)s.") % {"code": question.code})
+        return _("Đã xóa câu %(code)s.") % {"code": question.code}
+
+    perform(request, remove)
     return redirect("survey_detail", pk=pk)
 
 
@@ -203,16 +190,12 @@ def survey_question_remove(request: HttpRequest, pk: int, question_pk: int) -> H
 @require_POST
 def survey_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    form = SurveyOpenForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("survey_detail", pk=pk)
-    try:
-        survey_open(actor=request.user, survey=survey, **form.cleaned_data)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã mở khảo sát; câu hỏi được giữ cố định từ nay."))
+
+    def open_survey(data: dict) -> str:
+        survey_open(actor=request.user, survey=survey, **data)
+        return _("Đã mở khảo sát; câu hỏi được giữ cố định từ nay.")
+
+    perform(request, open_survey, SurveyOpenForm(request.POST))
     return redirect("survey_detail", pk=pk)
 
 
@@ -220,12 +203,12 @@ def survey_open_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    try:
+
+    def close(data: dict) -> str:
         survey_close(actor=request.user, survey=survey)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã đóng khảo sát: các đường dẫn không nhận thêm phiếu."))
+        return _("Đã đóng khảo sát: các đường dẫn không nhận thêm phiếu.")
+
+    perform(request, close)
     return redirect("survey_detail", pk=pk)
 
 
@@ -289,20 +272,15 @@ def survey_respondents_template(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    form = SampleDrawForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("survey_respondents", pk=pk)
-    try:
-        drawn = sample_draw(actor=request.user, survey=survey, size=form.cleaned_data["size"])
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã chọn ngẫu nhiên %(count)s người cho %(units)s đơn vị.")
-            % {"count": sum(drawn.values()), "units": len(drawn)},
-        )
+
+    def draw(data: dict) -> str:
+        drawn = sample_draw(actor=request.user, survey=survey, size=data["size"])
+        return _("Đã chọn ngẫu nhiên %(count)s người cho %(units)s đơn vị.") % {
+            "count": sum(drawn.values()),
+            "units": len(drawn),
+        }
+
+    perform(request, draw, SampleDrawForm(request.POST))
     return redirect("survey_respondents", pk=pk)
 
 
@@ -310,12 +288,12 @@ def survey_sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_invite(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    try:
+
+    def invite(data: dict) -> str:
         count = respondents_invite(actor=request.user, survey=survey)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã gửi %(count)s thư mời khảo sát.") % {"count": count})
+        return _("Đã gửi %(count)s thư mời khảo sát.") % {"count": count}
+
+    perform(request, invite)
     return redirect("survey_respondents", pk=pk)
 
 

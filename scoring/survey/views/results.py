@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.feedback import flash_errors
+from scoring.feedback import flash_errors, perform
 from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.survey import (
     can_exclude_response,
@@ -148,16 +148,12 @@ def _response_action(request: HttpRequest, pk: int, response_pk: int, action, su
     if not can_exclude_response(request.user, response):
         raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
     back = f"{reverse('survey_responses', kwargs={'pk': pk})}?unit={response.unit_id}"
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect(back)
-    try:
-        action(actor=request.user, response=response, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, success)
+
+    def run(data: dict) -> str:
+        action(actor=request.user, response=response, reason=data["reason"])
+        return success
+
+    perform(request, run, ReasonForm(request.POST))
     return redirect(back)
 
 
