@@ -63,6 +63,14 @@ def perform(request: HttpRequest, action: Callable[[dict], str], form: forms.Bas
     return True
 
 
+def report_changes(request: HttpRequest, changed: int, done: str, unchanged: str) -> None:
+    """How many rows a file or a computation changed (`done` takes %(count)s), or that it changed nothing."""
+    if changed:
+        messages.success(request, done % {"count": changed})
+    else:
+        messages.info(request, unchanged)
+
+
 def run_import(request: HttpRequest, form: forms.BaseForm, run: Callable[[File], None]) -> list[str] | None:
     """An all-or-nothing import of the uploaded file (the form's `file`): None once it has run (`run` says how it
     went as page messages), else the problems of the file, every one of them, to list on the import page."""

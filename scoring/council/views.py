@@ -1,15 +1,16 @@
 """The council's pages: the secretary's dashboard and management, survey import, and the chair's finalisation."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,12 +49,12 @@ from scoring.council.services import (
     period_start_appraisal,
 )
 from scoring.council.survey import survey_import, survey_template, survey_template_filename
-from scoring.feedback import perform, run_import
+from scoring.feedback import perform, report_changes, run_import
 from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, can_open_workspace, council_seat
 from scoring.permissions.council import can_finalise, can_manage_council, can_read_overview
-from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import xlsx_download
 from units.models import Block, Unit, User
 
 
@@ -249,14 +250,24 @@ def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("council_members", year=year)
 
 
+def _remove(request: HttpRequest, year: int, rows: QuerySet, remove: Callable, message: str) -> HttpResponse:
+    """Remove one of the period's assignments or conflicts (`rows` names it); the secretary only."""
+    period = _managed_period(request, year)
+    remove(get_object_or_404(rows, period=period))
+    messages.success(request, message)
+    return redirect("council_members", year=year)
+
+
 @login_required
 @require_POST
 def council_assignment_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    period = _managed_period(request, year)
-    assignment = get_object_or_404(AppraisalAssignment.objects.select_related("period"), pk=pk, period=period)
-    assignment_remove(actor=request.user, assignment=assignment)
-    messages.success(request, _("Đã bỏ phân công."))
-    return redirect("council_members", year=year)
+    return _remove(
+        request,
+        year,
+        AppraisalAssignment.objects.select_related("period").filter(pk=pk),
+        lambda assignment: assignment_remove(actor=request.user, assignment=assignment),
+        _("Đã bỏ phân công."),
+    )
 
 
 @login_required
@@ -278,11 +289,13 @@ def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @require_POST
 def council_conflict_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    period = _managed_period(request, year)
-    conflict = get_object_or_404(ConflictDeclaration.objects.select_related("period"), pk=pk, period=period)
-    conflict_remove(actor=request.user, conflict=conflict)
-    messages.success(request, _("Đã bỏ khai báo xung đột lợi ích."))
-    return redirect("council_members", year=year)
+    return _remove(
+        request,
+        year,
+        ConflictDeclaration.objects.select_related("period").filter(pk=pk),
+        lambda conflict: conflict_remove(actor=request.user, conflict=conflict),
+        _("Đã bỏ khai báo xung đột lợi ích."),
+    )
 
 
 @login_required
@@ -349,12 +362,12 @@ def council_survey_import(request: HttpRequest, year: int) -> HttpResponse:
 
     def run(file: File) -> None:
         result = survey_import(actor=request.user, period=period, file=file)
-        if result.changed:
-            messages.success(
-                request, _("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1).") % {"count": result.changed}
-            )
-        else:
-            messages.info(request, _("Tệp không có điểm nào khác với điểm đã nhập trước đó."))
+        report_changes(
+            request,
+            result.changed,
+            _("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1)."),
+            _("Tệp không có điểm nào khác với điểm đã nhập trước đó."),
+        )
 
     form = SurveyImportForm(request.POST or None, request.FILES or None)
     errors = run_import(request, form, run)
@@ -376,9 +389,7 @@ def council_survey_import(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def council_survey_template(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    response = HttpResponse(survey_template(period=period), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, survey_template_filename(period))
-    return response
+    return xlsx_download(survey_template(period=period), survey_template_filename(period))
 
 
 @login_required

@@ -17,7 +17,7 @@ from scoring.permissions.survey import (
     get_survey_for_manage,
     get_survey_for_results,
 )
-from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import xlsx_download
 from scoring.survey.forms import (
     QuestionForm,
     RespondentImportForm,
@@ -263,9 +263,7 @@ def _unit_filter(request: HttpRequest) -> int | None:
 @login_required
 def survey_respondents_template(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    response = HttpResponse(respondents_template(survey=survey), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, template_filename(survey))
-    return response
+    return xlsx_download(respondents_template(survey=survey), template_filename(survey))
 
 
 @login_required
