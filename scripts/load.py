@@ -693,6 +693,25 @@ def versions() -> dict[str, str]:
     }
 
 
+def request_table(lines: list[Line], server: dict) -> list[str]:
+    """One Markdown row per kind of request (the aggregate last): locust's figures, then the worker's own times."""
+    out = [
+        "| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | in worker p50/p95/p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for line in sorted(lines, key=lambda line: (line.name == "Aggregated", line.name)):
+        if not line.requests:
+            continue
+        name = "**All requests**" if line.name == "Aggregated" else line.name
+        out.append(
+            f"| {name} | {line.requests} | {line.failures} | {line.rps:.1f} | {milliseconds(line.median)} | "
+            f"{milliseconds(line.p95)} | {milliseconds(line.p99)} | {milliseconds(line.maximum)} | "
+            + (" / ".join(str(value) for value in server[line.name]) if line.name in server else "")
+            + " |"
+        )
+    return out
+
+
 def milliseconds(value: float) -> str:
     return f"{value:.0f}"
 
@@ -734,19 +753,8 @@ def report(
         f"workspace reloads 1), {visitors} anonymous visitors ({PUBLISHED_YEAR} ranking 6 : unit page 2 : "
         "results index 1). Everyone logs in once with their own account and saves only their own rows.",
         "",
-        "| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | in worker p50/p95/p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for line in sorted(lines, key=lambda line: (line.name == "Aggregated", line.name)):
-        if not line.requests:
-            continue
-        name = "**All requests**" if line.name == "Aggregated" else line.name
-        out.append(
-            f"| {name} | {line.requests} | {line.failures} | {line.rps:.1f} | {milliseconds(line.median)} | "
-            f"{milliseconds(line.p95)} | {milliseconds(line.p99)} | {milliseconds(line.maximum)} | "
-            + (" / ".join(str(value) for value in server[line.name]) if line.name in server else "")
-            + " |"
-        )
+    out += request_table(lines, server)
     out += [
         "",
         "Percentiles are locust's (rounded to two significant figures above 100 ms), as the client saw them; the "
@@ -824,19 +832,8 @@ def survey_report(survey: dict, *, options, about: dict) -> tuple[bool, list[str
         "comes from 127.0.0.1, so the answer page's per-address rate limit is raised for this run "
         "(SURVEY_RATE_LIMIT); in production nginx gives the real address.",
         "",
-        "| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | in worker p50/p95/p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for line in sorted(lines, key=lambda line: (line.name == "Aggregated", line.name)):
-        if not line.requests:
-            continue
-        name = "**All requests**" if line.name == "Aggregated" else line.name
-        out.append(
-            f"| {name} | {line.requests} | {line.failures} | {line.rps:.1f} | {milliseconds(line.median)} | "
-            f"{milliseconds(line.p95)} | {milliseconds(line.p99)} | {milliseconds(line.maximum)} | "
-            + (" / ".join(str(value) for value in server[line.name]) if line.name in server else "")
-            + " |"
-        )
+    out += request_table(lines, server)
     out += [
         "",
         f"- No errors: {mark[errors == 0]} ({errors} failed requests)",
