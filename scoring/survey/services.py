@@ -349,9 +349,8 @@ def response_submit(
 # --- the council's exclusions -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> SurveyResponse:
-    """Leave one response out of the points, with a reason; never automatic, always audited."""
+def _locked_for_exclusion(actor: User, response: SurveyResponse) -> SurveyResponse:
+    """The response, locked, once the actor may exclude (or restore) it."""
     response = (
         SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("survey__period", "unit")
@@ -359,6 +358,13 @@ def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> S
     )
     if not can_exclude_response(actor, response):
         raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
+    return response
+
+
+@transaction.atomic
+def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> SurveyResponse:
+    """Leave one response out of the points, with a reason; never automatic, always audited."""
+    response = _locked_for_exclusion(actor, response)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi lý do loại phiếu trả lời.")})
@@ -384,13 +390,7 @@ def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> S
 @transaction.atomic
 def response_restore(*, actor: User, response: SurveyResponse, reason: str) -> SurveyResponse:
     """Count an excluded response again (the exclusion and its reason stay in the audit trail)."""
-    response = (
-        SurveyResponse.objects.select_for_update(of=("self",))
-        .select_related("survey__period", "unit")
-        .get(pk=response.pk)
-    )
-    if not can_exclude_response(actor, response):
-        raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
+    response = _locked_for_exclusion(actor, response)
     if not response.is_excluded:
         raise ValidationError(_("Phiếu trả lời này đang được tính."))
     if not reason.strip():
