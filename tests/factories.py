@@ -326,13 +326,19 @@ def self_scored_sheet(framework: Framework, unit: Unit, head: User) -> Assessmen
     return assessment
 
 
+def in_appraisal(framework: Framework) -> Period:
+    """The framework's period moved on to the council's appraisal, where the tests of the later stages start."""
+    period = framework.period
+    period.state = Period.State.APPRAISAL
+    period.save()
+    return period
+
+
 def appraised_block(count: int) -> Period:
     """A period in appraisal with a block of `count` units, each scored by the council on every criterion of
     small_framework (1.2 a quarter point lower in turn), built in a few inserts."""
     framework = small_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     units = Unit.objects.bulk_create(
         Unit(block=framework.block, code=f"dv-{n}", name=f"Đơn vị {n:03}", position=n) for n in range(count)
     )

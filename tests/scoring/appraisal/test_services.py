@@ -35,34 +35,29 @@ from scoring.permissions.appraisal import can_appraise, can_appraise_criterion
 from scoring.permissions.sheets import can_view_assessment
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, StaleScoreError
-from tests.factories import AssessmentFactory, UnitFactory, seat, self_scored_sheet, small_framework, user_with_role
+from tests.factories import (
+    seat,
+    user_with_role,
+)
 from units.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def council():
+def council(sheets):
     """A period in appraisal: Hạ Đình submitted (1.3 marked not applicable), Kim Giang still drafting."""
-    framework = small_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình", position=1)
-    other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang", position=2)
-    head = user_with_role(Role.UNIT_HEAD, unit=unit)
-    assessment = self_scored_sheet(framework, unit, head)
-    AssessmentFactory(framework=framework, unit=other_unit)
+    period, unit = sheets.period, sheets.unit
     people = {
-        "head": head,
+        "head": sheets.head,
         "staff": user_with_role(Role.UNIT_STAFF, unit=unit),
         "member": seat(period, unit=unit),
         "other_member": seat(period, unit=unit),
         "chair": seat(period, is_chair=True),
         "secretary": user_with_role(Role.COUNCIL_SECRETARY),
     }
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework).prefetch_related("options")}
-    return assessment, criteria, people
+    criteria = {c.code: c for c in Criterion.objects.filter(framework=sheets.framework).prefetch_related("options")}
+    return sheets.assessment, criteria, people
 
 
 def record(actor, assessment, criterion, *, stage=Stage.ROUND_1, version=0, reason="", na=False, **entry):

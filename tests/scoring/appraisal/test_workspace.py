@@ -18,7 +18,6 @@ from scoring.models import (
     CouncilMembership,
     Criterion,
     ExplanationRequest,
-    Period,
     Score,
     ScoreChange,
     Stage,
@@ -27,9 +26,8 @@ from tests.factories import (
     AssessmentFactory,
     ScoreFactory,
     UnitFactory,
+    in_appraisal,
     seat,
-    self_scored_sheet,
-    small_framework,
     user_with_role,
     wide_framework,
 )
@@ -39,20 +37,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def council():
+def council(sheets):
     """Hạ Đình submitted and assigned to one member; Kim Giang still drafting; the people of the matrix."""
-    framework = small_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình", position=1)
-    other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang", position=2)
-    head = user_with_role(Role.UNIT_HEAD, unit=unit)
-    assessment = self_scored_sheet(framework, unit, head)
-    draft = AssessmentFactory(framework=framework, unit=other_unit)
+    period, unit, other_unit = sheets.period, sheets.unit, sheets.other_unit
     people = {
         "staff": user_with_role(Role.UNIT_STAFF, unit=unit),
-        "head": head,
+        "head": sheets.head,
         "other_staff": user_with_role(Role.UNIT_STAFF, unit=other_unit),
         "member": seat(period, unit=unit),
         "unassigned_member": seat(period),
@@ -62,8 +52,8 @@ def council():
         "chair": seat(period, is_chair=True),
     }
     AppraisalAssignment.objects.create(period=period, member=people["member"], unit=other_unit)  # a draft: not shown
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
-    return assessment, draft, criteria, people
+    criteria = {c.code: c for c in Criterion.objects.filter(framework=sheets.framework)}
+    return sheets.assessment, sheets.draft, criteria, people
 
 
 def save(client, assessment, criterion, *, stage="round1", htmx=True, version=0, **fields):
@@ -377,9 +367,7 @@ def test_filters_keep_only_the_matching_criteria(client, council):
 @pytest.fixture
 def big_period():
     framework = wide_framework(areas=6, leaves_per_area=20)
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     head = user_with_role(Role.UNIT_HEAD, unit=UnitFactory(block=framework.block))
     units = [UnitFactory(block=framework.block, name=f"UBND phường Số {n:02}") for n in range(25)]
     assessments = Assessment.objects.bulk_create(

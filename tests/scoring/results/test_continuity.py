@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring.models import BlockFinalisation, Period, ResultRow
+from scoring.models import BlockFinalisation, ResultRow
 from scoring.results.history import unit_history, year_over_year
 from scoring.results.services import results_publish, results_release_preliminary
 from scoring.results.statistics import block_statistics
@@ -19,6 +19,7 @@ from tests.factories import (
     UnitFactory,
     enter_scores,
     full_minus,
+    in_appraisal,
     publish_snapshot,
     small_framework,
     unit_sheet,
@@ -105,9 +106,7 @@ def test_the_published_unit_page_says_what_it_is_compared_with(client, reorganis
 
 def test_publication_records_the_unit_each_unit_continues():
     framework = small_framework(FrameworkFactory())
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     old = UnitFactory(block=framework.block, name="UBND phường Cũ", is_active=False)
     enter_scores(unit_sheet(framework, "UBND phường Mới", predecessor=old), full_minus(c1_2="1"))
     secretary = user_with_role(Role.COUNCIL_SECRETARY)

@@ -8,10 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from scoring.council.survey import survey_import
-from scoring.models import AuditEvent, BlockFinalisation, Period, ResultAreaRow, ResultRow, Score
+from scoring.models import AuditEvent, BlockFinalisation, ResultAreaRow, ResultRow, Score
 from scoring.results.compute import area_results, criterion_results, rank_of, unit_results
 from scoring.results.services import period_survey_set, results_publish, results_release_preliminary
-from tests.factories import FrameworkFactory, enter_scores, full_minus, small_framework, unit_sheet, user_with_role
+from tests.factories import (
+    FrameworkFactory,
+    enter_scores,
+    full_minus,
+    in_appraisal,
+    small_framework,
+    unit_sheet,
+    user_with_role,
+)
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +30,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def year():
     framework = small_framework(FrameworkFactory())
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     # Hạ Đình loses one point outside the survey and half the survey; Kim Giang one and a half outside, none in it.
     enter_scores(unit_sheet(framework, "Hạ Đình"), full_minus(c1_2="1", c2_3="0.5"))
     enter_scores(unit_sheet(framework, "Kim Giang"), full_minus(c1_2="1.5"))
