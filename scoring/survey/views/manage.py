@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.feedback import flash_errors, perform
+from scoring.feedback import flash_errors, perform, run_import
 from scoring.models import Criterion, Framework, Period
 from scoring.permissions.survey import (
     can_manage_surveys,
@@ -220,21 +221,18 @@ def survey_respondents_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The named sample per unit, its import from Excel and its draw; names are for the secretariat only."""
     survey = get_survey_for_manage(request.user, pk)
     form = RespondentImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = respondents_import(
-                actor=request.user, survey=survey, file=form.cleaned_data["file"], is_pool=form.cleaned_data["is_pool"]
-            )
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(
-                request,
-                _("Đã nhập %(count)s người của %(units)s đơn vị, mỗi người một đường dẫn riêng.")
-                % {"count": result.imported, "units": len(result.by_unit)},
-            )
-            return redirect("survey_respondents", pk=pk)
+
+    def run(file: File) -> None:
+        result = respondents_import(actor=request.user, survey=survey, file=file, is_pool=form.cleaned_data["is_pool"])
+        messages.success(
+            request,
+            _("Đã nhập %(count)s người của %(units)s đơn vị, mỗi người một đường dẫn riêng.")
+            % {"count": result.imported, "units": len(result.by_unit)},
+        )
+
+    errors = run_import(request, form, run)
+    if errors is None:
+        return redirect("survey_respondents", pk=pk)
     unit_id = _unit_filter(request)
     return render(
         request,
