@@ -262,34 +262,45 @@ def upload(files: list[tuple[str, bytes]] | Callable, message: str, **settings) 
     )
 
 
-def sheet_import(content: bytes | Callable, message: str, name: str = "phieu.xlsx") -> Case:
+# Each import page: who uploads to it, its address in the role_world, the usual name of its file.
+IMPORT_PAGES = {
+    "sheet": ("staff", lambda w: reverse("sheet_import", args=[w["sheet"].pk]), "phieu.xlsx"),
+    "survey": (
+        "secretary",
+        lambda w: reverse("council_survey_import", args=[w["appraisal_period"].year]),
+        "khao-sat.xlsx",
+    ),
+    "framework": (
+        "secretary",
+        lambda w: reverse("admin:scoring_framework_import", args=[w["draft_framework"].pk]),
+        "bo-chi-so.xlsx",
+    ),
+}
+
+
+def workbook_import(page: str, content: bytes | Callable, message: str, name: str = "") -> Case:
+    """An upload of one workbook to an import page, which lists the file's problems (status 200)."""
+    who, url, usual_name = IMPORT_PAGES[page]
+    file_name = name or usual_name
     return Case(
-        who="staff",
-        url=lambda w: reverse("sheet_import", args=[w["sheet"].pk]),
-        data=lambda w: {"file": SimpleUploadedFile(name, content(w) if callable(content) else content)},
+        who=who,
+        url=url,
+        data=lambda w: {"file": SimpleUploadedFile(file_name, content(w) if callable(content) else content)},
         message=message,
         status=200,
     )
+
+
+def sheet_import(content: bytes | Callable, message: str, name: str = "") -> Case:
+    return workbook_import("sheet", content, message, name)
 
 
 def survey_import(content: bytes | Callable, message: str) -> Case:
-    return Case(
-        who="secretary",
-        url=lambda w: reverse("council_survey_import", args=[w["appraisal_period"].year]),
-        data=lambda w: {"file": SimpleUploadedFile("khao-sat.xlsx", content(w) if callable(content) else content)},
-        message=message,
-        status=200,
-    )
+    return workbook_import("survey", content, message)
 
 
 def framework_import(content: bytes | Callable, message: str) -> Case:
-    return Case(
-        who="secretary",
-        url=lambda w: reverse("admin:scoring_framework_import", args=[w["draft_framework"].pk]),
-        data=lambda w: {"file": SimpleUploadedFile("bo-chi-so.xlsx", content(w) if callable(content) else content)},
-        message=message,
-        status=200,
-    )
+    return workbook_import("framework", content, message)
 
 
 def get(url: Callable[[dict], str], message: str = NOT_FOUND, status: int = 404, who: str = "staff") -> Case:
