@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
+from scoring.frameworks.selectors import framework_tree
 from scoring.models import (
     AppraisalAssignment,
     Assessment,
@@ -159,6 +160,26 @@ def small_framework(framework: Framework | None = None) -> Framework:
     node("2.2", "Hồ sơ trễ hạn", "1.5", area2, rule_type=RuleType.DEDUCTION, deduction_per_occurrence=Decimal("0.5"))
     node("2.3", "Mức độ hài lòng của người dân", "1", area2, rule_type=RuleType.SURVEY, evidence_required=False)
     return framework
+
+
+def criteria_snapshot(framework: Framework) -> list[tuple]:
+    """Everything the framework workbook carries about each criterion, in tree order (primary keys left out)."""
+    return [
+        (
+            node.criterion.code,
+            node.criterion.parent.code if node.criterion.parent else None,
+            node.criterion.title,
+            node.criterion.guidance,
+            node.criterion.max_points,
+            node.criterion.rule_type,
+            node.criterion.step,
+            node.criterion.deduction_per_occurrence,
+            node.criterion.evidence_required,
+            node.criterion.allows_not_applicable,
+            [(o.position, o.label, o.points, o.min_percent) for o in node.criterion.options.all()],
+        )
+        for node in framework_tree(framework).nodes
+    ]
 
 
 def wide_framework(framework: Framework | None = None, *, areas: int = 6, leaves_per_area: int = 20) -> Framework:
