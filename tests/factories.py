@@ -505,6 +505,32 @@ def publish_snapshot(period: Period, lines: list[dict], *, version: int = 1, cor
 # Files
 
 
+def cite(
+    assessment: Assessment,
+    criterion: Criterion,
+    by: User,
+    *,
+    title: str = "Báo cáo",
+    original_name: str = "a.pdf",
+    locator: str = "",
+) -> EvidenceLink:
+    """A document of the unit cited on one criterion, straight into the database (no file in storage)."""
+    stored = StoredFile.objects.create(
+        sha256=f"{criterion.pk:064d}", size=1, content_type="application/pdf", storage_name=f"t/{criterion.pk}"
+    )
+    document = Document.objects.create(
+        unit=assessment.unit,
+        period=assessment.period,
+        title=title,
+        file=stored,
+        original_name=original_name,
+        uploaded_by=by,
+    )
+    return EvidenceLink.objects.create(
+        document=document, assessment=assessment, criterion=criterion, locator=locator, created_by=by
+    )
+
+
 def files_under(root: Path) -> list[str]:
     """Every file stored under root, as sorted relative paths (empty when the folder was never created)."""
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []

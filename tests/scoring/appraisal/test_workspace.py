@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Document, EvidenceLink, StoredFile
 from scoring.models import (
     AdjustmentEntry,
     AdjustmentItem,
@@ -26,6 +25,7 @@ from tests.factories import (
     AssessmentFactory,
     ScoreFactory,
     UnitFactory,
+    cite,
     in_appraisal,
     seat,
     user_with_role,
@@ -135,22 +135,14 @@ def test_an_unsubmitted_sheet_is_not_found_even_when_assigned(client, council):
 
 def test_the_workspace_shows_the_unit_and_the_council_side_by_side(client, council):
     assessment, _, criteria, people = council
-    stored = StoredFile.objects.create(sha256="a" * 64, size=10, content_type="application/pdf", storage_name="a.pdf")
-    document = Document.objects.create(
-        unit=assessment.unit,
-        period=assessment.period,
+    document = cite(
+        assessment,
+        criteria["1.1.1"],
+        people["staff"],
         title="Kế hoạch CCHC năm 2023",
-        file=stored,
         original_name="ke-hoach.pdf",
-        uploaded_by=people["staff"],
-    )
-    EvidenceLink.objects.create(
-        document=document,
-        assessment=assessment,
-        criterion=criteria["1.1.1"],
         locator="trang 2",
-        created_by=people["staff"],
-    )
+    ).document
     client.force_login(people["member"])
     html = client.get(reverse("appraisal_workspace", args=[assessment.pk])).content.decode()
     assert html.count("data-appraisal-row") == 7

@@ -5,13 +5,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Document, EvidenceLink, StoredFile
 from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, SignedDocument, Stage
 from scoring.sheets.selectors import load_sheet_summary, sheet_figures
 from tests.factories import (
     PASSWORD,
     UnitFactory,
+    cite,
     fill_sheet,
     post_self_score,
     small_framework,
@@ -202,22 +202,6 @@ def test_area_totals_and_index_are_computed_from_stored_scores(client, sheet):
     assert summary.adjusted_max == Decimal("9")  # the survey's point is not the unit's to score
     assert summary.index == Decimal("27.78")
     assert [c.code for c in summary.unscored] == ["1.1.1", "1.3", "2.1"]  # 2.3 (survey) is the council's
-
-
-def cite(assessment, criterion, by) -> EvidenceLink:
-    """A citation straight into the database: the summary only counts them, no file is needed."""
-    stored = StoredFile.objects.create(
-        sha256=f"{criterion.pk:064d}", size=1, content_type="application/pdf", storage_name=f"t/{criterion.pk}"
-    )
-    document = Document.objects.create(
-        unit=assessment.unit,
-        period=assessment.period,
-        title="Báo cáo",
-        file=stored,
-        original_name="a.pdf",
-        uploaded_by=by,
-    )
-    return EvidenceLink.objects.create(document=document, assessment=assessment, criterion=criterion, created_by=by)
 
 
 def figures_of(summary) -> tuple:
@@ -537,18 +521,7 @@ def test_the_sheet_filters_keep_only_the_matching_criteria_and_count_each_filter
     post_self_score(client, assessment, criteria["2.1"], value="1.5")
     post_self_score(client, assessment, criteria["1.3"], is_yes="yes", no_evidence_reason="Biên bản lưu bản giấy")
     post_self_score(client, assessment, criteria["1.2"], achieved="9", required="10")
-    stored = StoredFile.objects.create(sha256="a" * 64, size=10, content_type="application/pdf", storage_name="a")
-    document = Document.objects.create(
-        unit=assessment.unit,
-        period=assessment.period,
-        title="Báo cáo",
-        file=stored,
-        original_name="bao-cao.pdf",
-        uploaded_by=people["staff"],
-    )
-    EvidenceLink.objects.create(
-        document=document, assessment=assessment, criterion=criteria["1.2"], created_by=people["staff"]
-    )
+    cite(assessment, criteria["1.2"], people["staff"], original_name="bao-cao.pdf")
     url = reverse("assessment_sheet", args=[assessment.pk])
 
     # when each filter is chosen, then only its criteria are rows, and every filter shows its count
