@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
 from scoring.frameworks.selectors import framework_tree
+from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import (
     AppraisalAssignment,
     Assessment,
@@ -345,6 +346,16 @@ def self_scored_sheet(framework: Framework, unit: Unit, head: User) -> Assessmen
             **inputs,
         )
     return assessment
+
+
+def open_wide_sheet() -> tuple[Assessment, User]:
+    """A sheet of wide_framework's 120 criteria, open for self-assessment for a week, and its unit's staff."""
+    framework = wide_framework(areas=6, leaves_per_area=20)
+    unit = UnitFactory(block=framework.block)
+    period_open_self_assessment(
+        actor=None, period=framework.period, deadline=timezone.now() + datetime.timedelta(days=7)
+    )
+    return Assessment.objects.get(unit=unit), user_with_role(Role.UNIT_STAFF, unit=unit)
 
 
 def in_appraisal(framework: Framework) -> Period:

@@ -13,10 +13,10 @@ from tests.factories import (
     UnitFactory,
     cite,
     fill_sheet,
+    open_wide_sheet,
     post_self_score,
     small_framework,
     user_with_role,
-    wide_framework,
 )
 from units.models import Role
 
@@ -259,12 +259,9 @@ def test_the_summary_counted_in_sql_gives_the_figures_of_the_full_summary(client
 def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_queries(
     client, django_assert_num_queries
 ):
-    framework = wide_framework(areas=6, leaves_per_area=20)
-    unit = UnitFactory(block=framework.block)
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.get(unit=unit)
-    client.force_login(user_with_role(Role.UNIT_STAFF, unit=unit))
-    leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("id"))
+    assessment, staff = open_wide_sheet()
+    client.force_login(staff)
+    leaves = list(Criterion.objects.filter(framework_id=assessment.framework_id).exclude(rule_type="").order_by("id"))
     for criterion in leaves[:60]:
         post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
     missed = leaves[0].options.get(label="Không đạt")
@@ -448,13 +445,9 @@ def test_history_shows_who_changed_what_and_why(client, sheet):
 
 
 def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
-    framework = wide_framework(areas=6, leaves_per_area=20)
-    unit = UnitFactory(block=framework.block)
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.get(unit=unit)
-    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    assessment, staff = open_wide_sheet()
     client.force_login(staff)
-    for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
+    for criterion in Criterion.objects.filter(framework_id=assessment.framework_id).exclude(rule_type="")[:60]:
         post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
     # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, council seat
     # (may the viewer see the council's scores: the "differs" filter), last year's scores and plans, the
@@ -481,13 +474,9 @@ def test_survey_points_are_not_scored_by_the_unit(client, sheet):
 
 
 def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_assert_num_queries):
-    framework = wide_framework(areas=6, leaves_per_area=20)
-    unit = UnitFactory(block=framework.block)
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.get(unit=unit)
-    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    assessment, staff = open_wide_sheet()
     client.force_login(staff)
-    for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type=""):
+    for criterion in Criterion.objects.filter(framework_id=assessment.framework_id).exclude(rule_type=""):
         post_self_score(
             client, assessment, criterion, option=criterion.options.first().pk, no_evidence_reason="Bản giấy"
         )
