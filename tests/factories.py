@@ -163,6 +163,17 @@ def small_framework(framework: Framework | None = None) -> Framework:
     return framework
 
 
+def ward_framework(
+    year: int, *, name: str = "", deadline: datetime.datetime | None = None, authority: str = "UBND quận Thanh Xuân"
+) -> Framework:
+    """small_framework for the wards' block ("phuong") of a `year` under appraisal (self-assessment due `deadline`)."""
+    block = BlockFactory(authority=AuthorityFactory(name=authority), code="phuong", name="Khối phường")
+    period = Period.objects.create(
+        authority=block.authority, year=year, state=Period.State.APPRAISAL, self_assessment_deadline=deadline
+    )
+    return small_framework(FrameworkFactory(period=period, block=block, **({"name": name} if name else {})))
+
+
 def criteria_snapshot(framework: Framework) -> list[tuple]:
     """Everything the framework workbook carries about each criterion, in tree order (primary keys left out)."""
     return [

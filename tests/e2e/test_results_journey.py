@@ -17,16 +17,13 @@ from tests.factories import (
     FULL,
     NOT_APPLICABLE,
     AssessmentFactory,
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
     UnitFactory,
     enter_scores,
     full_minus,
     publish_snapshot,
-    small_framework,
     standard_bands,
     user_with_role,
+    ward_framework,
 )
 from units.models import Role
 
@@ -53,10 +50,8 @@ def appraised_year():
     Council's figures: Thượng Đình 8,6 of 9 (1.3 does not apply) = 95,56; Hạ Đình 9 of 10 = 90,00; Kim Giang lost
     all of 2.1 (0 of 1,5) = 85,00. Published 2022: Hạ Đình 85 (1), Thượng Đình 80 (2), Kim Giang 75 (3).
     """
-    authority = AuthorityFactory(name=AUTHORITY)
-    block = BlockFactory(authority=authority, code="phuong", name="Khối phường")
-    period = Period.objects.create(authority=authority, year=YEAR, state=Period.State.APPRAISAL)
-    framework = small_framework(FrameworkFactory(period=period, block=block))
+    framework = ward_framework(YEAR, authority=AUTHORITY)
+    period, block = framework.period, framework.block
     standard_bands(period)
     units = {
         name: UnitFactory(block=block, name=name, code=code, position=position)
@@ -92,7 +87,7 @@ def appraised_year():
     BlockFinalisation.objects.create(period=period, block=block, finalised_by=people["secretary"])
     last_year = [(HA_DINH, "8.5", 1), (THUONG_DINH, "8", 2), (KIM_GIANG, "7.5", 3)]
     publish_snapshot(
-        Period.objects.create(authority=authority, year=YEAR - 1),
+        Period.objects.create(authority=period.authority, year=YEAR - 1),
         [
             {"unit": units[name], "points": points, "max_points": "10", "adjusted_max": "10", "rank": rank}
             | {"index": str(Decimal(points) * 10)}

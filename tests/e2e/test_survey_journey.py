@@ -13,18 +13,15 @@ from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from scoring.models import AppraisalAssignment, Assessment, CouncilMembership, Period, Score, Stage
+from scoring.models import AppraisalAssignment, Assessment, CouncilMembership, Score, Stage
 from scoring.survey.models import SurveyResponse
 from tests.e2e.helpers import login
 from tests.factories import (
     FULL,
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
     UnitFactory,
     enter_scores,
-    small_framework,
     user_with_role,
+    ward_framework,
 )
 from units.models import Role
 
@@ -42,15 +39,10 @@ CARDS_PNG_PREFIX = "/tmp/journey-survey-cards"
 @pytest.fixture
 def appraisal():
     """A ward's sheet submitted and under appraisal, a council member assigned to it, and the secretary."""
-    authority = AuthorityFactory(name="UBND quận Thanh Xuân")
-    block = BlockFactory(authority=authority, code="phuong", name="Khối phường")
-    period = Period.objects.create(
-        authority=authority,
-        year=2023,
-        state=Period.State.APPRAISAL,
-        self_assessment_deadline=timezone.now() - datetime.timedelta(days=3),
+    framework = ward_framework(
+        2023, name="Bộ chỉ số khối phường 2023", deadline=timezone.now() - datetime.timedelta(days=3)
     )
-    framework = small_framework(FrameworkFactory(period=period, block=block, name="Bộ chỉ số khối phường 2023"))
+    period, block = framework.period, framework.block
     unit = UnitFactory(block=block, code="ha-dinh", name=UNIT)
     head = user_with_role(Role.UNIT_HEAD, unit=unit, full_name="Trần Văn Hùng")
     sheet = Assessment.objects.create(

@@ -13,14 +13,11 @@ from scoring.models import Assessment, BlockFinalisation, Period, Stage
 from scoring.results.services import results_release_preliminary
 from tests.factories import (
     FULL,
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
     UnitFactory,
     full_minus,
-    small_framework,
     standard_bands,
     user_with_role,
+    ward_framework,
 )
 from tests.factories import enter_scores as score
 from units.models import Role
@@ -35,10 +32,8 @@ SCREENSHOT = "/tmp/journey-trust-verify.png"
 
 @pytest.fixture
 def preliminary_year():
-    authority = AuthorityFactory(name=AUTHORITY)
-    block = BlockFactory(authority=authority, code="phuong", name="Khối phường")
-    period = Period.objects.create(authority=authority, year=YEAR, state=Period.State.APPRAISAL)
-    framework = small_framework(FrameworkFactory(period=period, block=block))
+    framework = ward_framework(YEAR, authority=AUTHORITY)
+    period, block = framework.period, framework.block
     standard_bands(period)
     secretary = user_with_role(Role.COUNCIL_SECRETARY)
     leader = user_with_role(Role.LEADERSHIP, full_name=LEADER, username="lanhdao", email="lanhdao@thanhxuan.gov.vn")
