@@ -589,8 +589,8 @@ def rewrite_zip(source: bytes, replace: dict[str, bytes], add: dict[str, bytes] 
     return buffer.getvalue()
 
 
-def survey_xlsx(rows, headers=("Mã đơn vị", "Mã tiêu chí", "Điểm", "Ghi chú")) -> bytes:
-    """A survey-points workbook as the secretariat fills it in."""
+def sheet_xlsx(rows, headers) -> bytes:
+    """A real .xlsx of one worksheet: line 1 the headers, then one line per row."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(list(headers))
@@ -599,6 +599,11 @@ def survey_xlsx(rows, headers=("Mã đơn vị", "Mã tiêu chí", "Điểm", "G
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def survey_xlsx(rows, headers=("Mã đơn vị", "Mã tiêu chí", "Điểm", "Ghi chú")) -> bytes:
+    """A survey-points workbook as the secretariat fills it in."""
+    return sheet_xlsx(rows, headers)
 
 
 # The onboarding workbooks (organisation: blocks and units; people: accounts and roles), as a secretary fills them.

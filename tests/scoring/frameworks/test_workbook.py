@@ -20,6 +20,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
     criteria_snapshot,
+    sheet_xlsx,
     small_framework,
     user_with_role,
     wide_framework,
@@ -51,15 +52,8 @@ def _keep_period_years_in_range():
 
 
 def xlsx(rows: list[list], headers: list[str] = HEADERS) -> bytes:
-    """A real .xlsx file: line 1 the headers, then one line per row."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    """A framework workbook: line 1 the headers, then one line per criterion."""
+    return sheet_xlsx(rows, headers)
 
 
 def sheet_rows(content: bytes) -> list[tuple]:

@@ -1,18 +1,17 @@
 """A block of three wards under appraisal with a survey criterion (2.3, 1 point), and the people around it."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from openpyxl import Workbook
 
 from scoring.models import Assessment, Criterion
 from scoring.survey.models import Respondent, RespondentGroup, Survey, SurveyLevel, SurveyQuestion
 from scoring.survey.respondents import new_token
 from tests.factories import (
     UnitFactory,
+    sheet_xlsx,
     user_with_role,
     ward_framework,
 )
@@ -22,14 +21,8 @@ LEVELS = [("Rất hài lòng", "100"), ("Hài lòng", "60"), ("Chưa hài lòng"
 
 
 def xlsx(rows, headers=("Mã đơn vị", "Tên đơn vị", "Họ và tên", "Nhóm", "Điện thoại", "Thư điện tử")) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    """A respondents workbook as the secretariat fills it in."""
+    return sheet_xlsx(rows, headers)
 
 
 def add_question(survey: Survey, criterion: Criterion, code: str, text: str, levels=LEVELS) -> SurveyQuestion:
