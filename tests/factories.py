@@ -589,6 +589,19 @@ def rewrite_zip(source: bytes, replace: dict[str, bytes], add: dict[str, bytes] 
     return buffer.getvalue()
 
 
+# The first columns of a block's ranking worksheet in the published year's Excel workbook.
+RANKING_HEADERS = [
+    "Hạng",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Tổng điểm",
+    "Điểm tối đa",
+    "Điểm tối đa sau điều chỉnh",
+    "Chỉ số (%)",
+    "Xếp loại",
+]
+
+
 def sheet_xlsx(rows, headers) -> bytes:
     """A real .xlsx of one worksheet: line 1 the headers, then one line per row."""
     workbook = Workbook()

@@ -16,6 +16,7 @@ from tests.e2e.helpers import alert, cells, login, navigation
 from tests.factories import (
     FULL,
     NOT_APPLICABLE,
+    RANKING_HEADERS,
     AssessmentFactory,
     UnitFactory,
     enter_scores,
@@ -261,16 +262,7 @@ def test_release_objection_resolution_publication_and_the_public_ranking(
     workbook_path = tmp_path / workbook.suggested_filename
     workbook.save_as(workbook_path)
     sheet = load_workbook(workbook_path)["Khối phường"]
-    assert [cell.value for cell in sheet[1]][:8] == [
-        "Hạng",
-        "Mã đơn vị",
-        "Đơn vị",
-        "Tổng điểm",
-        "Điểm tối đa",
-        "Điểm tối đa sau điều chỉnh",
-        "Chỉ số (%)",
-        "Xếp loại",
-    ]
+    assert [cell.value for cell in sheet[1]][:8] == RANKING_HEADERS
     assert [[cell.value for cell in row][:8] for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row)] == [
         [1, "kim-giang", KIM_GIANG, 9.75, 10, 10, 97.5, "Tốt"],
         [2, "thuong-dinh", THUONG_DINH, 8.6, 10, 9, 95.56, "Tốt"],
