@@ -203,14 +203,19 @@ def test_a_second_member_saving_from_an_old_page_is_refused_and_overwrites_nothi
     assert ScoreChange.objects.count() == 1
 
 
+def assert_kept_out(member: User, assessment: Assessment, criterion: Criterion) -> None:
+    """The member neither appraises nor reads the sheet; the score they send is refused and nothing is stored."""
+    assert can_appraise(member, assessment) is False
+    assert can_view_assessment(member, assessment) is False
+    with pytest.raises(PermissionDenied):
+        record(member, assessment, criterion, value="1", reason="x")
+    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+
+
 def test_a_member_who_works_at_the_unit_cannot_appraise_it(council):
     assessment, criteria, _ = council
     insider = seat(assessment.period, unit=assessment.unit, home_unit=assessment.unit)
-    assert can_appraise(insider, assessment) is False
-    assert can_view_assessment(insider, assessment) is False
-    with pytest.raises(PermissionDenied):
-        record(insider, assessment, criteria["2.1"], value="1", reason="x")
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+    assert_kept_out(insider, assessment, criteria["2.1"])
 
 
 def test_a_member_who_moves_unit_loses_the_new_unit_and_regains_the_old_one(council):
@@ -244,12 +249,7 @@ def test_a_declared_conflict_blocks_appraisal_and_hides_the_sheet(council):
         reason="Vợ là công chức của phường",
         declared_by=people["secretary"],
     )
-    member = fresh(people["member"])
-    assert can_appraise(member, assessment) is False
-    assert can_view_assessment(member, assessment) is False
-    with pytest.raises(PermissionDenied):
-        record(member, assessment, criteria["2.1"], value="1", reason="x")
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+    assert_kept_out(fresh(people["member"]), assessment, criteria["2.1"])
 
 
 def test_an_area_assignment_limits_the_criteria(council):
