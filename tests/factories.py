@@ -359,14 +359,20 @@ def self_scored_sheet(framework: Framework, unit: Unit, head: User) -> Assessmen
     return assessment
 
 
-def open_wide_sheet() -> tuple[Assessment, User]:
-    """A sheet of wide_framework's 120 criteria, open for self-assessment for a week, and its unit's staff."""
-    framework = wide_framework(areas=6, leaves_per_area=20)
-    unit = UnitFactory(block=framework.block)
+def open_sheet(framework: Framework | None = None, **unit_fields) -> Assessment:
+    """The sheet of a new unit once the period opens, self-assessment due in a week (small_framework by default)."""
+    framework = framework or small_framework()
+    unit = UnitFactory(block=framework.block, **unit_fields)
     period_open_self_assessment(
         actor=None, period=framework.period, deadline=timezone.now() + datetime.timedelta(days=7)
     )
-    return Assessment.objects.get(unit=unit), user_with_role(Role.UNIT_STAFF, unit=unit)
+    return Assessment.objects.get(unit=unit)
+
+
+def open_wide_sheet() -> tuple[Assessment, User]:
+    """A sheet of wide_framework's 120 criteria, open for self-assessment for a week, and its unit's staff."""
+    assessment = open_sheet(wide_framework(areas=6, leaves_per_area=20))
+    return assessment, user_with_role(Role.UNIT_STAFF, unit=assessment.unit)
 
 
 def in_appraisal(framework: Framework) -> Period:

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from scoring.models import BlockFinalisation, Criterion, Objection, Period, Score, Stage
 from scoring.results.services import objection_file, results_release_preliminary
-from tests.e2e.helpers import alert, cells, login, navigation
+from tests.e2e.helpers import accept_objection, alert, cells, login, navigation
 from tests.factories import (
     FULL,
     NOT_APPLICABLE,
@@ -157,10 +157,7 @@ def test_release_objection_resolution_publication_and_the_public_ranking(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Kết quả của {KIM_GIANG} năm {YEAR}")
     objection = page.locator(".card").filter(has_text=OBJECTION)
     expect(objection).to_contain_text("2.1 — Chờ giải quyết · Lê Văn Trưởng")
-    objection.get_by_label("Quyết định").select_option(label="Chấp nhận, chấm lại")
-    objection.get_by_label("Điểm (nếu chấp nhận)").fill("1,25")
-    objection.get_by_label("Ý kiến giải quyết").fill(RESOLUTION)
-    objection.get_by_role("button", name="Lưu").click()
+    accept_objection(objection, RESOLUTION, Điểm="1,25")
     expect(alert(page)).to_have_text("Đã giải quyết kiến nghị về tiêu chí 2.1.")
     expect(objection).to_contain_text("2.1 — Chấp nhận · Lê Văn Trưởng")
     expect(objection).to_contain_text(f"Ý kiến giải quyết: {RESOLUTION}")
@@ -308,11 +305,7 @@ def test_the_secretary_accepts_an_objection_on_a_ratio_criterion(live_server, pa
     login(page, live_server, people["secretary"])
     page.goto(f"{live_server.url}/results/{YEAR}/units/{sheets[HA_DINH].unit_id}/")
     objection = page.locator(".card").filter(has_text="8/8 văn bản")
-    objection.get_by_label("Quyết định").select_option(label="Chấp nhận, chấm lại")
-    objection.get_by_label("Số đạt (nếu chấp nhận)").fill("8")
-    objection.get_by_label("Số yêu cầu (nếu chấp nhận)").fill("8")
-    objection.get_by_label("Ý kiến giải quyết").fill("Báo cáo chứng minh đã thực hiện đủ 8/8 văn bản.")
-    objection.get_by_role("button", name="Lưu").click()
+    accept_objection(objection, "Báo cáo chứng minh đã thực hiện đủ 8/8 văn bản.", **{"Số đạt": "8", "Số yêu cầu": "8"})
 
     # then it is resolved with the rule's own inputs
     expect(alert(page)).to_have_text("Đã giải quyết kiến nghị về tiêu chí 1.2.", timeout=2000)
