@@ -272,6 +272,17 @@ def mark_submitted(assessment: Assessment, by: User) -> None:
     assessment.refresh_from_db()
 
 
+def submitted_sheet(framework: Framework, unit: Unit, by: User, *, days_ago: int = 0) -> Assessment:
+    """A unit's sheet sent `days_ago` days ago by `by`, without the service (and its checks)."""
+    return AssessmentFactory(
+        framework=framework,
+        unit=unit,
+        submitted=True,
+        submitted_by=by,
+        submitted_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+
+
 def post_self_score(client, assessment: Assessment, criterion: Criterion, *, htmx=True, version=0, **fields):
     """Post one row of the sheet as the browser does (htmx by default), with the inputs named as in the form."""
     data = {f"c{criterion.pk}-{name}": value for name, value in fields.items()}

@@ -13,13 +13,14 @@ from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from scoring.models import AppraisalAssignment, Assessment, CouncilMembership, Score, Stage
+from scoring.models import AppraisalAssignment, CouncilMembership, Score, Stage
 from scoring.survey.models import SurveyResponse
 from tests.e2e.helpers import login
 from tests.factories import (
     FULL,
     UnitFactory,
     enter_scores,
+    submitted_sheet,
     user_with_role,
     ward_framework,
 )
@@ -45,14 +46,7 @@ def appraisal():
     period, block = framework.period, framework.block
     unit = UnitFactory(block=block, code="ha-dinh", name=UNIT)
     head = user_with_role(Role.UNIT_HEAD, unit=unit, full_name="Trần Văn Hùng")
-    sheet = Assessment.objects.create(
-        period=period,
-        unit=unit,
-        framework=framework,
-        state=Assessment.State.SUBMITTED,
-        submitted_at=timezone.now() - datetime.timedelta(days=4),
-        submitted_by=head,
-    )
+    sheet = submitted_sheet(framework, unit, head, days_ago=4)
     enter_scores(sheet, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
     secretary = user_with_role(Role.COUNCIL_SECRETARY, full_name="Ngô Thị Thư")
     member = user_with_role(Role.COUNCIL_MEMBER, full_name="Phạm Thị Thẩm Định")

@@ -9,13 +9,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from scoring.models import Assessment, BlockFinalisation, Period, Stage
+from scoring.models import BlockFinalisation, Period, Stage
 from scoring.results.services import results_release_preliminary
 from tests.factories import (
     FULL,
     UnitFactory,
     full_minus,
     standard_bands,
+    submitted_sheet,
     user_with_role,
     ward_framework,
 )
@@ -41,14 +42,7 @@ def preliminary_year():
         [("UBND phường Hạ Đình", FULL), ("UBND phường Kim Giang", full_minus(c2_1="0.5"))]
     ):
         unit = UnitFactory(block=block, name=name, position=position)
-        sheet = Assessment.objects.create(
-            period=period,
-            unit=unit,
-            framework=framework,
-            state=Assessment.State.SUBMITTED,
-            submitted_at=timezone.now() - datetime.timedelta(days=30),
-            submitted_by=leader,
-        )
+        sheet = submitted_sheet(framework, unit, leader, days_ago=30)
         score(sheet, FULL, stage=Stage.SELF)
         score(sheet, scores)
     BlockFinalisation.objects.create(period=period, block=block, finalised_by=secretary)
