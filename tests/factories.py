@@ -386,10 +386,14 @@ def open_wide_sheet() -> tuple[Assessment, User]:
     return assessment, user_with_role(Role.UNIT_STAFF, unit=assessment.unit)
 
 
-def in_appraisal(framework: Framework) -> Period:
-    """The framework's period moved on to the council's appraisal, where the tests of the later stages start."""
+def in_appraisal(framework: Framework, *, appraisal_days: int | None = None) -> Period:
+    """The framework's period moved on to the council's appraisal, where the tests of the later stages start; with
+    `appraisal_days`, self-assessment closed three days ago and the appraisal is due in that many days."""
     period = framework.period
     period.state = Period.State.APPRAISAL
+    if appraisal_days is not None:
+        period.self_assessment_deadline = timezone.now() - datetime.timedelta(days=3)
+        period.appraisal_deadline = timezone.now() + datetime.timedelta(days=appraisal_days)
     period.save()
     return period
 

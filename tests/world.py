@@ -42,6 +42,7 @@ from tests.factories import (
     UnitFactory,
     enter_scores,
     full_minus,
+    in_appraisal,
     publish_results,
     small_framework,
     user_with_role,
@@ -157,13 +158,7 @@ def build_world() -> dict:
 
     # 2023: both sheets submitted and under appraisal.
     framework = small_framework(Framework.objects.create(period=_period(2023), block=block, name="BCS 2023"))
-    period = framework.period
-    Period.objects.filter(pk=period.pk).update(
-        state=Period.State.APPRAISAL,
-        self_assessment_deadline=timezone.now() - datetime.timedelta(days=3),
-        appraisal_deadline=timezone.now() + datetime.timedelta(days=14),
-    )
-    period.refresh_from_db()
+    period = in_appraisal(framework, appraisal_days=14)
     criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
     sheets = {
         "own": _submitted(framework, own, people["own_head"]),

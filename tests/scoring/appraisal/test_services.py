@@ -96,10 +96,17 @@ def test_round_one_is_saved_beside_the_unchanged_self_score(council):
     )
 
 
-def test_agreeing_with_the_unit_needs_no_reason(council):
+@pytest.mark.parametrize(
+    ("code", "value", "points"),
+    [
+        pytest.param("2.1", "1,25", Decimal("1.25"), id="agreeing-with-the-unit"),
+        pytest.param("2.3", "0.8", Decimal("0.8"), id="survey-points-have-no-self-score"),
+    ],
+)
+def test_a_score_needs_no_reason_where_it_does_not_differ_from_the_unit(council, code, value, points):
     assessment, criteria, people = council
-    score = record(people["member"], assessment, criteria["2.1"], value="1,25")
-    assert (score.points, score.explanation) == (Decimal("1.25"), "")
+    score = record(people["member"], assessment, criteria[code], value=value)
+    assert (score.points, score.explanation) == (points, "")
 
 
 def test_a_different_score_needs_a_reason_and_nothing_is_saved_without_one(council):
@@ -378,12 +385,6 @@ def test_adjustments_are_refused_once_the_block_is_finalised(adjustments):
             actor=fresh(people["member"]), assessment=assessment, item=items["T1"], points=Decimal("1"), reason="a"
         )
     assert not AdjustmentEntry.objects.exists()
-
-
-def test_survey_points_need_no_reason_since_the_unit_has_no_self_score(council):
-    assessment, criteria, people = council
-    score = record(people["member"], assessment, criteria["2.3"], value="0.8")
-    assert (score.points, score.explanation) == (Decimal("0.8"), "")
 
 
 def test_an_area_member_cannot_give_bonus_or_penalty(council):
