@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from scoring.appraisal.selectors import AppraisalGap
@@ -250,24 +250,27 @@ def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("council_members", year=year)
 
 
-def _remove(request: HttpRequest, year: int, rows: QuerySet, remove: Callable, message: str) -> HttpResponse:
-    """Remove one of the period's assignments or conflicts (`rows` names it); the secretary only."""
-    period = _managed_period(request, year)
-    remove(get_object_or_404(rows, period=period))
-    messages.success(request, message)
-    return redirect("council_members", year=year)
+def _removal(model: type[AppraisalAssignment | ConflictDeclaration], remove: Callable, keyword: str, message: str):
+    """The secretary's view that removes one of the period's assignments or conflicts, through its service."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+        period = _managed_period(request, year)
+        row = get_object_or_404(model.objects.select_related("period"), pk=pk, period=period)
+        remove(actor=request.user, **{keyword: row})
+        messages.success(request, str(message))
+        return redirect("council_members", year=year)
+
+    return view
 
 
-@login_required
-@require_POST
-def council_assignment_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    return _remove(
-        request,
-        year,
-        AppraisalAssignment.objects.select_related("period").filter(pk=pk),
-        lambda assignment: assignment_remove(actor=request.user, assignment=assignment),
-        _("Đã bỏ phân công."),
-    )
+council_assignment_remove = _removal(
+    AppraisalAssignment, assignment_remove, "assignment", gettext_lazy("Đã bỏ phân công.")
+)
+council_conflict_remove = _removal(
+    ConflictDeclaration, conflict_remove, "conflict", gettext_lazy("Đã bỏ khai báo xung đột lợi ích.")
+)
 
 
 @login_required
@@ -284,18 +287,6 @@ def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
     members, units = council_users(period), list(period_units(period))
     perform(request, declare, ConflictForm(request.POST, members=members, units=units, prefix="conflict"))
     return redirect("council_members", year=year)
-
-
-@login_required
-@require_POST
-def council_conflict_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    return _remove(
-        request,
-        year,
-        ConflictDeclaration.objects.select_related("period").filter(pk=pk),
-        lambda conflict: conflict_remove(actor=request.user, conflict=conflict),
-        _("Đã bỏ khai báo xung đột lợi ích."),
-    )
 
 
 @login_required

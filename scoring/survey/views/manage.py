@@ -1,5 +1,8 @@
 """The secretariat's survey pages: questionnaires of a year, questions, the window, the sample and its links."""
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from scoring.feedback import flash_errors, perform, run_import
@@ -144,17 +148,29 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_survey_for_manage(request.user, pk)
+def _survey_action(service: Callable, message: str, form_class: type[forms.Form] | None = None):
+    """The secretary's view that runs one survey service (with the form's data, if any), then back to the survey."""
 
-    def save(data: dict) -> str:
-        survey_update(actor=request.user, survey=survey, **data)
-        return _("Đã lưu tên và lời giới thiệu của phiếu.")
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        survey = get_survey_for_manage(request.user, pk)
 
-    perform(request, save, SurveyEditForm(request.POST))
-    return redirect("survey_detail", pk=pk)
+        def run(data: dict) -> str:
+            service(actor=request.user, survey=survey, **data)
+            return str(message)
+
+        perform(request, run, form_class(request.POST) if form_class else None)
+        return redirect("survey_detail", pk=pk)
+
+    return view
+
+
+survey_edit = _survey_action(survey_update, gettext_lazy("Đã lưu tên và lời giới thiệu của phiếu."), SurveyEditForm)
+survey_open_view = _survey_action(
+    survey_open, gettext_lazy("Đã mở khảo sát; câu hỏi được giữ cố định từ nay."), SurveyOpenForm
+)
+survey_close_view = _survey_action(survey_close, gettext_lazy("Đã đóng khảo sát: các đường dẫn không nhận thêm phiếu."))
 
 
 @login_required
@@ -184,32 +200,6 @@ def survey_question_remove(request: HttpRequest, pk: int, question_pk: int) -> H
         return _("Đã xóa câu %(code)s.") % {"code": question.code}
 
     perform(request, remove)
-    return redirect("survey_detail", pk=pk)
-
-
-@login_required
-@require_POST
-def survey_open_view(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_survey_for_manage(request.user, pk)
-
-    def open_survey(data: dict) -> str:
-        survey_open(actor=request.user, survey=survey, **data)
-        return _("Đã mở khảo sát; câu hỏi được giữ cố định từ nay.")
-
-    perform(request, open_survey, SurveyOpenForm(request.POST))
-    return redirect("survey_detail", pk=pk)
-
-
-@login_required
-@require_POST
-def survey_close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_survey_for_manage(request.user, pk)
-
-    def close(data: dict) -> str:
-        survey_close(actor=request.user, survey=survey)
-        return _("Đã đóng khảo sát: các đường dẫn không nhận thêm phiếu.")
-
-    perform(request, close)
     return redirect("survey_detail", pk=pk)
 
 
