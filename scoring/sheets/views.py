@@ -4,15 +4,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from evidence.selectors import links_by_criterion, unit_library
-from scoring.feedback import flash_errors, perform, report_changes, run_import
+from scoring.feedback import flash_errors, import_page, perform
 from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
 from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
 from scoring.officers.selectors import preparers_of
@@ -364,27 +364,13 @@ def sheet_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
     if not can_edit_self_assessment(request.user, assessment):
         raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
-
-    def run(file: File) -> None:
-        result = sheet_import(actor=request.user, assessment=assessment, file=file)
-        report_changes(
-            request,
-            result.changed,
-            _("Đã nhập %(count)s tiêu chí từ tệp Excel."),
-            _("Tệp Excel không có thay đổi nào so với phiếu trên cổng."),
-        )
-
-    form = SheetImportForm(request.POST or None, request.FILES or None)
-    errors = run_import(request, form, run)
-    if errors is None:
-        return redirect("assessment_sheet", pk=pk)
-    return render(
+    return import_page(
         request,
-        "scoring/sheets/import.html",
-        {
-            "assessment": assessment,
-            "form": form,
-            "errors": errors,
-            "deadline": effective_deadline(assessment),
-        },
+        SheetImportForm,
+        lambda file: sheet_import(actor=request.user, assessment=assessment, file=file).changed,
+        done=_("Đã nhập %(count)s tiêu chí từ tệp Excel."),
+        unchanged=_("Tệp Excel không có thay đổi nào so với phiếu trên cổng."),
+        next_url=reverse("assessment_sheet", args=[pk]),
+        template="scoring/sheets/import.html",
+        context={"assessment": assessment, "deadline": effective_deadline(assessment)},
     )
