@@ -217,6 +217,13 @@ class PortalUser(FastHttpUser):
             if response.status_code != 302 or "/login/" in response.headers.get("Location", ""):
                 response.failure(f"login of {username} refused ({response.status_code})")
 
+    def take(self, account: dict) -> None:
+        """Become the plan's `account`: its own repeatable random choices, its rows, no row versions yet; sign in."""
+        self.rng = random.Random(account["username"])
+        self.rows = account["rows"]
+        self.versions: dict[tuple[int, int], int] = {}
+        self.log_in(account["username"])
+
     def ready(self) -> None:
         """Count this person in; the last one to be ready starts the measured period."""
         global _logged_in
@@ -279,12 +286,9 @@ class UnitStaff(PortalUser):
 
     def on_start(self) -> None:
         account = next(_staff_accounts)
-        self.rng = random.Random(account["username"])
         self.assessment = account["assessment"]
-        self.rows = account["rows"]
         self.sheet = f"/assessments/{self.assessment}/"
-        self.versions: dict[tuple[int, int], int] = {}
-        self.log_in(account["username"])
+        self.take(account)
         self.open_page(self.sheet, "sheet (page)", self.assessment)
         self.ready()
 
@@ -358,11 +362,7 @@ class CouncilMember(PortalUser):
     fixed_count = COUNCIL_USERS
 
     def on_start(self) -> None:
-        account = next(_council_accounts)
-        self.rng = random.Random(account["username"])
-        self.rows = account["rows"]
-        self.versions: dict[tuple[int, int], int] = {}
-        self.log_in(account["username"])
+        self.take(next(_council_accounts))
         self.client.get("/appraisal/", name="appraisal queue (page)")
         for assessment in sorted({row["assessment"] for row in self.rows}):
             self.open_page(f"/appraisal/{assessment}/", "appraisal workspace (page)", assessment)
