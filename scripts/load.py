@@ -495,18 +495,24 @@ def read_failures(prefix: Path) -> list[str]:
 
 
 @dataclass
-class Integrity:
+class Checked:
+    """What a check of the stored data against the acknowledgements found wrong; nothing when all is well."""
+
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Integrity(Checked):
     saves: int = 0
     rows: int = 0
     uploads: int = 0
     conflicts: int = 0
     unacknowledged_saves: int = 0
     unacknowledged_uploads: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def is_ok(self) -> bool:
-        return not self.problems
 
 
 def same(field_name: str, sent: str, stored: Any) -> bool:
@@ -612,15 +618,10 @@ def check_integrity(ack_dir: Path, *, run: str) -> Integrity:
 
 
 @dataclass
-class SurveyIntegrity:
+class SurveyIntegrity(Checked):
     answers: int = 0
     refused_used: int = 0
     unacknowledged: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def is_ok(self) -> bool:
-        return not self.problems
 
 
 def check_survey_integrity(ack_dir: Path, *, plan: dict) -> SurveyIntegrity:
