@@ -24,7 +24,15 @@ from scoring.council.survey import survey_template
 from scoring.frameworks.workbook import framework_export
 from scoring.models import Criterion, Framework, Period, RuleOption
 from scoring.sheets.workbook import COLUMN_INDEX, sheet_export
-from tests.factories import AssessmentFactory, BlockFactory, UnitFactory, files_under, small_framework, user_with_role
+from tests.factories import (
+    AssessmentFactory,
+    BlockFactory,
+    UnitFactory,
+    files_under,
+    rewrite_zip,
+    small_framework,
+    user_with_role,
+)
 from tests.world import PDF_BYTES, row_counts
 from units.models import Role
 
@@ -106,22 +114,13 @@ def workbook_bytes(rows: list[list]) -> bytes:
 
 def with_member(xlsx: bytes, name: str, data: bytes) -> bytes:
     """A copy of an .xlsx with one more member (a macro project, a huge padding part…)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
-        for member in source.infolist():
-            copy.writestr(member.filename, source.read(member.filename))
-        copy.writestr(name, data)
-    return buffer.getvalue()
+    return rewrite_zip(xlsx, {}, {name: data})
 
 
 def with_xml(xlsx: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
     """A copy of an .xlsx with one XML member rewritten, as a hostile hand would."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
-        for member in source.infolist():
-            data = source.read(member.filename)
-            copy.writestr(member.filename, change(data) if member.filename == name else data)
-    return buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source:
+        return rewrite_zip(xlsx, {name: change(source.read(name))})
 
 
 def reaching_column_xfd(xlsx: bytes) -> bytes:
