@@ -53,16 +53,14 @@ from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, can_open_workspace, council_seat
 from scoring.permissions.council import can_finalise, can_manage_council, can_read_overview
+from scoring.permissions.periods import get_period_for
 from scoring.spreadsheets import xlsx_download
 from units.models import Block, Unit, User
 
 
 def _period(request: HttpRequest, year: int) -> Period:
     """The period if the person reads the council's dashboard; 404 for everyone else (missing or not theirs)."""
-    period = get_object_or_404(Period.objects.select_related("authority"), year=year)
-    if not can_read_overview(request.user, period):
-        raise Http404
-    return period
+    return get_period_for(request.user, year, can_read_overview)
 
 
 def _managed_period(request: HttpRequest, year: int) -> Period:

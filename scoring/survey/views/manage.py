@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from scoring.feedback import flash_errors, perform, run_import
 from scoring.models import Criterion, Framework, Period
+from scoring.permissions.periods import get_period_for
 from scoring.permissions.survey import (
     can_manage_surveys,
     can_read_survey_results,
@@ -60,10 +61,11 @@ from scoring.survey.services import (
 
 
 def _period(request: HttpRequest, year: int) -> Period:
-    period = get_object_or_404(Period.objects.select_related("authority"), year=year)
-    if not (can_manage_surveys(request.user, period) or can_read_survey_results(request.user, period)):
-        raise Http404
-    return period
+    return get_period_for(
+        request.user,
+        year,
+        lambda user, period: can_manage_surveys(user, period) or can_read_survey_results(user, period),
+    )
 
 
 @login_required
