@@ -18,7 +18,7 @@ from scoring.frameworks.resources import CriterionResource
 from scoring.frameworks.workbook import framework_export, framework_import
 from scoring.models import AdjustmentItem, AuditEvent, Criterion, Framework, Period, RuleOption
 from scoring.permissions.periods import can_manage_frameworks
-from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import xlsx_download
 from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
 
 
@@ -95,10 +95,8 @@ class FrameworkAdmin(admin.ModelAdmin):
 
     def export_view(self, request: HttpRequest, framework_id: int) -> HttpResponse:
         framework = self._framework(request, framework_id)
-        response = HttpResponse(framework_export(framework=framework), content_type=XLSX_CONTENT_TYPE)
         filename = f"bo-chi-so-{slugify(framework.block.code)}-{framework.period.year}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_download(framework_export(framework=framework), filename)
 
     def import_view(self, request: HttpRequest, framework_id: int) -> HttpResponse:
         framework = self._framework(request, framework_id)

@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 
 def error_messages(source: ValidationError | forms.BaseForm, *, labelled: bool = False) -> list[str]:
@@ -63,6 +64,14 @@ def perform(request: HttpRequest, action: Callable[[dict], str], form: forms.Bas
     return True
 
 
+def report_changes(request: HttpRequest, changed: int, done: str, unchanged: str) -> None:
+    """How many rows a file or a computation changed (`done` takes %(count)s), or that it changed nothing."""
+    if changed:
+        messages.success(request, done % {"count": changed})
+    else:
+        messages.info(request, unchanged)
+
+
 def run_import(request: HttpRequest, form: forms.BaseForm, run: Callable[[File], None]) -> list[str] | None:
     """An all-or-nothing import of the uploaded file (the form's `file`): None once it has run (`run` says how it
     went as page messages), else the problems of the file, every one of them, to list on the import page."""
@@ -73,3 +82,23 @@ def run_import(request: HttpRequest, form: forms.BaseForm, run: Callable[[File],
     except ValidationError as error:
         return error.messages
     return None
+
+
+def import_page(
+    request: HttpRequest,
+    form_class: type[forms.BaseForm],
+    run: Callable[[File], int],
+    *,
+    done: str,
+    unchanged: str,
+    next_url: str,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """A workbook import page: once `run` has taken the file (all or nothing), the rows it changed are reported
+    (`done` takes %(count)s; `unchanged` when none) on `next_url`; else the page again with the file's problems."""
+    form = form_class(request.POST or None, request.FILES or None)
+    errors = run_import(request, form, lambda file: report_changes(request, run(file), done, unchanged))
+    if errors is None:
+        return redirect(next_url)
+    return render(request, template, {**context, "form": form, "errors": errors})

@@ -12,6 +12,13 @@ from units.models import Authority, Block
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
 
+def person_field(*, optional: bool = False) -> models.ForeignKey:
+    """Who did something (recorded it, sent it, decided it): kept while referenced, no reverse accessor."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=optional, blank=optional, related_name="+"
+    )
+
+
 class Period(models.Model):
     """One yearly assessment cycle of one authority."""
 
@@ -324,7 +331,7 @@ class Score(models.Model):
     explanation = models.TextField(_("giải thích"), blank=True)
     no_evidence_reason = models.TextField(_("lý do không có tài liệu kiểm chứng"), blank=True)
     version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = person_field()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -347,7 +354,7 @@ class ScoreChange(models.Model):
     """Append-only history of a score: who, when, old and new value, and why."""
 
     score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="changes")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = person_field()
     at = models.DateTimeField(auto_now_add=True)
     old_points = models.DecimalField(null=True, blank=True, **POINTS)
     new_points = models.DecimalField(null=True, blank=True, **POINTS)
@@ -435,7 +442,7 @@ class ConflictDeclaration(models.Model):
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     reason = models.TextField(_("lý do"))
-    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_by = person_field()
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -459,17 +466,13 @@ class ExplanationRequest(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.FLAGGED)
     message = models.TextField(_("nội dung yêu cầu"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = person_field()
     requested_at = models.DateTimeField(auto_now_add=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    sent_by = person_field(optional=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(_("hạn giải trình"), null=True, blank=True)
     answer = models.TextField(_("nội dung giải trình"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    answered_by = person_field(optional=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -508,7 +511,7 @@ class AdjustmentEntry(models.Model):
     points = models.DecimalField(_("điểm"), **POINTS)
     reason = models.TextField(_("lý do"))
     document = models.ForeignKey("evidence.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = person_field()
     entered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -528,7 +531,7 @@ class BlockFinalisation(models.Model):
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="finalisations")
     block = models.ForeignKey("units.Block", on_delete=models.PROTECT, related_name="+")
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    finalised_by = person_field()
     finalised_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -636,7 +639,7 @@ class RankingExclusion(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="ranking_exclusions")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(_("lý do"), max_length=300)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -660,14 +663,12 @@ class Objection(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("nội dung kiến nghị"))
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.FILED)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = person_field()
     filed_at = models.DateTimeField(auto_now_add=True)
     old_points = models.DecimalField(_("điểm trước kiến nghị"), null=True, blank=True, **POINTS)
     new_points = models.DecimalField(_("điểm sau giải quyết"), null=True, blank=True, **POINTS)
     resolution = models.TextField(_("ý kiến giải quyết"), blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    resolved_by = person_field(optional=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -701,7 +702,7 @@ class ResultPublication(models.Model):
     decision_date = models.DateField(_("ngày quyết định"))
     ranking_method = models.CharField(_("cách xếp hạng"), max_length=10, choices=ResultsConfig.RankingMethod.choices)
     correction_reason = models.TextField(_("lý do đính chính"), blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_by = person_field()
     published_at = models.DateTimeField(_("thời điểm công bố"), auto_now_add=True)
 
     class Meta:
@@ -829,7 +830,7 @@ class Commendation(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -885,7 +886,7 @@ class SignedDocument(models.Model):
     )
     content = models.JSONField(_("nội dung"))
     content_sha256 = models.CharField(_("SHA-256 của nội dung"), max_length=64)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
     created_at = models.DateTimeField(_("thời điểm lập"), auto_now_add=True)
     file_name = models.CharField(max_length=300, blank=True)
     file_sha256 = models.CharField(_("SHA-256 của tệp đã ký"), max_length=64, blank=True)
@@ -937,7 +938,7 @@ class SignedUpload(models.Model):
     signer_name = models.CharField(_("người ký"), max_length=300)
     certificate_sha256 = models.CharField(_("dấu vân tay chứng thư số"), max_length=64)
     signed_at = models.DateTimeField(_("thời điểm ký"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = person_field()
     uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
 
     class Meta:
@@ -972,7 +973,7 @@ class RemediationPlan(models.Model):
     status = models.CharField(_("tiến độ"), max_length=12, choices=Status.choices, default=Status.PLANNED)
     progress_note = models.TextField(_("kết quả thực hiện"), blank=True)
     progress_updated_at = models.DateTimeField(_("cập nhật tiến độ lúc"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = person_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -1011,7 +1012,7 @@ class CriterionPreparer(models.Model):
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("cán bộ chuẩn bị")
     )
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = person_field()
     assigned_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -6,6 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -17,6 +19,13 @@ from scoring.text import normalised_word, parse_decimal
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Text starting with one of these is a formula (or becomes one) in Excel, LibreOffice and CSV readers.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    """A workbook the browser saves under `filename` (any text: non-ASCII names travel as RFC 6266 asks)."""
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")

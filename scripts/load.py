@@ -495,18 +495,24 @@ def read_failures(prefix: Path) -> list[str]:
 
 
 @dataclass
-class Integrity:
+class Checked:
+    """What a check of the stored data against the acknowledgements found wrong; nothing when all is well."""
+
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Integrity(Checked):
     saves: int = 0
     rows: int = 0
     uploads: int = 0
     conflicts: int = 0
     unacknowledged_saves: int = 0
     unacknowledged_uploads: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def is_ok(self) -> bool:
-        return not self.problems
 
 
 def same(field_name: str, sent: str, stored: Any) -> bool:
@@ -612,15 +618,10 @@ def check_integrity(ack_dir: Path, *, run: str) -> Integrity:
 
 
 @dataclass
-class SurveyIntegrity:
+class SurveyIntegrity(Checked):
     answers: int = 0
     refused_used: int = 0
     unacknowledged: int = 0
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def is_ok(self) -> bool:
-        return not self.problems
 
 
 def check_survey_integrity(ack_dir: Path, *, plan: dict) -> SurveyIntegrity:
@@ -693,6 +694,25 @@ def versions() -> dict[str, str]:
     }
 
 
+def request_table(lines: list[Line], server: dict) -> list[str]:
+    """One Markdown row per kind of request (the aggregate last): locust's figures, then the worker's own times."""
+    out = [
+        "| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | in worker p50/p95/p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for line in sorted(lines, key=lambda line: (line.name == "Aggregated", line.name)):
+        if not line.requests:
+            continue
+        name = "**All requests**" if line.name == "Aggregated" else line.name
+        out.append(
+            f"| {name} | {line.requests} | {line.failures} | {line.rps:.1f} | {milliseconds(line.median)} | "
+            f"{milliseconds(line.p95)} | {milliseconds(line.p99)} | {milliseconds(line.maximum)} | "
+            + (" / ".join(str(value) for value in server[line.name]) if line.name in server else "")
+            + " |"
+        )
+    return out
+
+
 def milliseconds(value: float) -> str:
     return f"{value:.0f}"
 
@@ -734,19 +754,8 @@ def report(
         f"workspace reloads 1), {visitors} anonymous visitors ({PUBLISHED_YEAR} ranking 6 : unit page 2 : "
         "results index 1). Everyone logs in once with their own account and saves only their own rows.",
         "",
-        "| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | in worker p50/p95/p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for line in sorted(lines, key=lambda line: (line.name == "Aggregated", line.name)):
-        if not line.requests:
-            continue
-        name = "**All requests**" if line.name == "Aggregated" else line.name
-        out.append(
-            f"| {name} | {line.requests} | {line.failures} | {line.rps:.1f} | {milliseconds(line.median)} | "
-            f"{milliseconds(line.p95)} | {milliseconds(line.p99)} | {milliseconds(line.maximum)} | "
-            + (" / ".join(str(value) for value in server[line.name]) if line.name in server else "")
-            + " |"
-        )
+    out += request_table(lines, server)
     out += [
         "",
         "Percentiles are locust's (rounded to two significant figures above 100 ms), as the client saw them; the "
@@ -824,19 +833,8 @@ def survey_report(survey: dict, *, options, about: dict) -> tuple[bool, list[str
         "comes from 127.0.0.1, so the answer page's per-address rate limit is raised for this run "
         "(SURVEY_RATE_LIMIT); in production nginx gives the real address.",
         "",
-        "| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms | in worker p50/p95/p99 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for line in sorted(lines, key=lambda line: (line.name == "Aggregated", line.name)):
-        if not line.requests:
-            continue
-        name = "**All requests**" if line.name == "Aggregated" else line.name
-        out.append(
-            f"| {name} | {line.requests} | {line.failures} | {line.rps:.1f} | {milliseconds(line.median)} | "
-            f"{milliseconds(line.p95)} | {milliseconds(line.p99)} | {milliseconds(line.maximum)} | "
-            + (" / ".join(str(value) for value in server[line.name]) if line.name in server else "")
-            + " |"
-        )
+    out += request_table(lines, server)
     out += [
         "",
         f"- No errors: {mark[errors == 0]} ({errors} failed requests)",

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from locust import FastHttpUser, LoadTestShape, between, events, task
 
+from tests.pdfs import one_page_pdf_from
+
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text(encoding="utf-8"))
 ACK_DIR = Path(os.environ["LOAD_ACK_DIR"])
 PASSWORD = PLAN["password"]
@@ -107,24 +109,7 @@ def small_pdf(text: str) -> bytes:
     words = text.encode("ascii", "replace")
     content = b"BT /F1 14 Tf 72 770 Td (Tai lieu kiem chung - tai thu) Tj 0 -24 Td (" + words + b") Tj ET\n"
     content += b"".join(b"BT /F1 9 Tf 72 %d Td (Dong %d: noi dung mau.) Tj ET\n" % (700 - 14 * n, n) for n in range(20))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return one_page_pdf_from(content, binary_comment=True)
 
 
 def multipart(fields: dict[str, str], *, file_field: str, file_name: str, content: bytes) -> tuple[bytes, str]:
@@ -232,6 +217,13 @@ class PortalUser(FastHttpUser):
             if response.status_code != 302 or "/login/" in response.headers.get("Location", ""):
                 response.failure(f"login of {username} refused ({response.status_code})")
 
+    def take(self, account: dict) -> None:
+        """Become the plan's `account`: its own repeatable random choices, its rows, no row versions yet; sign in."""
+        self.rng = random.Random(account["username"])
+        self.rows = account["rows"]
+        self.versions: dict[tuple[int, int], int] = {}
+        self.log_in(account["username"])
+
     def ready(self) -> None:
         """Count this person in; the last one to be ready starts the measured period."""
         global _logged_in
@@ -294,12 +286,9 @@ class UnitStaff(PortalUser):
 
     def on_start(self) -> None:
         account = next(_staff_accounts)
-        self.rng = random.Random(account["username"])
         self.assessment = account["assessment"]
-        self.rows = account["rows"]
         self.sheet = f"/assessments/{self.assessment}/"
-        self.versions: dict[tuple[int, int], int] = {}
-        self.log_in(account["username"])
+        self.take(account)
         self.open_page(self.sheet, "sheet (page)", self.assessment)
         self.ready()
 
@@ -373,11 +362,7 @@ class CouncilMember(PortalUser):
     fixed_count = COUNCIL_USERS
 
     def on_start(self) -> None:
-        account = next(_council_accounts)
-        self.rng = random.Random(account["username"])
-        self.rows = account["rows"]
-        self.versions: dict[tuple[int, int], int] = {}
-        self.log_in(account["username"])
+        self.take(next(_council_accounts))
         self.client.get("/appraisal/", name="appraisal queue (page)")
         for assessment in sorted({row["assessment"] for row in self.rows}):
             self.open_page(f"/appraisal/{assessment}/", "appraisal workspace (page)", assessment)

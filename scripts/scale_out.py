@@ -98,6 +98,18 @@ def say(message: str) -> None:
     print(f"scale-out: {message}", flush=True)
 
 
+def answering(server: subprocess.Popen, url: str, *, seconds: float, every: float, refusal: str) -> subprocess.Popen:
+    """The server we started, once `url` answers; RuntimeError(`refusal`) when it has not within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return server
+        except OSError:
+            time.sleep(every)
+    raise RuntimeError(refusal)
+
+
 def moto_start(run_dir: Path, port: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(Path(load.PYTHON).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
@@ -105,14 +117,9 @@ def moto_start(run_dir: Path, port: int) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("moto's S3 server did not start")
+    return answering(
+        server, f"http://127.0.0.1:{port}/", seconds=30, every=0.3, refusal="moto's S3 server did not start"
+    )
 
 
 def nginx_start(run_dir: Path, *, port: int, a: int, b: int) -> subprocess.Popen:
@@ -121,14 +128,8 @@ def nginx_start(run_dir: Path, *, port: int, a: int, b: int) -> subprocess.Popen
     conf = folder / "nginx.conf"
     conf.write_text(NGINX_CONF.format(run=folder, port=port, a=a, b=b), encoding="utf-8")
     server = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], start_new_session=True)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"nginx did not answer; see {folder}/nginx-error.log")
+    refusal = f"nginx did not answer; see {folder}/nginx-error.log"
+    return answering(server, f"http://127.0.0.1:{port}/healthz", seconds=20, every=0.2, refusal=refusal)
 
 
 def kill_hard(process: subprocess.Popen) -> None:

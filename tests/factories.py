@@ -15,6 +15,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from evidence.models import Document, DocumentVersion, EvidenceLink, StoredFile
+from scoring.frameworks.selectors import framework_tree
+from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import (
     AppraisalAssignment,
     Assessment,
@@ -161,6 +163,37 @@ def small_framework(framework: Framework | None = None) -> Framework:
     return framework
 
 
+def ward_framework(
+    year: int, *, name: str = "", deadline: datetime.datetime | None = None, authority: str = "UBND quận Thanh Xuân"
+) -> Framework:
+    """small_framework for the wards' block ("phuong") of a `year` under appraisal (self-assessment due `deadline`)."""
+    block = BlockFactory(authority=AuthorityFactory(name=authority), code="phuong", name="Khối phường")
+    period = Period.objects.create(
+        authority=block.authority, year=year, state=Period.State.APPRAISAL, self_assessment_deadline=deadline
+    )
+    return small_framework(FrameworkFactory(period=period, block=block, **({"name": name} if name else {})))
+
+
+def criteria_snapshot(framework: Framework) -> list[tuple]:
+    """Everything the framework workbook carries about each criterion, in tree order (primary keys left out)."""
+    return [
+        (
+            node.criterion.code,
+            node.criterion.parent.code if node.criterion.parent else None,
+            node.criterion.title,
+            node.criterion.guidance,
+            node.criterion.max_points,
+            node.criterion.rule_type,
+            node.criterion.step,
+            node.criterion.deduction_per_occurrence,
+            node.criterion.evidence_required,
+            node.criterion.allows_not_applicable,
+            [(o.position, o.label, o.points, o.min_percent) for o in node.criterion.options.all()],
+        )
+        for node in framework_tree(framework).nodes
+    ]
+
+
 def wide_framework(framework: Framework | None = None, *, areas: int = 6, leaves_per_area: int = 20) -> Framework:
     """A valid framework of `areas × leaves_per_area` levels leaves (one point each), for query-count tests."""
     framework = framework or FrameworkFactory()
@@ -237,6 +270,17 @@ def mark_submitted(assessment: Assessment, by: User) -> None:
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=by
     )
     assessment.refresh_from_db()
+
+
+def submitted_sheet(framework: Framework, unit: Unit, by: User, *, days_ago: int = 0) -> Assessment:
+    """A unit's sheet sent `days_ago` days ago by `by`, without the service (and its checks)."""
+    return AssessmentFactory(
+        framework=framework,
+        unit=unit,
+        submitted=True,
+        submitted_by=by,
+        submitted_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
 
 
 def post_self_score(client, assessment: Assessment, criterion: Criterion, *, htmx=True, version=0, **fields):
@@ -326,13 +370,39 @@ def self_scored_sheet(framework: Framework, unit: Unit, head: User) -> Assessmen
     return assessment
 
 
+def open_sheet(framework: Framework | None = None, **unit_fields) -> Assessment:
+    """The sheet of a new unit once the period opens, self-assessment due in a week (small_framework by default)."""
+    framework = framework or small_framework()
+    unit = UnitFactory(block=framework.block, **unit_fields)
+    period_open_self_assessment(
+        actor=None, period=framework.period, deadline=timezone.now() + datetime.timedelta(days=7)
+    )
+    return Assessment.objects.get(unit=unit)
+
+
+def open_wide_sheet() -> tuple[Assessment, User]:
+    """A sheet of wide_framework's 120 criteria, open for self-assessment for a week, and its unit's staff."""
+    assessment = open_sheet(wide_framework(areas=6, leaves_per_area=20))
+    return assessment, user_with_role(Role.UNIT_STAFF, unit=assessment.unit)
+
+
+def in_appraisal(framework: Framework, *, appraisal_days: int | None = None) -> Period:
+    """The framework's period moved on to the council's appraisal, where the tests of the later stages start; with
+    `appraisal_days`, self-assessment closed three days ago and the appraisal is due in that many days."""
+    period = framework.period
+    period.state = Period.State.APPRAISAL
+    if appraisal_days is not None:
+        period.self_assessment_deadline = timezone.now() - datetime.timedelta(days=3)
+        period.appraisal_deadline = timezone.now() + datetime.timedelta(days=appraisal_days)
+    period.save()
+    return period
+
+
 def appraised_block(count: int) -> Period:
     """A period in appraisal with a block of `count` units, each scored by the council on every criterion of
     small_framework (1.2 a quarter point lower in turn), built in a few inserts."""
     framework = small_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     units = Unit.objects.bulk_create(
         Unit(block=framework.block, code=f"dv-{n}", name=f"Đơn vị {n:03}", position=n) for n in range(count)
     )
@@ -478,6 +548,32 @@ def publish_snapshot(period: Period, lines: list[dict], *, version: int = 1, cor
 # Files
 
 
+def cite(
+    assessment: Assessment,
+    criterion: Criterion,
+    by: User,
+    *,
+    title: str = "Báo cáo",
+    original_name: str = "a.pdf",
+    locator: str = "",
+) -> EvidenceLink:
+    """A document of the unit cited on one criterion, straight into the database (no file in storage)."""
+    stored = StoredFile.objects.create(
+        sha256=f"{criterion.pk:064d}", size=1, content_type="application/pdf", storage_name=f"t/{criterion.pk}"
+    )
+    document = Document.objects.create(
+        unit=assessment.unit,
+        period=assessment.period,
+        title=title,
+        file=stored,
+        original_name=original_name,
+        uploaded_by=by,
+    )
+    return EvidenceLink.objects.create(
+        document=document, assessment=assessment, criterion=criterion, locator=locator, created_by=by
+    )
+
+
 def files_under(root: Path) -> list[str]:
     """Every file stored under root, as sorted relative paths (empty when the folder was never created)."""
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()) if root.exists() else []
@@ -514,8 +610,21 @@ def rewrite_zip(source: bytes, replace: dict[str, bytes], add: dict[str, bytes] 
     return buffer.getvalue()
 
 
-def survey_xlsx(rows, headers=("Mã đơn vị", "Mã tiêu chí", "Điểm", "Ghi chú")) -> bytes:
-    """A survey-points workbook as the secretariat fills it in."""
+# The first columns of a block's ranking worksheet in the published year's Excel workbook.
+RANKING_HEADERS = [
+    "Hạng",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Tổng điểm",
+    "Điểm tối đa",
+    "Điểm tối đa sau điều chỉnh",
+    "Chỉ số (%)",
+    "Xếp loại",
+]
+
+
+def sheet_xlsx(rows, headers) -> bytes:
+    """A real .xlsx of one worksheet: line 1 the headers, then one line per row."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(list(headers))
@@ -524,6 +633,11 @@ def survey_xlsx(rows, headers=("Mã đơn vị", "Mã tiêu chí", "Điểm", "G
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def survey_xlsx(rows, headers=("Mã đơn vị", "Mã tiêu chí", "Điểm", "Ghi chú")) -> bytes:
+    """A survey-points workbook as the secretariat fills it in."""
+    return sheet_xlsx(rows, headers)
 
 
 # The onboarding workbooks (organisation: blocks and units; people: accounts and roles), as a secretary fills them.

@@ -42,10 +42,12 @@ from tests.factories import (
     UnitFactory,
     enter_scores,
     full_minus,
+    in_appraisal,
     publish_results,
     small_framework,
     user_with_role,
 )
+from tests.pdfs import one_page_pdf_from
 from units.models import Role
 
 # Tables whose rows change on any request and say nothing about what a view did.
@@ -65,26 +67,8 @@ ROLES = (
 
 
 def one_page_pdf(text: str = "Ke hoach CCHC") -> bytes:
-    """A small valid PDF of one page (catalog, page tree, page, content, font; exact cross-reference table)."""
-    content = b"BT /F1 14 Tf 72 770 Td (" + text.encode("ascii") + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    """A small valid PDF of one page showing `text`."""
+    return one_page_pdf_from(b"BT /F1 14 Tf 72 770 Td (" + text.encode("ascii") + b") Tj ET")
 
 
 # A real one-page PDF (evidence must open as a PDF with a page); stored as an evidence file of the world.
@@ -174,13 +158,7 @@ def build_world() -> dict:
 
     # 2023: both sheets submitted and under appraisal.
     framework = small_framework(Framework.objects.create(period=_period(2023), block=block, name="BCS 2023"))
-    period = framework.period
-    Period.objects.filter(pk=period.pk).update(
-        state=Period.State.APPRAISAL,
-        self_assessment_deadline=timezone.now() - datetime.timedelta(days=3),
-        appraisal_deadline=timezone.now() + datetime.timedelta(days=14),
-    )
-    period.refresh_from_db()
+    period = in_appraisal(framework, appraisal_days=14)
     criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
     sheets = {
         "own": _submitted(framework, own, people["own_head"]),

@@ -26,7 +26,7 @@ from import_export.forms import ImportForm
 from evidence.workbooks import check_archive
 from scoring.models import Assessment, ResultRow
 from scoring.permissions.admin import can_manage_organisation, can_manage_people
-from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import XLSX_CONTENT_TYPE, xlsx_download
 from units.models import Authority, Block, RoleAssignment, Unit, User
 from units.roles import is_administrator
 from units.services import (
@@ -195,9 +195,7 @@ class BookImportMixin(ImportMixin):
     def book_export_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        response = HttpResponse(export_book(self.book), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.book.filename}"'
-        return response
+        return xlsx_download(export_book(self.book), self.book.filename)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         extra_context = {**(extra_context or {}), "book": self.book}

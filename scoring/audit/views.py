@@ -26,43 +26,33 @@ SCORES = "scores"
 ADMIN = "admin"  # changes made in the admin site (roles, people, units…), from Django's own admin log
 
 
-def _person_filter(prefix: str, person: str) -> Q:
-    return (
-        Q(**{f"{prefix}username__icontains": person})
-        | Q(**{f"{prefix}full_name__icontains": person})
-        | Q(**{f"{prefix}last_name__icontains": person})
+def _filtered(queryset: QuerySet, person_prefix: str, person: str, **lookups: object) -> QuerySet:
+    """Keep the rows matching every lookup that has a value, and the person (username or name) when one is typed."""
+    queryset = queryset.filter(**{lookup: value for lookup, value in lookups.items() if value})
+    if not person:
+        return queryset
+    return queryset.filter(
+        Q(**{f"{person_prefix}username__icontains": person})
+        | Q(**{f"{person_prefix}full_name__icontains": person})
+        | Q(**{f"{person_prefix}last_name__icontains": person})
     )
 
 
 def audit_events(*, period_id: int | None, action: str, person: str) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.select_related("actor", "period").order_by("-at", "-id")
-    if period_id:
-        events = events.filter(period_id=period_id)
-    if action:
-        events = events.filter(action=action)
-    if person:
-        events = events.filter(_person_filter("actor__", person))
-    return events
+    return _filtered(events, "actor__", person, period_id=period_id, action=action)
 
 
 def score_changes(*, period_id: int | None, stage: str, person: str) -> QuerySet[ScoreChange]:
     changes = ScoreChange.objects.select_related(
         "actor", "score__criterion", "score__assessment__unit", "score__assessment__period"
     ).order_by("-at", "-id")
-    if period_id:
-        changes = changes.filter(score__assessment__period_id=period_id)
-    if stage:
-        changes = changes.filter(score__stage=stage)
-    if person:
-        changes = changes.filter(_person_filter("actor__", person))
-    return changes
+    return _filtered(changes, "actor__", person, score__assessment__period_id=period_id, score__stage=stage)
 
 
 def admin_changes(*, person: str) -> QuerySet[LogEntry]:
     entries = LogEntry.objects.select_related("user", "content_type").order_by("-action_time", "-id")
-    if person:
-        entries = entries.filter(_person_filter("user__", person))
-    return entries
+    return _filtered(entries, "user__", person)
 
 
 def _page(queryset: QuerySet, number: str | None) -> Page:

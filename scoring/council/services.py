@@ -201,6 +201,14 @@ def assignment_add(
     return assignment
 
 
+def _delete_audited(
+    actor: User, period: Period, row: AppraisalAssignment | ConflictDeclaration, action: str, **data: object
+) -> None:
+    """Delete a member's assignment or conflict, leaving in the audit trail who, which unit, and `data`."""
+    _audit(actor, period, action, str(row), member_id=row.member_id, unit_id=row.unit_id, **data)
+    row.delete()
+
+
 @transaction.atomic
 def assignment_remove(*, actor: User, assignment: AppraisalAssignment) -> None:
     period = _authorise(actor, assignment.period)
@@ -209,16 +217,7 @@ def assignment_remove(*, actor: User, assignment: AppraisalAssignment) -> None:
         .select_related("member", "unit")
         .get(pk=assignment.pk)
     )
-    _audit(
-        actor,
-        period,
-        "council.assignment_remove",
-        str(assignment),
-        member_id=assignment.member_id,
-        unit_id=assignment.unit_id,
-        area_code=assignment.area_code,
-    )
-    assignment.delete()
+    _delete_audited(actor, period, assignment, "council.assignment_remove", area_code=assignment.area_code)
 
 
 @transaction.atomic
@@ -254,16 +253,7 @@ def conflict_declare(*, actor: User, period: Period, member: User, unit: Unit, r
 def conflict_remove(*, actor: User, conflict: ConflictDeclaration) -> None:
     period = _authorise(actor, conflict.period)
     conflict = ConflictDeclaration.objects.select_for_update().select_related("member", "unit").get(pk=conflict.pk)
-    _audit(
-        actor,
-        period,
-        "council.conflict_remove",
-        str(conflict),
-        member_id=conflict.member_id,
-        unit_id=conflict.unit_id,
-        reason=conflict.reason,
-    )
-    conflict.delete()
+    _delete_audited(actor, period, conflict, "council.conflict_remove", reason=conflict.reason)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,16 +1,16 @@
 """The council's pages: the secretary's dashboard and management, survey import, and the chair's finalisation."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from scoring.appraisal.selectors import AppraisalGap
@@ -48,21 +48,19 @@ from scoring.council.services import (
     period_start_appraisal,
 )
 from scoring.council.survey import survey_import, survey_template, survey_template_filename
-from scoring.feedback import perform, run_import
+from scoring.feedback import import_page, perform
 from scoring.frameworks.selectors import current_period
 from scoring.models import AppraisalAssignment, ConflictDeclaration, CouncilMembership, ExplanationRequest, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, can_open_workspace, council_seat
 from scoring.permissions.council import can_finalise, can_manage_council, can_read_overview
-from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.permissions.periods import get_period_for
+from scoring.spreadsheets import xlsx_download
 from units.models import Block, Unit, User
 
 
 def _period(request: HttpRequest, year: int) -> Period:
     """The period if the person reads the council's dashboard; 404 for everyone else (missing or not theirs)."""
-    period = get_object_or_404(Period.objects.select_related("authority"), year=year)
-    if not can_read_overview(request.user, period):
-        raise Http404
-    return period
+    return get_period_for(request.user, year, can_read_overview)
 
 
 def _managed_period(request: HttpRequest, year: int) -> Period:
@@ -173,46 +171,47 @@ def council_member_add_view(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("council_members", year=year)
 
 
-@login_required
-@require_POST
-def council_member_remove_view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
-    period = _managed_period(request, year)
-    member = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk).user
+def _member_action(run: Callable[[HttpRequest, Period, User], str]):
+    """The secretary's view acting on one member of the period's council (404 for anyone not on it)."""
 
-    def remove(data: dict) -> str:
-        result = council_member_remove(actor=request.user, period=period, user=member)
-        messages.success(
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
+        period = _managed_period(request, year)
+        rows = CouncilMembership.objects.select_related("user")
+        member = get_object_or_404(rows, period=period, user_id=user_pk).user
+        perform(request, lambda data: run(request, period, member))
+        return redirect("council_members", year=year)
+
+    return view
+
+
+def _member_remove(request: HttpRequest, period: Period, member: User) -> str:
+    result = council_member_remove(actor=request.user, period=period, user=member)
+    messages.success(
+        request,
+        _("Đã đưa %(name)s ra khỏi Hội đồng và bỏ %(count)s phân công.")
+        % {"name": member, "count": result.removed_assignments},
+    )
+    if result.kept_scores:
+        messages.warning(
             request,
-            _("Đã đưa %(name)s ra khỏi Hội đồng và bỏ %(count)s phân công.")
-            % {"name": member, "count": result.removed_assignments},
-        )
-        if result.kept_scores:
-            messages.warning(
-                request,
-                _(
-                    "%(name)s đã chấm %(count)s tiêu chí ở vòng thẩm định; các điểm này vẫn được giữ nguyên "
-                    "cùng lịch sử chấm. Hãy phân công người khác xem lại nếu cần."
-                )
-                % {"name": member, "count": result.kept_scores},
+            _(
+                "%(name)s đã chấm %(count)s tiêu chí ở vòng thẩm định; các điểm này vẫn được giữ nguyên "
+                "cùng lịch sử chấm. Hãy phân công người khác xem lại nếu cần."
             )
-        return ""
+            % {"name": member, "count": result.kept_scores},
+        )
+    return ""
 
-    perform(request, remove)
-    return redirect("council_members", year=year)
+
+def _chair_set(request: HttpRequest, period: Period, member: User) -> str:
+    council_chair_set(actor=request.user, period=period, user=member)
+    return _("%(name)s là Chủ tịch Hội đồng thẩm định.") % {"name": member}
 
 
-@login_required
-@require_POST
-def council_chair_set_view(request: HttpRequest, year: int, user_pk: int) -> HttpResponse:
-    period = _managed_period(request, year)
-    member = get_object_or_404(CouncilMembership.objects.select_related("user"), period=period, user_id=user_pk).user
-
-    def set_chair(data: dict) -> str:
-        council_chair_set(actor=request.user, period=period, user=member)
-        return _("%(name)s là Chủ tịch Hội đồng thẩm định.") % {"name": member}
-
-    perform(request, set_chair)
-    return redirect("council_members", year=year)
+council_member_remove_view = _member_action(_member_remove)
+council_chair_set_view = _member_action(_chair_set)
 
 
 def _describe(assignment: AppraisalAssignment) -> str:
@@ -249,14 +248,27 @@ def council_assignment_add(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("council_members", year=year)
 
 
-@login_required
-@require_POST
-def council_assignment_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    period = _managed_period(request, year)
-    assignment = get_object_or_404(AppraisalAssignment.objects.select_related("period"), pk=pk, period=period)
-    assignment_remove(actor=request.user, assignment=assignment)
-    messages.success(request, _("Đã bỏ phân công."))
-    return redirect("council_members", year=year)
+def _removal(model: type[AppraisalAssignment | ConflictDeclaration], remove: Callable, keyword: str, message: str):
+    """The secretary's view that removes one of the period's assignments or conflicts, through its service."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+        period = _managed_period(request, year)
+        row = get_object_or_404(model.objects.select_related("period"), pk=pk, period=period)
+        remove(actor=request.user, **{keyword: row})
+        messages.success(request, str(message))
+        return redirect("council_members", year=year)
+
+    return view
+
+
+council_assignment_remove = _removal(
+    AppraisalAssignment, assignment_remove, "assignment", gettext_lazy("Đã bỏ phân công.")
+)
+council_conflict_remove = _removal(
+    ConflictDeclaration, conflict_remove, "conflict", gettext_lazy("Đã bỏ khai báo xung đột lợi ích.")
+)
 
 
 @login_required
@@ -272,16 +284,6 @@ def council_conflict_add(request: HttpRequest, year: int) -> HttpResponse:
 
     members, units = council_users(period), list(period_units(period))
     perform(request, declare, ConflictForm(request.POST, members=members, units=units, prefix="conflict"))
-    return redirect("council_members", year=year)
-
-
-@login_required
-@require_POST
-def council_conflict_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    period = _managed_period(request, year)
-    conflict = get_object_or_404(ConflictDeclaration.objects.select_related("period"), pk=pk, period=period)
-    conflict_remove(actor=request.user, conflict=conflict)
-    messages.success(request, _("Đã bỏ khai báo xung đột lợi ích."))
     return redirect("council_members", year=year)
 
 
@@ -346,27 +348,16 @@ def council_block_finalise(request: HttpRequest, year: int, block_pk: int) -> Ht
 @login_required
 def council_survey_import(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-
-    def run(file: File) -> None:
-        result = survey_import(actor=request.user, period=period, file=file)
-        if result.changed:
-            messages.success(
-                request, _("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1).") % {"count": result.changed}
-            )
-        else:
-            messages.info(request, _("Tệp không có điểm nào khác với điểm đã nhập trước đó."))
-
-    form = SurveyImportForm(request.POST or None, request.FILES or None)
-    errors = run_import(request, form, run)
-    if errors is None:
-        return redirect("council_overview", year=year)
-    return render(
+    return import_page(
         request,
-        "scoring/council/survey.html",
-        {
+        SurveyImportForm,
+        lambda file: survey_import(actor=request.user, period=period, file=file).changed,
+        done=_("Đã nhập %(count)s điểm điều tra xã hội học (thẩm định vòng 1)."),
+        unchanged=_("Tệp không có điểm nào khác với điểm đã nhập trước đó."),
+        next_url=reverse("council_overview", kwargs={"year": year}),
+        template="scoring/council/survey.html",
+        context={
             "period": period,
-            "form": form,
-            "errors": errors,
             "is_open": period.state in APPRAISAL_STATES,
             "survey_url": reverse("survey_list", kwargs={"year": period.year}),
         },
@@ -376,9 +367,7 @@ def council_survey_import(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def council_survey_template(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    response = HttpResponse(survey_template(period=period), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, survey_template_filename(period))
-    return response
+    return xlsx_download(survey_template(period=period), survey_template_filename(period))
 
 
 @login_required

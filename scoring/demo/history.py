@@ -106,6 +106,19 @@ class YearPlan:
     surveyor: str = "UBND quận"  # who ran the year's survey
 
 
+def set_deadlines(period: Period, deadlines: Sequence[datetime]) -> None:
+    """Set the period's four deadlines (self-assessment, appraisal, explanation, objection), in that order."""
+    (
+        period.self_assessment_deadline,
+        period.appraisal_deadline,
+        period.explanation_deadline,
+        period.objection_deadline,
+    ) = deadlines
+    period.save(
+        update_fields=["self_assessment_deadline", "appraisal_deadline", "explanation_deadline", "objection_deadline"]
+    )
+
+
 def _at(year: int, month: int, day: int, hour: int = 17) -> datetime:
     return datetime(year, month, day, hour, 0, tzinfo=VIETNAM)
 

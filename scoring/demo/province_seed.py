@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from scoring.demo import province
 from scoring.demo.frameworks import seed_framework
-from scoring.demo.history import Cast, in_turn, seed_history
+from scoring.demo.history import Cast, in_turn, seed_history, set_deadlines
 from scoring.demo.province_frameworks import BLOCK_CODES, province_framework_spec
 from scoring.frameworks.services import period_create, period_open_self_assessment
 from scoring.models import Framework, Period
@@ -50,7 +50,7 @@ def seed_province(authority: Authority, *, open_deadlines: Sequence[datetime]) -
     current = Period.objects.filter(authority=authority, year=province.OPEN_YEAR).first()
     if current is None:  # next year starts as a copy of this year: frameworks, bands and ranking
         current = period_create(actor=cast.admin, authority=authority, year=province.OPEN_YEAR, copy_from=published)
-        _set_deadlines(current, open_deadlines)
+        set_deadlines(current, open_deadlines)
     if current.state == Period.State.DRAFT:
         current = period_open_self_assessment(actor=cast.admin, period=current, deadline=open_deadlines[0])
     frameworks += list(current.frameworks.select_related("block").order_by("block__position"))
@@ -64,23 +64,11 @@ def _demo_passwords(usernames: list[str]) -> dict[str, User]:
     return {user.username: user for user in User.objects.filter(username__in=usernames)}
 
 
-def _set_deadlines(period: Period, deadlines: Sequence[datetime]) -> None:
-    (
-        period.self_assessment_deadline,
-        period.appraisal_deadline,
-        period.explanation_deadline,
-        period.objection_deadline,
-    ) = deadlines
-    period.save(
-        update_fields=["self_assessment_deadline", "appraisal_deadline", "explanation_deadline", "objection_deadline"]
-    )
-
-
 def _period(authority: Authority, year: int, deadlines: Sequence[datetime], *, actor: User) -> Period:
     period = Period.objects.filter(authority=authority, year=year).first()
     if period is None:
         period = period_create(actor=actor, authority=authority, year=year)
-        _set_deadlines(period, deadlines)
+        set_deadlines(period, deadlines)
     return period
 
 

@@ -1,13 +1,12 @@
 """Who prepares each criterion: the head's division of the sheet, and each officer's published results."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from scoring.feedback import flash_errors
+from scoring.feedback import perform
 from scoring.frameworks.selectors import framework_tree
 from scoring.officers.selectors import officer_results, preparers_of
 from scoring.officers.services import preparers_assign
@@ -31,12 +30,12 @@ def assessment_preparers(request: HttpRequest, pk: int) -> HttpResponse:
         for criterion in leaves:
             value = request.POST.get(f"officer-{criterion.pk}", "")
             chosen[criterion.pk] = int(value) if value.isdigit() else None
-        try:
+
+        def assign(data: dict) -> str:
             changed = preparers_assign(actor=request.user, assessment=assessment, officers=chosen)
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Đã lưu phân công (%(count)s tiêu chí thay đổi).") % {"count": changed})
+            return _("Đã lưu phân công (%(count)s tiêu chí thay đổi).") % {"count": changed}
+
+        perform(request, assign)
         return redirect("assessment_preparers", pk=pk)
     preparers = preparers_of(assessment)
     return render(

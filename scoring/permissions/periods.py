@@ -1,5 +1,7 @@
 """Who may see periods and frameworks, and manage them."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -18,11 +20,16 @@ def can_view_period(user: User, period: Period) -> bool:
     return can_view_frameworks(user)
 
 
-def get_period_for_view(user: User, year: int) -> Period:
+def get_period_for(user: User, year: int, may: Callable[[User, Period], bool]) -> Period:
+    """The period of `year` when `may(user, period)`; 404 alike for a missing year and one the person may not see."""
     period = get_object_or_404(Period.objects.select_related("authority"), year=year)
-    if not can_view_period(user, period):
+    if not may(user, period):
         raise Http404
     return period
+
+
+def get_period_for_view(user: User, year: int) -> Period:
+    return get_period_for(user, year, can_view_period)
 
 
 def get_framework_for_view(user: User, pk: int) -> Framework:

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.feedback import flash_errors
+from scoring.feedback import perform
 from scoring.models import Period
 from scoring.permissions.officers import can_view_officer_results
 from scoring.permissions.plans import can_record_plan, can_update_plan, can_view_unit_plans, get_plan_for_view
@@ -90,18 +90,15 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_update_plan(request.user, plan):
         raise Http404
     form = ProgressForm(request.POST)
+
+    def update(data: dict) -> str:
+        plan_progress_update(
+            actor=request.user, plan=plan, status=form.cleaned_data["status"], note=form.cleaned_data["progress_note"]
+        )
+        return _("Đã cập nhật tiến độ tiêu chí %(code)s.") % {"code": plan.criterion_code}
+
     if form.is_valid():
-        try:
-            plan_progress_update(
-                actor=request.user,
-                plan=plan,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["progress_note"],
-            )
-        except ValidationError as error:
-            flash_errors(request, error)
-        else:
-            messages.success(request, _("Đã cập nhật tiến độ tiêu chí %(code)s.") % {"code": plan.criterion_code})
+        perform(request, update)
     else:
         messages.error(request, _("Hãy chọn một tiến độ trong danh sách."))
     return redirect("plan_unit", year=plan.period.year, unit_id=plan.unit_id)

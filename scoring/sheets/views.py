@@ -4,16 +4,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from evidence.selectors import links_by_criterion, unit_library
-from scoring.feedback import flash_errors, perform, run_import
+from scoring.feedback import flash_errors, import_page, perform
 from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
 from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
 from scoring.officers.selectors import preparers_of
@@ -43,7 +42,7 @@ from scoring.sheets.selectors import (
 from scoring.sheets.services import StaleScoreError, assessment_reopen, assessment_submit, points_for, self_score_record
 from scoring.sheets.workbook import sheet_export, sheet_export_filename, sheet_import
 from scoring.signing.selectors import latest_receipt
-from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import xlsx_download
 from units.roles import is_secretary
 
 
@@ -357,9 +356,7 @@ class SheetImportForm(forms.Form):
 @login_required
 def sheet_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
-    response = HttpResponse(sheet_export(assessment=assessment), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, sheet_export_filename(assessment))
-    return response
+    return xlsx_download(sheet_export(assessment=assessment), sheet_export_filename(assessment))
 
 
 @login_required
@@ -367,25 +364,13 @@ def sheet_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_assessment_for_view(request.user, pk)
     if not can_edit_self_assessment(request.user, assessment):
         raise PermissionDenied(_("Phiếu tự đánh giá đã khóa hoặc bạn không có quyền sửa."))
-
-    def run(file: File) -> None:
-        result = sheet_import(actor=request.user, assessment=assessment, file=file)
-        if result.changed:
-            messages.success(request, _("Đã nhập %(count)s tiêu chí từ tệp Excel.") % {"count": result.changed})
-        else:
-            messages.info(request, _("Tệp Excel không có thay đổi nào so với phiếu trên cổng."))
-
-    form = SheetImportForm(request.POST or None, request.FILES or None)
-    errors = run_import(request, form, run)
-    if errors is None:
-        return redirect("assessment_sheet", pk=pk)
-    return render(
+    return import_page(
         request,
-        "scoring/sheets/import.html",
-        {
-            "assessment": assessment,
-            "form": form,
-            "errors": errors,
-            "deadline": effective_deadline(assessment),
-        },
+        SheetImportForm,
+        lambda file: sheet_import(actor=request.user, assessment=assessment, file=file).changed,
+        done=_("Đã nhập %(count)s tiêu chí từ tệp Excel."),
+        unchanged=_("Tệp Excel không có thay đổi nào so với phiếu trên cổng."),
+        next_url=reverse("assessment_sheet", args=[pk]),
+        template="scoring/sheets/import.html",
+        context={"assessment": assessment, "deadline": effective_deadline(assessment)},
     )

@@ -18,13 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 
 from evidence.workbooks import Limits, read_rows
 from scoring.models import AuditEvent
 from scoring.permissions.survey import can_manage_surveys
-from scoring.spreadsheets import cell_text, is_blank, set_text
+from scoring.spreadsheets import Column, cell_text, header_positions, is_blank, set_text, write_header
 from scoring.survey.models import Respondent, RespondentGroup, Survey
 from scoring.text import normalised_word
 from units.models import Unit, User
@@ -36,14 +35,6 @@ TOKEN_BYTES = 24  # 192 random bits from the operating system's generator; never
 MAX_SAMPLE_SIZE = 500
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int
-    is_required: bool = False
-
-
 COLUMNS = (
     Column("unit", "Mã đơn vị", 24, is_required=True),
     Column("unit_name", "Tên đơn vị", 34),
@@ -52,8 +43,6 @@ COLUMNS = (
     Column("phone", "Điện thoại", 16),
     Column("email", "Thư điện tử", 30),
 )
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 INFO_FONT = Font(italic=True, color="595959")
 GROUP_ALIASES = {
     "người dân": RespondentGroup.CITIZEN,
@@ -86,11 +75,7 @@ def respondents_template(*, survey: Survey) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_TITLE
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(1, index, column.header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    write_header(sheet, COLUMNS)
     sheet.freeze_panes = "A2"
     units = Unit.objects.filter(block_id=survey.framework.block_id, is_active=True).order_by("position", "name")
     for line, unit in enumerate(units, start=2):
@@ -108,10 +93,7 @@ class ImportResult:
 
 
 def _columns(header) -> dict[str, int]:
-    if header is None or all(is_blank(value) for value in header[1]):
-        raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
-    by_text = {normalised_word(value): position for position, value in enumerate(header[1]) if not is_blank(value)}
-    columns = {c.key: by_text[normalised_word(c.header)] for c in COLUMNS if normalised_word(c.header) in by_text}
+    columns = header_positions(header, COLUMNS)
     missing = [c.header for c in COLUMNS if c.is_required and c.key not in columns]
     if missing:
         raise ValidationError(

@@ -349,9 +349,8 @@ def response_submit(
 # --- the council's exclusions -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> SurveyResponse:
-    """Leave one response out of the points, with a reason; never automatic, always audited."""
+def _locked_for_exclusion(actor: User, response: SurveyResponse) -> SurveyResponse:
+    """The response, locked, once the actor may exclude (or restore) it."""
     response = (
         SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("survey__period", "unit")
@@ -359,6 +358,25 @@ def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> S
     )
     if not can_exclude_response(actor, response):
         raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
+    return response
+
+
+def _save_exclusion(actor: User, response: SurveyResponse, action: str, summary: str, **data: str) -> None:
+    """Store whether the response counts, and the audit event that says who decided it and why."""
+    response.save(update_fields=["is_excluded", "exclusion_reason", "excluded_by", "excluded_at"])
+    AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        period=response.survey.period,
+        summary=summary,
+        data={"survey_id": response.survey_id, "response_id": response.pk, **data},
+    )
+
+
+@transaction.atomic
+def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> SurveyResponse:
+    """Leave one response out of the points, with a reason; never automatic, always audited."""
+    response = _locked_for_exclusion(actor, response)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi lý do loại phiếu trả lời.")})
@@ -370,13 +388,12 @@ def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> S
     response.exclusion_reason = reason
     response.excluded_by = actor
     response.excluded_at = timezone.now()
-    response.save(update_fields=["is_excluded", "exclusion_reason", "excluded_by", "excluded_at"])
-    AuditEvent.objects.create(
-        actor=actor,
-        action="survey.response_exclude",
-        period=response.survey.period,
-        summary=_("Loại phiếu trả lời số %(number)s của %(unit)s") % {"number": response.pk, "unit": response.unit},
-        data={"survey_id": response.survey_id, "response_id": response.pk, "reason": reason},
+    _save_exclusion(
+        actor,
+        response,
+        "survey.response_exclude",
+        _("Loại phiếu trả lời số %(number)s của %(unit)s") % {"number": response.pk, "unit": response.unit},
+        reason=reason,
     )
     return response
 
@@ -384,31 +401,20 @@ def response_exclude(*, actor: User, response: SurveyResponse, reason: str) -> S
 @transaction.atomic
 def response_restore(*, actor: User, response: SurveyResponse, reason: str) -> SurveyResponse:
     """Count an excluded response again (the exclusion and its reason stay in the audit trail)."""
-    response = (
-        SurveyResponse.objects.select_for_update(of=("self",))
-        .select_related("survey__period", "unit")
-        .get(pk=response.pk)
-    )
-    if not can_exclude_response(actor, response):
-        raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
+    response = _locked_for_exclusion(actor, response)
     if not response.is_excluded:
         raise ValidationError(_("Phiếu trả lời này đang được tính."))
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do tính lại phiếu trả lời.")})
     previous = response.exclusion_reason
     response.is_excluded, response.exclusion_reason, response.excluded_by, response.excluded_at = False, "", None, None
-    response.save(update_fields=["is_excluded", "exclusion_reason", "excluded_by", "excluded_at"])
-    AuditEvent.objects.create(
-        actor=actor,
-        action="survey.response_restore",
-        period=response.survey.period,
-        summary=_("Tính lại phiếu trả lời số %(number)s của %(unit)s") % {"number": response.pk, "unit": response.unit},
-        data={
-            "survey_id": response.survey_id,
-            "response_id": response.pk,
-            "reason": reason.strip(),
-            "previous_reason": previous,
-        },
+    _save_exclusion(
+        actor,
+        response,
+        "survey.response_restore",
+        _("Tính lại phiếu trả lời số %(number)s của %(unit)s") % {"number": response.pk, "unit": response.unit},
+        reason=reason.strip(),
+        previous_reason=previous,
     )
     return response
 

@@ -1,6 +1,9 @@
 """Small steps shared by the browser journeys."""
 
+from pathlib import Path
+
 from playwright.sync_api import Locator, Page, expect
+from weasyprint import HTML
 
 from scoring.demo.accounts import DEMO_PASSWORD
 from tests.factories import PASSWORD
@@ -35,3 +38,21 @@ def alert(page: Page) -> Locator:
 
 def cells(row: Locator) -> Locator:
     return row.locator(":scope > th, :scope > td")
+
+
+def accept_objection(objection: Locator, opinion: str, **inputs: str) -> None:
+    """The council accepts an objection and scores again: each input's label (before "(nếu chấp nhận)") → value."""
+    objection.get_by_label("Quyết định").select_option(label="Chấp nhận, chấm lại")
+    for label, value in inputs.items():
+        objection.get_by_label(f"{label} (nếu chấp nhận)").fill(value)
+    objection.get_by_label("Ý kiến giải quyết").fill(opinion)
+    objection.get_by_role("button", name="Lưu").click()
+
+
+def pdf_document(path: Path, heading: str, *paragraphs: str) -> Path:
+    """A real PDF at `path` with a heading and paragraphs, as a unit scans or prints its evidence."""
+    body = f"<h1>{heading}</h1>" + "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    path.write_bytes(
+        HTML(string=f"<html><body style='font-family: \"Noto Sans\", sans-serif'>{body}</body></html>").write_pdf()
+    )
+    return path

@@ -8,12 +8,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, CouncilMembership, Criterion, ExplanationRequest, Period
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, self_score_record
 from tests.e2e.helpers import login
-from tests.factories import AssessmentFactory, UnitFactory, small_framework, user_with_role
+from tests.factories import AssessmentFactory, UnitFactory, open_sheet, small_framework, user_with_role
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -24,13 +23,11 @@ CONFIRM = "Tôi đã kiểm tra phiếu và chịu trách nhiệm về kết qu�
 @pytest.fixture
 def ward():
     """A ward's sheet with 2.1 scored without evidence or reason, 1.3 with a reason; the rest unscored."""
-    framework = small_framework()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình")
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
+    assessment = open_sheet(name="UBND phường Hạ Đình")
+    unit, framework = assessment.unit, assessment.framework
     staff = user_with_role(Role.UNIT_STAFF, unit=unit, full_name="Vũ Thị Lan")
     head = user_with_role(Role.UNIT_HEAD, unit=unit, full_name="Trần Văn Hùng")
     secretary = user_with_role(Role.COUNCIL_SECRETARY, full_name="Nguyễn Thu Hà")
-    assessment = Assessment.objects.get(unit=unit)
     criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
     self_score_record(
         actor=staff,

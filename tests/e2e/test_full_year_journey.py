@@ -12,10 +12,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
-from weasyprint import HTML
 
 from scoring.models import Assessment, Criterion, Objection, Period, Score, Stage
-from tests.e2e.helpers import alert, cells, login, navigation
+from tests.e2e.helpers import accept_objection, alert, cells, login, navigation, pdf_document
 from tests.factories import (
     AuthorityFactory,
     BlockFactory,
@@ -80,14 +79,7 @@ def last_year():
 
 @pytest.fixture
 def plan_pdf(tmp_path):
-    path = tmp_path / "Kế hoạch CCHC 2025.pdf"
-    path.write_bytes(
-        HTML(
-            string="<html><body style='font-family: \"Noto Sans\", sans-serif'><h1>Kế hoạch CCHC năm 2025</h1>"
-            "</body></html>"
-        ).write_pdf()
-    )
-    return path
+    return pdf_document(tmp_path / "Kế hoạch CCHC 2025.pdf", "Kế hoạch CCHC năm 2025")
 
 
 def pdf_text(path: Path) -> str:
@@ -393,10 +385,7 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
     expect(secretary.locator(".alert-warning")).to_have_text("Còn 1 kiến nghị chưa giải quyết.")
     secretary.get_by_role("link", name=HA_DINH).click()
     objection = secretary.locator(".card").filter(has_text=OBJECTION)
-    objection.get_by_label("Quyết định").select_option(label="Chấp nhận, chấm lại")
-    objection.get_by_label("Điểm (nếu chấp nhận)").fill("1,25")
-    objection.get_by_label("Ý kiến giải quyết").fill(RESOLUTION)
-    objection.get_by_role("button", name="Lưu").click()
+    accept_objection(objection, RESOLUTION, Điểm="1,25")
     expect(alert(secretary)).to_have_text("Đã giải quyết kiến nghị về tiêu chí 2.1.")
     expect(objection).to_contain_text("2.1 — Chấp nhận · Trần Văn Hùng")
 

@@ -12,21 +12,19 @@ from playwright.sync_api import Page, expect
 
 from scoring.models import BlockFinalisation, Criterion, Objection, Period, Score, Stage
 from scoring.results.services import objection_file, results_release_preliminary
-from tests.e2e.helpers import alert, cells, login, navigation
+from tests.e2e.helpers import accept_objection, alert, cells, login, navigation
 from tests.factories import (
     FULL,
     NOT_APPLICABLE,
+    RANKING_HEADERS,
     AssessmentFactory,
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
     UnitFactory,
     enter_scores,
     full_minus,
     publish_snapshot,
-    small_framework,
     standard_bands,
     user_with_role,
+    ward_framework,
 )
 from units.models import Role
 
@@ -53,10 +51,8 @@ def appraised_year():
     Council's figures: Thượng Đình 8,6 of 9 (1.3 does not apply) = 95,56; Hạ Đình 9 of 10 = 90,00; Kim Giang lost
     all of 2.1 (0 of 1,5) = 85,00. Published 2022: Hạ Đình 85 (1), Thượng Đình 80 (2), Kim Giang 75 (3).
     """
-    authority = AuthorityFactory(name=AUTHORITY)
-    block = BlockFactory(authority=authority, code="phuong", name="Khối phường")
-    period = Period.objects.create(authority=authority, year=YEAR, state=Period.State.APPRAISAL)
-    framework = small_framework(FrameworkFactory(period=period, block=block))
+    framework = ward_framework(YEAR, authority=AUTHORITY)
+    period, block = framework.period, framework.block
     standard_bands(period)
     units = {
         name: UnitFactory(block=block, name=name, code=code, position=position)
@@ -92,7 +88,7 @@ def appraised_year():
     BlockFinalisation.objects.create(period=period, block=block, finalised_by=people["secretary"])
     last_year = [(HA_DINH, "8.5", 1), (THUONG_DINH, "8", 2), (KIM_GIANG, "7.5", 3)]
     publish_snapshot(
-        Period.objects.create(authority=authority, year=YEAR - 1),
+        Period.objects.create(authority=period.authority, year=YEAR - 1),
         [
             {"unit": units[name], "points": points, "max_points": "10", "adjusted_max": "10", "rank": rank}
             | {"index": str(Decimal(points) * 10)}
@@ -161,10 +157,7 @@ def test_release_objection_resolution_publication_and_the_public_ranking(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Kết quả của {KIM_GIANG} năm {YEAR}")
     objection = page.locator(".card").filter(has_text=OBJECTION)
     expect(objection).to_contain_text("2.1 — Chờ giải quyết · Lê Văn Trưởng")
-    objection.get_by_label("Quyết định").select_option(label="Chấp nhận, chấm lại")
-    objection.get_by_label("Điểm (nếu chấp nhận)").fill("1,25")
-    objection.get_by_label("Ý kiến giải quyết").fill(RESOLUTION)
-    objection.get_by_role("button", name="Lưu").click()
+    accept_objection(objection, RESOLUTION, Điểm="1,25")
     expect(alert(page)).to_have_text("Đã giải quyết kiến nghị về tiêu chí 2.1.")
     expect(objection).to_contain_text("2.1 — Chấp nhận · Lê Văn Trưởng")
     expect(objection).to_contain_text(f"Ý kiến giải quyết: {RESOLUTION}")
@@ -266,16 +259,7 @@ def test_release_objection_resolution_publication_and_the_public_ranking(
     workbook_path = tmp_path / workbook.suggested_filename
     workbook.save_as(workbook_path)
     sheet = load_workbook(workbook_path)["Khối phường"]
-    assert [cell.value for cell in sheet[1]][:8] == [
-        "Hạng",
-        "Mã đơn vị",
-        "Đơn vị",
-        "Tổng điểm",
-        "Điểm tối đa",
-        "Điểm tối đa sau điều chỉnh",
-        "Chỉ số (%)",
-        "Xếp loại",
-    ]
+    assert [cell.value for cell in sheet[1]][:8] == RANKING_HEADERS
     assert [[cell.value for cell in row][:8] for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row)] == [
         [1, "kim-giang", KIM_GIANG, 9.75, 10, 10, 97.5, "Tốt"],
         [2, "thuong-dinh", THUONG_DINH, 8.6, 10, 9, 95.56, "Tốt"],
@@ -321,11 +305,7 @@ def test_the_secretary_accepts_an_objection_on_a_ratio_criterion(live_server, pa
     login(page, live_server, people["secretary"])
     page.goto(f"{live_server.url}/results/{YEAR}/units/{sheets[HA_DINH].unit_id}/")
     objection = page.locator(".card").filter(has_text="8/8 văn bản")
-    objection.get_by_label("Quyết định").select_option(label="Chấp nhận, chấm lại")
-    objection.get_by_label("Số đạt (nếu chấp nhận)").fill("8")
-    objection.get_by_label("Số yêu cầu (nếu chấp nhận)").fill("8")
-    objection.get_by_label("Ý kiến giải quyết").fill("Báo cáo chứng minh đã thực hiện đủ 8/8 văn bản.")
-    objection.get_by_role("button", name="Lưu").click()
+    accept_objection(objection, "Báo cáo chứng minh đã thực hiện đủ 8/8 văn bản.", **{"Số đạt": "8", "Số yêu cầu": "8"})
 
     # then it is resolved with the rule's own inputs
     expect(alert(page)).to_have_text("Đã giải quyết kiến nghị về tiêu chí 1.2.", timeout=2000)

@@ -1,18 +1,14 @@
 """Issue "Self-assessment with evidence": staff fill the sheet in Chromium, attach a PDF, the head submits it."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
-from weasyprint import HTML
 
 from evidence.models import EvidenceLink
-from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, Criterion, Score, Stage
-from tests.e2e.helpers import login
-from tests.factories import UnitFactory, small_framework, user_with_role
+from tests.e2e.helpers import login, pdf_document
+from tests.factories import open_sheet, user_with_role
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,25 +19,16 @@ SCREENSHOT = "/tmp/journey-sheet.png"
 @pytest.fixture
 def sheet():
     """A ward's fresh sheet in an open period (deadline in a week), its focal officer and its head."""
-    framework = small_framework()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình")
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    staff = user_with_role(Role.UNIT_STAFF, unit=unit, full_name="Vũ Thị Lan")
-    head = user_with_role(Role.UNIT_HEAD, unit=unit, full_name="Trần Văn Hùng")
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
-    return Assessment.objects.get(unit=unit), criteria, staff, head
+    assessment = open_sheet(name="UBND phường Hạ Đình")
+    staff = user_with_role(Role.UNIT_STAFF, unit=assessment.unit, full_name="Vũ Thị Lan")
+    head = user_with_role(Role.UNIT_HEAD, unit=assessment.unit, full_name="Trần Văn Hùng")
+    criteria = {c.code: c for c in Criterion.objects.filter(framework_id=assessment.framework_id)}
+    return assessment, criteria, staff, head
 
 
 @pytest.fixture
 def plan_pdf(tmp_path):
-    path = tmp_path / "Kế hoạch CCHC 2024.pdf"
-    path.write_bytes(
-        HTML(
-            string="<html><body style='font-family: \"Noto Sans\", sans-serif'><h1>Kế hoạch CCHC năm 2024</h1>"
-            "<p>UBND phường Hạ Đình</p></body></html>"
-        ).write_pdf()
-    )
-    return path
+    return pdf_document(tmp_path / "Kế hoạch CCHC 2024.pdf", "Kế hoạch CCHC năm 2024", "UBND phường Hạ Đình")
 
 
 def save_row(page: Page, row: Locator, *, points: str, total: str, index: str) -> None:

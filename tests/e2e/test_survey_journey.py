@@ -13,18 +13,16 @@ from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from scoring.models import AppraisalAssignment, Assessment, CouncilMembership, Period, Score, Stage
+from scoring.models import AppraisalAssignment, CouncilMembership, Score, Stage
 from scoring.survey.models import SurveyResponse
 from tests.e2e.helpers import login
 from tests.factories import (
     FULL,
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
     UnitFactory,
     enter_scores,
-    small_framework,
+    submitted_sheet,
     user_with_role,
+    ward_framework,
 )
 from units.models import Role
 
@@ -42,25 +40,13 @@ CARDS_PNG_PREFIX = "/tmp/journey-survey-cards"
 @pytest.fixture
 def appraisal():
     """A ward's sheet submitted and under appraisal, a council member assigned to it, and the secretary."""
-    authority = AuthorityFactory(name="UBND quận Thanh Xuân")
-    block = BlockFactory(authority=authority, code="phuong", name="Khối phường")
-    period = Period.objects.create(
-        authority=authority,
-        year=2023,
-        state=Period.State.APPRAISAL,
-        self_assessment_deadline=timezone.now() - datetime.timedelta(days=3),
+    framework = ward_framework(
+        2023, name="Bộ chỉ số khối phường 2023", deadline=timezone.now() - datetime.timedelta(days=3)
     )
-    framework = small_framework(FrameworkFactory(period=period, block=block, name="Bộ chỉ số khối phường 2023"))
+    period, block = framework.period, framework.block
     unit = UnitFactory(block=block, code="ha-dinh", name=UNIT)
     head = user_with_role(Role.UNIT_HEAD, unit=unit, full_name="Trần Văn Hùng")
-    sheet = Assessment.objects.create(
-        period=period,
-        unit=unit,
-        framework=framework,
-        state=Assessment.State.SUBMITTED,
-        submitted_at=timezone.now() - datetime.timedelta(days=4),
-        submitted_by=head,
-    )
+    sheet = submitted_sheet(framework, unit, head, days_ago=4)
     enter_scores(sheet, {code: points for code, points in FULL.items() if code != "2.3"}, stage=Stage.SELF)
     secretary = user_with_role(Role.COUNCIL_SECRETARY, full_name="Ngô Thị Thư")
     member = user_with_role(Role.COUNCIL_MEMBER, full_name="Phạm Thị Thẩm Định")

@@ -9,18 +9,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from scoring.models import Assessment, BlockFinalisation, Period, Stage
+from scoring.models import BlockFinalisation, Period, Stage
 from scoring.results.services import results_release_preliminary
 from tests.factories import (
     FULL,
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
     UnitFactory,
     full_minus,
-    small_framework,
     standard_bands,
+    submitted_sheet,
     user_with_role,
+    ward_framework,
 )
 from tests.factories import enter_scores as score
 from units.models import Role
@@ -35,10 +33,8 @@ SCREENSHOT = "/tmp/journey-trust-verify.png"
 
 @pytest.fixture
 def preliminary_year():
-    authority = AuthorityFactory(name=AUTHORITY)
-    block = BlockFactory(authority=authority, code="phuong", name="Khối phường")
-    period = Period.objects.create(authority=authority, year=YEAR, state=Period.State.APPRAISAL)
-    framework = small_framework(FrameworkFactory(period=period, block=block))
+    framework = ward_framework(YEAR, authority=AUTHORITY)
+    period, block = framework.period, framework.block
     standard_bands(period)
     secretary = user_with_role(Role.COUNCIL_SECRETARY)
     leader = user_with_role(Role.LEADERSHIP, full_name=LEADER, username="lanhdao", email="lanhdao@thanhxuan.gov.vn")
@@ -46,14 +42,7 @@ def preliminary_year():
         [("UBND phường Hạ Đình", FULL), ("UBND phường Kim Giang", full_minus(c2_1="0.5"))]
     ):
         unit = UnitFactory(block=block, name=name, position=position)
-        sheet = Assessment.objects.create(
-            period=period,
-            unit=unit,
-            framework=framework,
-            state=Assessment.State.SUBMITTED,
-            submitted_at=timezone.now() - datetime.timedelta(days=30),
-            submitted_by=leader,
-        )
+        sheet = submitted_sheet(framework, unit, leader, days_ago=30)
         score(sheet, FULL, stage=Stage.SELF)
         score(sheet, scores)
     BlockFinalisation.objects.create(period=period, block=block, finalised_by=secretary)

@@ -24,7 +24,15 @@ from scoring.council.survey import survey_template
 from scoring.frameworks.workbook import framework_export
 from scoring.models import Criterion, Framework, Period, RuleOption
 from scoring.sheets.workbook import COLUMN_INDEX, sheet_export
-from tests.factories import AssessmentFactory, BlockFactory, UnitFactory, files_under, small_framework, user_with_role
+from tests.factories import (
+    AssessmentFactory,
+    BlockFactory,
+    UnitFactory,
+    files_under,
+    rewrite_zip,
+    small_framework,
+    user_with_role,
+)
 from tests.world import PDF_BYTES, row_counts
 from units.models import Role
 
@@ -106,22 +114,13 @@ def workbook_bytes(rows: list[list]) -> bytes:
 
 def with_member(xlsx: bytes, name: str, data: bytes) -> bytes:
     """A copy of an .xlsx with one more member (a macro project, a huge padding part…)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
-        for member in source.infolist():
-            copy.writestr(member.filename, source.read(member.filename))
-        copy.writestr(name, data)
-    return buffer.getvalue()
+    return rewrite_zip(xlsx, {}, {name: data})
 
 
 def with_xml(xlsx: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
     """A copy of an .xlsx with one XML member rewritten, as a hostile hand would."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
-        for member in source.infolist():
-            data = source.read(member.filename)
-            copy.writestr(member.filename, change(data) if member.filename == name else data)
-    return buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source:
+        return rewrite_zip(xlsx, {name: change(source.read(name))})
 
 
 def reaching_column_xfd(xlsx: bytes) -> bytes:
@@ -262,34 +261,45 @@ def upload(files: list[tuple[str, bytes]] | Callable, message: str, **settings) 
     )
 
 
-def sheet_import(content: bytes | Callable, message: str, name: str = "phieu.xlsx") -> Case:
+# Each import page: who uploads to it, its address in the role_world, the usual name of its file.
+IMPORT_PAGES = {
+    "sheet": ("staff", lambda w: reverse("sheet_import", args=[w["sheet"].pk]), "phieu.xlsx"),
+    "survey": (
+        "secretary",
+        lambda w: reverse("council_survey_import", args=[w["appraisal_period"].year]),
+        "khao-sat.xlsx",
+    ),
+    "framework": (
+        "secretary",
+        lambda w: reverse("admin:scoring_framework_import", args=[w["draft_framework"].pk]),
+        "bo-chi-so.xlsx",
+    ),
+}
+
+
+def workbook_import(page: str, content: bytes | Callable, message: str, name: str = "") -> Case:
+    """An upload of one workbook to an import page, which lists the file's problems (status 200)."""
+    who, url, usual_name = IMPORT_PAGES[page]
+    file_name = name or usual_name
     return Case(
-        who="staff",
-        url=lambda w: reverse("sheet_import", args=[w["sheet"].pk]),
-        data=lambda w: {"file": SimpleUploadedFile(name, content(w) if callable(content) else content)},
+        who=who,
+        url=url,
+        data=lambda w: {"file": SimpleUploadedFile(file_name, content(w) if callable(content) else content)},
         message=message,
         status=200,
     )
+
+
+def sheet_import(content: bytes | Callable, message: str, name: str = "") -> Case:
+    return workbook_import("sheet", content, message, name)
 
 
 def survey_import(content: bytes | Callable, message: str) -> Case:
-    return Case(
-        who="secretary",
-        url=lambda w: reverse("council_survey_import", args=[w["appraisal_period"].year]),
-        data=lambda w: {"file": SimpleUploadedFile("khao-sat.xlsx", content(w) if callable(content) else content)},
-        message=message,
-        status=200,
-    )
+    return workbook_import("survey", content, message)
 
 
 def framework_import(content: bytes | Callable, message: str) -> Case:
-    return Case(
-        who="secretary",
-        url=lambda w: reverse("admin:scoring_framework_import", args=[w["draft_framework"].pk]),
-        data=lambda w: {"file": SimpleUploadedFile("bo-chi-so.xlsx", content(w) if callable(content) else content)},
-        message=message,
-        status=200,
-    )
+    return workbook_import("framework", content, message)
 
 
 def get(url: Callable[[dict], str], message: str = NOT_FOUND, status: int = 404, who: str = "staff") -> Case:

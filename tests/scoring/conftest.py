@@ -1,13 +1,25 @@
 """Fixtures shared across the scoring stages (council, notices, results)."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from scoring.models import CouncilMembership, Period
 from tests.factories import AssessmentFactory, UnitFactory, UserFactory, small_framework, user_with_role
 from units.models import Role
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """The demo district seeded once for the module that asks, inside a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
-from import_export import widgets
+from import_export import fields, widgets
 
 from scoring.frameworks.cells import neutralise_formula, restore_text
 from units.models import Authority, Block, Role, Unit, User
@@ -99,6 +99,13 @@ class LookupCell(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return getattr(value, self.key) if value is not None else ""
+
+
+def lookup_field(attribute: str, column_name: str, *, table: str, missing: str, key: str = "code") -> fields.Field:
+    """A column naming a row of the directory's `table` by its `key`; `missing` says what an unknown %(code)s is."""
+    return fields.Field(
+        attribute=attribute, column_name=column_name, widget=LookupCell(table=table, key=key, missing=missing)
+    )
 
 
 def role_of(text: str) -> str | None:

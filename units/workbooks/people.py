@@ -11,30 +11,28 @@ from import_export import fields
 
 from scoring.permissions.admin import can_edit_person, can_grant_role
 from units.models import UNIT_ROLES, Role, RoleAssignment, User
-from units.workbooks.cells import CodeCell, LookupCell, RoleCell, TextCell, code_text, max_length
-from units.workbooks.resources import SheetResource, required_text
+from units.workbooks.cells import CodeCell, RoleCell, TextCell, lookup_field, max_length
+from units.workbooks.resources import CodedResource, SheetResource, required_text
 
 USERNAME = re.compile(r"^[\w.@+-]+\Z")
 
 
-class PersonResource(SheetResource):
+class PersonResource(CodedResource):
     """Người dùng: an account. A new one has no password: the person sets it from the activation e-mail."""
 
     title = "Người dùng"
+    table, key, tables = "users", "username", ("units", "users")
     required_columns = ("Tên đăng nhập", "Họ và tên")
 
     username = fields.Field(attribute="username", column_name="Tên đăng nhập", widget=CodeCell())
     full_name = fields.Field(attribute="full_name", column_name="Họ và tên", widget=TextCell())
     job_title = fields.Field(attribute="job_title", column_name="Chức vụ", widget=TextCell())
     email = fields.Field(attribute="email", column_name="Thư điện tử", widget=TextCell())
-    home_unit = fields.Field(
-        attribute="home_unit",
-        column_name="Mã đơn vị công tác",
-        widget=LookupCell(
-            table="units",
-            key="code",
-            missing=gettext_lazy("Đơn vị công tác mã “%(code)s” không có trong danh mục đơn vị."),
-        ),
+    home_unit = lookup_field(
+        "home_unit",
+        "Mã đơn vị công tác",
+        table="units",
+        missing=gettext_lazy("Đơn vị công tác mã “%(code)s” không có trong danh mục đơn vị."),
     )
 
     class Meta:
@@ -44,15 +42,6 @@ class PersonResource(SheetResource):
 
     def get_queryset(self):
         return User.objects.select_related("home_unit").order_by("username")
-
-    def prepare(self, dataset) -> None:
-        self.directory.load("units", "users")
-
-    def key_of(self, row: dict) -> str | None:
-        return code_text(self.cell(row, "username")) or None
-
-    def existing(self, row: dict) -> User | None:
-        return self.directory.users.get(code_text(self.cell(row, "username")))
 
     def row_problems(self, instance: User, row: dict, line: int, unreadable: set[str]) -> list[str]:
         problems = []
@@ -97,9 +86,6 @@ class PersonResource(SheetResource):
             self.directory.created_people.append(instance)
         super().after_save_instance(instance, row, **kwargs)
 
-    def remember(self, instance: User) -> None:
-        self.directory.users[instance.username] = instance
-
 
 class RoleResource(SheetResource):
     """Phân quyền: one role of one person; unit roles name their unit, other roles none. Rows only add roles."""
@@ -107,24 +93,16 @@ class RoleResource(SheetResource):
     title = "Phân quyền"
     required_columns = ("Tên đăng nhập", "Vai trò")
 
-    user = fields.Field(
-        attribute="user",
-        column_name="Tên đăng nhập",
-        widget=LookupCell(
-            table="users",
-            key="username",
-            missing=gettext_lazy("Không có người dùng “%(code)s” trong trang “Người dùng” hay trong danh sách."),
-        ),
+    user = lookup_field(
+        "user",
+        "Tên đăng nhập",
+        table="users",
+        key="username",
+        missing=gettext_lazy("Không có người dùng “%(code)s” trong trang “Người dùng” hay trong danh sách."),
     )
     role = fields.Field(attribute="role", column_name="Vai trò", widget=RoleCell())
-    unit = fields.Field(
-        attribute="unit",
-        column_name="Mã đơn vị",
-        widget=LookupCell(
-            table="units",
-            key="code",
-            missing=gettext_lazy("Đơn vị mã “%(code)s” không có trong danh mục đơn vị."),
-        ),
+    unit = lookup_field(
+        "unit", "Mã đơn vị", table="units", missing=gettext_lazy("Đơn vị mã “%(code)s” không có trong danh mục đơn vị.")
     )
 
     class Meta:

@@ -19,7 +19,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from scoring.frameworks.cells import HEADER_LINE, FlagWidget, header_problems, restore_text
 from units.models import Block, Unit
-from units.workbooks.cells import CodeCell, Directory, LookupCell, TextCell, code_text, max_length
+from units.workbooks.cells import CodeCell, Directory, LookupCell, TextCell, code_text, lookup_field, max_length
 
 FIRST_DATA_LINE = HEADER_LINE + 1
 
@@ -153,6 +153,27 @@ class SheetResource(resources.ModelResource):
         """Nothing: primary keys come from the database, so its sequences never need resetting."""
 
 
+class CodedResource(SheetResource):
+    """A sheet whose rows are named by one code (a block's or a unit's code, a person's username): the rows are
+    found in, and saved into, the directory's `table`, after loading the `tables` the sheet looks codes up in."""
+
+    table: ClassVar[str] = ""
+    key: ClassVar[str] = "code"
+    tables: ClassVar[tuple[str, ...]] = ()
+
+    def prepare(self, dataset) -> None:
+        self.directory.load(*self.tables)
+
+    def key_of(self, row: dict) -> str | None:
+        return code_text(self.cell(row, self.key)) or None
+
+    def existing(self, row: dict) -> Model | None:
+        return getattr(self.directory, self.table).get(code_text(self.cell(row, self.key)))
+
+    def remember(self, instance: Model) -> None:
+        getattr(self.directory, self.table)[getattr(instance, self.key)] = instance
+
+
 def required_text(instance: Model, name: str, column: str, unreadable: set[str]) -> list[str]:
     if name in unreadable:
         return []
@@ -185,10 +206,11 @@ def slug_problems(code: str, column: str, limit: int) -> list[str]:
 # The organisation workbook
 
 
-class BlockResource(SheetResource):
+class BlockResource(CodedResource):
     """Khối: a ranking group. Its position is its order on the worksheet."""
 
     title = "Khối"
+    table, tables = "blocks", ("blocks",)
     required_columns = ("Mã khối", "Tên khối")
     compared_attributes = ("position",)
 
@@ -209,56 +231,37 @@ class BlockResource(SheetResource):
     def init_instance(self, row: dict | None = None) -> Block:
         return Block(authority=self.directory.authority)
 
-    def prepare(self, dataset) -> None:
-        self.directory.load("blocks")
-
-    def key_of(self, row: dict) -> str | None:
-        return code_text(self.cell(row, "code")) or None
-
-    def existing(self, row: dict) -> Block | None:
-        return self.directory.blocks.get(code_text(self.cell(row, "code")))
-
     def row_problems(self, instance: Block, row: dict, line: int, unreadable: set[str]) -> list[str]:
         instance.position = self.lines.index(line) + 1
         return slug_problems(instance.code, "Mã khối", max_length(Block, "code")) + required_text(
             instance, "name", "Tên khối", unreadable
         )
 
-    def remember(self, instance: Block) -> None:
-        self.directory.blocks[instance.code] = instance
 
-
-class UnitResource(SheetResource):
+class UnitResource(CodedResource):
     """Đơn vị: who is assessed. Its position is its order among the units of its block on the worksheet."""
 
     title = "Đơn vị"
+    table, tables = "units", ("blocks", "units")
     required_columns = ("Mã đơn vị", "Tên đơn vị", "Mã khối")
     compared_attributes = ("position",)
 
     code = fields.Field(attribute="code", column_name="Mã đơn vị", widget=CodeCell())
     name = fields.Field(attribute="name", column_name="Tên đơn vị", widget=TextCell())
-    block = fields.Field(
-        attribute="block",
-        column_name="Mã khối",
-        widget=LookupCell(
-            table="blocks",
-            key="code",
-            missing=gettext_lazy("Khối mã “%(code)s” không có trong trang “Khối” hay trong danh mục."),
-        ),
+    block = lookup_field(
+        "block",
+        "Mã khối",
+        table="blocks",
+        missing=gettext_lazy("Khối mã “%(code)s” không có trong trang “Khối” hay trong danh mục."),
     )
     is_active = fields.Field(  # an empty cell: active, the usual case
         attribute="is_active", column_name="Đang hoạt động", widget=FlagWidget("Đang hoạt động", blank=True)
     )
-    predecessor = fields.Field(
-        attribute="predecessor",
-        column_name="Tiếp nối đơn vị",
-        widget=LookupCell(
-            table="units",
-            key="code",
-            missing=gettext_lazy(
-                "“Tiếp nối đơn vị” là “%(code)s”, không có đơn vị mã này trong danh mục hay ở dòng trên."
-            ),
-        ),
+    predecessor = lookup_field(
+        "predecessor",
+        "Tiếp nối đơn vị",
+        table="units",
+        missing=gettext_lazy("“Tiếp nối đơn vị” là “%(code)s”, không có đơn vị mã này trong danh mục hay ở dòng trên."),
     )
 
     class Meta:
@@ -287,15 +290,6 @@ class UnitResource(SheetResource):
     def get_queryset(self):
         return Unit.objects.select_related("block", "predecessor").order_by("block__position", "position", "name")
 
-    def prepare(self, dataset) -> None:
-        self.directory.load("blocks", "units")
-
-    def key_of(self, row: dict) -> str | None:
-        return code_text(self.cell(row, "code")) or None
-
-    def existing(self, row: dict) -> Unit | None:
-        return self.directory.units.get(code_text(self.cell(row, "code")))
-
     def row_problems(self, instance: Unit, row: dict, line: int, unreadable: set[str]) -> list[str]:
         problems = slug_problems(instance.code, "Mã đơn vị", max_length(Unit, "code"))
         problems += required_text(instance, "name", "Tên đơn vị", unreadable)
@@ -305,9 +299,6 @@ class UnitResource(SheetResource):
             self.positions[instance.block_id] = self.positions.get(instance.block_id, 0) + 1
             instance.position = self.positions[instance.block_id]
         return problems
-
-    def remember(self, instance: Unit) -> None:
-        self.directory.units[instance.code] = instance
 
     def after_import(self, dataset, result, **kwargs: Any) -> None:
         for unit, code in self.deferred:

@@ -27,7 +27,7 @@ from scoring.demo import accounts as demo
 from scoring.demo import province
 from scoring.demo.appraisal import seed_appraisal
 from scoring.demo.frameworks import YEARS, framework_spec, seed_framework
-from scoring.demo.history import Cast, seed_history
+from scoring.demo.history import Cast, seed_history, set_deadlines
 from scoring.demo.officers import seed_preparers
 from scoring.demo.plans import seed_plans
 from scoring.demo.progress import seed_self_assessment
@@ -252,20 +252,7 @@ def _seed_periods(authority: Authority, blocks: dict[str, Block], *, users: dict
         if period is None:
             period = period_create(actor=actor, authority=authority, year=year)
             deadlines = DEADLINES[year] if year in DEADLINES else open_year_deadlines()
-            (
-                period.self_assessment_deadline,
-                period.appraisal_deadline,
-                period.explanation_deadline,
-                period.objection_deadline,
-            ) = deadlines
-            period.save(
-                update_fields=[
-                    "self_assessment_deadline",
-                    "appraisal_deadline",
-                    "explanation_deadline",
-                    "objection_deadline",
-                ]
-            )
+            set_deadlines(period, deadlines)
         for block_code, block in blocks.items():
             framework = _seed_framework(period, block, previous.get(block_code), actor=actor)
             previous[block_code] = framework

@@ -136,7 +136,12 @@ def index_bars(rows: Sequence, *, title: str, description: str, axis: Axis | Non
                 rank=row.rank,
             )
         )
-    bottom, height = _frame(len(rows))
+    return _picture(marks, axis, title=title, description=description)
+
+
+def _picture(marks: list[Mark], axis: Axis, *, title: str, description: str) -> Picture:
+    """The frame around one mark per unit: its height, the axis above, the break when the axis starts above 0."""
+    bottom, height = _frame(len(marks))
     return Picture(
         title=title,
         description=description,
@@ -182,18 +187,7 @@ def dumbbell(lines: Sequence[tuple], *, title: str, description: str, axis: Axis
                 rank=row.rank,
             )
         )
-    bottom, height = _frame(len(lines))
-    return Picture(
-        title=title,
-        description=description,
-        width=str(WIDTH),
-        height=str(height),
-        axis=axis,
-        axis_y=str(TOP - 12),
-        axis_bottom=str(bottom),
-        marks=marks,
-        break_path=_break(axis, bottom),
-    )
+    return _picture(marks, axis, title=title, description=description)
 
 
 @dataclass(frozen=True)

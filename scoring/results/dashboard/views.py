@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from scoring.models import Assessment, Criterion, Period, ResultPublication
+from scoring.models import Assessment, Criterion, ResultPublication
+from scoring.permissions.periods import get_period_for
 from scoring.permissions.results import (
     PublicationStamp,
     can_use_what_if,
@@ -101,9 +102,7 @@ def results_unit_losses(request: HttpRequest, year: int, unit_id: int) -> HttpRe
 def results_what_if(request: HttpRequest, year: int) -> HttpResponse:
     """Before publication, for the secretariat and leadership: a unit's index, rank and band if one criterion's final
     score changed, and the points it lacks for the next rank or band. A GET form: nothing is ever stored."""
-    period = get_object_or_404(Period.objects.select_related("authority"), year=year)
-    if not can_use_what_if(request.user, period):
-        raise Http404
+    period = get_period_for(request.user, year, can_use_what_if)
     assessments = what_if_assessments(request.user, period).select_related("unit__block", "framework")
     units = list(assessments.order_by("unit__block__position", "unit__position", "unit__name"))
     chosen = _chosen(units, request.GET.get("unit"))

@@ -1,23 +1,29 @@
 """The secretariat's survey pages: questionnaires of a year, questions, the window, the sample and its links."""
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files import File
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from scoring.feedback import flash_errors
+from scoring.feedback import flash_errors, perform, run_import
 from scoring.models import Criterion, Framework, Period
+from scoring.permissions.periods import get_period_for
 from scoring.permissions.survey import (
     can_manage_surveys,
     can_read_survey_results,
     get_survey_for_manage,
     get_survey_for_results,
 )
-from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import xlsx_download
 from scoring.survey.forms import (
     QuestionForm,
     RespondentImportForm,
@@ -55,10 +61,11 @@ from scoring.survey.services import (
 
 
 def _period(request: HttpRequest, year: int) -> Period:
-    period = get_object_or_404(Period.objects.select_related("authority"), year=year)
-    if not (can_manage_surveys(request.user, period) or can_read_survey_results(request.user, period)):
-        raise Http404
-    return period
+    return get_period_for(
+        request.user,
+        year,
+        lambda user, period: can_manage_surveys(user, period) or can_read_survey_results(user, period),
+    )
 
 
 @login_required
@@ -143,45 +150,44 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_survey_for_manage(request.user, pk)
-    form = SurveyEditForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
+def _survey_action(service: Callable, message: str, form_class: type[forms.Form] | None = None):
+    """The secretary's view that runs one survey service (with the form's data, if any), then back to the survey."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        survey = get_survey_for_manage(request.user, pk)
+
+        def run(data: dict) -> str:
+            service(actor=request.user, survey=survey, **data)
+            return str(message)
+
+        perform(request, run, form_class(request.POST) if form_class else None)
         return redirect("survey_detail", pk=pk)
-    try:
-        survey_update(actor=request.user, survey=survey, **form.cleaned_data)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã lưu tên và lời giới thiệu của phiếu."))
-    return redirect("survey_detail", pk=pk)
+
+    return view
+
+
+survey_edit = _survey_action(survey_update, gettext_lazy("Đã lưu tên và lời giới thiệu của phiếu."), SurveyEditForm)
+survey_open_view = _survey_action(
+    survey_open, gettext_lazy("Đã mở khảo sát; câu hỏi được giữ cố định từ nay."), SurveyOpenForm
+)
+survey_close_view = _survey_action(survey_close, gettext_lazy("Đã đóng khảo sát: các đường dẫn không nhận thêm phiếu."))
 
 
 @login_required
 @require_POST
 def survey_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    criteria = survey_criteria(survey)
-    form = QuestionForm(request.POST, criteria=criteria)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("survey_detail", pk=pk)
-    criterion = get_object_or_404(Criterion, pk=form.cleaned_data["criterion"])
-    try:
+
+    def add(data: dict) -> str:
+        criterion = get_object_or_404(Criterion, pk=data["criterion"])
         question = question_add(
-            actor=request.user,
-            survey=survey,
-            criterion=criterion,
-            text=form.cleaned_data["text"],
-            levels=form.cleaned_data["levels"],
+            actor=request.user, survey=survey, criterion=criterion, text=data["text"], levels=data["levels"]
         )
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã thêm câu %(code)s.") % {"code": question.code})
+        return _("Đã thêm câu %(code)s.") % {"code": question.code}
+
+    perform(request, add, QuestionForm(request.POST, criteria=survey_criteria(survey)))
     return redirect("survey_detail", pk=pk)
 
 
@@ -190,42 +196,12 @@ def survey_question_add(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_question_remove(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
     question = get_object_or_404(SurveyQuestion.objects.select_related("survey"), pk=question_pk, survey=survey)
-    try:
+
+    def remove(data: dict) -> str:
         question_remove(actor=request.user, question=question)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã xóa câu %(code)s.") % {"code": question.code})
-    return redirect("survey_detail", pk=pk)
+        return _("Đã xóa câu %(code)s.") % {"code": question.code}
 
-
-@login_required
-@require_POST
-def survey_open_view(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_survey_for_manage(request.user, pk)
-    form = SurveyOpenForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("survey_detail", pk=pk)
-    try:
-        survey_open(actor=request.user, survey=survey, **form.cleaned_data)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã mở khảo sát; câu hỏi được giữ cố định từ nay."))
-    return redirect("survey_detail", pk=pk)
-
-
-@login_required
-@require_POST
-def survey_close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_survey_for_manage(request.user, pk)
-    try:
-        survey_close(actor=request.user, survey=survey)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã đóng khảo sát: các đường dẫn không nhận thêm phiếu."))
+    perform(request, remove)
     return redirect("survey_detail", pk=pk)
 
 
@@ -237,21 +213,18 @@ def survey_respondents_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The named sample per unit, its import from Excel and its draw; names are for the secretariat only."""
     survey = get_survey_for_manage(request.user, pk)
     form = RespondentImportForm(request.POST or None, request.FILES or None)
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = respondents_import(
-                actor=request.user, survey=survey, file=form.cleaned_data["file"], is_pool=form.cleaned_data["is_pool"]
-            )
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(
-                request,
-                _("Đã nhập %(count)s người của %(units)s đơn vị, mỗi người một đường dẫn riêng.")
-                % {"count": result.imported, "units": len(result.by_unit)},
-            )
-            return redirect("survey_respondents", pk=pk)
+
+    def run(file: File) -> None:
+        result = respondents_import(actor=request.user, survey=survey, file=file, is_pool=form.cleaned_data["is_pool"])
+        messages.success(
+            request,
+            _("Đã nhập %(count)s người của %(units)s đơn vị, mỗi người một đường dẫn riêng.")
+            % {"count": result.imported, "units": len(result.by_unit)},
+        )
+
+    errors = run_import(request, form, run)
+    if errors is None:
+        return redirect("survey_respondents", pk=pk)
     unit_id = _unit_filter(request)
     return render(
         request,
@@ -280,29 +253,22 @@ def _unit_filter(request: HttpRequest) -> int | None:
 @login_required
 def survey_respondents_template(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    response = HttpResponse(respondents_template(survey=survey), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, template_filename(survey))
-    return response
+    return xlsx_download(respondents_template(survey=survey), template_filename(survey))
 
 
 @login_required
 @require_POST
 def survey_sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    form = SampleDrawForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect("survey_respondents", pk=pk)
-    try:
-        drawn = sample_draw(actor=request.user, survey=survey, size=form.cleaned_data["size"])
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã chọn ngẫu nhiên %(count)s người cho %(units)s đơn vị.")
-            % {"count": sum(drawn.values()), "units": len(drawn)},
-        )
+
+    def draw(data: dict) -> str:
+        drawn = sample_draw(actor=request.user, survey=survey, size=data["size"])
+        return _("Đã chọn ngẫu nhiên %(count)s người cho %(units)s đơn vị.") % {
+            "count": sum(drawn.values()),
+            "units": len(drawn),
+        }
+
+    perform(request, draw, SampleDrawForm(request.POST))
     return redirect("survey_respondents", pk=pk)
 
 
@@ -310,12 +276,12 @@ def survey_sample_draw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def survey_invite(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_manage(request.user, pk)
-    try:
+
+    def invite(data: dict) -> str:
         count = respondents_invite(actor=request.user, survey=survey)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("Đã gửi %(count)s thư mời khảo sát.") % {"count": count})
+        return _("Đã gửi %(count)s thư mời khảo sát.") % {"count": count}
+
+    perform(request, invite)
     return redirect("survey_respondents", pk=pk)
 
 

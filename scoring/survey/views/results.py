@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from scoring.feedback import flash_errors
+from scoring.feedback import flash_errors, perform, report_changes
 from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.survey import (
     can_exclude_response,
@@ -22,7 +21,7 @@ from scoring.permissions.survey import (
     get_survey_for_manage,
     get_survey_for_results,
 )
-from scoring.spreadsheets import XLSX_CONTENT_TYPE
+from scoring.spreadsheets import xlsx_download
 from scoring.survey.exports import export_filename, responses_workbook
 from scoring.survey.forms import ReasonForm
 from scoring.survey.selectors import (
@@ -88,15 +87,12 @@ def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         flash_errors(request, error)
         return redirect("survey_results", pk=pk)
-    if result.changed:
-        messages.success(
-            request,
-            _("Đã ghi %(count)s điểm khảo sát vào phiếu đánh giá (thẩm định vòng 1).") % {"count": result.changed},
-        )
-    else:
-        messages.info(
-            request, _("Điểm khảo sát trên các phiếu đánh giá đã đúng như kết quả tính; không có gì thay đổi.")
-        )
+    report_changes(
+        request,
+        result.changed,
+        _("Đã ghi %(count)s điểm khảo sát vào phiếu đánh giá (thẩm định vòng 1)."),
+        _("Điểm khảo sát trên các phiếu đánh giá đã đúng như kết quả tính; không có gì thay đổi."),
+    )
     if result.without_sheet:
         messages.warning(
             request,
@@ -148,16 +144,12 @@ def _response_action(request: HttpRequest, pk: int, response_pk: int, action, su
     if not can_exclude_response(request.user, response):
         raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
     back = f"{reverse('survey_responses', kwargs={'pk': pk})}?unit={response.unit_id}"
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form, labelled=True)
-        return redirect(back)
-    try:
-        action(actor=request.user, response=response, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, success)
+
+    def run(data: dict) -> str:
+        action(actor=request.user, response=response, reason=data["reason"])
+        return success
+
+    perform(request, run, ReasonForm(request.POST))
     return redirect(back)
 
 
@@ -179,6 +171,4 @@ def survey_response_restore(request: HttpRequest, pk: int, response_pk: int) -> 
 def survey_export(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_results(request.user, pk)
     hidden = hidden_unit_ids(request.user, survey.period)
-    response = HttpResponse(responses_workbook(survey, hidden_units=hidden), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, export_filename(survey))
-    return response
+    return xlsx_download(responses_workbook(survey, hidden_units=hidden), export_filename(survey))

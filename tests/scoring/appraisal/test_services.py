@@ -35,34 +35,29 @@ from scoring.permissions.appraisal import can_appraise, can_appraise_criterion
 from scoring.permissions.sheets import can_view_assessment
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, StaleScoreError
-from tests.factories import AssessmentFactory, UnitFactory, seat, self_scored_sheet, small_framework, user_with_role
+from tests.factories import (
+    seat,
+    user_with_role,
+)
 from units.models import Role, User
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def council():
+def council(sheets):
     """A period in appraisal: Hạ Đình submitted (1.3 marked not applicable), Kim Giang still drafting."""
-    framework = small_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình", position=1)
-    other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang", position=2)
-    head = user_with_role(Role.UNIT_HEAD, unit=unit)
-    assessment = self_scored_sheet(framework, unit, head)
-    AssessmentFactory(framework=framework, unit=other_unit)
+    period, unit = sheets.period, sheets.unit
     people = {
-        "head": head,
+        "head": sheets.head,
         "staff": user_with_role(Role.UNIT_STAFF, unit=unit),
         "member": seat(period, unit=unit),
         "other_member": seat(period, unit=unit),
         "chair": seat(period, is_chair=True),
         "secretary": user_with_role(Role.COUNCIL_SECRETARY),
     }
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework).prefetch_related("options")}
-    return assessment, criteria, people
+    criteria = {c.code: c for c in Criterion.objects.filter(framework=sheets.framework).prefetch_related("options")}
+    return sheets.assessment, criteria, people
 
 
 def record(actor, assessment, criterion, *, stage=Stage.ROUND_1, version=0, reason="", na=False, **entry):
@@ -101,10 +96,17 @@ def test_round_one_is_saved_beside_the_unchanged_self_score(council):
     )
 
 
-def test_agreeing_with_the_unit_needs_no_reason(council):
+@pytest.mark.parametrize(
+    ("code", "value", "points"),
+    [
+        pytest.param("2.1", "1,25", Decimal("1.25"), id="agreeing-with-the-unit"),
+        pytest.param("2.3", "0.8", Decimal("0.8"), id="survey-points-have-no-self-score"),
+    ],
+)
+def test_a_score_needs_no_reason_where_it_does_not_differ_from_the_unit(council, code, value, points):
     assessment, criteria, people = council
-    score = record(people["member"], assessment, criteria["2.1"], value="1,25")
-    assert (score.points, score.explanation) == (Decimal("1.25"), "")
+    score = record(people["member"], assessment, criteria[code], value=value)
+    assert (score.points, score.explanation) == (points, "")
 
 
 def test_a_different_score_needs_a_reason_and_nothing_is_saved_without_one(council):
@@ -208,14 +210,19 @@ def test_a_second_member_saving_from_an_old_page_is_refused_and_overwrites_nothi
     assert ScoreChange.objects.count() == 1
 
 
+def assert_kept_out(member: User, assessment: Assessment, criterion: Criterion) -> None:
+    """The member neither appraises nor reads the sheet; the score they send is refused and nothing is stored."""
+    assert can_appraise(member, assessment) is False
+    assert can_view_assessment(member, assessment) is False
+    with pytest.raises(PermissionDenied):
+        record(member, assessment, criterion, value="1", reason="x")
+    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+
+
 def test_a_member_who_works_at_the_unit_cannot_appraise_it(council):
     assessment, criteria, _ = council
     insider = seat(assessment.period, unit=assessment.unit, home_unit=assessment.unit)
-    assert can_appraise(insider, assessment) is False
-    assert can_view_assessment(insider, assessment) is False
-    with pytest.raises(PermissionDenied):
-        record(insider, assessment, criteria["2.1"], value="1", reason="x")
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+    assert_kept_out(insider, assessment, criteria["2.1"])
 
 
 def test_a_member_who_moves_unit_loses_the_new_unit_and_regains_the_old_one(council):
@@ -249,12 +256,7 @@ def test_a_declared_conflict_blocks_appraisal_and_hides_the_sheet(council):
         reason="Vợ là công chức của phường",
         declared_by=people["secretary"],
     )
-    member = fresh(people["member"])
-    assert can_appraise(member, assessment) is False
-    assert can_view_assessment(member, assessment) is False
-    with pytest.raises(PermissionDenied):
-        record(member, assessment, criteria["2.1"], value="1", reason="x")
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+    assert_kept_out(fresh(people["member"]), assessment, criteria["2.1"])
 
 
 def test_an_area_assignment_limits_the_criteria(council):
@@ -383,12 +385,6 @@ def test_adjustments_are_refused_once_the_block_is_finalised(adjustments):
             actor=fresh(people["member"]), assessment=assessment, item=items["T1"], points=Decimal("1"), reason="a"
         )
     assert not AdjustmentEntry.objects.exists()
-
-
-def test_survey_points_need_no_reason_since_the_unit_has_no_self_score(council):
-    assessment, criteria, people = council
-    score = record(people["member"], assessment, criteria["2.3"], value="0.8")
-    assert (score.points, score.explanation) == (Decimal("0.8"), "")
 
 
 def test_an_area_member_cannot_give_bonus_or_penalty(council):

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Document, EvidenceLink, StoredFile
 from scoring.models import (
     AdjustmentEntry,
     AdjustmentItem,
@@ -18,7 +17,6 @@ from scoring.models import (
     CouncilMembership,
     Criterion,
     ExplanationRequest,
-    Period,
     Score,
     ScoreChange,
     Stage,
@@ -27,9 +25,9 @@ from tests.factories import (
     AssessmentFactory,
     ScoreFactory,
     UnitFactory,
+    cite,
+    in_appraisal,
     seat,
-    self_scored_sheet,
-    small_framework,
     user_with_role,
     wide_framework,
 )
@@ -39,20 +37,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def council():
+def council(sheets):
     """Hạ Đình submitted and assigned to one member; Kim Giang still drafting; the people of the matrix."""
-    framework = small_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình", position=1)
-    other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang", position=2)
-    head = user_with_role(Role.UNIT_HEAD, unit=unit)
-    assessment = self_scored_sheet(framework, unit, head)
-    draft = AssessmentFactory(framework=framework, unit=other_unit)
+    period, unit, other_unit = sheets.period, sheets.unit, sheets.other_unit
     people = {
         "staff": user_with_role(Role.UNIT_STAFF, unit=unit),
-        "head": head,
+        "head": sheets.head,
         "other_staff": user_with_role(Role.UNIT_STAFF, unit=other_unit),
         "member": seat(period, unit=unit),
         "unassigned_member": seat(period),
@@ -62,8 +52,8 @@ def council():
         "chair": seat(period, is_chair=True),
     }
     AppraisalAssignment.objects.create(period=period, member=people["member"], unit=other_unit)  # a draft: not shown
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
-    return assessment, draft, criteria, people
+    criteria = {c.code: c for c in Criterion.objects.filter(framework=sheets.framework)}
+    return sheets.assessment, sheets.draft, criteria, people
 
 
 def save(client, assessment, criterion, *, stage="round1", htmx=True, version=0, **fields):
@@ -145,22 +135,14 @@ def test_an_unsubmitted_sheet_is_not_found_even_when_assigned(client, council):
 
 def test_the_workspace_shows_the_unit_and_the_council_side_by_side(client, council):
     assessment, _, criteria, people = council
-    stored = StoredFile.objects.create(sha256="a" * 64, size=10, content_type="application/pdf", storage_name="a.pdf")
-    document = Document.objects.create(
-        unit=assessment.unit,
-        period=assessment.period,
+    document = cite(
+        assessment,
+        criteria["1.1.1"],
+        people["staff"],
         title="Kế hoạch CCHC năm 2023",
-        file=stored,
         original_name="ke-hoach.pdf",
-        uploaded_by=people["staff"],
-    )
-    EvidenceLink.objects.create(
-        document=document,
-        assessment=assessment,
-        criterion=criteria["1.1.1"],
         locator="trang 2",
-        created_by=people["staff"],
-    )
+    ).document
     client.force_login(people["member"])
     html = client.get(reverse("appraisal_workspace", args=[assessment.pk])).content.decode()
     assert html.count("data-appraisal-row") == 7
@@ -377,9 +359,7 @@ def test_filters_keep_only_the_matching_criteria(client, council):
 @pytest.fixture
 def big_period():
     framework = wide_framework(areas=6, leaves_per_area=20)
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     head = user_with_role(Role.UNIT_HEAD, unit=UnitFactory(block=framework.block))
     units = [UnitFactory(block=framework.block, name=f"UBND phường Số {n:02}") for n in range(25)]
     assessments = Assessment.objects.bulk_create(

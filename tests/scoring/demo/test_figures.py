@@ -9,12 +9,9 @@ with one explanation round open and a confirmed not-applicable criterion.
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from scoring.models import (
@@ -41,19 +38,10 @@ from scoring.results.compute import rank_of, unit_results
 from units.models import User
 from units.roles import belongs_to_unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEPARTMENTS, WARDS = "phong-ban", "phuong"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 def ranked_rows(year: int, block: str) -> list[ResultRow]:

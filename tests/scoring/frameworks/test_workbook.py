@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from scoring.frameworks.selectors import framework_tree
 from scoring.frameworks.workbook import framework_export, framework_import
 from scoring.models import AuditEvent, Criterion, Framework, Period, RuleOption, RuleType
 from tests.factories import (
@@ -20,6 +19,8 @@ from tests.factories import (
     PeriodFactory,
     UnitFactory,
     UserFactory,
+    criteria_snapshot,
+    sheet_xlsx,
     small_framework,
     user_with_role,
     wide_framework,
@@ -51,39 +52,12 @@ def _keep_period_years_in_range():
 
 
 def xlsx(rows: list[list], headers: list[str] = HEADERS) -> bytes:
-    """A real .xlsx file: line 1 the headers, then one line per row."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
+    """A framework workbook: line 1 the headers, then one line per criterion."""
+    return sheet_xlsx(rows, headers)
 
 
 def sheet_rows(content: bytes) -> list[tuple]:
     return list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
-
-
-def snapshot(framework: Framework) -> list[tuple]:
-    """Everything the file carries about each criterion, in tree order."""
-    return [
-        (
-            node.criterion.code,
-            node.criterion.parent.code if node.criterion.parent else None,
-            node.criterion.title,
-            node.criterion.guidance,
-            node.criterion.max_points,
-            node.criterion.rule_type,
-            node.criterion.step,
-            node.criterion.deduction_per_occurrence,
-            node.criterion.evidence_required,
-            node.criterion.allows_not_applicable,
-            [(o.position, o.label, o.points, o.min_percent) for o in node.criterion.options.all()],
-        )
-        for node in framework_tree(framework).nodes
-    ]
 
 
 def empty_framework_beside(source: Framework) -> Framework:
@@ -163,8 +137,8 @@ def test_round_trip_into_an_empty_framework_of_another_period_gives_the_same_tre
     report = framework_import(actor=None, framework=target, file=framework_export(framework=source))
 
     assert (report.created, report.updated) == (10, 0)
-    assert snapshot(target) == snapshot(source)
-    assert snapshot(target)[3][10] == [
+    assert criteria_snapshot(target) == criteria_snapshot(source)
+    assert criteria_snapshot(target)[3][10] == [
         (0, "Từ 90% trở lên", Decimal("2"), Decimal("90")),
         (1, "Từ 70% đến dưới 90%", Decimal("1"), Decimal("70")),
         (2, "Dưới 70%", Decimal("0"), Decimal("0")),
@@ -179,13 +153,13 @@ def test_round_trip_into_an_empty_framework_of_another_period_gives_the_same_tre
 def test_reimporting_updates_by_code_and_replaces_options():
     framework = small_framework()
     content = framework_export(framework=framework)
-    before = snapshot(framework)
+    before = criteria_snapshot(framework)
     ids = dict(framework.criteria.values_list("code", "id"))
 
     report = framework_import(actor=None, framework=framework, file=content)
 
     assert (report.created, report.updated) == (0, 10)
-    assert snapshot(framework) == before
+    assert criteria_snapshot(framework) == before
     assert dict(framework.criteria.values_list("code", "id")) == ids
     assert RuleOption.objects.filter(criterion__framework=framework).count() == 6
 
@@ -214,7 +188,7 @@ def test_import_accepts_vietnamese_labels_comma_decimals_yes_words_and_numeric_c
     report = framework_import(actor=None, framework=framework, file=content)
 
     assert (report.created, report.updated) == (3, 0)
-    assert snapshot(framework) == [
+    assert criteria_snapshot(framework) == [
         ("1", None, "Lĩnh vực", "", Decimal("2.5"), "", None, None, True, False, []),
         (
             "1.1",
@@ -370,7 +344,7 @@ def test_children_not_adding_up_to_their_parent_are_reported_and_nothing_saved()
 
 def test_a_failed_reimport_leaves_the_existing_tree_untouched():
     framework = small_framework()
-    before = snapshot(framework)
+    before = criteria_snapshot(framework)
     rows = sheet_rows(framework_export(framework=framework))[1:]
     rows[0] = ("1", "Đổi tên", None, 6, None, None, None, 1, 0, None)  # would be saved…
     rows[3] = ("1.1.2", "Mức độ", None, 2, "bands", None, None, 1, 0, "90% : 2 : Cao")  # …but this row is wrong
@@ -378,20 +352,20 @@ def test_a_failed_reimport_leaves_the_existing_tree_untouched():
     errors = import_errors(framework, xlsx([list(row) for row in rows]))
 
     assert errors == ["Dòng 5: Cách chấm “bands” cần ít nhất hai mức trong cột “Các mức”."]
-    assert snapshot(framework) == before
+    assert criteria_snapshot(framework) == before
 
 
 def test_frozen_framework_is_refused():
     framework = small_framework()
     Period.objects.filter(pk=framework.period_id).update(state=Period.State.SELF_ASSESSMENT)
-    before = snapshot(framework)
+    before = criteria_snapshot(framework)
 
     errors = import_errors(framework, framework_export(framework=framework))
 
     assert errors == [
         f"Bộ chỉ số năm {framework.period.year} đã khóa vì kỳ đánh giá đã mở; hãy sao chép sang năm mới để sửa."
     ]
-    assert snapshot(framework) == before
+    assert criteria_snapshot(framework) == before
     assert AuditEvent.objects.count() == 0
 
 
@@ -472,7 +446,7 @@ def test_commands_round_trip_and_create_the_missing_framework(tmp_path: Path):
 
     target = Framework.objects.get(period=period, block=source.block)
     assert target.name == f"Bộ chỉ số {source.block.name} năm 2030"
-    assert snapshot(target) == snapshot(source)
+    assert criteria_snapshot(target) == criteria_snapshot(source)
     assert out.getvalue().splitlines()[-1] == f"Đã nhập “{target.name}”: 10 tiêu chí mới, cập nhật 0 tiêu chí."
 
 
@@ -544,7 +518,7 @@ def test_admin_import_saves_a_good_file(admin_client):
 
     assert response.redirect_chain == [(reverse("admin:scoring_framework_change", args=[target.pk]), 302)]
     assert "Đã nhập: 10 tiêu chí mới, cập nhật 0 tiêu chí." in response.text
-    assert snapshot(target) == snapshot(source)
+    assert criteria_snapshot(target) == criteria_snapshot(source)
 
 
 def test_admin_import_shows_row_errors_and_saves_nothing(admin_client):

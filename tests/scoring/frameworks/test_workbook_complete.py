@@ -12,10 +12,9 @@ from scoring.demo.frameworks import BLOCK_CODES, YEARS, build_framework, framewo
 from scoring.demo.province_frameworks import BLOCK_CODES as PROVINCE_BLOCKS
 from scoring.demo.province_frameworks import YEARS as PROVINCE_YEARS
 from scoring.demo.province_frameworks import province_framework_spec
-from scoring.frameworks.selectors import framework_tree
 from scoring.frameworks.workbook import framework_export, framework_import
 from scoring.models import AdjustmentItem, AuditEvent, ClassificationBand, Framework, Period, ResultsConfig
-from tests.factories import BlockFactory, FrameworkFactory, PeriodFactory, small_framework
+from tests.factories import BlockFactory, FrameworkFactory, PeriodFactory, criteria_snapshot, small_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -35,22 +34,7 @@ def everything(framework: Framework) -> dict:
     return {
         "name": framework.name,
         "caps": (framework.bonus_cap, framework.penalty_cap),
-        "tree": [
-            (
-                node.criterion.code,
-                node.criterion.parent.code if node.criterion.parent else None,
-                node.criterion.title,
-                node.criterion.guidance,
-                node.criterion.max_points,
-                node.criterion.rule_type,
-                node.criterion.step,
-                node.criterion.deduction_per_occurrence,
-                node.criterion.evidence_required,
-                node.criterion.allows_not_applicable,
-                [(o.position, o.label, o.points, o.min_percent) for o in node.criterion.options.all()],
-            )
-            for node in framework_tree(framework).nodes
-        ],
+        "tree": criteria_snapshot(framework),
         "items": list(
             framework.adjustment_items.order_by("kind", "position", "id").values_list(
                 "kind", "code", "title", "max_points"

@@ -44,6 +44,7 @@ from tests.factories import (
     enter_scores,
     fill_sheet,
     full_minus,
+    in_appraisal,
     small_framework,
     user_with_role,
 )
@@ -74,13 +75,7 @@ def world():
     the secretary (who works there too: the secretariat runs the year and sees every unit) and leadership.
     """
     framework = small_framework()
-    period = framework.period
-    Period.objects.filter(pk=period.pk).update(
-        state=Period.State.APPRAISAL,
-        self_assessment_deadline=timezone.now() - datetime.timedelta(days=3),
-        appraisal_deadline=timezone.now() + datetime.timedelta(days=10),
-    )
-    period.refresh_from_db()
+    period = in_appraisal(framework, appraisal_days=10)
     sheets = {
         "ha_dinh": submitted(framework, UNIT),
         "kim_giang": submitted(framework, "UBND phường Kim Giang"),

@@ -73,58 +73,36 @@ PRIVATE_PUBLISHED_YEAR_URLS = frozenset({"plan_unit", "results_officers"})
 
 # `pk` means a different object on each URL: each URL that takes one says which.
 PK_OF = {
+    **dict.fromkeys(
+        (
+            "assessment_sheet assessment_preparers assessment_summary assessment_submit assessment_reopen score_save"
+            " score_preview score_history sheet_export sheet_import explanation_list explanation_answer"
+            " appraisal_workspace appraisal_flag appraisal_flag_withdraw appraisal_score_save appraisal_adjustment_save"
+        ).split(),
+        lambda w: w["sheets"]["own"].pk,
+    ),
+    **dict.fromkeys(
+        ("evidence_document_download", "evidence_document_preview", "evidence_version_download"),
+        lambda w: w["document"].pk,
+    ),
+    **dict.fromkeys(("evidence_link_unlink", "evidence_link_locator"), lambda w: w["link"].pk),
+    **dict.fromkeys(
+        (
+            "survey_detail survey_edit survey_question_add survey_question_remove survey_open survey_close"
+            " survey_respondents survey_respondents_template survey_sample_draw survey_invite survey_cards"
+            " survey_results survey_record survey_responses survey_response_exclude survey_response_restore"
+            " survey_export"
+        ).split(),
+        lambda w: w["survey"].pk,
+    ),
     "framework_detail": lambda w: w["framework"].pk,
-    "assessment_sheet": lambda w: w["sheets"]["own"].pk,
-    "assessment_preparers": lambda w: w["sheets"]["own"].pk,
-    "assessment_summary": lambda w: w["sheets"]["own"].pk,
-    "assessment_submit": lambda w: w["sheets"]["own"].pk,
-    "assessment_reopen": lambda w: w["sheets"]["own"].pk,
-    "score_save": lambda w: w["sheets"]["own"].pk,
-    "score_preview": lambda w: w["sheets"]["own"].pk,
-    "score_history": lambda w: w["sheets"]["own"].pk,
-    "sheet_export": lambda w: w["sheets"]["own"].pk,
-    "sheet_import": lambda w: w["sheets"]["own"].pk,
-    "explanation_list": lambda w: w["sheets"]["own"].pk,
-    "explanation_answer": lambda w: w["sheets"]["own"].pk,
     "notice_open": lambda w: w["notice"].pk,
-    "appraisal_workspace": lambda w: w["sheets"]["own"].pk,
-    "appraisal_flag": lambda w: w["sheets"]["own"].pk,
-    "appraisal_flag_withdraw": lambda w: w["sheets"]["own"].pk,
-    "appraisal_score_save": lambda w: w["sheets"]["own"].pk,
-    "appraisal_adjustment_save": lambda w: w["sheets"]["own"].pk,
     "council_assignment_remove": lambda w: w["assignment"].pk,
     "council_conflict_remove": lambda w: w["conflict"].pk,
     "council_explanation_withdraw": lambda w: w["explanation"].pk,
     "results_commendation_remove": lambda w: w["commendation"].pk,
     "plan_progress": lambda w: w["plan"].pk,
     "results_objection_resolve": lambda w: w["objection"].pk,
-    "evidence_link_unlink": lambda w: w["link"].pk,
-    "evidence_link_locator": lambda w: w["link"].pk,
-    "evidence_document_download": lambda w: w["document"].pk,
-    "evidence_document_preview": lambda w: w["document"].pk,
-    "evidence_version_download": lambda w: w["document"].pk,
-    **{
-        name: (lambda w: w["survey"].pk)
-        for name in (
-            "survey_detail",
-            "survey_edit",
-            "survey_question_add",
-            "survey_question_remove",
-            "survey_open",
-            "survey_close",
-            "survey_respondents",
-            "survey_respondents_template",
-            "survey_sample_draw",
-            "survey_invite",
-            "survey_cards",
-            "survey_results",
-            "survey_record",
-            "survey_responses",
-            "survey_response_exclude",
-            "survey_response_restore",
-            "survey_export",
-        )
-    },
 }
 
 PARAMETERS = {
@@ -176,633 +154,134 @@ def url_for(role_world: dict, name: str) -> str:
 # For each URL: the status each role gets on GET, then on POST (an empty form). "login" is a redirect to
 # the login page; a role missing from a row gets the row's "*" entry.
 LOGIN = "login"
-STAFF_ONLY = {"anonymous": LOGIN}
+# Roles that share a status on many URLs; a row names them, then the roles that differ.
+SIGNED_IN = {"anonymous": LOGIN}
+# An object of the own unit's (unpublished) sheet: another unit's staff and a conflicted member get 404.
+OWN_SHEET = {**SIGNED_IN, "other_staff": 404, "conflicted_member": 404}
+# The council's side (survey, live results): no unit's staff or head sees it.
+NO_UNIT_STAFF = {**SIGNED_IN, "other_staff": 404, "own_staff": 404, "own_head": 404}
+# The secretary's council pages: leadership is told no (403) rather than "missing".
+SECRETARIAT = {**SIGNED_IN, "leadership": 403}
+# Everyone who reads the council's figures of a unit.
+COUNCIL_READERS = {"council_member": 200, "assigned_member": 200, "secretary": 200, "leadership": 200}
 
-EXPECTED: dict[str, dict[str, dict[str, object]]] = {
-    "activation_confirm": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "activation_done": {
-        "GET": {"*": 200},
-        "POST": {"*": 405},
-    },
-    "appraisal_adjustment_save": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "assigned_member": 302},
-    },
-    "appraisal_flag": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "assigned_member": 302},
-    },
-    "appraisal_flag_withdraw": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "assigned_member": 302},
-    },
-    "appraisal_queue": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 200, "anonymous": LOGIN},
-    },
-    "appraisal_score_save": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "assigned_member": 302},
-    },
-    "appraisal_workspace": {
-        "GET": {"*": 404, "anonymous": LOGIN, "assigned_member": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "assigned_member": 200},
-    },
-    "assessment_list": {
-        "GET": {
-            "*": 302,
-            "anonymous": LOGIN,
-            "council_member": 200,
-            "assigned_member": 200,
-            "secretary": 200,
-            "leadership": 200,
-        },
-        "POST": {
-            "*": 302,
-            "anonymous": LOGIN,
-            "council_member": 200,
-            "assigned_member": 200,
-            "secretary": 200,
-            "leadership": 200,
-        },
-    },
-    "assessment_preparers": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "assessment_reopen": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "assessment_sheet": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "assessment_submit": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "assessment_summary": {
-        "GET": {"*": 302, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 302, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "audit_list": {
-        "GET": {"*": 403, "anonymous": LOGIN, "secretary": 200},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "council_assignment_add": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_assignment_remove": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_block_finalise": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 403, "leadership": 403},
-    },
-    "council_chair_set": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_conflict_add": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_conflict_remove": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_current": {
-        "GET": {"*": 302, "anonymous": LOGIN},
-        "POST": {"*": 302, "anonymous": LOGIN},
-    },
-    "council_explanation_send": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_explanation_withdraw": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_member_add": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_member_remove": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_members": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 403},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 403},
-    },
-    "council_overview": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 200},
-    },
-    "council_start_appraisal": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302, "leadership": 403},
-    },
-    "council_survey_import": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 403},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 403},
-    },
-    "council_survey_template": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 403},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 403},
-    },
-    "evidence_criterion": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "evidence_criterion_link": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {
-            "*": 403,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 302,
-            "own_head": 302,
-            "conflicted_member": 404,
-        },
-    },
-    "evidence_criterion_upload": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {
-            "*": 403,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 302,
-            "own_head": 302,
-            "conflicted_member": 404,
-        },
-    },
-    "evidence_document_download": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "evidence_document_preview": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "evidence_document_replace": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "evidence_library": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "evidence_library_upload": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "evidence_link_locator": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "evidence_link_unlink": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "evidence_version_download": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "explanation_answer": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {
-            "*": 403,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 302,
-            "own_head": 302,
-            "conflicted_member": 404,
-        },
-    },
-    "explanation_list": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "framework_detail": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 200, "anonymous": LOGIN},
-    },
-    "favicon": {
-        "GET": {"*": 301},
-        "POST": {"*": 301},
-    },
-    "healthz": {
-        "GET": {"*": 200},
-        "POST": {"*": 405},
-    },
-    "home": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 200, "anonymous": LOGIN},
-    },
-    "login": {
-        "GET": {"*": 302, "anonymous": 200},
-        "POST": {"*": 302, "anonymous": 200},
-    },
-    "logout": {
-        "GET": {"*": 405},
-        "POST": {"*": LOGIN},
-    },
-    "notice_list": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "notice_open": {
-        "GET": {"*": 404, "anonymous": LOGIN, "own_staff": 302},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "notice_read_all": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 302, "anonymous": LOGIN},
-    },
-    "password_change": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 200, "anonymous": LOGIN},
-    },
-    "password_change_done": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 405, "anonymous": LOGIN},
-    },
-    "plan_list": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 200, "anonymous": LOGIN},
-    },
-    "plan_progress": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 302},
-    },
+Expectation = dict[str, dict[str, object]]
+
+
+def row(default: object, roles: dict | None = None, **statuses: object) -> dict[str, object]:
+    return {"*": default, **(roles or {}), **statuses}
+
+
+def same(default: object, roles: dict | None = None, **statuses: object) -> Expectation:
+    """GET and POST (an empty form) get the same answer."""
+    return {"GET": row(default, roles, **statuses), "POST": row(default, roles, **statuses)}
+
+
+def read(default: object, roles: dict | None = None, **statuses: object) -> Expectation:
+    """A page that only reads: POST is refused with 405 once signed in."""
+    return {"GET": row(default, roles, **statuses), "POST": row(405, SIGNED_IN)}
+
+
+def action(default: object, roles: dict | None = None, **statuses: object) -> Expectation:
+    """An action that only takes POST: GET is refused with 405 once signed in."""
+    return {"GET": row(405, SIGNED_IN), "POST": row(default, roles or SIGNED_IN, **statuses)}
+
+
+def each(names: str, expectation: Expectation) -> dict[str, Expectation]:
+    return dict.fromkeys(names.split(), expectation)
+
+
+EXPECTED: dict[str, Expectation] = {
+    # public: the published year, the activation link, signature checks, the survey answer page
+    **each(
+        "activation_confirm results_build_download results_commendations results_csv results_heads results_index"
+        " results_json results_losses results_overview results_pdf results_published results_published_unit"
+        " results_published_unit_version results_published_version results_scorecard_pdf results_unit_losses"
+        " results_xlsx signing_document signing_upload_pdf signing_verify",
+        same(200),
+    ),
+    **each("activation_done healthz", {"GET": row(200), "POST": row(405)}),
+    "favicon": same(301),
+    "results_build": same(302),
+    **each("sso_callback sso_login", same(404)),
+    "survey_answer": {"GET": row(200), "POST": row(400)},
+    "login": same(302, anonymous=200),
+    "logout": {"GET": row(405), "POST": row(LOGIN)},
+    # every signed-in person
+    **each(
+        "appraisal_queue framework_detail home password_change period_detail period_list plan_list",
+        same(200, SIGNED_IN),
+    ),
+    "council_current": same(302, SIGNED_IN),
+    **each("notice_list password_change_done", read(200, SIGNED_IN)),
+    "notice_open": read(404, SIGNED_IN, own_staff=302),
+    "notice_read_all": action(302),
+    **each("results_objection_file results_objection_resolve results_publish", action(404)),
+    # the own unit's sheet, its evidence and its explanations
+    **each("assessment_sheet score_history sheet_export signing_document_pdf", same(200, OWN_SHEET)),
+    "assessment_summary": same(302, OWN_SHEET),
+    "sheet_import": same(403, OWN_SHEET),
+    **each("assessment_preparers assessment_submit", {"GET": row(200, OWN_SHEET), "POST": row(403, OWN_SHEET)}),
+    **each(
+        "assessment_reopen evidence_document_replace evidence_library_upload evidence_link_locator"
+        " evidence_link_unlink score_preview score_save",
+        action(403, OWN_SHEET),
+    ),
+    **each(
+        "evidence_criterion_link evidence_criterion_upload explanation_answer",
+        action(403, OWN_SHEET, own_staff=302, own_head=302),
+    ),
+    **each(
+        "evidence_criterion evidence_document_download evidence_document_preview evidence_library"
+        " evidence_version_download explanation_list",
+        read(200, OWN_SHEET),
+    ),
     "plan_unit": {
-        "GET": {
-            "*": 404,
-            "anonymous": LOGIN,
-            "own_staff": 200,
-            "own_head": 200,
-            "secretary": 200,
-            "leadership": 200,
-        },
-        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 200},
-    },
-    "period_create": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "secretary": 400},
-    },
-    "period_detail": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 200, "anonymous": LOGIN},
-    },
-    "period_list": {
-        "GET": {"*": 200, "anonymous": LOGIN},
-        "POST": {"*": 200, "anonymous": LOGIN},
-    },
-    "period_open": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "secretary": 302},
-    },
-    "results_build": {
-        "GET": {"*": 302},
-        "POST": {"*": 302},
-    },
-    "results_build_download": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_commendation_add": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "results_commendation_remove": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "results_commendations": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_csv": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_heads": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_index": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_json": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_live": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "own_staff": 404, "own_head": 404},
-        "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "own_staff": 404, "own_head": 404},
-    },
-    "results_objection_file": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN},
-    },
-    "results_objection_resolve": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN},
-    },
-    "results_losses": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_unit_losses": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_officers": {
-        "GET": {"*": 404, "anonymous": LOGIN, "own_head": 200, "secretary": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "own_head": 200, "secretary": 200},
-    },
-    "results_overview": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_pdf": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_publish": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN},
-    },
-    "results_published": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_published_unit": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_published_unit_version": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_published_version": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_release": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "results_scorecard_pdf": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "results_settings": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "results_unit": {
-        "GET": {
-            "*": 404,
-            "anonymous": LOGIN,
-            "council_member": 200,
-            "assigned_member": 200,
-            "secretary": 200,
-            "leadership": 200,
-        },
-        "POST": {
-            "*": 404,
-            "anonymous": LOGIN,
-            "council_member": 200,
-            "assigned_member": 200,
-            "secretary": 200,
-            "leadership": 200,
-        },
-    },
-    "results_what_if": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200, "leadership": 200},
-    },
-    "results_xlsx": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "score_history": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "score_preview": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "score_save": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "signing_decision": {
-        "GET": {"*": 404, "anonymous": LOGIN, "leadership": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "leadership": 200},
-    },
-    "signing_decision_to_sign": {
-        "GET": {"*": 404, "anonymous": LOGIN, "leadership": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "leadership": 200},
-    },
-    "signing_document": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "signing_document_pdf": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "signing_upload_pdf": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "signing_verify": {
-        "GET": {"*": 200},
-        "POST": {"*": 200},
-    },
-    "sso_callback": {
-        "GET": {"*": 404},
-        "POST": {"*": 404},
-    },
-    "sso_login": {
-        "GET": {"*": 404},
-        "POST": {"*": 404},
-    },
-    "sheet_export": {
-        "GET": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 200, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "sheet_import": {
-        "GET": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "conflicted_member": 404},
-    },
-    "survey_answer": {
-        "GET": {"*": 200},
-        "POST": {"*": 400},
-    },
-    "survey_cards": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200},
-    },
-    "survey_close": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "survey_create": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 403, "anonymous": LOGIN, "other_staff": 404, "own_staff": 404, "own_head": 404, "secretary": 302},
-    },
-    "survey_detail": {
-        "GET": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-        "POST": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-    },
-    "survey_edit": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "survey_export": {
-        "GET": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-        "POST": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-    },
-    "survey_invite": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "survey_list": {
-        "GET": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-        "POST": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-    },
-    "survey_open": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "survey_question_add": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "survey_question_remove": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "survey_record": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
-    "survey_respondents": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200},
-    },
-    "survey_respondents_template": {
-        "GET": {"*": 404, "anonymous": LOGIN, "secretary": 200},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 200},
-    },
-    "survey_response_exclude": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {
-            "*": 302,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-            "conflicted_member": 404,
-            "leadership": 403,
-        },
-    },
-    "survey_response_restore": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {
-            "*": 302,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-            "conflicted_member": 404,
-            "leadership": 403,
-        },
-    },
-    "survey_responses": {
-        "GET": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-        "POST": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-    },
-    "survey_results": {
-        "GET": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-        "POST": {
-            "*": 200,
-            "anonymous": LOGIN,
-            "other_staff": 404,
-            "own_staff": 404,
-            "own_head": 404,
-        },
-    },
-    "survey_sample_draw": {
-        "GET": {"*": 405, "anonymous": LOGIN},
-        "POST": {"*": 404, "anonymous": LOGIN, "secretary": 302},
-    },
+        "GET": row(404, SIGNED_IN, own_staff=200, own_head=200, secretary=200, leadership=200),
+        "POST": row(404, SIGNED_IN, own_head=200),
+    },
+    "plan_progress": action(404, own_head=302),
+    "results_officers": same(404, SIGNED_IN, own_head=200, secretary=200),
+    # the council
+    **each(
+        "appraisal_adjustment_save appraisal_flag appraisal_flag_withdraw appraisal_score_save",
+        action(404, assigned_member=302),
+    ),
+    "appraisal_workspace": same(404, SIGNED_IN, assigned_member=200),
+    "assessment_list": same(302, {**SIGNED_IN, **COUNCIL_READERS}),
+    "results_unit": same(404, {**SIGNED_IN, **COUNCIL_READERS}),
+    **each("council_overview results_what_if", same(404, SIGNED_IN, secretary=200, leadership=200)),
+    # the secretariat
+    **each(
+        "council_assignment_add council_assignment_remove council_chair_set council_conflict_add"
+        " council_conflict_remove council_explanation_send council_explanation_withdraw council_member_add"
+        " council_member_remove council_start_appraisal",
+        action(404, SECRETARIAT, secretary=302),
+    ),
+    "council_block_finalise": action(404, SECRETARIAT, secretary=403),
+    **each("council_members council_survey_import council_survey_template", same(404, SECRETARIAT, secretary=200)),
+    "audit_list": read(403, SIGNED_IN, secretary=200),
+    "period_create": action(403, secretary=400),
+    "period_open": action(403, secretary=302),
+    **each(
+        "results_commendation_add results_commendation_remove results_release survey_close survey_edit"
+        " survey_invite survey_open survey_question_add survey_question_remove survey_record survey_sample_draw",
+        action(404, secretary=302),
+    ),
+    "results_settings": {"GET": row(404, SIGNED_IN, secretary=200), "POST": row(404, SIGNED_IN, secretary=302)},
+    # the survey and live results: the council's side
+    **each("survey_cards survey_respondents survey_respondents_template", same(404, SIGNED_IN, secretary=200)),
+    **each(
+        "results_live survey_detail survey_export survey_list survey_responses survey_results",
+        same(200, NO_UNIT_STAFF),
+    ),
+    "survey_create": action(403, NO_UNIT_STAFF, secretary=302),
+    **each(
+        "survey_response_exclude survey_response_restore",
+        action(302, NO_UNIT_STAFF, conflicted_member=404, leadership=403),
+    ),
+    # leadership
+    **each("signing_decision signing_decision_to_sign", same(404, SIGNED_IN, leadership=200)),
 }
 
 # An empty POST by these roles may legitimately write (they are allowed to); every other request must

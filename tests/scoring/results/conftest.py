@@ -15,6 +15,7 @@ from tests.factories import (
     UnitFactory,
     enter_scores,
     full_minus,
+    in_appraisal,
     publish_results,
     publish_snapshot,
     small_framework,
@@ -96,9 +97,7 @@ def setting():
     """A period in appraisal whose one block is closed: Hạ Đình (1.3 confirmed not applicable) and Kim Giang, scored
     by the council, ready for the preliminary results; and the people who object, resolve and publish."""
     framework = small_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     standard_bands(period)
     ha_dinh, kim_giang = unit_sheet(framework, "Hạ Đình"), unit_sheet(framework, "Kim Giang")
     enter_scores(ha_dinh, {**full_minus(c2_1="0.5"), "1.3": NOT_APPLICABLE}, stage=Stage.SELF)

@@ -5,11 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from scoring.models import BlockFinalisation, Period, ResultRow
+from scoring.models import ResultRow
 from scoring.results.history import unit_history, year_over_year
-from scoring.results.services import results_publish, results_release_preliminary
 from scoring.results.statistics import block_statistics
 from tests.factories import (
     AuthorityFactory,
@@ -19,6 +17,8 @@ from tests.factories import (
     UnitFactory,
     enter_scores,
     full_minus,
+    in_appraisal,
+    publish_results,
     publish_snapshot,
     small_framework,
     unit_sheet,
@@ -105,23 +105,11 @@ def test_the_published_unit_page_says_what_it_is_compared_with(client, reorganis
 
 def test_publication_records_the_unit_each_unit_continues():
     framework = small_framework(FrameworkFactory())
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     old = UnitFactory(block=framework.block, name="UBND phường Cũ", is_active=False)
     enter_scores(unit_sheet(framework, "UBND phường Mới", predecessor=old), full_minus(c1_2="1"))
-    secretary = user_with_role(Role.COUNCIL_SECRETARY)
-    BlockFinalisation.objects.create(period=period, block=framework.block, finalised_by=secretary)
-    window = timezone.now() + timezone.timedelta(hours=1)
-    period = results_release_preliminary(actor=secretary, period=period, objection_deadline=window)
 
-    results_publish(
-        actor=user_with_role(Role.LEADERSHIP),
-        period=period,
-        decision_number="1/QĐ-UBND",
-        decision_date=timezone.localdate(),
-        now=window + timezone.timedelta(seconds=1),
-    )
+    publish_results(period, user_with_role(Role.COUNCIL_SECRETARY), user_with_role(Role.LEADERSHIP), number="1/QĐ-UBND")
 
     rows = ResultRow.objects.values_list("unit_name", "predecessor__name")
     assert list(rows) == [("UBND phường Mới", "UBND phường Cũ")]

@@ -22,6 +22,8 @@ from scoring.models import (
 )
 from tests.factories import (
     FORMULA_NAME,
+    FULL,
+    RANKING_HEADERS,
     AuthorityFactory,
     BlockFactory,
     UnitFactory,
@@ -155,14 +157,7 @@ def test_workbook_has_a_ranking_and_a_criterion_matrix_per_block_and_an_info_she
     ]
     ranking = book["Khối phường"]
     assert [cell.value for cell in ranking[1]] == [
-        "Hạng",
-        "Mã đơn vị",
-        "Đơn vị",
-        "Tổng điểm",
-        "Điểm tối đa",
-        "Điểm tối đa sau điều chỉnh",
-        "Chỉ số (%)",
-        "Xếp loại",
+        *RANKING_HEADERS,
         "Điểm thưởng",
         "Điểm trừ",
         "Người đứng đầu",
@@ -204,13 +199,7 @@ def test_workbook_has_a_ranking_and_a_criterion_matrix_per_block_and_an_info_she
         "Điểm tối đa sau điều chỉnh",
         "Tổng điểm",
         "Chỉ số (%)",
-        "1.1.1",
-        "1.1.2",
-        "1.2",
-        "1.3",
-        "2.1",
-        "2.2",
-        "2.3",
+        *FULL,  # every leaf of small_framework, in tree order
     ]
     assert [cell.value for cell in matrix[3]] == [
         "thuong-dinh",

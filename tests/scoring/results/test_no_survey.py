@@ -5,13 +5,21 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from scoring.council.survey import survey_import
-from scoring.models import AuditEvent, BlockFinalisation, Period, ResultAreaRow, ResultRow, Score
+from scoring.models import AuditEvent, ResultAreaRow, ResultRow, Score
 from scoring.results.compute import area_results, criterion_results, rank_of, unit_results
-from scoring.results.services import period_survey_set, results_publish, results_release_preliminary
-from tests.factories import FrameworkFactory, enter_scores, full_minus, small_framework, unit_sheet, user_with_role
+from scoring.results.services import period_survey_set
+from tests.factories import (
+    FrameworkFactory,
+    enter_scores,
+    full_minus,
+    in_appraisal,
+    publish_results,
+    small_framework,
+    unit_sheet,
+    user_with_role,
+)
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +30,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def year():
     framework = small_framework(FrameworkFactory())
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     # Hạ Đình loses one point outside the survey and half the survey; Kim Giang one and a half outside, none in it.
     enter_scores(unit_sheet(framework, "Hạ Đình"), full_minus(c1_2="1", c2_3="0.5"))
     enter_scores(unit_sheet(framework, "Kim Giang"), full_minus(c1_2="1.5"))
@@ -79,17 +85,7 @@ def test_an_unappraised_survey_no_longer_counts_as_missing(year):
 def test_the_published_snapshot_keeps_the_maximum_without_the_survey(year):
     secretary = user_with_role(Role.COUNCIL_SECRETARY)
     period = period_survey_set(actor=secretary, period=year, has_survey=False)
-    for framework in period.frameworks.all():
-        BlockFinalisation.objects.create(period=period, block=framework.block, finalised_by=secretary)
-    window = timezone.now() + timezone.timedelta(hours=1)
-    period = results_release_preliminary(actor=secretary, period=period, objection_deadline=window)
-    results_publish(
-        actor=user_with_role(Role.LEADERSHIP),
-        period=period,
-        decision_number="12/QĐ-UBND",
-        decision_date=timezone.localdate(),
-        now=window + timezone.timedelta(seconds=1),
-    )
+    publish_results(period, secretary, user_with_role(Role.LEADERSHIP), number="12/QĐ-UBND")
 
     assert list(ResultRow.objects.order_by("position").values_list("unit_name", "points", "max_points", "index")) == [
         ("Hạ Đình", Decimal("8.00"), Decimal("9.00"), Decimal("88.89")),

@@ -24,6 +24,7 @@ from tests.factories import (
     appraised_block,
     enter_scores,
     full_minus,
+    in_appraisal,
     small_framework,
     unit_sheet,
     user_with_role,
@@ -36,9 +37,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     framework = small_framework()
-    period = framework.period
-    period.state = Period.State.APPRAISAL
-    period.save()
+    period = in_appraisal(framework)
     own, other = unit_sheet(framework, "Hạ Đình"), unit_sheet(framework, "Kim Giang")
     enter_scores(own, full_minus(c1_2="1"))
     enter_scores(other, full_minus(c1_2="2"))

@@ -5,18 +5,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import Document, EvidenceLink, StoredFile
 from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, SignedDocument, Stage
 from scoring.sheets.selectors import load_sheet_summary, sheet_figures
 from tests.factories import (
     PASSWORD,
     UnitFactory,
+    cite,
     fill_sheet,
+    open_wide_sheet,
     post_self_score,
     small_framework,
     user_with_role,
-    wide_framework,
 )
 from units.models import Role
 
@@ -204,22 +204,6 @@ def test_area_totals_and_index_are_computed_from_stored_scores(client, sheet):
     assert [c.code for c in summary.unscored] == ["1.1.1", "1.3", "2.1"]  # 2.3 (survey) is the council's
 
 
-def cite(assessment, criterion, by) -> EvidenceLink:
-    """A citation straight into the database: the summary only counts them, no file is needed."""
-    stored = StoredFile.objects.create(
-        sha256=f"{criterion.pk:064d}", size=1, content_type="application/pdf", storage_name=f"t/{criterion.pk}"
-    )
-    document = Document.objects.create(
-        unit=assessment.unit,
-        period=assessment.period,
-        title="Báo cáo",
-        file=stored,
-        original_name="a.pdf",
-        uploaded_by=by,
-    )
-    return EvidenceLink.objects.create(document=document, assessment=assessment, criterion=criterion, created_by=by)
-
-
 def figures_of(summary) -> tuple:
     return (
         [
@@ -275,12 +259,9 @@ def test_the_summary_counted_in_sql_gives_the_figures_of_the_full_summary(client
 def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_queries(
     client, django_assert_num_queries
 ):
-    framework = wide_framework(areas=6, leaves_per_area=20)
-    unit = UnitFactory(block=framework.block)
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.get(unit=unit)
-    client.force_login(user_with_role(Role.UNIT_STAFF, unit=unit))
-    leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("id"))
+    assessment, staff = open_wide_sheet()
+    client.force_login(staff)
+    leaves = list(Criterion.objects.filter(framework_id=assessment.framework_id).exclude(rule_type="").order_by("id"))
     for criterion in leaves[:60]:
         post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
     missed = leaves[0].options.get(label="Không đạt")
@@ -464,13 +445,9 @@ def test_history_shows_who_changed_what_and_why(client, sheet):
 
 
 def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
-    framework = wide_framework(areas=6, leaves_per_area=20)
-    unit = UnitFactory(block=framework.block)
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.get(unit=unit)
-    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    assessment, staff = open_wide_sheet()
     client.force_login(staff)
-    for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type="")[:60]:
+    for criterion in Criterion.objects.filter(framework_id=assessment.framework_id).exclude(rule_type="")[:60]:
         post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
     # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, council seat
     # (may the viewer see the council's scores: the "differs" filter), last year's scores and plans, the
@@ -497,13 +474,9 @@ def test_survey_points_are_not_scored_by_the_unit(client, sheet):
 
 
 def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_assert_num_queries):
-    framework = wide_framework(areas=6, leaves_per_area=20)
-    unit = UnitFactory(block=framework.block)
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.get(unit=unit)
-    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    assessment, staff = open_wide_sheet()
     client.force_login(staff)
-    for criterion in Criterion.objects.filter(framework=framework).exclude(rule_type=""):
+    for criterion in Criterion.objects.filter(framework_id=assessment.framework_id).exclude(rule_type=""):
         post_self_score(
             client, assessment, criterion, option=criterion.options.first().pk, no_evidence_reason="Bản giấy"
         )
@@ -537,18 +510,7 @@ def test_the_sheet_filters_keep_only_the_matching_criteria_and_count_each_filter
     post_self_score(client, assessment, criteria["2.1"], value="1.5")
     post_self_score(client, assessment, criteria["1.3"], is_yes="yes", no_evidence_reason="Biên bản lưu bản giấy")
     post_self_score(client, assessment, criteria["1.2"], achieved="9", required="10")
-    stored = StoredFile.objects.create(sha256="a" * 64, size=10, content_type="application/pdf", storage_name="a")
-    document = Document.objects.create(
-        unit=assessment.unit,
-        period=assessment.period,
-        title="Báo cáo",
-        file=stored,
-        original_name="bao-cao.pdf",
-        uploaded_by=people["staff"],
-    )
-    EvidenceLink.objects.create(
-        document=document, assessment=assessment, criterion=criteria["1.2"], created_by=people["staff"]
-    )
+    cite(assessment, criteria["1.2"], people["staff"], original_name="bao-cao.pdf")
     url = reverse("assessment_sheet", args=[assessment.pk])
 
     # when each filter is chosen, then only its criteria are rows, and every filter shows its count

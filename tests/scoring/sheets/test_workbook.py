@@ -16,7 +16,7 @@ from scoring.models import Assessment, Criterion, Period, Score, ScoreChange, St
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, self_score_record
 from scoring.sheets.workbook import COLUMNS, DATA_SHEET_TITLE, sheet_export, sheet_import
-from tests.factories import UnitFactory, small_framework, user_with_role, wide_framework
+from tests.factories import UnitFactory, open_wide_sheet, small_framework, user_with_role, wide_framework
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -174,13 +174,11 @@ def test_export_prefills_current_scores_and_keeps_formula_like_text_as_text(shee
 
 
 def test_export_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(client, django_assert_num_queries):
-    framework = wide_framework(areas=6, leaves_per_area=20)
-    unit = UnitFactory(block=framework.block)
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.get(unit=unit)
-    staff = user_with_role(Role.UNIT_STAFF, unit=unit)
+    assessment, staff = open_wide_sheet()
     for criterion in (
-        Criterion.objects.filter(framework=framework).exclude(rule_type="").prefetch_related("options")[:60]
+        Criterion.objects.filter(framework_id=assessment.framework_id)
+        .exclude(rule_type="")
+        .prefetch_related("options")[:60]
     ):
         record(assessment, criterion, staff, option_id=criterion.options.all()[0].pk)
     client.force_login(staff)

@@ -26,14 +26,11 @@ from scoring.results.services import results_publish, results_release_preliminar
 from scoring.signing.services import minutes_record, receipt_record
 from tests.factories import (
     FULL,
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
     UnitFactory,
     full_minus,
-    small_framework,
     standard_bands,
     user_with_role,
+    ward_framework,
 )
 from tests.factories import enter_scores as score
 from units.models import Role
@@ -53,10 +50,8 @@ def pdf_text(content: bytes, tmp_path) -> str:
 
 @pytest.fixture
 def year(db):
-    authority = AuthorityFactory(name=AUTHORITY)
-    block = BlockFactory(authority=authority, code="phuong", name="Khối phường")
-    period = Period.objects.create(authority=authority, year=2023, state=Period.State.APPRAISAL)
-    framework = small_framework(FrameworkFactory(period=period, block=block, name="Bộ chỉ số phường 2023"))
+    framework = ward_framework(2023, name="Bộ chỉ số phường 2023", authority=AUTHORITY)
+    period, block = framework.period, framework.block
     standard_bands(period)
     ha_dinh = UnitFactory(block=block, code="ha-dinh", name="UBND phường Hạ Đình", position=1)
     kim_giang = UnitFactory(block=block, code="kim-giang", name="UBND phường Kim Giang", position=2)

@@ -1,23 +1,19 @@
 """A block of three wards under appraisal with a survey criterion (2.3, 1 point), and the people around it."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from openpyxl import Workbook
 
-from scoring.models import Assessment, Criterion, Period
+from scoring.models import Assessment, Criterion
 from scoring.survey.models import Respondent, RespondentGroup, Survey, SurveyLevel, SurveyQuestion
 from scoring.survey.respondents import new_token
 from tests.factories import (
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
     UnitFactory,
-    small_framework,
+    sheet_xlsx,
     user_with_role,
+    ward_framework,
 )
 from units.models import Role
 
@@ -25,14 +21,8 @@ LEVELS = [("Rất hài lòng", "100"), ("Hài lòng", "60"), ("Chưa hài lòng"
 
 
 def xlsx(rows, headers=("Mã đơn vị", "Tên đơn vị", "Họ và tên", "Nhóm", "Điện thoại", "Thư điện tử")) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    """A respondents workbook as the secretariat fills it in."""
+    return sheet_xlsx(rows, headers)
 
 
 def add_question(survey: Survey, criterion: Criterion, code: str, text: str, levels=LEVELS) -> SurveyQuestion:
@@ -58,15 +48,8 @@ def respondent(survey: Survey, unit, name: str, **fields) -> Respondent:
 
 @pytest.fixture
 def survey_world(db):
-    authority = AuthorityFactory(name="UBND quận Thanh Xuân")
-    block = BlockFactory(authority=authority, code="phuong", name="Khối phường")
-    period = Period.objects.create(
-        authority=authority,
-        year=2023,
-        state=Period.State.APPRAISAL,
-        self_assessment_deadline=timezone.now() - datetime.timedelta(days=5),
-    )
-    framework = small_framework(FrameworkFactory(period=period, block=block, name="Bộ chỉ số phường 2023"))
+    framework = ward_framework(2023, name="Bộ chỉ số phường 2023", deadline=timezone.now() - datetime.timedelta(days=5))
+    period, block = framework.period, framework.block
     units = {
         code: UnitFactory(block=block, code=code, name=name, position=position)
         for position, (code, name) in enumerate(
@@ -103,7 +86,7 @@ def survey_world(db):
     survey = Survey.objects.create(period=period, framework=framework, title="Khảo sát sự hài lòng khối phường 2023")
     criterion = Criterion.objects.get(framework=framework, code="2.3")
     return {
-        "authority": authority,
+        "authority": period.authority,
         "block": block,
         "period": period,
         "framework": framework,

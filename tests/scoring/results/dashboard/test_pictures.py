@@ -1,30 +1,19 @@
 """The overview's pictures in the annex PDF, read back as images (pdftoppm) and as text (pdftotext), on the demo."""
 
 import subprocess
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from tests.scoring.results.dashboard.pictures import GREEN, RED, horizontal_runs
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
 
 
 @pytest.fixture(scope="module")
-def annex(demo, tmp_path_factory):
+def annex(seeded_demo, tmp_path_factory):
     """The public annex of 2022 as an anonymous visitor downloads it (rendered once for the module)."""
     response = Client().get(reverse("results_pdf", args=[2022, 2022]))
     assert response.status_code == 200
