@@ -198,13 +198,14 @@ def form_value(value: Any) -> str:
 
 
 def build_survey_plan(*, period, secretary, count: int) -> list[dict]:
-    """Every block's questionnaire of the open year through the survey services (two questions per survey
-    criterion, A–D at 100/60/20/0 %), opened now, with `count` named respondents spread over the units."""
+    """Every block's questionnaire of the open year, open now, with `count` more named respondents spread over the
+    units. The demo (seed_demo) already runs one per block; a block without one gets it here through the survey
+    services (two questions per survey criterion, A–D at 100/60/20/0 %)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from scoring.survey.models import Respondent
+    from scoring.survey.models import Respondent, Survey
     from scoring.survey.respondents import new_token
     from scoring.survey.selectors import survey_criteria
     from scoring.survey.services import question_add, survey_create, survey_open
@@ -220,12 +221,14 @@ def build_survey_plan(*, period, secretary, count: int) -> list[dict]:
     ]
     units = []
     for framework in period.frameworks.select_related("block", "period"):
-        survey = survey_create(actor=secretary, framework=framework)
-        for criterion in survey_criteria(survey):
-            for text in ("Thái độ phục vụ của công chức", "Thời gian giải quyết hồ sơ so với giấy hẹn"):
-                question_add(actor=secretary, survey=survey, criterion=criterion, text=text, levels=levels)
-        now = timezone.now()
-        survey_open(actor=secretary, survey=survey, opens_at=now, closes_at=now + timedelta(days=1))
+        survey = Survey.objects.filter(framework=framework).first()
+        if survey is None:
+            survey = survey_create(actor=secretary, framework=framework)
+            for criterion in survey_criteria(survey):
+                for text in ("Thái độ phục vụ của công chức", "Thời gian giải quyết hồ sơ so với giấy hẹn"):
+                    question_add(actor=secretary, survey=survey, criterion=criterion, text=text, levels=levels)
+            now = timezone.now()
+            survey_open(actor=secretary, survey=survey, opens_at=now, closes_at=now + timedelta(days=1))
         units += [(survey, unit) for unit in Unit.objects.filter(block=framework.block, is_active=True)]
     respondents = Respondent.objects.bulk_create(
         Respondent(
