@@ -42,16 +42,30 @@ def seat_has_work(seat: CouncilSeat) -> bool:
     return seat.is_chair or bool(seat.unit_ids or seat.area_codes or seat.unit_areas)
 
 
-def _assigned(seat: CouncilSeat, *, unit: str, area: str) -> Q | None:
-    """The criteria this member was given, as a filter over rows naming a unit and an area; None means all."""
+def _assigned(seat: CouncilSeat, *, unit: str, area: str | None = None, criterion: str | None = None) -> Q | None:
+    """The criteria this member was given, as a filter over rows naming a unit and either an area (criteria) or a
+    criterion (scores, requests); None means all."""
     if seat.is_chair:
         return None
+
+    def in_areas(codes) -> Q:
+        if area is not None:
+            return Q(**{f"{area}__in": sorted(codes)})
+        # Rows name their criterion: its area is looked up once (a hashed subplan), not joined for every row.
+        return Q(
+            **{
+                f"{criterion}__in": Criterion.objects.alias(area=area_code_of("code"))
+                .filter(area__in=sorted(codes))
+                .values("pk")
+            }
+        )
+
     parts = []
     if seat.unit_ids:
         parts.append(Q(**{f"{unit}__in": sorted(seat.unit_ids)}))
     if seat.area_codes:
-        parts.append(Q(**{f"{area}__in": sorted(seat.area_codes)}))
-    parts += [Q(**{unit: unit_id, area: code}) for unit_id, code in sorted(seat.unit_areas)]
+        parts.append(in_areas(seat.area_codes))
+    parts += [Q(**{unit: unit_id}) & in_areas([code]) for unit_id, code in sorted(seat.unit_areas)]
     return reduce(or_, parts)
 
 
@@ -95,14 +109,10 @@ def appraisal_queue(
 
     leaves = Criterion.objects.exclude(rule_type="").alias(area=area_code_of("code"))
     leaf_filter = Q(framework__assessments=OuterRef("pk"))
-    round_one = Score.objects.filter(assessment_id=OuterRef("pk"), stage=Stage.ROUND_1).alias(
-        area=area_code_of("criterion__code")
-    )
-    requests = ExplanationRequest.objects.filter(assessment_id=OuterRef("pk")).alias(
-        area=area_code_of("criterion__code")
-    )
+    round_one = Score.objects.filter(assessment_id=OuterRef("pk"), stage=Stage.ROUND_1)
+    requests = ExplanationRequest.objects.filter(assessment_id=OuterRef("pk"))
     assigned_leaf = _assigned(seat, unit="framework__assessments__unit_id", area="area")
-    assigned_row = _assigned(seat, unit="assessment__unit_id", area="area")
+    assigned_row = _assigned(seat, unit="assessment__unit_id", criterion="criterion_id")
     if assigned_leaf is not None:
         leaf_filter &= assigned_leaf
         round_one = round_one.filter(assigned_row)
