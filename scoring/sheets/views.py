@@ -135,6 +135,11 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         "reopen_form": ReopenForm(),
         "officers": sorted({officer.pk: officer for officer in preparers.values()}.values(), key=str),
         "officer_filter": officer_filter,
+        # What the row partial reads when it answers a save, set here too: a missing variable costs the template
+        # engine an exception on each of 120 rows.
+        "saved": False,
+        "conflict": "",
+        "evidence_errors": None,
         "explanation_count": assessment.explanation_requests.exclude(state=ExplanationRequest.State.FLAGGED).count()
         if assessment.state == Assessment.State.SUBMITTED  # only a submitted sheet is appraised
         else 0,
