@@ -349,6 +349,11 @@ class Score(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} {self.criterion.code} {self.stage}"
 
+    @property
+    def option_label(self) -> str:
+        """The level chosen under a levels rule, found among the criterion's (prefetched) options."""
+        return next((option.label for option in self.criterion.options.all() if option.pk == self.option_id), "")
+
 
 class ScoreChange(models.Model):
     """Append-only history of a score: who, when, old and new value, and why."""

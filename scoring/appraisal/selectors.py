@@ -6,7 +6,19 @@ from enum import StrEnum
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,16 +54,30 @@ def seat_has_work(seat: CouncilSeat) -> bool:
     return seat.is_chair or bool(seat.unit_ids or seat.area_codes or seat.unit_areas)
 
 
-def _assigned(seat: CouncilSeat, *, unit: str, area: str) -> Q | None:
-    """The criteria this member was given, as a filter over rows naming a unit and an area; None means all."""
+def _assigned(seat: CouncilSeat, *, unit: str, area: str | None = None, criterion: str | None = None) -> Q | None:
+    """The criteria this member was given, as a filter over rows naming a unit and either an area (criteria) or a
+    criterion (scores, requests); None means all."""
     if seat.is_chair:
         return None
+
+    def in_areas(codes) -> Q:
+        if area is not None:
+            return Q(**{f"{area}__in": sorted(codes)})
+        # Rows name their criterion: its area is looked up once (a hashed subplan), not joined for every row.
+        return Q(
+            **{
+                f"{criterion}__in": Criterion.objects.alias(area=area_code_of("code"))
+                .filter(area__in=sorted(codes))
+                .values("pk")
+            }
+        )
+
     parts = []
     if seat.unit_ids:
         parts.append(Q(**{f"{unit}__in": sorted(seat.unit_ids)}))
     if seat.area_codes:
-        parts.append(Q(**{f"{area}__in": sorted(seat.area_codes)}))
-    parts += [Q(**{unit: unit_id, area: code}) for unit_id, code in sorted(seat.unit_areas)]
+        parts.append(in_areas(seat.area_codes))
+    parts += [Q(**{unit: unit_id}) & in_areas([code]) for unit_id, code in sorted(seat.unit_areas)]
     return reduce(or_, parts)
 
 
@@ -93,21 +119,21 @@ def appraisal_queue(
     if not seat.is_chair and not seat.area_codes:
         sheets = sheets.filter(unit_id__in=set(seat.unit_ids) | {unit_id for unit_id, _ in seat.unit_areas})
 
-    leaves = Criterion.objects.exclude(rule_type="").alias(area=area_code_of("code"))
-    leaf_filter = Q(framework__assessments=OuterRef("pk"))
-    round_one = Score.objects.filter(assessment_id=OuterRef("pk"), stage=Stage.ROUND_1).alias(
-        area=area_code_of("criterion__code")
+    # The sheet's framework and unit are read from the outer row, not joined again in every count of every sheet.
+    sheet_unit = ExpressionWrapper(OuterRef("unit_id"), output_field=BigIntegerField())
+    leaves = (
+        Criterion.objects.filter(framework_id=OuterRef("framework_id"))
+        .exclude(rule_type="")
+        .alias(area=area_code_of("code"), sheet_unit_id=sheet_unit)
     )
-    requests = ExplanationRequest.objects.filter(assessment_id=OuterRef("pk")).alias(
-        area=area_code_of("criterion__code")
-    )
-    assigned_leaf = _assigned(seat, unit="framework__assessments__unit_id", area="area")
-    assigned_row = _assigned(seat, unit="assessment__unit_id", area="area")
+    round_one = Score.objects.filter(assessment_id=OuterRef("pk"), stage=Stage.ROUND_1).alias(sheet_unit_id=sheet_unit)
+    requests = ExplanationRequest.objects.filter(assessment_id=OuterRef("pk")).alias(sheet_unit_id=sheet_unit)
+    assigned_leaf = _assigned(seat, unit="sheet_unit_id", area="area")
+    assigned_row = _assigned(seat, unit="sheet_unit_id", criterion="criterion_id")
     if assigned_leaf is not None:
-        leaf_filter &= assigned_leaf
+        leaves = leaves.filter(assigned_leaf)
         round_one = round_one.filter(assigned_row)
         requests = requests.filter(assigned_row)
-    leaves = leaves.filter(leaf_filter)  # one filter() call: the assessment join is shared by every condition
     own_scores = Score.objects.filter(
         assessment_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk"), stage=Stage.SELF
     )
@@ -131,7 +157,7 @@ def appraisal_queue(
         )
     )
     sheets = (
-        sheets.select_related("unit__block", "framework")
+        sheets.select_related("unit__block")
         .annotate(
             assigned_count=_count(leaves),
             appraised_count=_count(round_one),

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from scoring.models import Assessment, Period, ResultPublication, ResultsConfig
+from scoring.models import Assessment, Period, ResultPublication, ResultRow, ResultsConfig
 from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat, hidden_unit_ids, is_hidden_by_conflict
-from units.models import Role, User
+from units.models import Role, Unit, User
 from units.roles import is_administrator, is_council_member, is_leadership, is_secretary, roles_of
 
 RESULT_STATES = frozenset({Period.State.PRELIMINARY, Period.State.PUBLISHED})
@@ -115,32 +115,50 @@ class PublicationStamp:
     pk: int
     published_at: datetime.datetime
     newest_pk: int
+    # With unit_id: the unit's name as published (the page's title) and its code today (its scorecard's link).
+    unit_name: str = ""
+    unit_code: str = ""
 
 
-def publication_stamp_for_view(user: User | AnonymousUser, year: int, version: int | None = None) -> PublicationStamp:
+def publication_stamp_for_view(
+    user: User | AnonymousUser, year: int, version: int | None = None, *, unit_id: int | None = None
+) -> PublicationStamp:
     """get_publication_for_view for a page served from the cache: the same rule, in one indexed lookup.
 
+    With unit_id (a unit's published page), the same lookup reads whether the unit has a row in that publication
+    (404 when it has none, as for a publication the visitor may not read), its published name and its code.
     Plain SQL on purpose: this is the most read page of the portal, and building the equivalent ORM query took
     three times as long as the database took to answer it (docs/benchmarks.md).
     """
-    publication, period, config = (model._meta.db_table for model in (ResultPublication, Period, ResultsConfig))
+    publication, period, config, row, unit = (
+        model._meta.db_table for model in (ResultPublication, Period, ResultsConfig, ResultRow, Unit)
+    )
+    with_unit = unit_id is not None
     sql = (
         f"SELECT p.id, p.published_at, (SELECT MAX(id) FROM {publication}), c.is_public"
-        f" FROM {publication} p JOIN {period} y ON y.id = p.period_id"
-        f" LEFT JOIN {config} c ON c.period_id = y.id"
-        " WHERE y.year = %s"
-        + (" AND p.version = %s" if version is not None else "")
-        + " ORDER BY p.version DESC LIMIT 1"
+        + (", r.unit_name, u.code" if with_unit else "")
+        + f" FROM {publication} p JOIN {period} y ON y.id = p.period_id LEFT JOIN {config} c ON c.period_id = y.id"
     )
+    if with_unit:
+        sql += f" LEFT JOIN {row} r ON r.publication_id = p.id AND r.unit_id = %s"
+        sql += f" LEFT JOIN {unit} u ON u.id = r.unit_id"
+    sql += " WHERE y.year = %s" + (" AND p.version = %s" if version is not None else "")
+    sql += " ORDER BY p.version DESC LIMIT 1"
+    parameters = [value for value in (unit_id, year, version) if value is not None]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [year] if version is None else [year, version])
+        cursor.execute(sql, parameters)
         found = cursor.fetchone()
     if found is None or not can_view_published(user, is_public=bool(found[3])):
         raise Http404
-    pk, published_at, newest_pk, _is_public = found
+    pk, published_at, newest_pk, _is_public = found[:4]
+    unit_name, unit_code = found[4:] if with_unit else ("", "")
+    if unit_code is None:  # the unit has no row in this publication
+        raise Http404
     if isinstance(published_at, str):  # SQLite hands timestamps back as text
         published_at = datetime.datetime.fromisoformat(published_at)
-    return PublicationStamp(pk=pk, published_at=published_at, newest_pk=newest_pk)
+    return PublicationStamp(
+        pk=pk, published_at=published_at, newest_pk=newest_pk, unit_name=unit_name, unit_code=unit_code
+    )
 
 
 WHAT_IF_STATES = frozenset(

@@ -4,6 +4,7 @@ follow, overdue plans, and last year's score and plan on each criterion of this 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
 
@@ -60,7 +61,7 @@ class LastYear:
     is_not_applicable: bool
     plan: RemediationPlan | None
 
-    @property
+    @cached_property  # read up to three times per row of a 120-row sheet
     def lost(self) -> Decimal | None:
         if self.is_not_applicable or self.final_points is None:
             return None

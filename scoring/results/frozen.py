@@ -8,6 +8,9 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from scoring.permissions.results import PublicationStamp
 
 PLACE = "<!-- the frozen part -->"
 
@@ -19,6 +22,14 @@ def frozen_part(key: str, build: Callable[[], str]) -> bytes:
         part = build().encode()
         cache.set(key, part, timeout=None)
     return part
+
+
+def publication_key(kind: str, stamp: PublicationStamp) -> str:
+    """The key of a part frozen with a publication, per language. A publication never changes (a correction is a
+    new version), but its pages follow other publications (the latest version of the previous year is the
+    comparison; the versions of its own year are listed): the key holds the newest publication of all, so any later
+    publication builds the part anew."""
+    return f"{kind}:{stamp.pk}:{stamp.published_at.timestamp()}:{stamp.newest_pk}:{get_language()}"
 
 
 def render_around(request: HttpRequest, template_name: str, context: dict, part: bytes) -> HttpResponse:

@@ -14,10 +14,12 @@ def publication_rows(publication: ResultPublication) -> QuerySet[ResultRow]:
     return ResultRow.objects.filter(publication=publication).order_by("position")
 
 
-def publication_unit_row(publication: ResultPublication, unit_id: int) -> ResultRow | None:
+def publication_unit_row(publication: ResultPublication | int, unit_id: int) -> ResultRow | None:
+    """A unit's published row with its areas and criteria, and its publication (for pages that start from a
+    stamp, which holds only the publication's id)."""
     return (
         ResultRow.objects.filter(publication=publication, unit_id=unit_id)
-        .select_related("unit")
+        .select_related("unit", "publication__period")
         .prefetch_related(
             Prefetch("areas", queryset=ResultAreaRow.objects.order_by("position")),
             Prefetch("criteria", queryset=ResultCriterionRow.objects.order_by("position")),

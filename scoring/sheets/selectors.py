@@ -140,7 +140,7 @@ def area_points(assessment: Assessment, stage: str = Stage.SELF) -> dict[str, tu
 
 
 def sheet_scores(assessment: Assessment, stage: str = Stage.SELF) -> dict[int, Score]:
-    scores = Score.objects.filter(assessment=assessment, stage=stage).select_related("updated_by")
+    scores = Score.objects.filter(assessment=assessment, stage=stage)
     return {score.criterion_id: score for score in scores}
 
 

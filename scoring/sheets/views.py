@@ -80,7 +80,9 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     last_year = last_year_by_code(assessment)  # last year's final score and plan on each criterion
     preparers = preparers_of(assessment)  # who prepares each criterion; ?officer= shows only theirs
     officer_filter = request.GET.get("officer", "")
-    for node in tree.leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
+    rule_labels = _rule_labels()
+    leaves = tree.leaves
+    for node in leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
         if node.criterion.id in scores:
             scores[node.criterion.id].criterion = node.criterion
     rows = [
@@ -95,6 +97,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
             "council": council.get(node.criterion.id),
             "last_year": last_year.get(node.criterion.code),
             "preparer": preparers.get(node.criterion.id),
+            "rule_label": rule_labels.get(node.criterion.rule_type, ""),
         }
         for node in tree.nodes
         if not node.is_leaf or _prepared_by(preparers.get(node.criterion.id), officer_filter)
@@ -119,7 +122,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         "only": next((item.key for item in filters if item.is_active), ""),
         "area": area,
         "areas": [node.criterion for node in tree.roots],
-        "jump_list": [node.criterion for node in tree.leaves],
+        "jump_list": [(node.criterion.pk, f"{node.criterion.code} {_short(node.criterion.title)}") for node in leaves],
         "with_council": with_council,
         "summary": summary,
         "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)) if can_edit else [],
@@ -132,10 +135,25 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         "reopen_form": ReopenForm(),
         "officers": sorted({officer.pk: officer for officer in preparers.values()}.values(), key=str),
         "officer_filter": officer_filter,
+        # What the row partial reads when it answers a save, set here too: a missing variable costs the template
+        # engine an exception on each of 120 rows.
+        "saved": False,
+        "conflict": "",
+        "evidence_errors": None,
         "explanation_count": assessment.explanation_requests.exclude(state=ExplanationRequest.State.FLAGGED).count()
         if assessment.state == Assessment.State.SUBMITTED  # only a submitted sheet is appraised
         else 0,
     }
+
+
+def _rule_labels() -> dict[str, str]:
+    """Each rule's name in the page's language, translated once for the page rather than once per row."""
+    return {value: str(label) for value, label in RuleType.choices}
+
+
+def _short(text: str, length: int = 56) -> str:
+    """The jump list's label: what truncatechars gives, without its cost on 120 criteria."""
+    return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
 def _prepared_by(officer, wanted: str) -> bool:
@@ -169,6 +187,7 @@ def _row_response(
             "links": links_by_criterion(assessment, criterion_id=criterion.id).get(criterion.id, []),
             "last_year": last_year_by_code(assessment, code=criterion.code).get(criterion.code),
             "preparer": preparers_of(assessment, criterion_id=criterion.id).get(criterion.id),
+            "rule_label": _rule_labels().get(criterion.rule_type, ""),
         },
         "summary": sheet_figures(assessment),
         "can_edit": True,

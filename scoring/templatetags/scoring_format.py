@@ -1,5 +1,9 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
+from scoring.models import RuleType, Score
 from scoring.text import localized_number, parse_decimal
 
 register = template.Library()
@@ -34,3 +38,25 @@ def figure(value) -> str:
     neighbouring columns never mix +2,7 with +2,70.
     """
     return _shown(value, 2)
+
+
+@register.simple_tag
+def score_value(score: Score) -> SafeString:
+    """What was entered for a criterion and the points it earns ("2 / 3 → <strong>1,33</strong>"), as the sheet and
+    the workspace show it; in Python because a 120-row sheet shows it on every row."""
+    rule = score.criterion.rule_type
+    if score.is_not_applicable:
+        entry = _("Không áp dụng")
+    elif rule == RuleType.LEVELS:
+        entry = score.option_label
+    elif rule == RuleType.BANDS:
+        entry = f"{points(score.percent)}%"
+    elif rule == RuleType.RATIO:
+        entry = f"{points(score.achieved)} / {points(score.required)}"
+    elif rule == RuleType.YES_NO:
+        entry = _("Có") if score.is_yes else _("Không")
+    elif rule == RuleType.DEDUCTION:
+        entry = _("%(count)s lần") % {"count": score.occurrences}
+    else:
+        entry = points(score.value)
+    return format_html("{} → <strong>{}</strong>", entry, points(score.points))

@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from scoring.models import Assessment, Criterion, ResultPublication
@@ -24,6 +23,7 @@ from scoring.results.dashboard.losses import block_losses, unit_weakest
 from scoring.results.dashboard.selectors import publication_overview
 from scoring.results.dashboard.whatif import what_if
 from scoring.results.exports.data import code_key
+from scoring.results.frozen import publication_key
 from scoring.results.history import unit_history
 from scoring.results.published import publication_unit_row
 from scoring.text import parse_decimal
@@ -35,7 +35,7 @@ def overview_content(stamp: PublicationStamp, *, compact: bool = False) -> SafeS
     follows the newest publication of all, as the published page's does: a later year changes no figure of this
     one, but a correction of the previous year changes the comparison)."""
     variant = "compact" if compact else "full"
-    key = f"overview:{variant}:{stamp.pk}:{stamp.published_at.timestamp()}:{stamp.newest_pk}:{get_language()}"
+    key = publication_key(f"overview:{variant}", stamp)
     html = cache.get(key)
     if html is None:
         publication = ResultPublication.objects.select_related("period__authority").get(pk=stamp.pk)

@@ -5,7 +5,6 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 
 from scoring.models import (
     Assessment,
@@ -25,7 +24,7 @@ from scoring.permissions.results import (
     publication_stamp_for_view,
 )
 from scoring.results.dashboard.selectors import bars_picture
-from scoring.results.frozen import frozen_part, render_around
+from scoring.results.frozen import frozen_part, publication_key, render_around
 from scoring.results.history import heads_accountability, unit_history, year_over_year
 from scoring.results.published import publication_rows, publication_unit_row, publication_versions
 from scoring.results.statistics import area_averages, block_statistics, unit_area_comparison
@@ -43,19 +42,14 @@ def results_published(request: HttpRequest, year: int, version: int | None = Non
 
 def published_content(stamp: PublicationStamp) -> bytes:
     """The page of a publication (ranking tables, charts, statistics, versions), rendered once per language and
-    then served from the cache, so a reader costs one light query (who may see it) and no rendering.
-
-    A publication never changes (a correction is a new version), but its page follows other publications: the
-    latest version of the previous year (the comparison) and of its own year (the versions listed). The key holds
-    the newest publication of all, so any later publication renders the page anew.
-    """
+    then served from the cache, so a reader costs one light query (who may see it) and no rendering; the key
+    follows later publications (publication_key)."""
 
     def build() -> str:
         publication = ResultPublication.objects.select_related("period__authority").get(pk=stamp.pk)
         return render_to_string("scoring/results/_published_content.html", _published_context(publication))
 
-    key = f"published:{stamp.pk}:{stamp.published_at.timestamp()}:{stamp.newest_pk}:{get_language()}"
-    return frozen_part(key, build)
+    return frozen_part(publication_key("published", stamp), build)
 
 
 def _published_context(publication: ResultPublication) -> dict:
@@ -86,27 +80,32 @@ def _published_context(publication: ResultPublication) -> dict:
     }
 
 
-def _published_row(publication: ResultPublication, unit_id: int) -> ResultRow:
-    row = publication_unit_row(publication, unit_id)
-    if row is None:
-        raise Http404
-    return row
-
-
 def results_published_unit(request: HttpRequest, year: int, unit_id: int, version: int | None = None) -> HttpResponse:
     """One unit's published result: every criterion's self and final score with the council's reason, its areas
-    against the block average, and its history over the published years."""
-    publication = get_publication_for_view(request.user, year, version)
-    row = _published_row(publication, unit_id)
+    against the block average, and its history over the published years.
+
+    Rendered once per publication, unit and language, then served from the cache like the ranking: a reader costs
+    one light query (who may see it, whether the unit was published, its name and the code its scorecard link uses).
+    """
+    stamp = publication_stamp_for_view(request.user, year, version, unit_id=unit_id)
+    key = publication_key(f"published-unit:{unit_id}:{stamp.unit_code}", stamp)
+    part = frozen_part(key, lambda: _unit_content(stamp, unit_id))
+    context = {"year": year, "unit_name": stamp.unit_name}
+    return render_around(request, "scoring/results/published_unit.html", context, part)
+
+
+def _unit_content(stamp: PublicationStamp, unit_id: int) -> str:
+    row = publication_unit_row(stamp.pk, unit_id)  # there is one: the stamp said so
+    publication = row.publication
     averages = area_averages(publication, block_id=row.block_id).get(row.block_id, [])
     history = unit_history(publication, unit_id)
-    return render(
-        request,
-        "scoring/results/published_unit.html",
+    return render_to_string(
+        "scoring/results/_published_unit_content.html",
         {
             "publication": publication,
             "period": publication.period,
             "row": row,
+            "unit_code": stamp.unit_code,
             "areas": unit_area_comparison(row, averages),
             "criteria": list(row.criteria.all()),
             "history": history,

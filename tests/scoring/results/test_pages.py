@@ -219,6 +219,76 @@ def test_a_unit_not_in_the_publication_has_no_page(client, years, people):
     assert get(client, people["leadership"], url).status_code == 404
 
 
+def test_the_unit_page_read_again_costs_one_query_and_still_asks_who_may_see_it(
+    client, years, django_assert_num_queries
+):
+    # given a public year whose unit page was read once (and kept, since a publication never changes)
+    config = ResultsConfig.objects.create(period=years["second"].period, is_public=True)
+    url = reverse("results_published_unit", args=[2022, years["units"]["C"].pk])
+    assert "Kết quả của UBND phường C năm 2022" in client.get(url).text
+    # when a visitor reads it again: one query, which says whether they may and whether the unit was published
+    with django_assert_num_queries(1):
+        response = client.get(url)
+    # then it is the whole page, with its title
+    assert "<title>Kết quả của UBND phường C năm 2022" in response.text
+    assert '<td class="numeric">91,25</td>' in response.text and "68,5 / 100" in response.text
+    # and once the year is no longer public, the kept page is no longer served to visitors
+    config.is_public = False
+    config.save()
+    assert client.get(url).status_code == 404
+    client.force_login(user_with_role(Role.UNIT_STAFF, years["units"]["A"]))
+    assert client.get(url).status_code == 200
+
+
+def test_the_unit_page_read_again_follows_a_correction_and_the_units_code(client, years, people):
+    # given C's 2022 page already read once
+    unit = years["units"]["C"]
+    url = reverse("results_published_unit", args=[2022, unit.pk])
+    text = get(client, people["leadership"], url).text
+    assert "70 / 100" in text and "↓</span> -1,50" in text  # 2021: 70; 2022: 68.5
+    assert f"/results/2022/units/{unit.code}/scorecard.pdf?version=1" in text
+    # when 2021 is corrected (C had 98, not 70) and the unit's code is changed
+    publish_snapshot(
+        years["first"].period,
+        [
+            {"unit": years["units"]["A"], "points": "86", "adjusted_max": "100", "index": "86", "rank": 2},
+            {"unit": years["units"]["B"], "points": "85", "adjusted_max": "100", "index": "85", "rank": 3},
+            {"unit": unit, "points": "98", "adjusted_max": "100", "index": "98", "rank": 1},
+        ],
+        version=2,
+        correction="Sai điểm của phường C",
+    )
+    Unit.objects.filter(pk=unit.pk).update(code="phuong-c-moi")
+    # then the page compares with the corrected 2021, and its scorecard link uses the new code
+    text = client.get(url).text
+    assert "98 / 100" in text and "↓</span> -29,50" in text and "↓</span> -1,50" not in text
+    assert "/results/2022/units/phuong-c-moi/scorecard.pdf?version=1" in text
+    # and a version of 2022 published later is the page from then on, while the first stays readable
+    publish_snapshot(
+        years["second"].period,
+        [{"unit": unit, "points": "69", "adjusted_max": "100", "index": "69", "rank": 1}],
+        version=2,
+        correction="Sai điểm của phường C",
+    )
+    assert "69 / 100" in client.get(url).text
+    first = client.get(reverse("results_published_unit_version", args=[2022, 1, unit.pk])).text
+    assert "68,5 / 100" in first and "69 / 100" not in first
+
+
+def test_a_unit_left_out_of_a_later_version_has_no_page_in_it(client, years, people):
+    unit = years["units"]["E"]
+    url = reverse("results_published_unit", args=[2022, unit.pk])
+    assert get(client, people["leadership"], url).status_code == 200
+    publish_snapshot(
+        years["second"].period,
+        [{"unit": years["units"]["A"], "points": "86", "adjusted_max": "100", "index": "86", "rank": 1}],
+        version=2,
+        correction="Phường E không thuộc khối",
+    )
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("results_published_unit_version", args=[2022, 1, unit.pk])).status_code == 200
+
+
 def test_a_version_or_year_never_published_has_no_ranking(client, years, people):
     assert get(client, people["leadership"], reverse("results_published_version", args=[2022, 1])).status_code == 200
     assert client.get(reverse("results_published_version", args=[2022, 9])).status_code == 404
