@@ -358,6 +358,58 @@ def test_overview_runs_a_fixed_number_of_queries(client, wide_world, who, django
     assert response.content.decode().count("<tr>") > 25 + 26
 
 
+def test_every_blocks_blockers_cost_the_same_queries_as_one_block(client, django_assert_num_queries):
+    # given three blocks, each with a sheet appraised but for a criterion sent back for explanation, and a sheet
+    # with two criteria left and a request still flagged
+    first = wide_framework(FrameworkFactory(period__state=Period.State.APPRAISAL), areas=1, leaves_per_area=3)
+    period = first.period
+    secretary = user_with_role("council_secretary")
+    member = user_with_role("council_member")
+    CouncilMembership.objects.create(period=period, user=member)
+    AppraisalAssignment.objects.create(period=period, member=member, area_code="1")
+    for number, framework in enumerate(
+        [first, *(wide_framework(FrameworkFactory(period=period), areas=1, leaves_per_area=3) for _ in range(2))]
+    ):
+        leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("code"))
+        appraised = AssessmentFactory(
+            framework=framework, unit=UnitFactory(block=framework.block, name=f"Xã Xong {number}"), submitted=True
+        )
+        unfinished = AssessmentFactory(
+            framework=framework, unit=UnitFactory(block=framework.block, name=f"Xã Dở {number}"), submitted=True
+        )
+        for leaf in leaves:
+            ScoreFactory(assessment=appraised, criterion=leaf, stage=Stage.ROUND_1, updated_by=member)
+        ScoreFactory(assessment=unfinished, criterion=leaves[0], stage=Stage.ROUND_1, updated_by=member)
+        ExplanationRequest.objects.create(
+            assessment=appraised,
+            criterion=leaves[1],
+            message="Bổ sung",
+            requested_by=member,
+            state=ExplanationRequest.State.SENT,
+            sent_at=timezone.now(),
+            deadline=timezone.now() + timedelta(days=3),
+        )
+        ExplanationRequest.objects.create(
+            assessment=unfinished, criterion=leaves[2], message="Bổ sung", requested_by=member
+        )
+    client = login(client, secretary)
+
+    # when
+    with django_assert_num_queries(OVERVIEW_QUERIES["secretary"]):
+        response = client.get(reverse("council_overview", args=[period.year]))
+
+    # then each block's card names its own units, in the order the chair's finalisation check gives them
+    cards = [card.split("</ul>", 1)[0] for card in response.text.split('data-testid="blockers">')[1:]]
+    assert [re.findall(r'<li><a href="[^"]*">([^<]*)</a></li>', card) for card in cards] == [
+        [
+            f"Xã Dở {number}: còn 2 tiêu chí chưa thẩm định vòng 1.",
+            f"Xã Xong {number}: tiêu chí 1.2 chờ thẩm định vòng 2 sau giải trình.",
+            f"Xã Dở {number}: tiêu chí 1.3 có đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt).",
+        ]
+        for number in range(3)
+    ]
+
+
 def test_members_page_runs_a_fixed_number_of_queries(client, wide_world, django_assert_num_queries):
     client = login(client, wide_world["secretary"])
     with django_assert_num_queries(14):
