@@ -25,6 +25,7 @@ from scoring.models import (
 from tests.factories import (
     PASSWORD,
     AssessmentFactory,
+    CriterionFactory,
     FrameworkFactory,
     ScoreFactory,
     UnitFactory,
@@ -291,6 +292,44 @@ def test_secretary_sends_flagged_explanations_with_a_deadline(client, council_wo
     assert flash(response) == ["Đã gửi 1 yêu cầu giải trình cho các đơn vị."]
     request.refresh_from_db()
     assert request.state == ExplanationRequest.State.SENT
+
+
+def test_each_units_row_tells_its_state_and_the_days_left(client):
+    # given a period whose self-assessment closed two days ago (noon, so no midnight falls between)
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    framework = FrameworkFactory(period__state=Period.State.APPRAISAL)
+    Period.objects.filter(pk=framework.period_id).update(self_assessment_deadline=noon - timedelta(days=2))
+    AssessmentFactory(framework=framework, unit=UnitFactory(block=framework.block, name="Xã Trễ"))
+    AssessmentFactory(
+        framework=framework,
+        unit=UnitFactory(block=framework.block, name="Xã Gia Hạn"),
+        extended_until=noon + timedelta(days=5),
+    )
+    submitted = AssessmentFactory(
+        framework=framework, unit=UnitFactory(block=framework.block, name="Xã Đã Nộp"), submitted=True
+    )
+    ExplanationRequest.objects.create(
+        assessment=submitted,
+        criterion=CriterionFactory(framework=framework, code="1"),
+        message="Bổ sung",
+        requested_by=user_with_role("council_member"),
+        state=ExplanationRequest.State.SENT,
+        sent_at=noon,
+        deadline=noon + timedelta(days=3),
+    )
+    client = login(client, user_with_role("council_secretary"))
+
+    # when
+    html = client.get(reverse("council_overview", args=[framework.period.year])).text
+
+    # then
+    def row(unit: str) -> list[str]:
+        return re.sub(r"<[^>]+>", " ", html.split(f">{unit}</a>", 1)[1].split("</tr>", 1)[0]).split()
+
+    block = framework.block.name
+    assert row("Xã Trễ") == f"{block} Quá hạn, chưa nộp — 0 quá hạn 2 ngày —".split()
+    assert row("Xã Gia Hạn") == f"{block} Đang tự đánh giá — 0 còn 5 ngày —".split()
+    assert row("Xã Đã Nộp") == f"{block} Đã nộp 0/0 1 — còn 3 ngày".split()
 
 
 # ---------------------------------------------------------------------------------------------
