@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from scoring.appraisal.selectors import AppraisalGap
+from scoring.appraisal.selectors import AppraisalGap, requests_to_settle
 from scoring.appraisal.services import block_finalise, explanation_send, explanation_withdraw
 from scoring.council.forms import (
     AssignmentForm,
@@ -29,8 +29,8 @@ from scoring.council.selectors import (
     council_candidates,
     council_users,
     days_until,
-    explanation_totals,
     flagged_explanations,
+    flagged_of,
     largest_differences,
     member_workloads,
     period_areas,
@@ -94,10 +94,11 @@ def _blocker(user: User, period: Period, gap: AppraisalGap, *, is_manager: bool)
     return Blocker(gap.message, f"{reverse('assessment_sheet', args=[gap.assessment_id])}{anchor}")
 
 
-def _blocks(user: User, period: Period, *, is_manager: bool) -> list[tuple[BlockStatus, list[Blocker]]]:
+def _blocks(
+    user: User, period: Period, statuses: list[BlockStatus], *, is_manager: bool
+) -> list[tuple[BlockStatus, list[Blocker]]]:
     return [
-        (status, [_blocker(user, period, gap, is_manager=is_manager) for gap in status.blockers])
-        for status in block_statuses(period, viewer=user)
+        (status, [_blocker(user, period, gap, is_manager=is_manager) for gap in status.blockers]) for status in statuses
     ]
 
 
@@ -118,7 +119,10 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
     period = _period(request, year)
     is_manager = can_manage_council(request.user, period)
     seat = council_seat(request.user, period)
-    flagged = list(flagged_explanations(period)) if is_manager else []
+    progress = unit_progress(period, viewer=request.user)
+    sees_blocks = seat.is_chair or is_manager
+    requests = list(requests_to_settle(period)) if sees_blocks else []  # the flagged list and the blockers
+    flagged = flagged_of(requests) if is_manager else []
     context = {
         "period": period,
         "can_manage": is_manager,
@@ -126,13 +130,22 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
         "is_chair": seat.is_chair,
         "can_finalise": can_finalise(request.user, period),
         "deadlines": _deadlines(period),
-        "progress": unit_progress(period, viewer=request.user),
-        "loads": member_workloads(period, viewer=request.user),
-        "differences": list(largest_differences(period, viewer=request.user)),
-        "explanation_totals": explanation_totals(period, viewer=request.user),
+        "progress": progress,
+        "loads": member_workloads(period, viewer=request.user, sheets=progress.sheets, counts=progress.counts),
+        "differences": list(
+            largest_differences(period, viewer=request.user, sheet_ids=[row.assessment.pk for row in progress.rows])
+        ),
+        "explanation_totals": progress.explanation_totals,
         "flagged": flagged,
         "send_form": ExplanationSendForm(flagged=flagged),
-        "blocks": _blocks(request.user, period, is_manager=is_manager) if seat.is_chair or is_manager else [],
+        "blocks": _blocks(
+            request.user,
+            period,
+            block_statuses(period, viewer=request.user, progress=progress, requests=requests),
+            is_manager=is_manager,
+        )
+        if sees_blocks
+        else [],
         "start_form": StartAppraisalForm(),
         "can_start_appraisal": is_manager and period.state == Period.State.SELF_ASSESSMENT,
     }
@@ -142,7 +155,7 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def council_members(request: HttpRequest, year: int) -> HttpResponse:
     period = _managed_period(request, year)
-    loads = member_workloads(period)
+    loads = member_workloads(period, with_conflicts=True)
     members = [load.user for load in loads]
     units = list(period_units(period))
     areas = period_areas(period)

@@ -6,16 +6,24 @@ from dataclasses import dataclass, field
 from scoring.models import Assessment, Objection, Period
 from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.results.compute import rank_of, unit_result_rows
-from units.models import User
+from units.models import Block, User
+
+
+@dataclass
+class LiveBlock:
+    """One block's rows as (sheet with its figures, rank); a block holding a unit left out shows no ranks at all,
+    since the others' ranks would tell where that unit stands."""
+
+    block: Block
+    rows: list[tuple[Assessment, int | None]] = field(default_factory=list)
+    hidden_count: int = 0  # units left out for this person
 
 
 @dataclass
 class LiveRanking:
-    """Rows as (sheet with its figures, rank); a block holding a unit left out shows no ranks at all, since the
-    others' ranks would tell where that unit stands."""
-
-    rows: list[tuple[Assessment, int | None]] = field(default_factory=list)
-    hidden_by_block: dict[int, int] = field(default_factory=dict)  # block id → units left out for this person
+    blocks: list[LiveBlock] = field(
+        default_factory=list
+    )  # in the order of unit_result_rows, blocks with a visible unit
     pending_objections: int = 0
 
 
@@ -23,14 +31,20 @@ def live_ranking(user: User, period: Period, *, ranking_method: str) -> LiveRank
     """Every unit's live figures the person may see, ranked inside its block (two queries after the permission
     reads, whatever the number of units)."""
     hidden = hidden_unit_ids(user, period)
-    ranking = LiveRanking()
+    blocks: dict[int, LiveBlock] = {}
     visible = []
     for row in unit_result_rows(period, ranking_method=ranking_method):
+        block = blocks.get(row.unit.block_id)
+        if block is None:
+            block = blocks[row.unit.block_id] = LiveBlock(row.unit.block)
         if row.unit_id in hidden:
-            ranking.hidden_by_block[row.unit.block_id] = ranking.hidden_by_block.get(row.unit.block_id, 0) + 1
+            block.hidden_count += 1
         else:
             visible.append(row)
-    ranking.rows = [(row, None if row.unit.block_id in ranking.hidden_by_block else rank_of(row)) for row in visible]
+    for row in visible:
+        block = blocks[row.unit.block_id]
+        block.rows.append((row, None if block.hidden_count else rank_of(row)))
+    ranking = LiveRanking(blocks=[block for block in blocks.values() if block.rows])
     ranking.pending_objections = (
         Objection.objects.filter(assessment__period=period, state=Objection.State.FILED)
         .exclude(assessment__unit_id__in=hidden)

@@ -83,6 +83,36 @@ def test_the_points_filter_shows_scores_in_the_pages_language():
         assert template.render(context) == "0.5 — 2.5 không có"
 
 
+TWO_DECIMALS_VALUES = [
+    Decimal("92.155"),
+    Decimal("92.145"),
+    Decimal("-0.004"),
+    Decimal("-1.5"),
+    Decimal("100"),
+    Decimal("1E+3"),
+    Decimal("1234567.891"),
+    Decimal("12345678901234567890123456789.125"),
+    Decimal("NaN"),
+    0,
+    -3,
+    2.675,
+    None,
+    "",
+    "không có",
+]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_two_decimals_writes_what_floatformat_2_writes(language):
+    two_decimals = Template("{% load scoring_format %}{% for v in values %}[{{ v|two_decimals }}]{% endfor %}")
+    floatformat = Template("{% for v in values %}[{{ v|floatformat:2 }}]{% endfor %}")
+    context = Context({"values": TWO_DECIMALS_VALUES})
+    with translation.override(language):
+        shown = two_decimals.render(context)
+        assert shown == floatformat.render(context)
+    assert shown.startswith("[92,16][92,15][0,00][-1,50][100,00][1000,00]" if language == "vi" else "[92.16][92.15]")
+
+
 @pytest.mark.parametrize(
     "word", ["Có", "có", " CO ", "x", "X", "Đúng", "đúng", "dung", "yes", "TRUE", "1", 1, 1.0, True]
 )

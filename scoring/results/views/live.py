@@ -45,8 +45,7 @@ def results_live(request: HttpRequest, year: int) -> HttpResponse:
         {
             "period": period,
             "config": config,
-            "rows": ranking.rows,
-            "hidden_by_block": ranking.hidden_by_block,
+            "blocks": ranking.blocks,
             "pending_objections": ranking.pending_objections,
             "can_release": can_release_preliminary(request.user, period),
             "can_publish": can_publish(request.user, period),

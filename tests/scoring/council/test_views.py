@@ -25,6 +25,7 @@ from scoring.models import (
 from tests.factories import (
     PASSWORD,
     AssessmentFactory,
+    CriterionFactory,
     FrameworkFactory,
     ScoreFactory,
     UnitFactory,
@@ -293,6 +294,44 @@ def test_secretary_sends_flagged_explanations_with_a_deadline(client, council_wo
     assert request.state == ExplanationRequest.State.SENT
 
 
+def test_each_units_row_tells_its_state_and_the_days_left(client):
+    # given a period whose self-assessment closed two days ago (noon, so no midnight falls between)
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    framework = FrameworkFactory(period__state=Period.State.APPRAISAL)
+    Period.objects.filter(pk=framework.period_id).update(self_assessment_deadline=noon - timedelta(days=2))
+    AssessmentFactory(framework=framework, unit=UnitFactory(block=framework.block, name="Xã Trễ"))
+    AssessmentFactory(
+        framework=framework,
+        unit=UnitFactory(block=framework.block, name="Xã Gia Hạn"),
+        extended_until=noon + timedelta(days=5),
+    )
+    submitted = AssessmentFactory(
+        framework=framework, unit=UnitFactory(block=framework.block, name="Xã Đã Nộp"), submitted=True
+    )
+    ExplanationRequest.objects.create(
+        assessment=submitted,
+        criterion=CriterionFactory(framework=framework, code="1"),
+        message="Bổ sung",
+        requested_by=user_with_role("council_member"),
+        state=ExplanationRequest.State.SENT,
+        sent_at=noon,
+        deadline=noon + timedelta(days=3),
+    )
+    client = login(client, user_with_role("council_secretary"))
+
+    # when
+    html = client.get(reverse("council_overview", args=[framework.period.year])).text
+
+    # then
+    def row(unit: str) -> list[str]:
+        return re.sub(r"<[^>]+>", " ", html.split(f">{unit}</a>", 1)[1].split("</tr>", 1)[0]).split()
+
+    block = framework.block.name
+    assert row("Xã Trễ") == f"{block} Quá hạn, chưa nộp — 0 quá hạn 2 ngày —".split()
+    assert row("Xã Gia Hạn") == f"{block} Đang tự đánh giá — 0 còn 5 ngày —".split()
+    assert row("Xã Đã Nộp") == f"{block} Đã nộp 0/0 1 — còn 3 ngày".split()
+
+
 # ---------------------------------------------------------------------------------------------
 # Query counts
 
@@ -341,9 +380,11 @@ def wide_world():
     return {"period": period, "secretary": secretary, "chair": chair, "leadership": leadership}
 
 
-# the chair's page also asks, for the navigation, whether this council member chairs an open council
-# secretary and chair see the blocks: one more query reads their signed minutes
-OVERVIEW_QUERIES = {"secretary": 24, "chair": 27, "leadership": 17}
+# the chair's page also asks, for the navigation, whether this council member chairs an open council, and reads
+# their seat (assignments, conflicts, closed blocks); secretary and chair see the blocks: three more queries read the
+# requests to settle (the secretary's flagged list and the blockers), the closed blocks with their minutes, and the
+# frameworks
+OVERVIEW_QUERIES = {"secretary": 15, "chair": 19, "leadership": 12}
 
 
 @pytest.mark.parametrize("who", OVERVIEW_QUERIES)
@@ -356,9 +397,61 @@ def test_overview_runs_a_fixed_number_of_queries(client, wide_world, who, django
     assert response.content.decode().count("<tr>") > 25 + 26
 
 
+def test_every_blocks_blockers_cost_the_same_queries_as_one_block(client, django_assert_num_queries):
+    # given three blocks, each with a sheet appraised but for a criterion sent back for explanation, and a sheet
+    # with two criteria left and a request still flagged
+    first = wide_framework(FrameworkFactory(period__state=Period.State.APPRAISAL), areas=1, leaves_per_area=3)
+    period = first.period
+    secretary = user_with_role("council_secretary")
+    member = user_with_role("council_member")
+    CouncilMembership.objects.create(period=period, user=member)
+    AppraisalAssignment.objects.create(period=period, member=member, area_code="1")
+    for number, framework in enumerate(
+        [first, *(wide_framework(FrameworkFactory(period=period), areas=1, leaves_per_area=3) for _ in range(2))]
+    ):
+        leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("code"))
+        appraised = AssessmentFactory(
+            framework=framework, unit=UnitFactory(block=framework.block, name=f"Xã Xong {number}"), submitted=True
+        )
+        unfinished = AssessmentFactory(
+            framework=framework, unit=UnitFactory(block=framework.block, name=f"Xã Dở {number}"), submitted=True
+        )
+        for leaf in leaves:
+            ScoreFactory(assessment=appraised, criterion=leaf, stage=Stage.ROUND_1, updated_by=member)
+        ScoreFactory(assessment=unfinished, criterion=leaves[0], stage=Stage.ROUND_1, updated_by=member)
+        ExplanationRequest.objects.create(
+            assessment=appraised,
+            criterion=leaves[1],
+            message="Bổ sung",
+            requested_by=member,
+            state=ExplanationRequest.State.SENT,
+            sent_at=timezone.now(),
+            deadline=timezone.now() + timedelta(days=3),
+        )
+        ExplanationRequest.objects.create(
+            assessment=unfinished, criterion=leaves[2], message="Bổ sung", requested_by=member
+        )
+    client = login(client, secretary)
+
+    # when
+    with django_assert_num_queries(OVERVIEW_QUERIES["secretary"]):
+        response = client.get(reverse("council_overview", args=[period.year]))
+
+    # then each block's card names its own units, in the order the chair's finalisation check gives them
+    cards = [card.split("</ul>", 1)[0] for card in response.text.split('data-testid="blockers">')[1:]]
+    assert [re.findall(r'<li><a href="[^"]*">([^<]*)</a></li>', card) for card in cards] == [
+        [
+            f"Xã Dở {number}: còn 2 tiêu chí chưa thẩm định vòng 1.",
+            f"Xã Xong {number}: tiêu chí 1.2 chờ thẩm định vòng 2 sau giải trình.",
+            f"Xã Dở {number}: tiêu chí 1.3 có đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt).",
+        ]
+        for number in range(3)
+    ]
+
+
 def test_members_page_runs_a_fixed_number_of_queries(client, wide_world, django_assert_num_queries):
     client = login(client, wide_world["secretary"])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         response = client.get(reverse("council_members", args=[wide_world["period"].year]))
     assert response.status_code == 200
 
