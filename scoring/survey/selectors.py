@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
+from django_cte import CTE, with_cte
 
 from scoring.models import Criterion, Period, RuleType
 from scoring.survey.models import (
@@ -273,51 +275,97 @@ def question_distributions(
 # --- advisory checks -----------------------------------------------------------------------------------------------
 
 
-@dataclass
-class FlaggedResponse:
-    response: SurveyResponse
-    flags: list[str]
+# Straight-lining: every question answered with one same level ("2-2-2"), over enough questions to mean anything.
+STRAIGHT_LINE_REGEX = rf"^([0-9]+)(-\1){{{MIN_QUESTIONS_FOR_STRAIGHT_LINE - 1},}}$"
 
 
-def flagged_responses(
+def response_checks(
     survey: Survey, *, question_count: int, hidden_units: frozenset[int] = frozenset(), unit_id: int | None = None
-) -> list[FlaggedResponse]:
-    """Every response with the council's advisory flags, counted by window functions in one query.
+) -> QuerySet[SurveyResponse]:
+    """The survey's responses with the council's advisory checks as columns, all counted in the database.
 
-    Flags only inform: nothing is excluded unless a council member decides so with a reason.
+    Annotations: number (the response's number in its unit, by time of sending), same_pattern and same_network
+    (how many of the unit's responses share its answers, its network), is_fast, is_straight, and is_flagged for
+    any check. The window functions run in a common table expression over the unit's whole set of responses, so
+    a page, or the flagged ones only, still count against all of them. Flags only inform: nothing is excluded
+    unless a council member decides so with a reason.
     """
-    responses = (
-        SurveyResponse.objects.filter(survey=survey)
-        .exclude(unit_id__in=hidden_units)
-        .select_related("unit", "excluded_by")
-        .annotate(
-            same_pattern=Window(Count("id"), partition_by=[F("unit_id"), F("pattern")]),
-            same_network=Window(Count("id"), partition_by=[F("unit_id"), F("network")]),
-        )
-        .order_by("unit__position", "unit__name", "submitted_at", "id")
-    )
+    responses = SurveyResponse.objects.filter(survey=survey).exclude(unit_id__in=hidden_units)
     if unit_id is not None:
         responses = responses.filter(unit_id=unit_id)
-    plausible = question_count * MIN_SECONDS_PER_QUESTION
-    found = []
-    for response in responses:
-        flags = []
-        if response.seconds_taken is not None and response.seconds_taken < plausible:
-            flags.append(
-                _("Trả lời trong %(seconds)s giây, nhanh hơn thời gian đọc hợp lý (%(plausible)s giây).")
-                % {"seconds": response.seconds_taken, "plausible": plausible}
-            )
-        levels = response.pattern.split("-") if response.pattern else []
-        if len(levels) >= MIN_QUESTIONS_FOR_STRAIGHT_LINE and len(set(levels)) == 1:
-            flags.append(_("Mọi câu cùng một mức trả lời."))
-        if response.same_pattern >= SAME_PATTERN_THRESHOLD:
-            flags.append(
-                _("%(count)s phiếu của đơn vị có cùng một dãy câu trả lời.") % {"count": response.same_pattern}
-            )
-        if response.network and response.same_network >= SAME_NETWORK_THRESHOLD:
-            flags.append(_("%(count)s phiếu của đơn vị gửi từ cùng một mạng.") % {"count": response.same_network})
-        found.append(FlaggedResponse(response=response, flags=flags))
-    return found
+    windows = CTE(
+        responses.order_by()
+        .values("id")
+        .annotate(
+            number=Window(RowNumber(), partition_by=[F("unit_id")], order_by=[F("submitted_at").asc(), F("id").asc()]),
+            same_pattern=Window(Count("id"), partition_by=[F("unit_id"), F("pattern")]),
+            same_network=Window(Count("id"), partition_by=[F("unit_id"), F("network")]),
+        ),
+        name="response_windows",
+    )
+    is_fast = Q(seconds_taken__lt=question_count * MIN_SECONDS_PER_QUESTION)
+    is_straight = Q(pattern__regex=STRAIGHT_LINE_REGEX)
+    is_copied = Q(same_pattern__gte=SAME_PATTERN_THRESHOLD)
+    is_one_network = ~Q(network="") & Q(same_network__gte=SAME_NETWORK_THRESHOLD)
+    return (
+        with_cte(windows, select=windows.join(SurveyResponse.objects.all(), id=windows.col.id))
+        .annotate(
+            number=windows.col.number,
+            same_pattern=windows.col.same_pattern,
+            same_network=windows.col.same_network,
+        )
+        .annotate(
+            is_fast=ExpressionWrapper(is_fast, output_field=BooleanField()),
+            is_straight=ExpressionWrapper(is_straight, output_field=BooleanField()),
+            is_flagged=ExpressionWrapper(
+                is_fast | is_straight | is_copied | is_one_network, output_field=BooleanField()
+            ),
+        )
+    )
+
+
+def response_flags(response: SurveyResponse, *, question_count: int) -> list[str]:
+    """What the checks of response_checks say about one response, as the council reads them."""
+    flags = []
+    if response.is_fast:
+        flags.append(
+            _("Trả lời trong %(seconds)s giây, nhanh hơn thời gian đọc hợp lý (%(plausible)s giây).")
+            % {"seconds": response.seconds_taken, "plausible": question_count * MIN_SECONDS_PER_QUESTION}
+        )
+    if response.is_straight:
+        flags.append(_("Mọi câu cùng một mức trả lời."))
+    if response.same_pattern >= SAME_PATTERN_THRESHOLD:
+        flags.append(_("%(count)s phiếu của đơn vị có cùng một dãy câu trả lời.") % {"count": response.same_pattern})
+    if response.network and response.same_network >= SAME_NETWORK_THRESHOLD:
+        flags.append(_("%(count)s phiếu của đơn vị gửi từ cùng một mạng.") % {"count": response.same_network})
+    return flags
+
+
+@dataclass(frozen=True)
+class UnitResponses:
+    """How many responses a unit has, how many the checks flag and how many the council excluded."""
+
+    unit_id: int
+    unit_name: str
+    total: int
+    flagged: int
+    excluded: int
+
+
+def unit_response_counts(checks: QuerySet[SurveyResponse]) -> list[UnitResponses]:
+    """Per unit of response_checks, in the block's order: responses, flagged and excluded (one query)."""
+    rows = (
+        checks.values("unit_id", "unit__name", "unit__position")
+        .annotate(
+            total=Count("id"),
+            flagged=Count("id", filter=Q(is_flagged=True)),
+            excluded=Count("id", filter=Q(is_excluded=True)),
+        )
+        .order_by("unit__position", "unit__name")
+    )
+    return [
+        UnitResponses(row["unit_id"], row["unit__name"], row["total"], row["flagged"], row["excluded"]) for row in rows
+    ]
 
 
 def response_export_rows(survey: Survey) -> tuple[list[SurveyQuestion], list[SurveyResponse], dict]:

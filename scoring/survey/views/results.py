@@ -5,9 +5,12 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,16 +26,21 @@ from scoring.permissions.survey import (
 )
 from scoring.spreadsheets import xlsx_download
 from scoring.survey.exports import export_filename, responses_workbook
-from scoring.survey.forms import ReasonForm
+from scoring.survey.forms import ReasonForm, ResponseFilterForm
+from scoring.survey.models import SurveyQuestion
 from scoring.survey.selectors import (
-    flagged_responses,
     question_distributions,
+    response_checks,
+    response_flags,
     survey_criteria,
     survey_points,
     survey_questions,
+    unit_response_counts,
     unit_samples,
 )
 from scoring.survey.services import response_exclude, response_restore, survey_points_record
+
+RESPONSES_PER_PAGE = 50
 
 
 @login_required
@@ -104,38 +112,59 @@ def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def survey_responses(request: HttpRequest, pk: int) -> HttpResponse:
-    """Anonymous responses with the advisory checks; the council decides, with a reason, what to leave out."""
+    """Anonymous responses with the advisory checks, a page at a time, filtered by unit and by flag in the query
+    string; each unit's counts lead to its responses. The council decides, with a reason, what to leave out."""
     survey = get_survey_for_results(request.user, pk)
     hidden = hidden_unit_ids(request.user, survey.period)
-    questions = survey_questions(survey)
-    unit_id = request.GET.get("unit", "")
-    unit_id = int(unit_id) if unit_id.isdigit() else None
-    only_flagged = request.GET.get("flagged") == "1"
-    found = flagged_responses(survey, question_count=len(questions), hidden_units=hidden, unit_id=unit_id)
-    numbers: dict[int, int] = defaultdict(int)
+    question_count = SurveyQuestion.objects.filter(survey=survey).count()
+    checks = response_checks(survey, question_count=question_count, hidden_units=hidden)
+    units = unit_response_counts(checks)
+    filters = ResponseFilterForm(request.GET, units=units)
+    unit_id, only_flagged = filters.chosen()
+    shown = [unit for unit in units if unit_id in (None, unit.unit_id)]
+    total, flagged = sum(unit.total for unit in shown), sum(unit.flagged for unit in shown)
+    listed = checks if unit_id is None else checks.filter(unit_id=unit_id)
+    if only_flagged:
+        listed = listed.filter(is_flagged=True)
+    listed = listed.select_related("unit", "excluded_by").order_by("unit__position", "unit__name", "submitted_at", "id")
+    page = CountedPaginator(listed, RESPONSES_PER_PAGE, count=flagged if only_flagged else total).get_page(
+        request.GET.get("page")
+    )
     items = []
-    for item in found:
-        numbers[item.response.unit_id] += 1
-        if only_flagged and not item.flags:
-            continue
-        items.append((numbers[item.response.unit_id], item))
-    may_exclude = bool(found) and can_exclude_response(request.user, found[0].response)
+    for response in page:
+        response.survey = survey  # the permission checks read its period: the one already loaded
+        items.append((response, response_flags(response, question_count=question_count)))
+    may_exclude = bool(items) and can_exclude_response(request.user, items[0][0])
     return render(
         request,
         "scoring/survey/responses.html",
         {
             "survey": survey,
             "period": survey.period,
+            "filters": filters,
+            "units": units,
+            "page": page,
             "items": items,
-            "flagged_count": sum(1 for item in found if item.flags),
-            "total": len(found),
+            "flagged_count": flagged,
+            "total": total,
             "only_flagged": only_flagged,
             "unit_id": unit_id,
             "may_exclude": may_exclude,
-            "reason_form": ReasonForm(),
             "can_manage": can_manage_surveys(request.user, survey.period),
         },
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count: the page's per-unit counts already hold it, so no second pass over the checks."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 def _response_action(request: HttpRequest, pk: int, response_pk: int, action, success: str) -> HttpResponse:
@@ -143,7 +172,7 @@ def _response_action(request: HttpRequest, pk: int, response_pk: int, action, su
     response = get_response_for_exclusion(request.user, survey, response_pk)
     if not can_exclude_response(request.user, response):
         raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
-    back = f"{reverse('survey_responses', kwargs={'pk': pk})}?unit={response.unit_id}"
+    back = _back_to_list(request, pk, response.unit_id)
 
     def run(data: dict) -> str:
         action(actor=request.user, response=response, reason=data["reason"])
@@ -151,6 +180,16 @@ def _response_action(request: HttpRequest, pk: int, response_pk: int, action, su
 
     perform(request, run, ReasonForm(request.POST))
     return redirect(back)
+
+
+def _back_to_list(request: HttpRequest, pk: int, unit_id: int) -> str:
+    """The list the action was taken from: the response's unit, and the flag filter and page it was shown on."""
+    query = {"unit": unit_id}
+    if request.POST.get("flagged") == "1":
+        query["flagged"] = 1
+    if request.POST.get("page", "").isdigit():
+        query["page"] = request.POST["page"]
+    return f"{reverse('survey_responses', kwargs={'pk': pk})}?{urlencode(query)}"
 
 
 @login_required
