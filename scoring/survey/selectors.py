@@ -5,13 +5,15 @@ queries whether a unit has 3 responses or 300.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_cte import CTE, with_cte
 
@@ -279,48 +281,63 @@ def question_distributions(
 STRAIGHT_LINE_REGEX = rf"^([0-9]+)(-\1){{{MIN_QUESTIONS_FOR_STRAIGHT_LINE - 1},}}$"
 
 
+def _copies() -> dict[str, Window]:
+    """How many of the unit's responses share a response's answers, and its network (window functions)."""
+    return {
+        "same_pattern": Window(Count("id"), partition_by=[F("unit_id"), F("pattern")]),
+        "same_network": Window(Count("id"), partition_by=[F("unit_id"), F("network")]),
+    }
+
+
+def _checks(question_count: int) -> dict[str, Q]:
+    """The advisory checks over a response's columns and its _copies, and is_flagged for any of them."""
+    checks = {
+        "is_fast": Q(seconds_taken__lt=question_count * MIN_SECONDS_PER_QUESTION),
+        "is_straight": Q(pattern__regex=STRAIGHT_LINE_REGEX),
+    }
+    copied = Q(same_pattern__gte=SAME_PATTERN_THRESHOLD)
+    one_network = ~Q(network="") & Q(same_network__gte=SAME_NETWORK_THRESHOLD)
+    return checks | {"is_flagged": checks["is_fast"] | checks["is_straight"] | copied | one_network}
+
+
+def _visible_responses(survey: Survey, hidden_units: frozenset[int]) -> QuerySet[SurveyResponse]:
+    return SurveyResponse.objects.filter(survey=survey).exclude(unit_id__in=hidden_units).order_by()
+
+
 def response_checks(
-    survey: Survey, *, question_count: int, hidden_units: frozenset[int] = frozenset(), unit_id: int | None = None
+    survey: Survey,
+    *,
+    question_count: int,
+    hidden_units: frozenset[int] = frozenset(),
+    unit_ids: Iterable[int] | None = None,
 ) -> QuerySet[SurveyResponse]:
-    """The survey's responses with the council's advisory checks as columns, all counted in the database.
+    """The survey's responses (of the given units) with the council's advisory checks as columns, in the database.
 
     Annotations: number (the response's number in its unit, by time of sending), same_pattern and same_network
     (how many of the unit's responses share its answers, its network), is_fast, is_straight, and is_flagged for
-    any check. The window functions run in a common table expression over the unit's whole set of responses, so
+    any check. The window functions run in a common table expression over each unit's whole set of responses, so
     a page, or the flagged ones only, still count against all of them. Flags only inform: nothing is excluded
     unless a council member decides so with a reason.
     """
-    responses = SurveyResponse.objects.filter(survey=survey).exclude(unit_id__in=hidden_units)
-    if unit_id is not None:
-        responses = responses.filter(unit_id=unit_id)
+    responses = _visible_responses(survey, hidden_units)
+    if unit_ids is not None:
+        responses = responses.filter(unit_id__in=unit_ids)
+    order = [F("submitted_at").asc(), F("id").asc()]
     windows = CTE(
-        responses.order_by()
-        .values("id")
-        .annotate(
-            number=Window(RowNumber(), partition_by=[F("unit_id")], order_by=[F("submitted_at").asc(), F("id").asc()]),
-            same_pattern=Window(Count("id"), partition_by=[F("unit_id"), F("pattern")]),
-            same_network=Window(Count("id"), partition_by=[F("unit_id"), F("network")]),
+        responses.values("id").annotate(
+            number=Window(RowNumber(), partition_by=[F("unit_id")], order_by=order), **_copies()
         ),
         name="response_windows",
     )
-    is_fast = Q(seconds_taken__lt=question_count * MIN_SECONDS_PER_QUESTION)
-    is_straight = Q(pattern__regex=STRAIGHT_LINE_REGEX)
-    is_copied = Q(same_pattern__gte=SAME_PATTERN_THRESHOLD)
-    is_one_network = ~Q(network="") & Q(same_network__gte=SAME_NETWORK_THRESHOLD)
+    columns = {name: getattr(windows.col, name) for name in ("number", "same_pattern", "same_network")}
+    checks = {
+        name: ExpressionWrapper(check, output_field=BooleanField()) for name, check in _checks(question_count).items()
+    }
     return (
         with_cte(windows, select=windows.join(SurveyResponse.objects.all(), id=windows.col.id))
-        .annotate(
-            number=windows.col.number,
-            same_pattern=windows.col.same_pattern,
-            same_network=windows.col.same_network,
-        )
-        .annotate(
-            is_fast=ExpressionWrapper(is_fast, output_field=BooleanField()),
-            is_straight=ExpressionWrapper(is_straight, output_field=BooleanField()),
-            is_flagged=ExpressionWrapper(
-                is_fast | is_straight | is_copied | is_one_network, output_field=BooleanField()
-            ),
-        )
+        .annotate(**columns)
+        .annotate(**checks)
+        .order_by("unit__position", "unit__name", "submitted_at", "id")
     )
 
 
@@ -352,20 +369,60 @@ class UnitResponses:
     excluded: int
 
 
-def unit_response_counts(checks: QuerySet[SurveyResponse]) -> list[UnitResponses]:
-    """Per unit of response_checks, in the block's order: responses, flagged and excluded (one query)."""
+def unit_response_counts(
+    survey: Survey, *, question_count: int, hidden_units: frozenset[int] = frozenset()
+) -> list[UnitResponses]:
+    """Per unit with responses, in the block's order: responses, flagged and excluded (one aggregate query over the
+    checks of response_checks, without numbering them or reading the rest of each response)."""
+    windows = CTE(
+        _visible_responses(survey, hidden_units)
+        .values("unit_id", "seconds_taken", "pattern", "network", "is_excluded")
+        .annotate(**_copies()),
+        name="response_copies",
+    )
     rows = (
-        checks.values("unit_id", "unit__name", "unit__position")
+        with_cte(windows, select=windows.queryset())
+        .values("unit_id", "unit__name", "unit__position")
         .annotate(
-            total=Count("id"),
-            flagged=Count("id", filter=Q(is_flagged=True)),
-            excluded=Count("id", filter=Q(is_excluded=True)),
+            total=Count("unit_id"),
+            flagged=Count("unit_id", filter=_checks(question_count)["is_flagged"]),
+            excluded=Count("unit_id", filter=Q(is_excluded=True)),
         )
         .order_by("unit__position", "unit__name")
     )
     return [
         UnitResponses(row["unit_id"], row["unit__name"], row["total"], row["flagged"], row["excluded"]) for row in rows
     ]
+
+
+class ResponsePaginator(Paginator):
+    """Pages of response_checks in the block's order, each read from the units it spans only.
+
+    The per-unit counts say which units a page covers, so the page's query numbers and checks those units'
+    responses instead of the whole survey's, and no query counts them again.
+    """
+
+    def __init__(self, counts: list[tuple[int, int]], responses_of: Callable[[list[int]], QuerySet], per_page: int):
+        super().__init__([], per_page)
+        self.counts = counts  # (unit id, responses listed) in the block's order
+        self.responses_of = responses_of
+
+    @cached_property
+    def count(self) -> int:
+        return sum(listed for _unit_id, listed in self.counts)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        units, first, seen = [], 0, 0
+        for unit_id, listed in self.counts:
+            if listed and seen < top and seen + listed > bottom:
+                first = first if units else seen
+                units.append(unit_id)
+            seen += listed
+        rows = list(self.responses_of(units)[bottom - first : top - first]) if units else []
+        return self._get_page(rows, number, self)
 
 
 def response_export_rows(survey: Survey) -> tuple[list[SurveyQuestion], list[SurveyResponse], dict]:

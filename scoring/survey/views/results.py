@@ -5,11 +5,10 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,8 +26,9 @@ from scoring.permissions.survey import (
 from scoring.spreadsheets import xlsx_download
 from scoring.survey.exports import export_filename, responses_workbook
 from scoring.survey.forms import ReasonForm, ResponseFilterForm
-from scoring.survey.models import SurveyQuestion
+from scoring.survey.models import SurveyQuestion, SurveyResponse
 from scoring.survey.selectors import (
+    ResponsePaginator,
     question_distributions,
     response_checks,
     response_flags,
@@ -117,19 +117,17 @@ def survey_responses(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_survey_for_results(request.user, pk)
     hidden = hidden_unit_ids(request.user, survey.period)
     question_count = SurveyQuestion.objects.filter(survey=survey).count()
-    checks = response_checks(survey, question_count=question_count, hidden_units=hidden)
-    units = unit_response_counts(checks)
+    units = unit_response_counts(survey, question_count=question_count, hidden_units=hidden)
     filters = ResponseFilterForm(request.GET, units=units)
     unit_id, only_flagged = filters.chosen()
     shown = [unit for unit in units if unit_id in (None, unit.unit_id)]
-    total, flagged = sum(unit.total for unit in shown), sum(unit.flagged for unit in shown)
-    listed = checks if unit_id is None else checks.filter(unit_id=unit_id)
-    if only_flagged:
-        listed = listed.filter(is_flagged=True)
-    listed = listed.select_related("unit", "excluded_by").order_by("unit__position", "unit__name", "submitted_at", "id")
-    page = CountedPaginator(listed, RESPONSES_PER_PAGE, count=flagged if only_flagged else total).get_page(
-        request.GET.get("page")
-    )
+
+    def responses_of(unit_ids: list[int]) -> QuerySet[SurveyResponse]:
+        listed = response_checks(survey, question_count=question_count, hidden_units=hidden, unit_ids=unit_ids)
+        return (listed.filter(is_flagged=True) if only_flagged else listed).select_related("unit", "excluded_by")
+
+    counts = [(unit.unit_id, unit.flagged if only_flagged else unit.total) for unit in shown]
+    page = ResponsePaginator(counts, responses_of, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
     items = []
     for response in page:
         response.survey = survey  # the permission checks read its period: the one already loaded
@@ -145,26 +143,14 @@ def survey_responses(request: HttpRequest, pk: int) -> HttpResponse:
             "units": units,
             "page": page,
             "items": items,
-            "flagged_count": flagged,
-            "total": total,
+            "flagged_count": sum(unit.flagged for unit in shown),
+            "total": sum(unit.total for unit in shown),
             "only_flagged": only_flagged,
             "unit_id": unit_id,
             "may_exclude": may_exclude,
             "can_manage": can_manage_surveys(request.user, survey.period),
         },
     )
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count: the page's per-unit counts already hold it, so no second pass over the checks."""
-
-    def __init__(self, object_list, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
 
 
 def _response_action(request: HttpRequest, pk: int, response_pk: int, action, success: str) -> HttpResponse:

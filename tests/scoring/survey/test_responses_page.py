@@ -74,6 +74,26 @@ def test_responses_are_listed_fifty_to_a_page_with_the_filters_kept(client, open
     assert "Trang 1/1" not in flagged_content and "Trang sau" not in flagged_content
 
 
+def test_a_page_runs_across_units_each_numbered_on_its_own(client, open_survey):
+    w = open_survey
+    for code in ("ha-dinh", "kim-giang", "thuong-dinh"):
+        responses(w, w["units"][code], 30, seconds=2 if code == "kim-giang" else 60)
+    client.force_login(w["secretary"])
+    url = reverse("survey_responses", args=[w["survey"].pk])
+
+    first, second = client.get(url), client.get(url, {"page": 2})
+    flagged = client.get(url, {"flagged": "1"})
+
+    expected = [
+        [f"UBND phường {name}", number] for name in ("Hạ Đình", "Kim Giang", "Thượng Đình") for number in range(1, 31)
+    ]
+    assert rows(first) == expected[:50]
+    assert rows(second) == expected[50:]
+    assert rows(flagged) == expected[30:60]
+    assert "Trang 2/2" in second.content.decode()
+    assert 'aria-label="Trang phiếu trả lời"' not in flagged.content.decode()  # 30 flagged: one page
+
+
 def test_each_unit_is_offered_with_its_counts(client, open_survey):
     w = open_survey
     responses(w, w["units"]["ha-dinh"], 4, seconds=1)
