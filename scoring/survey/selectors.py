@@ -173,7 +173,7 @@ def survey_respondents(survey: Survey, unit_id: int | None = None) -> QuerySet[R
 
 
 @dataclass(frozen=True)
-class CriterionPoints:
+class CriterionShare:
     """A unit's points on one survey criterion: maximum × the weighted share of its counted answers."""
 
     unit_id: int
@@ -181,7 +181,6 @@ class CriterionPoints:
     max_points: Decimal
     weight_sum: Decimal
     answers: int
-    responses: int
 
     @property
     def share(self) -> Decimal:
@@ -191,6 +190,13 @@ class CriterionPoints:
     def points(self) -> Decimal:
         # Exact decimal arithmetic on the SQL sums, rounded half up once: SQLite's AVG would go through floats.
         return (self.max_points * self.weight_sum / (HUNDRED * self.answers)).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class CriterionPoints(CriterionShare):
+    """CriterionShare with the number of responses it counts (what the recorded score's note states)."""
+
+    responses: int
 
 
 def survey_points(surveys: Iterable[int] | QuerySet) -> list[CriterionPoints]:
@@ -223,7 +229,59 @@ def survey_points(surveys: Iterable[int] | QuerySet) -> list[CriterionPoints]:
     ]
 
 
-# --- distributions ----------------------------------------------------------------------------------------------
+# --- the results page: points of a page of units, distributions --------------------------------------------------
+
+
+def answer_counts(survey: Survey, unit_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+    """(unit, level, count) of the counted answers of these units, in one aggregate query (a level belongs to one
+    question): what criterion_shares makes their points from."""
+    return list(
+        SurveyAnswer.objects.filter(
+            response__survey=survey, response__is_excluded=False, response__unit_id__in=unit_ids
+        )
+        .values_list("response__unit_id", "level_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+
+
+def level_counts(
+    survey: Survey, *, hidden_units: frozenset[int] = frozenset(), unit_id: int | None = None
+) -> dict[int, int]:
+    """By level: how many counted answers chose it, of one unit or of every unit not hidden (one aggregate query)."""
+    answers = SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False)
+    answers = (
+        answers.exclude(response__unit_id__in=hidden_units)
+        if unit_id is None
+        else answers.filter(response__unit_id=unit_id)
+    )
+    return dict(answers.values_list("level_id").annotate(count=Count("id")).order_by())
+
+
+def criterion_shares(
+    questions: list[SurveyQuestion], counts: list[tuple[int, int, int]]
+) -> dict[tuple[int, int], CriterionShare]:
+    """By (unit, criterion): the sums survey_points makes in SQL (weights of the counted answers, their number),
+    made from answer_counts as a level's weight times its count. A question without criterion counts towards
+    nothing."""
+    levels = {
+        level.pk: (question.criterion_id, level.weight)
+        for question in questions
+        if question.criterion_id is not None
+        for level in question.levels.all()
+    }
+    maxima = {question.criterion_id: question.criterion.max_points for question in questions if question.criterion_id}
+    weights: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    answers: dict[tuple[int, int], int] = defaultdict(int)
+    for unit_id, level_id, count in counts:
+        if level_id in levels:
+            criterion_id, weight = levels[level_id]
+            weights[unit_id, criterion_id] += weight * count
+            answers[unit_id, criterion_id] += count
+    return {
+        key: CriterionShare(key[0], key[1], maxima[key[1]], weight_sum, answers[key])
+        for key, weight_sum in weights.items()
+    }
 
 
 @dataclass
@@ -233,36 +291,20 @@ class QuestionDistribution:
     total: int = 0
 
 
-def question_distributions(
-    survey: Survey,
-    questions: list[SurveyQuestion],
-    unit_id: int | None = None,
-    hidden_units: frozenset[int] = frozenset(),
-) -> list[QuestionDistribution]:
-    """How the counted answers of each question spread over its levels (one query beside the questions)."""
-    answers = SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False).exclude(
-        response__unit_id__in=hidden_units
-    )
-    if unit_id is not None:
-        answers = answers.filter(response__unit_id=unit_id)
-    counts = {
-        (row["question_id"], row["level_id"]): row["count"]
-        for row in answers.values("question_id", "level_id").annotate(count=Count("id")).order_by()
-    }
+def question_distributions(questions: list[SurveyQuestion], by_level: dict[int, int]) -> list[QuestionDistribution]:
+    """How the counted answers of each question spread over its levels, from level_counts."""
     distributions = []
     for question in questions:
         levels = list(question.levels.all())
-        total = sum(counts.get((question.pk, level.pk), 0) for level in levels)
+        total = sum(by_level.get(level.pk, 0) for level in levels)
         distributions.append(
             QuestionDistribution(
                 question=question,
                 counts=[
                     (
                         level,
-                        counts.get((question.pk, level.pk), 0),
-                        (Decimal(counts.get((question.pk, level.pk), 0)) * HUNDRED / total).quantize(
-                            Decimal("0.1"), ROUND_HALF_UP
-                        )
+                        by_level.get(level.pk, 0),
+                        (Decimal(by_level.get(level.pk, 0)) * HUNDRED / total).quantize(Decimal("0.1"), ROUND_HALF_UP)
                         if total
                         else None,
                     )

@@ -1,10 +1,9 @@
 """What the survey gives the council: response rates, distributions, points, advisory checks and exclusions."""
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,18 +28,21 @@ from scoring.survey.forms import ReasonForm, ResponseFilterForm
 from scoring.survey.models import SurveyQuestion, SurveyResponse
 from scoring.survey.selectors import (
     ResponsePaginator,
+    answer_counts,
+    criterion_shares,
+    frozen_survey_questions,
+    level_counts,
     question_distributions,
     response_checks,
     response_flags,
     survey_criteria,
-    survey_points,
-    survey_questions,
     unit_response_counts,
     unit_samples,
 )
 from scoring.survey.services import response_exclude, response_restore, survey_points_record
 
 RESPONSES_PER_PAGE = 50
+UNITS_PER_PAGE = 50
 
 
 @login_required
@@ -48,22 +50,18 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Per unit: sample, responses, rate and points per survey criterion; per question: the distribution."""
     survey = get_survey_for_results(request.user, pk)
     hidden = hidden_unit_ids(request.user, survey.period)
-    questions = survey_questions(survey)
+    questions = frozen_survey_questions(survey)
     criteria = survey_criteria(survey)
-    points: dict[int, dict[int, object]] = defaultdict(dict)
-    for row in survey_points([survey.pk]):
-        points[row.unit_id][row.criterion_id] = row
-    rows = [
-        (sample, [points[sample.unit.pk].get(criterion.pk) for criterion in criteria])
-        for sample in unit_samples(survey)
-        if sample.unit.pk not in hidden
-    ]
+    samples = [sample for sample in unit_samples(survey) if sample.unit.pk not in hidden]
+    page = Paginator(samples, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    shares = criterion_shares(questions, answer_counts(survey, [sample.unit.pk for sample in page]))
+    rows = [(sample, [shares.get((sample.unit.pk, criterion.pk)) for criterion in criteria]) for sample in page]
     unit_id = request.GET.get("unit", "")
     unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) not in hidden else None
     totals = {
-        "sample_size": sum(sample.sample_size for sample, _points in rows),
-        "responses": sum(sample.responses for sample, _points in rows),
-        "excluded": sum(sample.excluded for sample, _points in rows),
+        "sample_size": sum(sample.sample_size for sample in samples),
+        "responses": sum(sample.responses for sample in samples),
+        "excluded": sum(sample.excluded for sample in samples),
     }
     return render(
         request,
@@ -73,10 +71,13 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "period": survey.period,
             "criteria": criteria,
             "rows": rows,
+            "page": page,
             "totals": totals,
-            "distributions": question_distributions(survey, questions, unit_id=unit_id, hidden_units=hidden),
+            "distributions": question_distributions(
+                questions, level_counts(survey, hidden_units=hidden, unit_id=unit_id)
+            ),
             "unit_id": unit_id,
-            "unit_name": next((s.unit.name for s, _p in rows if s.unit.pk == unit_id), ""),
+            "unit_name": next((sample.unit.name for sample in samples if sample.unit.pk == unit_id), ""),
             "can_record": can_record_survey_points(request.user, survey),
             "is_finished": survey.is_finished,
             "can_manage": can_manage_surveys(request.user, survey.period),
