@@ -232,38 +232,33 @@ def survey_points(surveys: Iterable[int] | QuerySet) -> list[CriterionPoints]:
 # --- the results page: points of a page of units, distributions --------------------------------------------------
 
 
-def answer_counts(survey: Survey, unit_ids: Iterable[int]) -> list[tuple[int, int, int]]:
-    """(unit, level, count) of the counted answers of these units, in one aggregate query (a level belongs to one
-    question): what criterion_shares makes their points from."""
+def answer_counts(survey: Survey, hidden_units: frozenset[int] = frozenset()) -> list[tuple[int, int, int]]:
+    """(unit, level, count) of the counted answers of the units not hidden, in one aggregate query (a level belongs
+    to one question): the database reads the survey's answers once for both criterion_shares and level_counts."""
     return list(
-        SurveyAnswer.objects.filter(
-            response__survey=survey, response__is_excluded=False, response__unit_id__in=unit_ids
-        )
+        SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False)
+        .exclude(response__unit_id__in=hidden_units)
         .values_list("response__unit_id", "level_id")
         .annotate(count=Count("id"))
         .order_by()
     )
 
 
-def level_counts(
-    survey: Survey, *, hidden_units: frozenset[int] = frozenset(), unit_id: int | None = None
-) -> dict[int, int]:
-    """By level: how many counted answers chose it, of one unit or of every unit not hidden (one aggregate query)."""
-    answers = SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False)
-    answers = (
-        answers.exclude(response__unit_id__in=hidden_units)
-        if unit_id is None
-        else answers.filter(response__unit_id=unit_id)
-    )
-    return dict(answers.values_list("level_id").annotate(count=Count("id")).order_by())
+def level_counts(counts: list[tuple[int, int, int]], unit_id: int | None = None) -> dict[int, int]:
+    """By level: how many of answer_counts chose it, of one unit or of all."""
+    by_level: dict[int, int] = defaultdict(int)
+    for answered_unit_id, level_id, count in counts:
+        if unit_id is None or answered_unit_id == unit_id:
+            by_level[level_id] += count
+    return by_level
 
 
 def criterion_shares(
-    questions: list[SurveyQuestion], counts: list[tuple[int, int, int]]
+    questions: list[SurveyQuestion], counts: list[tuple[int, int, int]], unit_ids: Iterable[int]
 ) -> dict[tuple[int, int], CriterionShare]:
-    """By (unit, criterion): the sums survey_points makes in SQL (weights of the counted answers, their number),
-    made from answer_counts as a level's weight times its count. A question without criterion counts towards
-    nothing."""
+    """By (unit, criterion) of these units: the sums survey_points makes in SQL (weights of the counted answers,
+    their number), made from answer_counts as a level's weight times its count. A question without criterion counts
+    towards nothing."""
     levels = {
         level.pk: (question.criterion_id, level.weight)
         for question in questions
@@ -273,8 +268,9 @@ def criterion_shares(
     maxima = {question.criterion_id: question.criterion.max_points for question in questions if question.criterion_id}
     weights: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     answers: dict[tuple[int, int], int] = defaultdict(int)
+    units = set(unit_ids)
     for unit_id, level_id, count in counts:
-        if level_id in levels:
+        if unit_id in units and level_id in levels:
             criterion_id, weight = levels[level_id]
             weights[unit_id, criterion_id] += weight * count
             answers[unit_id, criterion_id] += count
@@ -292,7 +288,7 @@ class QuestionDistribution:
 
 
 def question_distributions(questions: list[SurveyQuestion], by_level: dict[int, int]) -> list[QuestionDistribution]:
-    """How the counted answers of each question spread over its levels, from level_counts."""
+    """How the counted answers of each question spread over its levels (level_counts)."""
     distributions = []
     for question in questions:
         levels = list(question.levels.all())

@@ -42,7 +42,7 @@ from scoring.survey.selectors import (
 from scoring.survey.services import response_exclude, response_restore, survey_points_record
 
 RESPONSES_PER_PAGE = 50
-UNITS_PER_PAGE = 50
+UNITS_PER_PAGE = 30
 
 
 @login_required
@@ -54,7 +54,8 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     criteria = survey_criteria(survey)
     samples = [sample for sample in unit_samples(survey) if sample.unit.pk not in hidden]
     page = Paginator(samples, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    shares = criterion_shares(questions, answer_counts(survey, [sample.unit.pk for sample in page]))
+    counts = answer_counts(survey, hidden_units=hidden)
+    shares = criterion_shares(questions, counts, [sample.unit.pk for sample in page])
     rows = [(sample, [shares.get((sample.unit.pk, criterion.pk)) for criterion in criteria]) for sample in page]
     unit_id = request.GET.get("unit", "")
     unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) not in hidden else None
@@ -73,9 +74,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "page": page,
             "totals": totals,
-            "distributions": question_distributions(
-                questions, level_counts(survey, hidden_units=hidden, unit_id=unit_id)
-            ),
+            "distributions": question_distributions(questions, level_counts(counts, unit_id)),
             "unit_id": unit_id,
             "unit_name": next((sample.unit.name for sample in samples if sample.unit.pk == unit_id), ""),
             "can_record": can_record_survey_points(request.user, survey),

@@ -227,7 +227,7 @@ def test_results_page_shows_rates_points_and_distribution(client, answered, djan
     url = reverse("survey_results", args=[w["survey"].pk])
     client.get(url)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         page = client.get(url)
 
     content = page.content.decode()

@@ -5,36 +5,21 @@ import re
 import pytest
 from django.urls import reverse
 
-from scoring.survey.models import Respondent, RespondentGroup, SurveyResponse
-from scoring.survey.respondents import new_token
+from scoring.survey.models import SurveyResponse
 from scoring.survey.selectors import response_checks, response_flags
+from tests.scoring.survey.conftest import bulk_responses
 
 pytestmark = pytest.mark.django_db
 
 
 def responses(world, unit, count: int, *, seconds: int = 60, patterns=None) -> list[SurveyResponse]:
     """count responses at unit, each with its own answers (so no copies) unless patterns says otherwise."""
-    people = Respondent.objects.bulk_create(
-        Respondent(
-            survey=world["survey"],
-            unit=unit,
-            name=f"Người dân {unit.code} {number}",
-            group=RespondentGroup.CITIZEN,
-            token=new_token(),
-            imported_by=world["secretary"],
-        )
-        for number in range(count)
-    )
-    return SurveyResponse.objects.bulk_create(
-        SurveyResponse(
-            respondent=person,
-            survey=world["survey"],
-            unit=unit,
-            group=RespondentGroup.CITIZEN,
-            seconds_taken=seconds,
-            pattern=patterns[number] if patterns else f"{number}-{number + 1}",
-        )
-        for number, person in enumerate(people)
+    return bulk_responses(
+        world,
+        unit,
+        count,
+        seconds_taken=seconds,
+        pattern=(lambda number: patterns[number]) if patterns else (lambda number: f"{number}-{number + 1}"),
     )
 
 

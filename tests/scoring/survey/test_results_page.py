@@ -6,33 +6,18 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from scoring.survey.models import Respondent, RespondentGroup, SurveyAnswer, SurveyResponse
-from scoring.survey.respondents import new_token
+from scoring.survey.models import SurveyAnswer
 from scoring.survey.selectors import answer_counts, criterion_shares, survey_points, survey_questions
 from scoring.survey.services import response_exclude
 from tests.factories import UnitFactory
-from tests.scoring.survey.conftest import add_question
+from tests.scoring.survey.conftest import add_question, bulk_responses
 
 pytestmark = pytest.mark.django_db
 
 
 def answered(world, unit, levels_by_question: list[dict], *, excluded: bool = False) -> None:
     """One response per entry, each answering every question at the given level position."""
-    people = Respondent.objects.bulk_create(
-        Respondent(
-            survey=world["survey"],
-            unit=unit,
-            name=f"Người dân {unit.code} {number}",
-            group=RespondentGroup.CITIZEN,
-            token=new_token(),
-            imported_by=world["secretary"],
-        )
-        for number in range(len(levels_by_question))
-    )
-    responses = SurveyResponse.objects.bulk_create(
-        SurveyResponse(respondent=person, survey=world["survey"], unit=unit, group=RespondentGroup.CITIZEN, pattern="")
-        for person in people
-    )
+    responses = bulk_responses(world, unit, len(levels_by_question), pattern="")
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(response=response, question=question, level=question.levels.all()[position])
         for response, choices in zip(responses, levels_by_question, strict=True)
@@ -52,7 +37,7 @@ def test_points_made_from_the_counts_are_survey_points(open_survey):
     answered(w, kim_giang, [{w["q1"]: 1, w["q2"]: 1, unmapped: 2}, {w["q1"]: 0, w["q2"]: 2, unmapped: 2}] * 3)
 
     questions = survey_questions(w["survey"])
-    shares = criterion_shares(questions, answer_counts(w["survey"], [ha_dinh.pk, kim_giang.pk]))
+    shares = criterion_shares(questions, answer_counts(w["survey"]), [ha_dinh.pk, kim_giang.pk])
 
     expected = {(row.unit_id, row.criterion_id): (row.points, row.answers) for row in survey_points([w["survey"].pk])}
     assert {key: (share.points, share.answers) for key, share in shares.items()} == expected
@@ -60,12 +45,12 @@ def test_points_made_from_the_counts_are_survey_points(open_survey):
     assert expected[(ha_dinh.pk, w["criterion"].pk)][0] == Decimal("0.45")
 
 
-def test_units_are_listed_fifty_to_a_page_with_the_totals_of_all(client, open_survey, django_assert_num_queries):
+def test_units_are_listed_thirty_to_a_page_with_the_totals_of_all(client, open_survey, django_assert_num_queries):
     w = open_survey
     block = w["block"]
     units = [
         UnitFactory(block=block, code=f"xa-{number:03}", name=f"UBND xã {number:03}", position=10 + number)
-        for number in range(60)
+        for number in range(40)
     ]
     for unit in units:
         answered(w, unit, [{w["q1"]: 0, w["q2"]: 1}])
@@ -73,20 +58,20 @@ def test_units_are_listed_fifty_to_a_page_with_the_totals_of_all(client, open_su
     url = reverse("survey_results", args=[w["survey"].pk])
     client.get(url)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         first = client.get(url)
-    with django_assert_num_queries(11):
-        second = client.get(url, {"page": 2, "unit": units[59].pk})
+    with django_assert_num_queries(10):
+        second = client.get(url, {"page": 2, "unit": units[39].pk})
 
     first_content, second_content = first.content.decode(), second.content.decode()
-    assert first_content.count("<tr>\n      <td><a href=") == 50  # Hạ Đình, Kim Giang, Thượng Đình, then 47 communes
-    assert "UBND xã 046" in first_content and "UBND xã 047" not in first_content
+    assert first_content.count("<tr>\n      <td><a href=") == 30  # Hạ Đình, Kim Giang, Thượng Đình, then 27 communes
+    assert "UBND xã 026" in first_content and "UBND xã 027" not in first_content
     assert "Trang 1/2" in first_content and 'href="?page=2"' in first_content
     assert second_content.count("<tr>\n      <td><a href=") == 13
-    assert "UBND xã 047" in second_content and "UBND xã 059" in second_content
+    assert "UBND xã 027" in second_content and "UBND xã 039" in second_content
     assert f'href="?unit={units[0].pk}&amp;page=2#distribution"' not in second_content  # page 1's unit
-    assert f'href="?unit={units[59].pk}&amp;page=2#distribution"' in second_content
-    assert "Cỡ mẫu 65 người, 60 phiếu trả lời, 0 phiếu bị Hội đồng loại." in first_content
+    assert f'href="?unit={units[39].pk}&amp;page=2#distribution"' in second_content
+    assert "Cỡ mẫu 45 người, 40 phiếu trả lời, 0 phiếu bị Hội đồng loại." in first_content
     assert "<strong>0,8</strong>" in second_content  # (100 + 60) / 2 % of 1 point
-    assert "Phân bố câu trả lời — UBND xã 059" in second_content
+    assert "Phân bố câu trả lời — UBND xã 039" in second_content
     assert second_content.count("(1 câu trả lời)") == 2  # the chosen commune's distribution, one answer a question
