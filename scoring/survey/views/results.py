@@ -41,7 +41,7 @@ from scoring.survey.selectors import (
 )
 from scoring.survey.services import response_exclude, response_restore, survey_points_record
 
-RESPONSES_PER_PAGE = 50
+RESPONSES_PER_PAGE = 30
 UNITS_PER_PAGE = 30
 
 

@@ -32,7 +32,7 @@ def rows(page) -> list[list[str]]:
     return [[unit, int(number)] for unit, number in found]
 
 
-def test_responses_are_listed_fifty_to_a_page_with_the_filters_kept(client, open_survey):
+def test_responses_are_listed_thirty_to_a_page_with_the_filters_kept(client, open_survey):
     w = open_survey
     kim_giang = w["units"]["kim-giang"]
     responses(w, kim_giang, 52)
@@ -45,12 +45,12 @@ def test_responses_are_listed_fifty_to_a_page_with_the_filters_kept(client, open
     second = client.get(url, {"unit": kim_giang.pk, "page": 2})
     flagged = client.get(url, {"flagged": "1"})
 
-    assert rows(first) == [["UBND phường Kim Giang", number] for number in range(1, 51)]
+    assert rows(first) == [["UBND phường Kim Giang", number] for number in range(1, 31)]
     content = first.content.decode()
     assert "Trang 1/2" in content
     assert f'href="?unit={kim_giang.pk}&amp;page=2"' in content
     assert "3 trong 55 phiếu có dấu hiệu cần xem." in content
-    assert rows(second) == [["UBND phường Kim Giang", number] for number in range(51, 56)]
+    assert rows(second) == [["UBND phường Kim Giang", number] for number in range(31, 56)]
     assert f'href="?unit={kim_giang.pk}&amp;page=1"' in second.content.decode()
     assert rows(flagged) == [["UBND phường Kim Giang", number] for number in (53, 54, 55)]
     flagged_content = flagged.content.decode()
@@ -62,7 +62,7 @@ def test_responses_are_listed_fifty_to_a_page_with_the_filters_kept(client, open
 def test_a_page_runs_across_units_each_numbered_on_its_own(client, open_survey):
     w = open_survey
     for code in ("ha-dinh", "kim-giang", "thuong-dinh"):
-        responses(w, w["units"][code], 30, seconds=2 if code == "kim-giang" else 60)
+        responses(w, w["units"][code], 20, seconds=2 if code == "kim-giang" else 60)
     client.force_login(w["secretary"])
     url = reverse("survey_responses", args=[w["survey"].pk])
 
@@ -70,13 +70,13 @@ def test_a_page_runs_across_units_each_numbered_on_its_own(client, open_survey):
     flagged = client.get(url, {"flagged": "1"})
 
     expected = [
-        [f"UBND phường {name}", number] for name in ("Hạ Đình", "Kim Giang", "Thượng Đình") for number in range(1, 31)
+        [f"UBND phường {name}", number] for name in ("Hạ Đình", "Kim Giang", "Thượng Đình") for number in range(1, 21)
     ]
-    assert rows(first) == expected[:50]
-    assert rows(second) == expected[50:]
-    assert rows(flagged) == expected[30:60]
+    assert rows(first) == expected[:30]
+    assert rows(second) == expected[30:]
+    assert rows(flagged) == expected[20:40]
     assert "Trang 2/2" in second.content.decode()
-    assert 'aria-label="Trang phiếu trả lời"' not in flagged.content.decode()  # 30 flagged: one page
+    assert 'aria-label="Trang phiếu trả lời"' not in flagged.content.decode()  # 20 flagged: one page
 
 
 def test_each_unit_is_offered_with_its_counts(client, open_survey):
@@ -122,7 +122,7 @@ def test_the_page_costs_the_same_queries_for_5_responses_and_for_200(client, ope
     with django_assert_num_queries(15):
         large = client.get(url, {"flagged": "1", "page": "2"})
 
-    assert len(rows(small)) == 5 and len(rows(large)) == 50
+    assert len(rows(small)) == 5 and len(rows(large)) == 30
     assert "Loại phiếu" in large.content.decode()
 
 
