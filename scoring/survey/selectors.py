@@ -4,6 +4,7 @@ Every figure is counted in the database (aggregates and window functions); a pag
 queries whether a unit has 3 responses or 300.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,8 +12,22 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, RowNumber
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_cte import CTE, with_cte
@@ -233,15 +248,32 @@ def survey_points(surveys: Iterable[int] | QuerySet) -> list[CriterionPoints]:
 
 
 def answer_counts(survey: Survey, hidden_units: frozenset[int] = frozenset()) -> list[tuple[int, int, int]]:
-    """(unit, level, count) of the counted answers of the units not hidden, in one aggregate query (a level belongs
-    to one question): the database reads the survey's answers once for both criterion_shares and level_counts."""
-    return list(
-        SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False)
-        .exclude(response__unit_id__in=hidden_units)
-        .values_list("response__unit_id", "level_id")
-        .annotate(count=Count("id"))
-        .order_by()
+    """(unit, level, count) of the counted answers of the units not hidden: what criterion_shares and level_counts
+    make the results page's points and distributions from.
+
+    One aggregate over the survey's answers, kept in the process's cache under the state of its responses: an
+    answer is written once with its response and never changed (the admin shows both read-only), and a response
+    is never deleted, so the counts change only when a response arrives (the number and the last id change) or
+    the council excludes or restores one (the set of excluded ids changes, in whatever order the database lists
+    it). Reading that state is one indexed aggregate over the survey's responses instead of a join of every
+    answer."""
+    state = SurveyResponse.objects.filter(survey=survey).aggregate(
+        count=Count("id"),
+        last=Max("id"),
+        excluded=StringAgg(Cast("id", CharField()), Value(","), filter=Q(is_excluded=True)),
     )
+    excluded = hashlib.sha256((state["excluded"] or "").encode()).hexdigest()
+    key = f"survey-answers:{survey.pk}:{state['count']}:{state['last']}:{excluded}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = list(
+            SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False)
+            .values_list("response__unit_id", "level_id")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        cache.set(key, counts, timeout=QUESTIONS_CACHE_SECONDS)
+    return [row for row in counts if row[0] not in hidden_units]
 
 
 def level_counts(counts: list[tuple[int, int, int]], unit_id: int | None = None) -> dict[int, int]:

@@ -1,14 +1,15 @@
 """The survey results page: units a page at a time, points made from counted answers exactly as survey_points makes
 them, distributions of every unit or one, at a number of queries that does not grow with responses or units."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from scoring.survey.models import SurveyAnswer
+from scoring.survey.models import SurveyAnswer, SurveyResponse
 from scoring.survey.selectors import answer_counts, criterion_shares, survey_points, survey_questions
-from scoring.survey.services import response_exclude
+from scoring.survey.services import response_exclude, response_restore
 from tests.factories import UnitFactory
 from tests.scoring.survey.conftest import add_question, bulk_responses
 
@@ -75,3 +76,26 @@ def test_units_are_listed_thirty_to_a_page_with_the_totals_of_all(client, open_s
     assert "<strong>0,8</strong>" in second_content  # (100 + 60) / 2 % of 1 point
     assert "Phân bố câu trả lời — UBND xã 039" in second_content
     assert second_content.count("(1 câu trả lời)") == 2  # the chosen commune's distribution, one answer a question
+
+
+def test_the_points_follow_each_new_response_exclusion_and_restoration(client, open_survey):
+    w = open_survey
+    ha_dinh = w["units"]["ha-dinh"]
+    client.force_login(w["secretary"])
+    url = reverse("survey_results", args=[w["survey"].pk])
+
+    def points() -> str:  # Hạ Đình's points on 2.3 (1 point), as the table shows them
+        row = re.search(r"Hạ Đình</a></td>.*?</tr>", client.get(url).content.decode(), re.DOTALL).group()
+        return re.search(r"<strong>([^<]*)</strong>", row).group(1)
+
+    answered(w, ha_dinh, [{w["q1"]: 0, w["q2"]: 0}])
+    first = points()
+    answered(w, ha_dinh, [{w["q1"]: 3, w["q2"]: 3}])
+    second = points()
+    late = SurveyResponse.objects.filter(unit=ha_dinh).latest("id")
+    response_exclude(actor=w["secretary"], response=late, reason="Trùng người")
+    excluded = points()
+    response_restore(actor=w["secretary"], response=SurveyResponse.objects.get(pk=late.pk), reason="Đã xác minh")
+    restored = points()
+
+    assert (first, second, excluded, restored) == ("1", "0,5", "1", "0,5")
