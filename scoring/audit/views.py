@@ -83,8 +83,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     else:
         actions, action = [], ""
         page = _page(admin_changes(person=person), request.GET.get("page"))
-    filters = request.GET.copy()
-    filters.pop("page", None)
     return render(
         request,
         "scoring/audit/list.html",
@@ -96,6 +94,5 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "actions": actions,
             "action": action,
             "person": person,
-            "filter_query": filters.urlencode(),
         },
     )

@@ -122,3 +122,26 @@ class SampleDrawForm(StyledForm):
 
 class ReasonForm(StyledForm):
     reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResponseFilterForm(StyledForm):
+    """The responses page's filters from the query string: a unit (from the page's own counts), flagged only."""
+
+    unit = forms.TypedChoiceField(label=gettext_lazy("Đơn vị"), coerce=int, required=False, empty_value=None)
+    flagged = forms.BooleanField(label=gettext_lazy("Chỉ phiếu có dấu hiệu"), required=False)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Mọi đơn vị"))] + [
+            (
+                unit.unit_id,
+                _("%(unit)s (%(total)s phiếu, %(flagged)s có dấu hiệu)")
+                % {"unit": unit.unit_name, "total": unit.total, "flagged": unit.flagged},
+            )
+            for unit in units
+        ]
+
+    def chosen(self) -> tuple[int | None, bool]:
+        """The unit chosen (None for every unit, or one the page does not list) and whether only flagged ones."""
+        self.is_valid()
+        return self.cleaned_data.get("unit"), self.cleaned_data.get("flagged", False)

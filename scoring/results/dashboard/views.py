@@ -2,7 +2,6 @@
 a year not yet published."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,29 +22,27 @@ from scoring.results.dashboard.losses import block_losses, unit_weakest
 from scoring.results.dashboard.selectors import publication_overview
 from scoring.results.dashboard.whatif import what_if
 from scoring.results.exports.data import code_key
-from scoring.results.frozen import publication_key
+from scoring.results.frozen import frozen_part, publication_key, render_around
 from scoring.results.history import unit_history
 from scoring.results.published import publication_unit_row
 from scoring.text import parse_decimal
 from units.models import User
 
 
-def overview_content(stamp: PublicationStamp, *, compact: bool = False) -> SafeString:
-    """The overview of a publication rendered once per language and variant, then served from the cache (the key
-    follows the newest publication of all, as the published page's does: a later year changes no figure of this
-    one, but a correction of the previous year changes the comparison)."""
-    variant = "compact" if compact else "full"
-    key = publication_key(f"overview:{variant}", stamp)
-    html = cache.get(key)
-    if html is None:
+def overview_content(stamp: PublicationStamp, *, compact: bool = False) -> bytes:
+    """The overview of a publication, a frozen part (scoring/results/frozen.py) rendered once per language and
+    variant (the key follows the newest publication of all, as the published page's does: a later year changes no
+    figure of this one, but a correction of the previous year changes the comparison)."""
+
+    def build() -> str:
         publication = ResultPublication.objects.select_related("period__authority").get(pk=stamp.pk)
         overview = publication_overview(publication, with_pictures=True)
-        html = render_to_string(
+        return render_to_string(
             "scoring/results/dashboard/_overview.html",
             {"overview": overview, "compact": compact, "period": publication.period, "level": 3 if compact else 2},
         )
-        cache.set(key, html, timeout=None)
-    return mark_safe(html)  # noqa: S308 - the output of our own autoescaping template
+
+    return frozen_part(publication_key(f"overview:{'compact' if compact else 'full'}", stamp), build)
 
 
 def latest_overview(user: User) -> tuple[int, SafeString] | None:
@@ -55,18 +52,18 @@ def latest_overview(user: User) -> tuple[int, SafeString] | None:
     )
     if year is None:
         return None
-    return year, overview_content(publication_stamp_for_view(user, year), compact=True)
+    content = overview_content(publication_stamp_for_view(user, year), compact=True).decode()
+    return year, mark_safe(content)  # noqa: S308 - the output of our own autoescaping template
 
 
 def results_overview(request: HttpRequest, year: int) -> HttpResponse:
     """A published year at a glance, per block: the headline figures, one sentence, last year → this year per unit,
-    the index bars on an honest axis and the area × unit heat table (public when the year's ranking is)."""
+    the index bars on an honest axis and the area × unit heat table (public when the year's ranking is). The page is
+    rendered around the overview, which is set in as kept: some 500 KB at 200 units that are neither decoded nor
+    encoded again per reader (docs/benchmarks.md)."""
     stamp = publication_stamp_for_view(request.user, year)
-    return render(
-        request,
-        "scoring/results/dashboard/overview.html",
-        {"year": year, "period": {"year": year}, "content": overview_content(stamp)},
-    )
+    context = {"year": year, "period": {"year": year}}
+    return render_around(request, "scoring/results/dashboard/overview.html", context, overview_content(stamp))
 
 
 def results_losses(request: HttpRequest, year: int) -> HttpResponse:

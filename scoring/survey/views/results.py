@@ -1,13 +1,14 @@
 """What the survey gives the council: response rates, distributions, points, advisory checks and exclusions."""
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,16 +24,25 @@ from scoring.permissions.survey import (
 )
 from scoring.spreadsheets import xlsx_download
 from scoring.survey.exports import export_filename, responses_workbook
-from scoring.survey.forms import ReasonForm
+from scoring.survey.forms import ReasonForm, ResponseFilterForm
+from scoring.survey.models import SurveyQuestion, SurveyResponse
 from scoring.survey.selectors import (
-    flagged_responses,
+    ResponsePaginator,
+    answer_counts,
+    criterion_shares,
+    frozen_survey_questions,
+    level_counts,
     question_distributions,
+    response_checks,
+    response_flags,
     survey_criteria,
-    survey_points,
-    survey_questions,
+    unit_response_counts,
     unit_samples,
 )
 from scoring.survey.services import response_exclude, response_restore, survey_points_record
+
+RESPONSES_PER_PAGE = 30
+UNITS_PER_PAGE = 30
 
 
 @login_required
@@ -40,22 +50,19 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Per unit: sample, responses, rate and points per survey criterion; per question: the distribution."""
     survey = get_survey_for_results(request.user, pk)
     hidden = hidden_unit_ids(request.user, survey.period)
-    questions = survey_questions(survey)
+    questions = frozen_survey_questions(survey)
     criteria = survey_criteria(survey)
-    points: dict[int, dict[int, object]] = defaultdict(dict)
-    for row in survey_points([survey.pk]):
-        points[row.unit_id][row.criterion_id] = row
-    rows = [
-        (sample, [points[sample.unit.pk].get(criterion.pk) for criterion in criteria])
-        for sample in unit_samples(survey)
-        if sample.unit.pk not in hidden
-    ]
+    samples = [sample for sample in unit_samples(survey) if sample.unit.pk not in hidden]
+    page = Paginator(samples, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = answer_counts(survey, hidden_units=hidden)
+    shares = criterion_shares(questions, counts, [sample.unit.pk for sample in page])
+    rows = [(sample, [shares.get((sample.unit.pk, criterion.pk)) for criterion in criteria]) for sample in page]
     unit_id = request.GET.get("unit", "")
     unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) not in hidden else None
     totals = {
-        "sample_size": sum(sample.sample_size for sample, _points in rows),
-        "responses": sum(sample.responses for sample, _points in rows),
-        "excluded": sum(sample.excluded for sample, _points in rows),
+        "sample_size": sum(sample.sample_size for sample in samples),
+        "responses": sum(sample.responses for sample in samples),
+        "excluded": sum(sample.excluded for sample in samples),
     }
     return render(
         request,
@@ -65,10 +72,11 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "period": survey.period,
             "criteria": criteria,
             "rows": rows,
+            "page": page,
             "totals": totals,
-            "distributions": question_distributions(survey, questions, unit_id=unit_id, hidden_units=hidden),
+            "distributions": question_distributions(questions, level_counts(counts, unit_id)),
             "unit_id": unit_id,
-            "unit_name": next((s.unit.name for s, _p in rows if s.unit.pk == unit_id), ""),
+            "unit_name": next((sample.unit.name for sample in samples if sample.unit.pk == unit_id), ""),
             "can_record": can_record_survey_points(request.user, survey),
             "is_finished": survey.is_finished,
             "can_manage": can_manage_surveys(request.user, survey.period),
@@ -104,35 +112,42 @@ def survey_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def survey_responses(request: HttpRequest, pk: int) -> HttpResponse:
-    """Anonymous responses with the advisory checks; the council decides, with a reason, what to leave out."""
+    """Anonymous responses with the advisory checks, a page at a time, filtered by unit and by flag in the query
+    string; each unit's counts lead to its responses. The council decides, with a reason, what to leave out."""
     survey = get_survey_for_results(request.user, pk)
     hidden = hidden_unit_ids(request.user, survey.period)
-    questions = survey_questions(survey)
-    unit_id = request.GET.get("unit", "")
-    unit_id = int(unit_id) if unit_id.isdigit() else None
-    only_flagged = request.GET.get("flagged") == "1"
-    found = flagged_responses(survey, question_count=len(questions), hidden_units=hidden, unit_id=unit_id)
-    numbers: dict[int, int] = defaultdict(int)
+    question_count = SurveyQuestion.objects.filter(survey=survey).count()
+    units = unit_response_counts(survey, question_count=question_count, hidden_units=hidden)
+    filters = ResponseFilterForm(request.GET, units=units)
+    unit_id, only_flagged = filters.chosen()
+    shown = [unit for unit in units if unit_id in (None, unit.unit_id)]
+
+    def responses_of(unit_ids: list[int]) -> QuerySet[SurveyResponse]:
+        listed = response_checks(survey, question_count=question_count, hidden_units=hidden, unit_ids=unit_ids)
+        return (listed.filter(is_flagged=True) if only_flagged else listed).select_related("unit", "excluded_by")
+
+    counts = [(unit.unit_id, unit.flagged if only_flagged else unit.total) for unit in shown]
+    page = ResponsePaginator(counts, responses_of, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
     items = []
-    for item in found:
-        numbers[item.response.unit_id] += 1
-        if only_flagged and not item.flags:
-            continue
-        items.append((numbers[item.response.unit_id], item))
-    may_exclude = bool(found) and can_exclude_response(request.user, found[0].response)
+    for response in page:
+        response.survey = survey  # the permission checks read its period: the one already loaded
+        items.append((response, response_flags(response, question_count=question_count)))
+    may_exclude = bool(items) and can_exclude_response(request.user, items[0][0])
     return render(
         request,
         "scoring/survey/responses.html",
         {
             "survey": survey,
             "period": survey.period,
+            "filters": filters,
+            "units": units,
+            "page": page,
             "items": items,
-            "flagged_count": sum(1 for item in found if item.flags),
-            "total": len(found),
+            "flagged_count": sum(unit.flagged for unit in shown),
+            "total": sum(unit.total for unit in shown),
             "only_flagged": only_flagged,
             "unit_id": unit_id,
             "may_exclude": may_exclude,
-            "reason_form": ReasonForm(),
             "can_manage": can_manage_surveys(request.user, survey.period),
         },
     )
@@ -143,7 +158,7 @@ def _response_action(request: HttpRequest, pk: int, response_pk: int, action, su
     response = get_response_for_exclusion(request.user, survey, response_pk)
     if not can_exclude_response(request.user, response):
         raise PermissionDenied(_("Chỉ Hội đồng thẩm định loại phiếu trả lời, trước khi khối được chốt."))
-    back = f"{reverse('survey_responses', kwargs={'pk': pk})}?unit={response.unit_id}"
+    back = _back_to_list(request, pk, response.unit_id)
 
     def run(data: dict) -> str:
         action(actor=request.user, response=response, reason=data["reason"])
@@ -151,6 +166,16 @@ def _response_action(request: HttpRequest, pk: int, response_pk: int, action, su
 
     perform(request, run, ReasonForm(request.POST))
     return redirect(back)
+
+
+def _back_to_list(request: HttpRequest, pk: int, unit_id: int) -> str:
+    """The list the action was taken from: the response's unit, and the flag filter and page it was shown on."""
+    query = {"unit": unit_id}
+    if request.POST.get("flagged") == "1":
+        query["flagged"] = 1
+    if request.POST.get("page", "").isdigit():
+        query["page"] = request.POST["page"]
+    return f"{reverse('survey_responses', kwargs={'pk': pk})}?{urlencode(query)}"
 
 
 @login_required

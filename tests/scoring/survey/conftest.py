@@ -7,7 +7,14 @@ import pytest
 from django.utils import timezone
 
 from scoring.models import Assessment, Criterion
-from scoring.survey.models import Respondent, RespondentGroup, Survey, SurveyLevel, SurveyQuestion
+from scoring.survey.models import (
+    Respondent,
+    RespondentGroup,
+    Survey,
+    SurveyLevel,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from scoring.survey.respondents import new_token
 from tests.factories import (
     UnitFactory,
@@ -43,6 +50,32 @@ def respondent(survey: Survey, unit, name: str, **fields) -> Respondent:
         token=new_token(),
         imported_by=fields.pop("imported_by"),
         **fields,
+    )
+
+
+def bulk_responses(world, unit, count: int, **fields) -> list[SurveyResponse]:
+    """count respondents of unit who have answered (responses without answers unless the caller adds them); fields
+    set on every response, or per response when a callable of its number."""
+    people = Respondent.objects.bulk_create(
+        Respondent(
+            survey=world["survey"],
+            unit=unit,
+            name=f"Người dân {unit.code} {number}",
+            group=RespondentGroup.CITIZEN,
+            token=new_token(),
+            imported_by=world["secretary"],
+        )
+        for number in range(count)
+    )
+    return SurveyResponse.objects.bulk_create(
+        SurveyResponse(
+            respondent=person,
+            survey=world["survey"],
+            unit=unit,
+            group=RespondentGroup.CITIZEN,
+            **{name: value(number) if callable(value) else value for name, value in fields.items()},
+        )
+        for number, person in enumerate(people)
     )
 
 

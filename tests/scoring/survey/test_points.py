@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from scoring.models import AuditEvent, BlockFinalisation, Score, ScoreChange, Stage
 from scoring.survey.models import Survey, SurveyResponse
-from scoring.survey.selectors import flagged_responses, survey_points
+from scoring.survey.selectors import response_checks, response_flags, survey_points
 from scoring.survey.services import response_exclude, response_restore, response_submit, survey_points_record
 from tests.scoring.survey.conftest import add_question, respondent
 
@@ -205,7 +205,10 @@ def test_advisory_checks_flag_but_never_exclude(open_survey):
     }
     honest = response_submit(respondent=w["respondents"][0], choices=varied, seconds_taken=80, address="203.0.113.9")
 
-    found = {item.response.pk: item.flags for item in flagged_responses(w["survey"], question_count=3)}
+    found = {
+        response.pk: response_flags(response, question_count=3)
+        for response in response_checks(w["survey"], question_count=3)
+    }
 
     assert found[honest.pk] == []
     flags = found[SurveyResponse.objects.get(respondent=people[0]).pk]
@@ -224,7 +227,7 @@ def test_results_page_shows_rates_points_and_distribution(client, answered, djan
     url = reverse("survey_results", args=[w["survey"].pk])
     client.get(url)
 
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         page = client.get(url)
 
     content = page.content.decode()

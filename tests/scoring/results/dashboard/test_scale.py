@@ -1,6 +1,7 @@
 """The overview reads a fixed number of queries whatever the number of units; its sentence and pictures follow the
 figures (narrowed or widened gap, decline, a first year with nothing to compare)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -60,6 +61,23 @@ def test_the_public_overview_takes_nine_queries_at_any_size(client, django_asser
     assert rows == 2 * units_per_block  # the dumbbell's table and the heat table
     with django_assert_num_queries(1):  # then from the cache: who may see it
         client.get(reverse("results_overview", args=[2022]))
+
+
+def test_a_warm_reader_gets_the_same_page_in_each_language(client):
+    two_years(3)
+    url = reverse("results_overview", args=[2022])
+
+    def page() -> bytes:  # the main content: the CSRF token and script nonce around it change on every response
+        return re.search(rb"<main.*</main>", client.get(url).content, re.DOTALL).group()
+
+    cold, warm = page(), page()
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = page()
+
+    assert warm == cold
+    assert warm.count(b'data-chart="dumbbell"') == 2
+    assert "Tổng quan kết quả Chỉ số CCHC năm 2022".encode() in warm
+    assert b"Overview of the 2022 reform index results" in english and "Tổng quan kết quả".encode() not in english
 
 
 @pytest.mark.parametrize("units_per_block", [3, 40])
