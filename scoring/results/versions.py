@@ -72,27 +72,44 @@ def _postgresql() -> list[str]:
         f"""INSERT INTO {TABLE} (period_id, token, counter)
         SELECT id, {new_token}, 0 FROM scoring_period WHERE id NOT IN (SELECT period_id FROM {TABLE})""",
     ]
+    # One trigger per statement and event, reading the statement's rows as transition tables: a bulk insert of
+    # many scores moves a period's version once, not once per row (a row trigger would update the same version row
+    # once per score, each update slower than the last inside one transaction).
+    transition = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}
     for watched in WATCHED:
-        old, new = (watched.condition.format(row=row) for row in ("OLD", "NEW"))
-        body = []
-        if watched.changed:
-            body.append(
-                f"IF OLD.{watched.changed} IS DISTINCT FROM NEW.{watched.changed} THEN {_bump(watched, 'NEW')} END IF;"
-            )
-        else:
-            body.append(f"IF TG_OP <> 'INSERT' AND ({old}) THEN {_bump(watched, 'OLD')} END IF;")
-            body.append(f"IF TG_OP <> 'DELETE' AND ({new}) THEN {_bump(watched, 'NEW')} END IF;")
-        function = f"{TRIGGER}_{watched.table}"
-        statements += [
-            f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                {" ".join(body)}
-                RETURN NULL;
-            END $$""",
-            f"DROP TRIGGER IF EXISTS {TRIGGER} ON {watched.table}",
-            f"""CREATE TRIGGER {TRIGGER} AFTER {" OR ".join(watched.events)} ON {watched.table}
-            FOR EACH ROW EXECUTE FUNCTION {function}()""",
-        ]
+        for event in watched.events:
+            tables = transition[event]
+            referencing = " ".join(f"{side} TABLE AS {side.lower()}_rows" for side in tables)
+            if watched.changed:
+                changed = (
+                    f"EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id"
+                    f" WHERE o.{watched.changed} IS DISTINCT FROM n.{watched.changed})"
+                )
+                bump = f"UPDATE {TABLE} SET counter = counter + 1 WHERE {changed};"
+            elif watched.period is None:
+                rows = " UNION ALL ".join(
+                    f"SELECT 1 FROM {side.lower()}_rows r WHERE {watched.condition.format(row='r')}" for side in tables
+                )
+                bump = f"UPDATE {TABLE} SET counter = counter + 1 WHERE EXISTS ({rows});"
+            else:
+                periods = " UNION ".join(
+                    f"SELECT {watched.period.format(row='r')} FROM {side.lower()}_rows r"
+                    f" WHERE {watched.condition.format(row='r')}"
+                    for side in tables
+                )
+                bump = f"UPDATE {TABLE} SET counter = counter + 1 WHERE period_id IN ({periods});"
+            function = f"{TRIGGER}_{watched.table}_{event.lower()}"
+            statements += [
+                f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    {bump}
+                    RETURN NULL;
+                END $$""",
+                f"DROP TRIGGER IF EXISTS {TRIGGER} ON {watched.table}",  # the row trigger of the first version
+                f"DROP TRIGGER IF EXISTS {TRIGGER}_{event.lower()} ON {watched.table}",
+                f"""CREATE TRIGGER {TRIGGER}_{event.lower()} AFTER {event} ON {watched.table}
+                REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()""",
+            ]
     return statements
 
 
@@ -131,19 +148,26 @@ def install(using: str = "default", **kwargs) -> None:
 
 
 def missing_triggers(using: str = "default") -> list[str]:
-    """The watched tables that have no results trigger on this database (empty when all is in place)."""
+    """The watched tables and events ("scoring_score INSERT") without their results trigger on this database."""
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT event_object_table FROM information_schema.triggers WHERE trigger_name = %s", [TRIGGER]
+                "SELECT event_object_table, trigger_name FROM information_schema.triggers WHERE trigger_name LIKE %s",
+                [f"{TRIGGER}_%"],
             )
+            present = {(table, name.removeprefix(f"{TRIGGER}_").upper()) for table, name in cursor.fetchall()}
         else:
             cursor.execute(
-                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{TRIGGER}_%"]
+                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{TRIGGER}_%"]
             )
-        present = {row[0] for row in cursor.fetchall()}
-    return [watched.table for watched in WATCHED if watched.table not in present]
+            present = {(table, name.rsplit("_", 1)[-1].upper()) for table, name in cursor.fetchall()}
+    return [
+        f"{watched.table} {event}"
+        for watched in WATCHED
+        for event in watched.events
+        if (watched.table, event) not in present
+    ]
 
 
 def results_stamp(period_id: int, using: str = "default") -> tuple[str, int] | None:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import F
 
 from scoring.models import (
@@ -156,3 +157,13 @@ def test_rows_are_computed_once_per_version_and_a_change_is_seen_at_once(apprais
     assert figures(after) == figures(unit_results(period, ranking_method="rank"))
     assert [row.points for row in after] != [row.points for row in first]
     assert after[0].unit.name == "Kim Giang"  # Hạ Đình lost two points and its first place
+
+
+@pytest.mark.django_db
+def test_a_bulk_insert_moves_the_version_once_on_postgresql(appraised):
+    # PostgreSQL's triggers run once per statement (transition tables), SQLite's once per row: both move it
+    framework, sheets = appraised
+    before = counter(framework.period)
+    enter_scores(sheets[1], {"1.2": "1", "2.1": "1", "2.2": "1"}, stage=Stage.ROUND_2)
+    moved = counter(framework.period) - before
+    assert moved == (1 if connection.vendor == "postgresql" else 3)
