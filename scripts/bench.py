@@ -114,7 +114,9 @@ def orchestrate_intake(arguments: argparse.Namespace) -> int:
     section = bench_intake.render(rows)
     if arguments.old_code:
         old_rows = bench_intake.measure(sys.executable, __file__, ROOT, code_root=Path(arguments.old_code).resolve())
-        section += "\n" + bench_intake.render(old_rows, title=OLD_INTAKE_TITLE, intro=bench_intake.OLD_CODE_INTRO)
+        section += "\n" + bench_intake.render(
+            old_rows, title=OLD_INTAKE_TITLE, intro=bench_intake.OLD_CODE_INTRO, verdicts=("passed", "failed")
+        )
     print(section)
     if not arguments.no_write:
         DOC.write_text(_with_section(DOC.read_text() if DOC.exists() else "", section))
