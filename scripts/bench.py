@@ -859,33 +859,24 @@ def survey_measures(dataset, *, add, runs: int) -> None:
     )
     with override_settings(ROOT_URLCONF=_bench_urlconf()):
         client = _client(dataset.secretary)
-        fetch = _get(client, f"/survey/{surveys[1]}/results/")
         floor_median, _ = _median_of(_get(client, "/bench/minimal/"), runs)
-        page_median, page_cpu = _median_of(fetch, runs)
-        add(
-            "Survey results page, largest block (secretary)",
-            page_median,
-            cpu=page_cpu,
-            floor=floor_median,
-            target=PAGE_TARGET,
-            ratio_limit=PAGE_RATIO,
-            queries=_queries_of(fetch),
-            query_limit=PAGE_QUERIES,
-            page=True,
-        )
-        fetch = _get(client, f"/survey/{surveys[1]}/responses/")
-        page_median, page_cpu = _median_of(fetch, runs)
-        add(
-            "Survey answers for the council, largest block (secretary)",
-            page_median,
-            cpu=page_cpu,
-            floor=floor_median,
-            target=PAGE_TARGET,
-            ratio_limit=PAGE_RATIO,
-            queries=_queries_of(fetch),
-            query_limit=PAGE_QUERIES,
-            page=True,
-        )
+        for name, url in (
+            ("Survey results page, largest block (secretary)", f"/survey/{surveys[1]}/results/"),
+            ("Survey answers for the council, largest block (secretary)", f"/survey/{surveys[1]}/responses/"),
+        ):
+            fetch = _get(client, url)
+            page_median, page_cpu = _median_of(fetch, runs)
+            add(
+                name,
+                page_median,
+                cpu=page_cpu,
+                floor=floor_median,
+                target=PAGE_TARGET,
+                ratio_limit=PAGE_RATIO,
+                queries=_queries_of(fetch),
+                query_limit=PAGE_QUERIES,
+                page=True,
+            )
 
 
 def main() -> int:
