@@ -79,5 +79,5 @@ load: bootstrap-dev ## Load test: gunicorn + PostgreSQL on loopback, 50 locust u
 # BENCH_DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432, a role with CREATEDB).
 BENCH_ARGS ?=
 
-bench: bootstrap-dev ## Benchmark at 20 and 200 units on throwaway PostgreSQL databases; writes docs/benchmarks.md
+bench: bootstrap-dev ## Benchmark at 20, 200 and 1,000 units (the last: results only) on throwaway PostgreSQL databases; writes docs/benchmarks.md
 	DJANGO_SETTINGS_MODULE=cchc_portal.settings.bench $(PYTHON) scripts/bench.py $(BENCH_ARGS)
