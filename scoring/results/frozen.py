@@ -17,11 +17,7 @@ PLACE = "<!-- the frozen part -->"
 
 def frozen_part(key: str, build: Callable[[], str]) -> bytes:
     """The part kept under `key`, built (and kept without expiry) on the first read."""
-    part = cache.get(key)
-    if part is None:
-        part = build().encode()
-        cache.set(key, part, timeout=None)
-    return part
+    return cache.get_or_set(key, lambda: build().encode(), timeout=None)
 
 
 def publication_key(kind: str, stamp: PublicationStamp) -> str:

@@ -84,11 +84,7 @@ def frozen_survey_questions(survey: Survey) -> list[SurveyQuestion]:
     if survey.opened_at is None:
         return survey_questions(survey)
     key = f"survey-questions:{survey.pk}:{survey.opened_at.timestamp()}"
-    questions = cache.get(key)
-    if questions is None:
-        questions = survey_questions(survey)
-        cache.set(key, questions, timeout=QUESTIONS_CACHE_SECONDS)
-    return questions
+    return cache.get_or_set(key, lambda: survey_questions(survey), timeout=QUESTIONS_CACHE_SECONDS)
 
 
 def survey_criteria(survey: Survey) -> list[Criterion]:
@@ -264,15 +260,16 @@ def answer_counts(survey: Survey, hidden_units: frozenset[int] = frozenset()) ->
     )
     excluded = hashlib.sha256((state["excluded"] or "").encode()).hexdigest()
     key = f"survey-answers:{survey.pk}:{state['count']}:{state['last']}:{excluded}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = list(
+    counts = cache.get_or_set(
+        key,
+        lambda: list(
             SurveyAnswer.objects.filter(response__survey=survey, response__is_excluded=False)
             .values_list("response__unit_id", "level_id")
             .annotate(count=Count("id"))
             .order_by()
-        )
-        cache.set(key, counts, timeout=QUESTIONS_CACHE_SECONDS)
+        ),
+        timeout=QUESTIONS_CACHE_SECONDS,
+    )
     return [row for row in counts if row[0] not in hidden_units]
 
 
