@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from scoring import tasks
 from tests.world import ROLES, row_counts
 
 pytestmark = pytest.mark.django_db
@@ -355,9 +356,20 @@ def test_the_matrix_keeps_the_portals_rules():
                 assert other != 200, f"{method} {name}: another unit's staff must not get a 200"
 
 
+# What a URL needs that a visit of another URL would otherwise leave behind: without it the result would
+# depend on which test ran first in the process (the year file is built by a visit of results_build).
+PREPARE = {
+    "results_build_download": lambda w: tasks.results_file_build.call(
+        publication_id=w["publication"].pk, kind="pdf", language="vi"
+    ),
+}
+
+
 @pytest.mark.parametrize("name", sorted(named_patterns()))
 def test_each_role_gets_what_the_matrix_says(client, role_world, name):
     url = url_for(role_world, name)
+    if name in PREPARE:
+        PREPARE[name](role_world)
     mismatches, seen = [], {}
     for role in ROLES:
         client.logout()
