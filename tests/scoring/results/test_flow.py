@@ -19,6 +19,11 @@ pytestmark = pytest.mark.django_db
 DECISION_DATE = datetime.date(2023, 1, 16)
 
 
+def publish(actor, period, *, number="15/QĐ-UBND", **fields):
+    """Sign decision `number` of DECISION_DATE as `actor` (`now=` for a moment after the objection window)."""
+    return results_publish(actor=actor, period=period, decision_number=number, decision_date=DECISION_DATE, **fields)
+
+
 def test_preliminary_release_needs_every_block_closed(setting):
     models.BlockFinalisation.objects.all().delete()
     with pytest.raises(ValidationError) as error:
@@ -119,27 +124,13 @@ def test_publishing_needs_the_decision_and_every_objection_resolved(setting):
         "decision_date": ["Hãy nhập ngày ký quyết định."],
     }
     with pytest.raises(ValidationError) as error:
-        results_publish(
-            actor=setting["leader"], period=period, decision_number="15/QĐ-UBND", decision_date=DECISION_DATE
-        )
+        publish(setting["leader"], period)
     assert error.value.messages == ["Chưa hết hạn kiến nghị kết quả sơ bộ."]
     with pytest.raises(ValidationError) as error:
-        results_publish(
-            actor=setting["leader"],
-            period=period,
-            decision_number="15/QĐ-UBND",
-            decision_date=DECISION_DATE,
-            now=after_window,
-        )
+        publish(setting["leader"], period, now=after_window)
     assert error.value.messages == ["Còn 1 kiến nghị chưa được giải quyết."]
     with pytest.raises(PermissionDenied):
-        results_publish(
-            actor=setting["secretary"],
-            period=period,
-            decision_number="15/QĐ-UBND",
-            decision_date=DECISION_DATE,
-            now=after_window,
-        )
+        publish(setting["secretary"], period, now=after_window)
     assert not models.ResultPublication.objects.exists()
 
 
@@ -147,13 +138,7 @@ def test_publication_freezes_a_snapshot_and_a_correction_is_a_new_readable_versi
     period = release_preliminary(setting["period"], setting["secretary"], hours=1)
     after_window = timezone.now() + datetime.timedelta(hours=2)
 
-    first = results_publish(
-        actor=setting["leader"],
-        period=period,
-        decision_number="15/QĐ-UBND",
-        decision_date=DECISION_DATE,
-        now=after_window,
-    )
+    first = publish(setting["leader"], period, now=after_window)
 
     period.refresh_from_db()
     assert period.state == models.Period.State.PUBLISHED
@@ -188,9 +173,7 @@ def test_publication_freezes_a_snapshot_and_a_correction_is_a_new_readable_versi
 
     # a correction needs a reason, then becomes version 2; version 1 stays as it was
     with pytest.raises(ValidationError) as error:
-        results_publish(
-            actor=setting["leader"], period=period, decision_number="20/QĐ-UBND", decision_date=DECISION_DATE
-        )
+        publish(setting["leader"], period, number="20/QĐ-UBND")
     assert error.value.message_dict == {"correction_reason": ["Công bố đính chính cần ghi lý do."]}
     second = results_publish(
         actor=setting["leader"],
