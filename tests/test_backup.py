@@ -21,11 +21,10 @@ from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, self_score_record
 from tests.factories import (
     PASSWORD,
-    AssessmentFactory,
     FrameworkFactory,
     PeriodFactory,
-    UnitFactory,
     small_framework,
+    unit_sheet,
     user_with_role,
 )
 from units.models import Role, RoleAssignment, User
@@ -56,10 +55,9 @@ def seeded(evidence_root):
         year=2025, state=Period.State.SELF_ASSESSMENT, self_assessment_deadline=timezone.now() + timedelta(days=7)
     )
     framework = small_framework(FrameworkFactory(period=period))
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình")
-    staff = user_with_role(Role.UNIT_STAFF, unit=unit, full_name="Trần Thị Đầu Mối")
+    assessment = unit_sheet(framework, "UBND phường Hạ Đình")
+    staff = user_with_role(Role.UNIT_STAFF, unit=assessment.unit, full_name="Trần Thị Đầu Mối")
     user_with_role(Role.COUNCIL_SECRETARY, full_name="Nguyễn Thu Hà")
-    assessment = AssessmentFactory(framework=framework, unit=unit)
     criteria = {criterion.code: criterion for criterion in Criterion.objects.filter(framework=framework)}
     levels = criteria["1.1.1"].options.order_by("position").first()
     for code, entry, version in [

@@ -362,23 +362,16 @@ def test_evidence_for_the_requested_criterion_is_accepted_while_open(client, she
     assert len([p for p in evidence_root.rglob("*") if p.is_file()]) == 1
 
 
-def test_evidence_for_another_criterion_is_refused(client, sheet, pdf_bytes, evidence_root):
-    assessment, criteria, people = sheet
-    send(assessment, criteria["1.1.1"], people["member"])
-    client.force_login(people["staff"])
-    response = client.post(upload_url(assessment, criteria["1.2"]), {"files": [pdf(pdf_bytes)]})
-    assert response.status_code == 403
-    assert not Document.objects.exists() and not EvidenceLink.objects.exists()
-    assert not AuditEvent.objects.exists()
-    assert not evidence_root.exists() or not any(p.is_file() for p in evidence_root.rglob("*"))
-
-
-def test_evidence_after_the_deadline_is_refused(client, sheet, pdf_bytes, evidence_root):
+@pytest.mark.parametrize(
+    "code,is_expired", [("1.2", False), ("1.1.1", True)], ids=["for-another-criterion", "after-the-deadline"]
+)
+def test_evidence_outside_the_open_request_is_refused(client, sheet, pdf_bytes, evidence_root, code, is_expired):
     assessment, criteria, people = sheet
     request = send(assessment, criteria["1.1.1"], people["member"])
-    expire(request)
+    if is_expired:
+        expire(request)
     client.force_login(people["staff"])
-    response = client.post(upload_url(assessment, criteria["1.1.1"]), {"files": [pdf(pdf_bytes)]})
+    response = client.post(upload_url(assessment, criteria[code]), {"files": [pdf(pdf_bytes)]})
     assert response.status_code == 403
     assert not Document.objects.exists() and not EvidenceLink.objects.exists()
     assert not AuditEvent.objects.exists()

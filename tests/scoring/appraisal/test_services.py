@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from scoring import models
 from scoring.appraisal.services import (
     adjustment_record,
     appraisal_record,
@@ -14,22 +15,6 @@ from scoring.appraisal.services import (
     explanation_answer,
     explanation_flag,
     explanation_send,
-)
-from scoring.models import (
-    AdjustmentEntry,
-    AdjustmentItem,
-    AppraisalAssignment,
-    Assessment,
-    AuditEvent,
-    BlockFinalisation,
-    ConflictDeclaration,
-    Criterion,
-    ExplanationRequest,
-    Period,
-    Score,
-    ScoreChange,
-    SignedDocument,
-    Stage,
 )
 from scoring.permissions.appraisal import can_appraise, can_appraise_criterion
 from scoring.permissions.sheets import can_view_assessment
@@ -56,11 +41,13 @@ def council(sheets):
         "chair": seat(period, is_chair=True),
         "secretary": user_with_role(Role.COUNCIL_SECRETARY),
     }
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=sheets.framework).prefetch_related("options")}
+    criteria = {
+        c.code: c for c in models.Criterion.objects.filter(framework=sheets.framework).prefetch_related("options")
+    }
     return sheets.assessment, criteria, people
 
 
-def record(actor, assessment, criterion, *, stage=Stage.ROUND_1, version=0, reason="", na=False, **entry):
+def record(actor, assessment, criterion, *, stage=models.Stage.ROUND_1, version=0, reason="", na=False, **entry):
     return appraisal_record(
         actor=actor,
         assessment=assessment,
@@ -80,14 +67,14 @@ def test_round_one_is_saved_beside_the_unchanged_self_score(council):
     assessment, criteria, people = council
     score = record(people["member"], assessment, criteria["2.1"], value="1", reason="Biên bản chỉ ghi 1 điểm")
     assert (score.stage, score.points, score.version, score.explanation) == (
-        Stage.ROUND_1,
+        models.Stage.ROUND_1,
         Decimal("1"),
         1,
         "Biên bản chỉ ghi 1 điểm",
     )
-    own = Score.objects.get(assessment=assessment, criterion=criteria["2.1"], stage=Stage.SELF)
+    own = models.Score.objects.get(assessment=assessment, criterion=criteria["2.1"], stage=models.Stage.SELF)
     assert (own.points, own.version, own.explanation) == (Decimal("1.25"), 1, "Theo báo cáo năm")
-    change = ScoreChange.objects.get(score=score)
+    change = models.ScoreChange.objects.get(score=score)
     assert (change.actor, change.old_points, change.new_points, change.reason) == (
         people["member"],
         None,
@@ -116,8 +103,8 @@ def test_a_different_score_needs_a_reason_and_nothing_is_saved_without_one(counc
     assert refused.value.message_dict == {
         "explanation": ["Điểm thẩm định (1) khác điểm tự chấm (1,25): hãy ghi lý do."]
     }
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
-    assert ScoreChange.objects.count() == 0
+    assert not models.Score.objects.filter(stage=models.Stage.ROUND_1).exists()
+    assert models.ScoreChange.objects.count() == 0
 
 
 def test_round_two_waits_for_the_explanation_then_all_three_rounds_stand_side_by_side(council):
@@ -131,26 +118,28 @@ def test_round_two_waits_for_the_explanation_then_all_three_rounds_stand_side_by
 
     # when only proposed, and when sent but not yet answered
     with pytest.raises(ValidationError) as flagged:
-        record(people["member"], assessment, criterion, stage=Stage.ROUND_2, value="1", reason="Đã bổ sung")
+        record(people["member"], assessment, criterion, stage=models.Stage.ROUND_2, value="1", reason="Đã bổ sung")
     assert flagged.value.messages == [message]
     explanation_send(actor=people["secretary"], period=assessment.period, deadline=timezone.now() + timedelta(days=3))
     with pytest.raises(ValidationError) as sent:
-        record(people["member"], assessment, criterion, stage=Stage.ROUND_2, value="1", reason="Đã bổ sung")
+        record(people["member"], assessment, criterion, stage=models.Stage.ROUND_2, value="1", reason="Đã bổ sung")
     assert sent.value.messages == [message]
-    assert not Score.objects.filter(stage=Stage.ROUND_2).exists()
+    assert not models.Score.objects.filter(stage=models.Stage.ROUND_2).exists()
 
     # then, once the unit answers
     request.refresh_from_db()
     explanation_answer(actor=people["staff"], request=request, answer="Đã tải lên biên bản số 12/BB")
-    record(people["member"], assessment, criterion, stage=Stage.ROUND_2, value="1", reason="Biên bản 12/BB hợp lệ")
+    record(
+        people["member"], assessment, criterion, stage=models.Stage.ROUND_2, value="1", reason="Biên bản 12/BB hợp lệ"
+    )
     rounds = {
         score.stage: (score.points, score.explanation)
-        for score in Score.objects.filter(assessment=assessment, criterion=criterion)
+        for score in models.Score.objects.filter(assessment=assessment, criterion=criterion)
     }
     assert rounds == {
-        Stage.SELF: (Decimal("1.25"), "Theo báo cáo năm"),
-        Stage.ROUND_1: (Decimal("0.5"), "Thiếu biên bản kiểm tra"),
-        Stage.ROUND_2: (Decimal("1"), "Biên bản 12/BB hợp lệ"),
+        models.Stage.SELF: (Decimal("1.25"), "Theo báo cáo năm"),
+        models.Stage.ROUND_1: (Decimal("0.5"), "Thiếu biên bản kiểm tra"),
+        models.Stage.ROUND_2: (Decimal("1"), "Biên bản 12/BB hợp lệ"),
     }
 
 
@@ -160,11 +149,11 @@ def test_round_two_opens_when_the_deadline_passes_without_an_answer(council):
     record(people["member"], assessment, criterion, occurrences="2", reason="Có 2 hồ sơ trễ hạn")
     explanation_flag(actor=people["member"], assessment=assessment, criterion=criterion, message="Giải trình hồ sơ trễ")
     explanation_send(actor=people["secretary"], period=assessment.period, deadline=timezone.now() + timedelta(days=1))
-    ExplanationRequest.objects.update(deadline=timezone.now() - timedelta(minutes=1))
+    models.ExplanationRequest.objects.update(deadline=timezone.now() - timedelta(minutes=1))
     score = record(
-        people["member"], assessment, criterion, stage=Stage.ROUND_2, occurrences="2", reason="Không giải trình"
+        people["member"], assessment, criterion, stage=models.Stage.ROUND_2, occurrences="2", reason="Không giải trình"
     )
-    assert (score.stage, score.points) == (Stage.ROUND_2, Decimal("0.5"))
+    assert (score.stage, score.points) == (models.Stage.ROUND_2, Decimal("0.5"))
 
 
 def test_the_council_confirms_a_not_applicable_mark_with_a_reason(council):
@@ -172,7 +161,7 @@ def test_the_council_confirms_a_not_applicable_mark_with_a_reason(council):
     with pytest.raises(ValidationError) as refused:
         record(people["member"], assessment, criteria["1.3"], na=True)
     assert refused.value.message_dict == {"explanation": ["Hãy ghi lý do tiêu chí không áp dụng với đơn vị."]}
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+    assert not models.Score.objects.filter(stage=models.Stage.ROUND_1).exists()
 
     score = record(
         people["member"], assessment, criteria["1.3"], na=True, reason="Đúng, phường không có đơn vị trực thuộc"
@@ -190,7 +179,7 @@ def test_the_council_rejects_a_not_applicable_mark_by_scoring_it_with_a_reason(c
     assert no_reason.value.message_dict == {
         "explanation": ["Điểm thẩm định (1) khác điểm tự chấm (không áp dụng): hãy ghi lý do."]
     }
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+    assert not models.Score.objects.filter(stage=models.Stage.ROUND_1).exists()
 
     score = record(
         people["member"], assessment, criteria["1.3"], is_yes=True, reason="Phường có tổ dân phố phải kiểm tra"
@@ -205,18 +194,18 @@ def test_a_second_member_saving_from_an_old_page_is_refused_and_overwrites_nothi
         record(people["other_member"], assessment, criteria["2.1"], value="0.5", reason="Thiếu số liệu", version=0)
     assert str(stale.value) == "Điểm này vừa được người khác cập nhật. Hãy xem giá trị mới rồi lưu lại nếu cần."
     assert (stale.value.current.points, stale.value.current.updated_by) == (Decimal("1"), people["member"])
-    score = Score.objects.get(stage=Stage.ROUND_1)
+    score = models.Score.objects.get(stage=models.Stage.ROUND_1)
     assert (score.points, score.version, score.updated_by) == (Decimal("1"), 1, people["member"])
-    assert ScoreChange.objects.count() == 1
+    assert models.ScoreChange.objects.count() == 1
 
 
-def assert_kept_out(member: User, assessment: Assessment, criterion: Criterion) -> None:
+def assert_kept_out(member: User, assessment: models.Assessment, criterion: models.Criterion) -> None:
     """The member neither appraises nor reads the sheet; the score they send is refused and nothing is stored."""
     assert can_appraise(member, assessment) is False
     assert can_view_assessment(member, assessment) is False
     with pytest.raises(PermissionDenied):
         record(member, assessment, criterion, value="1", reason="x")
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+    assert not models.Score.objects.filter(stage=models.Stage.ROUND_1).exists()
 
 
 def test_a_member_who_works_at_the_unit_cannot_appraise_it(council):
@@ -227,11 +216,15 @@ def test_a_member_who_works_at_the_unit_cannot_appraise_it(council):
 
 def test_a_member_who_moves_unit_loses_the_new_unit_and_regains_the_old_one(council):
     assessment, criteria, people = council
-    other = Assessment.objects.get(unit__name="UBND phường Kim Giang")
-    other.state, other.submitted_at, other.submitted_by = Assessment.State.SUBMITTED, timezone.now(), people["head"]
+    other = models.Assessment.objects.get(unit__name="UBND phường Kim Giang")
+    other.state, other.submitted_at, other.submitted_by = (
+        models.Assessment.State.SUBMITTED,
+        timezone.now(),
+        people["head"],
+    )
     other.save()
     member = seat(assessment.period, unit=assessment.unit, home_unit=other.unit)
-    AppraisalAssignment.objects.create(period=assessment.period, member=member, unit=other.unit)
+    models.AppraisalAssignment.objects.create(period=assessment.period, member=member, unit=other.unit)
     assert (can_appraise(member, assessment), can_appraise(member, other)) == (True, False)
 
     # when the person is transferred to Hạ Đình
@@ -242,14 +235,14 @@ def test_a_member_who_moves_unit_loses_the_new_unit_and_regains_the_old_one(coun
     with pytest.raises(PermissionDenied):
         record(member, assessment, criteria["2.1"], value="1", reason="x")
     assert record(member, other, criteria["1.1.1"], option_id=criteria["1.1.1"].options.first().pk, reason="y")
-    assert list(Score.objects.filter(stage=Stage.ROUND_1).values_list("assessment__unit__name", flat=True)) == [
-        "UBND phường Kim Giang"
-    ]
+    assert list(
+        models.Score.objects.filter(stage=models.Stage.ROUND_1).values_list("assessment__unit__name", flat=True)
+    ) == ["UBND phường Kim Giang"]
 
 
 def test_a_declared_conflict_blocks_appraisal_and_hides_the_sheet(council):
     assessment, criteria, people = council
-    ConflictDeclaration.objects.create(
+    models.ConflictDeclaration.objects.create(
         period=assessment.period,
         member=people["member"],
         unit=assessment.unit,
@@ -267,7 +260,7 @@ def test_an_area_assignment_limits_the_criteria(council):
     with pytest.raises(PermissionDenied) as refused:
         record(member, assessment, criteria["1.2"], achieved="7", required="8", reason="x")
     assert str(refused.value) == "Bạn không được phân công thẩm định tiêu chí này, hoặc phiếu đã chốt."
-    assert not Score.objects.filter(stage=Stage.ROUND_1).exists()
+    assert not models.Score.objects.filter(stage=models.Stage.ROUND_1).exists()
     assert record(member, assessment, criteria["2.1"], value="1.25").points == Decimal("1.25")
 
 
@@ -283,12 +276,12 @@ def test_finalisation_lists_the_gaps_then_closes_the_block_and_freezes_the_counc
         "UBND phường Hạ Đình: còn 6 tiêu chí chưa thẩm định vòng 1.",
         "UBND phường Hạ Đình: tiêu chí 2.1 có đề xuất giải trình chưa gửi đơn vị (gửi hoặc rút lại trước khi chốt).",
     ]
-    assert not BlockFinalisation.objects.exists()
+    assert not models.BlockFinalisation.objects.exists()
     with pytest.raises(PermissionDenied):
         block_finalise(actor=people["member"], period=assessment.period, block=block)
 
     # when every criterion has a round-1 score and the proposal is withdrawn
-    ExplanationRequest.objects.all().delete()
+    models.ExplanationRequest.objects.all().delete()
     chair = people["chair"]
     record(chair, assessment, criteria["1.1.1"], option_id=criteria["1.1.1"].options.get(label="Kịp thời").pk)
     record(chair, assessment, criteria["1.1.2"], percent="95")
@@ -299,15 +292,17 @@ def test_finalisation_lists_the_gaps_then_closes_the_block_and_freezes_the_counc
     finalisation = block_finalise(actor=chair, period=assessment.period, block=block)
 
     assert (finalisation.block, finalisation.finalised_by) == (block, chair)
-    (minutes,) = SignedDocument.objects.filter(kind=SignedDocument.Kind.MINUTES, period=assessment.period, block=block)
+    (minutes,) = models.SignedDocument.objects.filter(
+        kind=models.SignedDocument.Kind.MINUTES, period=assessment.period, block=block
+    )
     assert (minutes.content["finalised_by"], minutes.content["block"]["name"]) == (chair.get_full_name(), block.name)
-    assert AuditEvent.objects.filter(action="appraisal.finalise").count() == 1
+    assert models.AuditEvent.objects.filter(action="appraisal.finalise").count() == 1
     member = fresh(people["member"])
     assert can_appraise(member, assessment) is False
     with pytest.raises(PermissionDenied):
         record(member, assessment, criteria["2.1"], value="1", reason="Sửa sau khi chốt", version=1)
-    assert Score.objects.get(stage=Stage.ROUND_1, criterion=criteria["2.1"]).points == Decimal("1.25")
-    assert ScoreChange.objects.filter(score__stage=Stage.ROUND_1).count() == 7
+    assert models.Score.objects.get(stage=models.Stage.ROUND_1, criterion=criteria["2.1"]).points == Decimal("1.25")
+    assert models.ScoreChange.objects.filter(score__stage=models.Stage.ROUND_1).count() == 7
 
 
 @pytest.fixture
@@ -317,13 +312,13 @@ def adjustments(council):
     framework.bonus_cap, framework.penalty_cap = Decimal("2"), Decimal("1")
     framework.save()
     items = {
-        code: AdjustmentItem.objects.create(
+        code: models.AdjustmentItem.objects.create(
             framework=framework, kind=kind, code=code, title=title, max_points=Decimal(cap)
         )
         for code, kind, title, cap in [
-            ("T1", AdjustmentItem.Kind.BONUS, "Sáng kiến CCHC được công nhận", "1.5"),
-            ("T2", AdjustmentItem.Kind.BONUS, "Mô hình mới được nhân rộng", "1"),
-            ("D1", AdjustmentItem.Kind.PENALTY, "Để xảy ra khiếu nại đông người", "1"),
+            ("T1", models.AdjustmentItem.Kind.BONUS, "Sáng kiến CCHC được công nhận", "1.5"),
+            ("T2", models.AdjustmentItem.Kind.BONUS, "Mô hình mới được nhân rộng", "1"),
+            ("D1", models.AdjustmentItem.Kind.PENALTY, "Để xảy ra khiếu nại đông người", "1"),
         ]
     }
     return assessment, items, people
@@ -356,8 +351,8 @@ def test_adjustments_beyond_a_cap_are_refused_and_change_nothing(adjustments, co
             actor=people["member"], assessment=assessment, item=items[code], points=Decimal(points), reason=reason
         )
     assert refused.value.message_dict == errors
-    assert list(AdjustmentEntry.objects.values_list("item__code", "points")) == [("T1", Decimal("1.5"))]
-    assert AuditEvent.objects.filter(action="adjustment.record").count() == 1
+    assert list(models.AdjustmentEntry.objects.values_list("item__code", "points")) == [("T1", Decimal("1.5"))]
+    assert models.AuditEvent.objects.filter(action="adjustment.record").count() == 1
 
 
 def test_the_penalty_cap_is_separate_from_the_bonus_cap(adjustments):
@@ -377,33 +372,37 @@ def test_the_penalty_cap_is_separate_from_the_bonus_cap(adjustments):
 
 def test_adjustments_are_refused_once_the_block_is_finalised(adjustments):
     assessment, items, people = adjustments
-    BlockFinalisation.objects.create(
+    models.BlockFinalisation.objects.create(
         period=assessment.period, block=assessment.unit.block, finalised_by=people["chair"]
     )
     with pytest.raises(PermissionDenied):
         adjustment_record(
             actor=fresh(people["member"]), assessment=assessment, item=items["T1"], points=Decimal("1"), reason="a"
         )
-    assert not AdjustmentEntry.objects.exists()
+    assert not models.AdjustmentEntry.objects.exists()
 
 
 def test_an_area_member_cannot_give_bonus_or_penalty(council):
     assessment, criteria, people = council
     area_member = seat(assessment.period, area_code="1")
-    item = AdjustmentItem.objects.create(
-        framework=assessment.framework, kind=AdjustmentItem.Kind.BONUS, code="T1", title="Sáng kiến", max_points=1
+    item = models.AdjustmentItem.objects.create(
+        framework=assessment.framework,
+        kind=models.AdjustmentItem.Kind.BONUS,
+        code="T1",
+        title="Sáng kiến",
+        max_points=1,
     )
     with pytest.raises(PermissionDenied):
         adjustment_record(actor=area_member, assessment=assessment, item=item, points=Decimal("1"), reason="x")
-    assert not AdjustmentEntry.objects.exists()
+    assert not models.AdjustmentEntry.objects.exists()
 
 
 def test_sending_explanations_moves_appraisal_on_but_leaves_an_open_self_assessment_open(council):
     assessment, criteria, people = council
     explanation_flag(actor=people["member"], assessment=assessment, criterion=criteria["2.1"], message="Bổ sung")
-    Period.objects.filter(pk=assessment.period_id).update(state=Period.State.SELF_ASSESSMENT)
+    models.Period.objects.filter(pk=assessment.period_id).update(state=models.Period.State.SELF_ASSESSMENT)
     explanation_send(actor=people["secretary"], period=assessment.period, deadline=timezone.now() + timedelta(days=2))
-    assert Period.objects.get(pk=assessment.period_id).state == Period.State.SELF_ASSESSMENT
+    assert models.Period.objects.get(pk=assessment.period_id).state == models.Period.State.SELF_ASSESSMENT
 
 
 def test_a_round_two_score_elsewhere_does_not_hide_a_pending_explanation(council):
@@ -414,8 +413,10 @@ def test_a_round_two_score_elsewhere_does_not_hide_a_pending_explanation(council
     for code in ("2.1", "2.2"):
         explanation_flag(actor=people["member"], assessment=assessment, criterion=criteria[code], message="Bổ sung")
     explanation_send(actor=people["secretary"], period=assessment.period, deadline=timezone.now() + timedelta(days=2))
-    ExplanationRequest.objects.update(state=ExplanationRequest.State.ANSWERED, answer="Đã bổ sung")
-    record(people["member"], assessment, criteria["2.1"], stage=Stage.ROUND_2, value="1", reason="Sau giải trình")
+    models.ExplanationRequest.objects.update(state=models.ExplanationRequest.State.ANSWERED, answer="Đã bổ sung")
+    record(
+        people["member"], assessment, criteria["2.1"], stage=models.Stage.ROUND_2, value="1", reason="Sau giải trình"
+    )
     gaps = [gap.message for gap in appraisal_gaps(assessment.period, assessment.unit.block)]
     assert f"{assessment.unit}: tiêu chí 2.2 chờ thẩm định vòng 2 sau giải trình." in gaps
     assert f"{assessment.unit}: tiêu chí 2.1 chờ thẩm định vòng 2 sau giải trình." not in gaps

@@ -7,16 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from scoring.council.services import (
-    assignment_add,
-    assignment_remove,
-    conflict_declare,
-    conflict_remove,
-    council_chair_set,
-    council_member_add,
-    council_member_remove,
-    period_start_appraisal,
-)
+from scoring.council import services
 from scoring.models import (
     AppraisalAssignment,
     AuditEvent,
@@ -47,7 +38,7 @@ def test_secretary_adds_a_council_member_with_an_audit_event(council_world):
     w = council_world
     newcomer = user_with_role(Role.COUNCIL_MEMBER, full_name="Hoàng Văn Bình")
 
-    membership = council_member_add(actor=w["secretary"], period=w["period"], user=newcomer)
+    membership = services.council_member_add(actor=w["secretary"], period=w["period"], user=newcomer)
 
     assert membership.is_chair is False
     assert CouncilMembership.objects.filter(period=w["period"]).count() == 3
@@ -57,7 +48,7 @@ def test_secretary_adds_a_council_member_with_an_audit_event(council_world):
 
 def test_leadership_may_sit_on_the_council(council_world):
     w = council_world
-    council_member_add(actor=w["secretary"], period=w["period"], user=w["leadership"])
+    services.council_member_add(actor=w["secretary"], period=w["period"], user=w["leadership"])
     assert CouncilMembership.objects.filter(period=w["period"], user=w["leadership"]).exists()
 
 
@@ -65,7 +56,7 @@ def test_leadership_may_sit_on_the_council(council_world):
 def test_people_without_a_council_role_are_refused_and_nothing_changes(council_world, who):
     w = council_world
     with pytest.raises(ValidationError) as error:
-        council_member_add(actor=w["secretary"], period=w["period"], user=w[who])
+        services.council_member_add(actor=w["secretary"], period=w["period"], user=w[who])
     assert error.value.messages == [
         f"{w[who]} chưa có vai trò Thành viên Hội đồng thẩm định (hoặc Thư ký, Lãnh đạo UBND); "
         "hãy giao vai trò trước khi đưa vào Hội đồng."
@@ -77,7 +68,7 @@ def test_people_without_a_council_role_are_refused_and_nothing_changes(council_w
 def test_adding_someone_twice_is_refused(council_world):
     w = council_world
     with pytest.raises(ValidationError) as error:
-        council_member_add(actor=w["secretary"], period=w["period"], user=w["member"])
+        services.council_member_add(actor=w["secretary"], period=w["period"], user=w["member"])
     assert error.value.messages == [f"Phạm Minh Đức đã là thành viên Hội đồng năm {w['period'].year}."]
     assert audit_actions(w["period"]) == []
 
@@ -87,11 +78,11 @@ def test_only_the_secretary_manages_the_council(council_world, who):
     w = council_world
     newcomer = user_with_role(Role.COUNCIL_MEMBER)
     with pytest.raises(PermissionDenied):
-        council_member_add(actor=w[who], period=w["period"], user=newcomer)
+        services.council_member_add(actor=w[who], period=w["period"], user=newcomer)
     with pytest.raises(PermissionDenied):
-        council_chair_set(actor=w[who], period=w["period"], user=w["member"])
+        services.council_chair_set(actor=w[who], period=w["period"], user=w["member"])
     with pytest.raises(PermissionDenied):
-        assignment_add(actor=w[who], period=w["period"], member=w["member"], unit=w["unit"])
+        services.assignment_add(actor=w[who], period=w["period"], member=w["member"], unit=w["unit"])
     assert CouncilMembership.objects.filter(period=w["period"]).count() == 2
     assert AppraisalAssignment.objects.count() == 0
     assert audit_actions(w["period"]) == []
@@ -99,7 +90,7 @@ def test_only_the_secretary_manages_the_council(council_world, who):
 
 def test_administrator_stands_in_for_the_secretary(council_world):
     w = council_world
-    assignment_add(actor=w["administrator"], period=w["period"], member=w["member"], unit=w["unit"])
+    services.assignment_add(actor=w["administrator"], period=w["period"], member=w["member"], unit=w["unit"])
     assert audit_actions(w["period"]) == ["council.assignment_add"]
 
 
@@ -107,20 +98,20 @@ def test_nothing_is_managed_once_the_period_is_published(council_world):
     w = council_world
     Period.objects.filter(pk=w["period"].pk).update(state=Period.State.PUBLISHED)
     with pytest.raises(PermissionDenied):
-        council_member_add(actor=w["secretary"], period=w["period"], user=w["leadership"])
+        services.council_member_add(actor=w["secretary"], period=w["period"], user=w["leadership"])
     assert audit_actions(w["period"]) == []
 
 
 def test_removing_a_member_drops_assignments_and_keeps_their_scores(council_world):
     w = council_world
-    assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
+    services.assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
     criterion = Criterion.objects.get(framework=w["framework"], code="2.1")
     score = ScoreFactory(
         assessment=w["sheet"], criterion=criterion, stage=Stage.ROUND_1, value=Decimal("1"), updated_by=w["member"]
     )
     ScoreChange.objects.create(score=score, actor=w["member"], new_points=Decimal("1"))
 
-    result = council_member_remove(actor=w["secretary"], period=w["period"], user=w["member"])
+    result = services.council_member_remove(actor=w["secretary"], period=w["period"], user=w["member"])
 
     assert (result.kept_scores, result.removed_assignments) == (1, 1)
     assert not CouncilMembership.objects.filter(user=w["member"]).exists()
@@ -132,7 +123,7 @@ def test_removing_a_member_drops_assignments_and_keeps_their_scores(council_worl
 
 def test_chair_moves_to_another_member(council_world):
     w = council_world
-    council_chair_set(actor=w["secretary"], period=w["period"], user=w["member"])
+    services.council_chair_set(actor=w["secretary"], period=w["period"], user=w["member"])
     chairs = list(CouncilMembership.objects.filter(period=w["period"], is_chair=True).values_list("user", flat=True))
     assert chairs == [w["member"].pk]
     assert AuditEvent.objects.get(action="council.chair_set").data == {
@@ -144,7 +135,7 @@ def test_chair_moves_to_another_member(council_world):
 def test_the_chair_must_be_a_member(council_world):
     w = council_world
     with pytest.raises(ValidationError) as error:
-        council_chair_set(actor=w["secretary"], period=w["period"], user=w["leadership"])
+        services.council_chair_set(actor=w["secretary"], period=w["period"], user=w["leadership"])
     assert error.value.messages == [f"Đỗ Quang Vinh không phải thành viên Hội đồng năm {w['period'].year}."]
     assert CouncilMembership.objects.get(is_chair=True).user == w["chair"]
     assert audit_actions(w["period"]) == []
@@ -157,9 +148,9 @@ def test_the_chair_must_be_a_member(council_world):
 def test_assignments_by_unit_by_area_and_both(council_world):
     w = council_world
     p, s, m = w["period"], w["secretary"], w["member"]
-    by_unit = assignment_add(actor=s, period=p, member=m, unit=w["unit"])
-    by_area = assignment_add(actor=s, period=p, member=m, area_code="2")
-    both = assignment_add(actor=s, period=p, member=m, unit=w["other"], area_code="1")
+    by_unit = services.assignment_add(actor=s, period=p, member=m, unit=w["unit"])
+    by_area = services.assignment_add(actor=s, period=p, member=m, area_code="2")
+    both = services.assignment_add(actor=s, period=p, member=m, unit=w["other"], area_code="1")
     assert [(a.unit_id, a.area_code) for a in (by_unit, by_area, both)] == [
         (w["unit"].pk, ""),
         (None, "2"),
@@ -179,7 +170,7 @@ def test_assignments_by_unit_by_area_and_both(council_world):
 def test_bad_assignments_are_refused(council_world, kwargs, message):
     w = council_world
     with pytest.raises(ValidationError) as error:
-        assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], **kwargs)
+        services.assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], **kwargs)
     assert error.value.messages == [message.format(year=w["period"].year)]
     assert AppraisalAssignment.objects.count() == 0
     assert audit_actions(w["period"]) == []
@@ -190,7 +181,7 @@ def test_a_member_is_never_assigned_their_own_unit(council_world):
     w["member"].home_unit = w["unit"]
     w["member"].save()
     with pytest.raises(ValidationError) as error:
-        assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
+        services.assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
     assert error.value.messages == [
         "Phạm Minh Đức công tác hoặc có vai trò tại UBND phường Hạ Đình nên không được thẩm định đơn vị này."
     ]
@@ -199,25 +190,25 @@ def test_a_member_is_never_assigned_their_own_unit(council_world):
 
 def test_duplicate_assignment_is_refused(council_world):
     w = council_world
-    assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], area_code="1")
+    services.assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], area_code="1")
     with pytest.raises(ValidationError) as error:
-        assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], area_code="1")
+        services.assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], area_code="1")
     assert error.value.messages == ["Phân công này đã có."]
     assert AppraisalAssignment.objects.count() == 1
 
 
 def test_assignment_remove_is_audited(council_world):
     w = council_world
-    assignment = assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], area_code="1")
-    assignment_remove(actor=w["secretary"], assignment=assignment)
+    assignment = services.assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], area_code="1")
+    services.assignment_remove(actor=w["secretary"], assignment=assignment)
     assert AppraisalAssignment.objects.count() == 0
     assert audit_actions(w["period"]) == ["council.assignment_add", "council.assignment_remove"]
 
 
 def test_declaring_a_conflict_withdraws_that_units_assignments(council_world):
     w = council_world
-    assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
-    conflict = conflict_declare(
+    services.assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
+    conflict = services.conflict_declare(
         actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"], reason="  Vợ là Chủ tịch phường "
     )
     assert (conflict.reason, conflict.declared_by) == ("Vợ là Chủ tịch phường", w["secretary"])
@@ -229,7 +220,7 @@ def test_declaring_a_conflict_withdraws_that_units_assignments(council_world):
         "withdrawn_assignments": 1,
     }
     with pytest.raises(ValidationError) as error:
-        assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
+        services.assignment_add(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"])
     assert error.value.messages == [
         "Phạm Minh Đức đã khai xung đột lợi ích với UBND phường Hạ Đình nên không được phân công đơn vị này."
     ]
@@ -238,7 +229,9 @@ def test_declaring_a_conflict_withdraws_that_units_assignments(council_world):
 def test_a_conflict_needs_a_reason(council_world):
     w = council_world
     with pytest.raises(ValidationError) as error:
-        conflict_declare(actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"], reason=" ")
+        services.conflict_declare(
+            actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"], reason=" "
+        )
     assert error.value.message_dict == {"reason": ["Hãy ghi lý do xung đột lợi ích."]}
     assert ConflictDeclaration.objects.count() == 0
     assert audit_actions(w["period"]) == []
@@ -246,10 +239,10 @@ def test_a_conflict_needs_a_reason(council_world):
 
 def test_conflict_remove_is_audited(council_world):
     w = council_world
-    conflict = conflict_declare(
+    conflict = services.conflict_declare(
         actor=w["secretary"], period=w["period"], member=w["member"], unit=w["unit"], reason="Người thân"
     )
-    conflict_remove(actor=w["secretary"], conflict=conflict)
+    services.conflict_remove(actor=w["secretary"], conflict=conflict)
     assert ConflictDeclaration.objects.count() == 0
     assert audit_actions(w["period"]) == ["council.conflict_declare", "council.conflict_remove"]
 
@@ -262,7 +255,7 @@ def test_start_appraisal_after_the_deadline(council_world, django_capture_on_com
     w = council_world
     deadline = timezone.now() + timedelta(days=10)
     with django_capture_on_commit_callbacks(execute=True):
-        period = period_start_appraisal(actor=w["secretary"], period=w["period"], appraisal_deadline=deadline)
+        period = services.period_start_appraisal(actor=w["secretary"], period=w["period"], appraisal_deadline=deadline)
     assert (period.state, period.appraisal_deadline) == (Period.State.APPRAISAL, deadline)
     event = AuditEvent.objects.get(action="period.start_appraisal")
     assert event.data == {"appraisal_deadline": deadline.isoformat(), "early": False, "unsubmitted": 1}
@@ -275,7 +268,7 @@ def test_start_appraisal_before_the_deadline_needs_confirmation(council_world):
     w["period"].refresh_from_db()
     deadline = timezone.now() + timedelta(days=10)
     with pytest.raises(ValidationError) as error:
-        period_start_appraisal(actor=w["secretary"], period=w["period"], appraisal_deadline=deadline)
+        services.period_start_appraisal(actor=w["secretary"], period=w["period"], appraisal_deadline=deadline)
     shown = timezone.localtime(w["period"].self_assessment_deadline).strftime("%H:%M %d/%m/%Y")
     assert error.value.message_dict == {
         "confirm_early": [
@@ -287,20 +280,22 @@ def test_start_appraisal_before_the_deadline_needs_confirmation(council_world):
     assert w["period"].state == Period.State.SELF_ASSESSMENT
     assert audit_actions(w["period"]) == []
 
-    period_start_appraisal(actor=w["secretary"], period=w["period"], appraisal_deadline=deadline, confirm_early=True)
+    services.period_start_appraisal(
+        actor=w["secretary"], period=w["period"], appraisal_deadline=deadline, confirm_early=True
+    )
     assert AuditEvent.objects.get(action="period.start_appraisal").data["early"] is True
 
 
 def test_start_appraisal_refuses_a_past_deadline_and_other_states(council_world):
     w = council_world
     with pytest.raises(ValidationError) as error:
-        period_start_appraisal(
+        services.period_start_appraisal(
             actor=w["secretary"], period=w["period"], appraisal_deadline=timezone.now() - timedelta(hours=1)
         )
     assert error.value.message_dict == {"appraisal_deadline": ["Hạn thẩm định phải ở sau thời điểm hiện tại."]}
     Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
     with pytest.raises(ValidationError) as error:
-        period_start_appraisal(
+        services.period_start_appraisal(
             actor=w["secretary"], period=w["period"], appraisal_deadline=timezone.now() + timedelta(days=3)
         )
     assert error.value.messages == ["Chỉ chuyển sang thẩm định từ giai đoạn tự đánh giá (hiện tại: Thẩm định)."]
@@ -310,7 +305,7 @@ def test_start_appraisal_refuses_a_past_deadline_and_other_states(council_world)
 def test_start_appraisal_is_the_secretarys(council_world):
     w = council_world
     with pytest.raises(PermissionDenied):
-        period_start_appraisal(
+        services.period_start_appraisal(
             actor=w["chair"], period=w["period"], appraisal_deadline=timezone.now() + timedelta(days=3)
         )
     w["period"].refresh_from_db()

@@ -9,19 +9,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring.models import (
-    AppraisalAssignment,
-    AuditEvent,
-    BlockFinalisation,
-    ConflictDeclaration,
-    CouncilMembership,
-    Criterion,
-    ExplanationRequest,
-    Period,
-    RuleOption,
-    Score,
-    Stage,
-)
+from scoring import models
 from tests.factories import (
     PASSWORD,
     AssessmentFactory,
@@ -88,8 +76,8 @@ def test_management_posts_access_matrix_change_nothing_when_refused(client, coun
         reverse("council_member_add", args=[council_world["period"].year]), {"user": newcomer.pk}
     )
     assert response.status_code == (302 if status == 200 else status)
-    assert CouncilMembership.objects.filter(user=newcomer).exists() is (status == 200)
-    assert AuditEvent.objects.count() == (1 if status == 200 else 0)
+    assert models.CouncilMembership.objects.filter(user=newcomer).exists() is (status == 200)
+    assert models.AuditEvent.objects.count() == (1 if status == 200 else 0)
 
 
 def test_overview_shows_the_chair_the_finalisation_part_only(client, council_world):
@@ -120,7 +108,7 @@ def test_secretary_starts_appraisal_from_the_dashboard(client, council_world):
     assert response.status_code == 302
     assert flash(response) == [f"Kỳ đánh giá năm {year} đã chuyển sang giai đoạn thẩm định."]
     council_world["period"].refresh_from_db()
-    assert council_world["period"].state == Period.State.APPRAISAL
+    assert council_world["period"].state == models.Period.State.APPRAISAL
 
 
 def test_member_management_forms_end_to_end(client, council_world):
@@ -153,15 +141,15 @@ def test_member_management_forms_end_to_end(client, council_world):
         },
     )
     assert flash(response) == ["Đã ghi xung đột lợi ích: Hoàng Văn Bình không thẩm định UBND phường Hạ Đình."]
-    conflict = ConflictDeclaration.objects.get()
-    assignment = AppraisalAssignment.objects.get()
+    conflict = models.ConflictDeclaration.objects.get()
+    assignment = models.AppraisalAssignment.objects.get()
     page = client.get(reverse("council_members", args=[year])).content.decode()
     assert "Anh trai là Chủ tịch phường" in page
     client.post(reverse("council_conflict_remove", args=[year, conflict.pk]))
     client.post(reverse("council_assignment_remove", args=[year, assignment.pk]))
     response = client.post(reverse("council_member_remove", args=[year, newcomer.pk]))
     assert flash(response) == ["Đã đưa Hoàng Văn Bình ra khỏi Hội đồng và bỏ 0 phân công."]
-    assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
+    assert list(models.AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
         "council.member_add",
         "council.chair_set",
         "council.assignment_add",
@@ -174,7 +162,7 @@ def test_member_management_forms_end_to_end(client, council_world):
 
 def test_survey_import_page_reports_row_errors_then_imports(client, council_world):
     w = council_world
-    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
+    models.Period.objects.filter(pk=w["period"].pk).update(state=models.Period.State.APPRAISAL)
     year = w["period"].year
     client = login(client, w["secretary"])
     bad = survey_xlsx([("ha-dinh", "2.3", 3)])
@@ -190,24 +178,29 @@ def test_survey_import_page_reports_row_errors_then_imports(client, council_worl
     )
     assert response.status_code == 302
     assert flash(response) == ["Đã nhập 1 điểm điều tra xã hội học (thẩm định vòng 1)."]
-    assert Score.objects.get(stage=Stage.ROUND_1).points == Decimal("0.80")
+    assert models.Score.objects.get(stage=models.Stage.ROUND_1).points == Decimal("0.80")
 
 
 def test_chair_finalises_a_block_when_nothing_blocks(client, council_world):
     w = council_world
-    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
+    models.Period.objects.filter(pk=w["period"].pk).update(state=models.Period.State.APPRAISAL)
     year = w["period"].year
     url = reverse("council_block_finalise", args=[year, w["framework"].block_id])
     response = login(client, w["chair"]).post(url)
     assert flash(response)[0] == "UBND phường Hạ Đình: còn 7 tiêu chí chưa thẩm định vòng 1."
-    assert BlockFinalisation.objects.count() == 0
-    for criterion in Criterion.objects.filter(framework=w["framework"]).exclude(rule_type=""):
+    assert models.BlockFinalisation.objects.count() == 0
+    for criterion in models.Criterion.objects.filter(framework=w["framework"]).exclude(rule_type=""):
         ScoreFactory(
-            assessment=w["sheet"], criterion=criterion, stage=Stage.ROUND_1, value=0, points=0, updated_by=w["chair"]
+            assessment=w["sheet"],
+            criterion=criterion,
+            stage=models.Stage.ROUND_1,
+            value=0,
+            points=0,
+            updated_by=w["chair"],
         )
     response = client.post(url)
     assert flash(response) == [f"Đã chốt kết quả thẩm định khối “{w['framework'].block}”."]
-    assert BlockFinalisation.objects.get().finalised_by == w["chair"]
+    assert models.BlockFinalisation.objects.get().finalised_by == w["chair"]
     client.logout()
     assert login(client, w["secretary"]).post(url).status_code == 403
 
@@ -222,14 +215,14 @@ def test_each_blocker_links_the_chair_to_the_workspace_and_the_secretary_to_the_
     # given Hạ Đình's sheet with 2.1 explained and waiting for round 2, 2.2 proposed for explanation, the rest
     # not appraised in round 1
     w = council_world
-    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
+    models.Period.objects.filter(pk=w["period"].pk).update(state=models.Period.State.APPRAISAL)
     criteria = {c.code: c for c in w["framework"].criteria.all()}
-    ExplanationRequest.objects.create(
+    models.ExplanationRequest.objects.create(
         assessment=w["sheet"], criterion=criteria["2.1"], message="Bổ sung biên bản", requested_by=w["member"],
-        state=ExplanationRequest.State.ANSWERED, sent_at=timezone.now(), deadline=timezone.now() + timedelta(days=2),
-        answer="Đã bổ sung",
+        state=models.ExplanationRequest.State.ANSWERED, sent_at=timezone.now(),
+        deadline=timezone.now() + timedelta(days=2), answer="Đã bổ sung",
     )  # fmt: skip
-    ExplanationRequest.objects.create(
+    models.ExplanationRequest.objects.create(
         assessment=w["sheet"], criterion=criteria["2.2"], message="Bổ sung báo cáo", requested_by=w["member"]
     )
     sheet, workspace = f"/assessments/{w['sheet'].pk}/", f"/appraisal/{w['sheet'].pk}/"
@@ -259,13 +252,13 @@ def test_each_blocker_links_the_chair_to_the_workspace_and_the_secretary_to_the_
 
 def test_a_secretary_seated_for_one_area_is_sent_to_the_sheet_for_a_criterion_outside_it(client, council_world):
     w = council_world
-    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
-    CouncilMembership.objects.create(period=w["period"], user=w["secretary"])
-    AppraisalAssignment.objects.create(period=w["period"], member=w["secretary"], unit=w["unit"], area_code="1")
+    models.Period.objects.filter(pk=w["period"].pk).update(state=models.Period.State.APPRAISAL)
+    models.CouncilMembership.objects.create(period=w["period"], user=w["secretary"])
+    models.AppraisalAssignment.objects.create(period=w["period"], member=w["secretary"], unit=w["unit"], area_code="1")
     criterion = w["framework"].criteria.get(code="2.1")
-    ExplanationRequest.objects.create(
+    models.ExplanationRequest.objects.create(
         assessment=w["sheet"], criterion=criterion, message="Bổ sung", requested_by=w["member"],
-        state=ExplanationRequest.State.SENT, sent_at=timezone.now(), deadline=timezone.now() + timedelta(days=2),
+        state=models.ExplanationRequest.State.SENT, sent_at=timezone.now(), deadline=timezone.now() + timedelta(days=2),
     )  # fmt: skip
     html = login(client, w["secretary"]).get(reverse("council_overview", args=[w["period"].year])).content.decode()
     items = blocker_items(html)
@@ -276,8 +269,8 @@ def test_a_secretary_seated_for_one_area_is_sent_to_the_sheet_for_a_criterion_ou
 
 def test_secretary_sends_flagged_explanations_with_a_deadline(client, council_world):
     w = council_world
-    Period.objects.filter(pk=w["period"].pk).update(state=Period.State.APPRAISAL)
-    request = ExplanationRequest.objects.create(
+    models.Period.objects.filter(pk=w["period"].pk).update(state=models.Period.State.APPRAISAL)
+    request = models.ExplanationRequest.objects.create(
         assessment=w["sheet"], criterion=w["framework"].criteria.get(code="2.1"), message="Bổ sung biên bản",
         requested_by=w["member"],
     )  # fmt: skip
@@ -291,14 +284,14 @@ def test_secretary_sends_flagged_explanations_with_a_deadline(client, council_wo
     )
     assert flash(response) == ["Đã gửi 1 yêu cầu giải trình cho các đơn vị."]
     request.refresh_from_db()
-    assert request.state == ExplanationRequest.State.SENT
+    assert request.state == models.ExplanationRequest.State.SENT
 
 
 def test_each_units_row_tells_its_state_and_the_days_left(client):
     # given a period whose self-assessment closed two days ago (noon, so no midnight falls between)
     noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
-    framework = FrameworkFactory(period__state=Period.State.APPRAISAL)
-    Period.objects.filter(pk=framework.period_id).update(self_assessment_deadline=noon - timedelta(days=2))
+    framework = FrameworkFactory(period__state=models.Period.State.APPRAISAL)
+    models.Period.objects.filter(pk=framework.period_id).update(self_assessment_deadline=noon - timedelta(days=2))
     AssessmentFactory(framework=framework, unit=UnitFactory(block=framework.block, name="Xã Trễ"))
     AssessmentFactory(
         framework=framework,
@@ -308,12 +301,12 @@ def test_each_units_row_tells_its_state_and_the_days_left(client):
     submitted = AssessmentFactory(
         framework=framework, unit=UnitFactory(block=framework.block, name="Xã Đã Nộp"), submitted=True
     )
-    ExplanationRequest.objects.create(
+    models.ExplanationRequest.objects.create(
         assessment=submitted,
         criterion=CriterionFactory(framework=framework, code="1"),
         message="Bổ sung",
         requested_by=user_with_role("council_member"),
-        state=ExplanationRequest.State.SENT,
+        state=models.ExplanationRequest.State.SENT,
         sent_at=noon,
         deadline=noon + timedelta(days=3),
     )
@@ -339,7 +332,7 @@ def test_each_units_row_tells_its_state_and_the_days_left(client):
 @pytest.fixture
 def wide_world():
     """25 submitted sheets of a 120-criterion framework, partly appraised, with members, assignments and requests."""
-    framework = wide_framework(FrameworkFactory(period__state=Period.State.APPRAISAL))
+    framework = wide_framework(FrameworkFactory(period__state=models.Period.State.APPRAISAL))
     period = framework.period
     period.self_assessment_deadline = timezone.now() - timedelta(days=2)
     period.appraisal_deadline = timezone.now() + timedelta(days=5)
@@ -347,9 +340,9 @@ def wide_world():
     secretary = user_with_role("council_secretary", full_name="Nguyễn Thu Hà")
     chair = user_with_role("council_member", full_name="Vũ Thị Lan")
     leadership = user_with_role("leadership", full_name="Đỗ Quang Vinh")
-    CouncilMembership.objects.create(period=period, user=chair, is_chair=True)
-    leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("id"))
-    passed = {o.criterion_id: o for o in RuleOption.objects.filter(criterion__framework=framework, points=1)}
+    models.CouncilMembership.objects.create(period=period, user=chair, is_chair=True)
+    leaves = list(models.Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("id"))
+    passed = {o.criterion_id: o for o in models.RuleOption.objects.filter(criterion__framework=framework, points=1)}
     scores = []
     for number in range(25):
         unit = UnitFactory(block=framework.block)
@@ -361,22 +354,22 @@ def wide_world():
             submitted_by=head,
         )
         member = user_with_role("council_member")
-        CouncilMembership.objects.create(period=period, user=member)
-        AppraisalAssignment.objects.create(period=period, member=member, unit=unit)
-        AppraisalAssignment.objects.create(period=period, member=member, area_code=str(number % 6 + 1))
+        models.CouncilMembership.objects.create(period=period, user=member)
+        models.AppraisalAssignment.objects.create(period=period, member=member, unit=unit)
+        models.AppraisalAssignment.objects.create(period=period, member=member, area_code=str(number % 6 + 1))
         for criterion in leaves:
             option = passed[criterion.pk]
             scores.append(ScoreFactory.build(assessment=sheet, criterion=criterion, option=option, updated_by=head))
             if criterion.pk % 3 == number % 3:
                 scores.append(
                     ScoreFactory.build(
-                        assessment=sheet, criterion=criterion, stage=Stage.ROUND_1, points=0, updated_by=chair
+                        assessment=sheet, criterion=criterion, stage=models.Stage.ROUND_1, points=0, updated_by=chair
                     )
                 )
-        ExplanationRequest.objects.create(
+        models.ExplanationRequest.objects.create(
             assessment=sheet, criterion=leaves[number], message="Bổ sung", requested_by=member
         )
-    Score.objects.bulk_create(scores)
+    models.Score.objects.bulk_create(scores)
     return {"period": period, "secretary": secretary, "chair": chair, "leadership": leadership}
 
 
@@ -400,16 +393,16 @@ def test_overview_runs_a_fixed_number_of_queries(client, wide_world, who, django
 def test_every_blocks_blockers_cost_the_same_queries_as_one_block(client, django_assert_num_queries):
     # given three blocks, each with a sheet appraised but for a criterion sent back for explanation, and a sheet
     # with two criteria left and a request still flagged
-    first = wide_framework(FrameworkFactory(period__state=Period.State.APPRAISAL), areas=1, leaves_per_area=3)
+    first = wide_framework(FrameworkFactory(period__state=models.Period.State.APPRAISAL), areas=1, leaves_per_area=3)
     period = first.period
     secretary = user_with_role("council_secretary")
     member = user_with_role("council_member")
-    CouncilMembership.objects.create(period=period, user=member)
-    AppraisalAssignment.objects.create(period=period, member=member, area_code="1")
+    models.CouncilMembership.objects.create(period=period, user=member)
+    models.AppraisalAssignment.objects.create(period=period, member=member, area_code="1")
     for number, framework in enumerate(
         [first, *(wide_framework(FrameworkFactory(period=period), areas=1, leaves_per_area=3) for _ in range(2))]
     ):
-        leaves = list(Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("code"))
+        leaves = list(models.Criterion.objects.filter(framework=framework).exclude(rule_type="").order_by("code"))
         appraised = AssessmentFactory(
             framework=framework, unit=UnitFactory(block=framework.block, name=f"Xã Xong {number}"), submitted=True
         )
@@ -417,18 +410,18 @@ def test_every_blocks_blockers_cost_the_same_queries_as_one_block(client, django
             framework=framework, unit=UnitFactory(block=framework.block, name=f"Xã Dở {number}"), submitted=True
         )
         for leaf in leaves:
-            ScoreFactory(assessment=appraised, criterion=leaf, stage=Stage.ROUND_1, updated_by=member)
-        ScoreFactory(assessment=unfinished, criterion=leaves[0], stage=Stage.ROUND_1, updated_by=member)
-        ExplanationRequest.objects.create(
+            ScoreFactory(assessment=appraised, criterion=leaf, stage=models.Stage.ROUND_1, updated_by=member)
+        ScoreFactory(assessment=unfinished, criterion=leaves[0], stage=models.Stage.ROUND_1, updated_by=member)
+        models.ExplanationRequest.objects.create(
             assessment=appraised,
             criterion=leaves[1],
             message="Bổ sung",
             requested_by=member,
-            state=ExplanationRequest.State.SENT,
+            state=models.ExplanationRequest.State.SENT,
             sent_at=timezone.now(),
             deadline=timezone.now() + timedelta(days=3),
         )
-        ExplanationRequest.objects.create(
+        models.ExplanationRequest.objects.create(
             assessment=unfinished, criterion=leaves[2], message="Bổ sung", requested_by=member
         )
     client = login(client, secretary)
@@ -467,7 +460,7 @@ def test_survey_pages_run_a_fixed_number_of_queries(client, wide_world, django_a
 
 def test_the_navigation_entry_opens_the_current_periods_council(client):
     framework = small_framework()
-    Period.objects.filter(pk=framework.period_id).update(state=Period.State.APPRAISAL)
+    models.Period.objects.filter(pk=framework.period_id).update(state=models.Period.State.APPRAISAL)
     client.force_login(user_with_role(Role.COUNCIL_SECRETARY))
     response = client.get(reverse("council_current"))
     assert response.status_code == 302

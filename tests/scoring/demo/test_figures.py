@@ -14,24 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from scoring.models import (
-    AppraisalAssignment,
-    Assessment,
-    AuditEvent,
-    BlockFinalisation,
-    Commendation,
-    CouncilMembership,
-    Criterion,
-    ExplanationRequest,
-    Period,
-    ResultAreaRow,
-    ResultCriterionRow,
-    ResultPublication,
-    ResultRow,
-    Score,
-    ScoreChange,
-    Stage,
-)
+from scoring import models
 from scoring.permissions.appraisal import can_answer_explanation, can_appraise
 from scoring.permissions.sheets import can_edit_self_assessment
 from scoring.results.compute import rank_of, unit_results
@@ -44,10 +27,10 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEPARTMENTS, WARDS = "phong-ban", "phuong"
 
 
-def ranked_rows(year: int, block: str) -> list[ResultRow]:
-    publication = ResultPublication.objects.filter(period__year=year).order_by("-version").first()
+def ranked_rows(year: int, block: str) -> list[models.ResultRow]:
+    publication = models.ResultPublication.objects.filter(period__year=year).order_by("-version").first()
     return list(
-        ResultRow.objects.filter(publication=publication, block__code=block, is_ranked=True).order_by(
+        models.ResultRow.objects.filter(publication=publication, block__code=block, is_ranked=True).order_by(
             "rank", "position"
         )
     )
@@ -60,7 +43,7 @@ def average(values) -> Decimal:
 
 def area_averages(year: int, block: str) -> dict[str, Decimal]:
     by_area = defaultdict(list)
-    for area in ResultAreaRow.objects.filter(row__in=ranked_rows(year, block)):
+    for area in models.ResultAreaRow.objects.filter(row__in=ranked_rows(year, block)):
         by_area[area.code].append(area.index)
     return {code: average(indices) for code, indices in by_area.items()}
 
@@ -121,8 +104,8 @@ def test_areas_2_4_5_7_near_the_maximum_and_1_6_lower_but_high(block):
 
 @pytest.mark.parametrize("year", [2021, 2022])
 def test_the_snapshot_is_what_the_portal_computes(year):
-    period = Period.objects.get(year=year)
-    publication = ResultPublication.objects.get(period=period)
+    period = models.Period.objects.get(year=year)
+    publication = models.ResultPublication.objects.get(period=period)
     live = {
         result.unit_id: (result.points, result.index, rank_of(result), result.band) for result in unit_results(period)
     }
@@ -140,35 +123,35 @@ def test_the_snapshot_is_what_the_portal_computes(year):
 
 def test_classification_bands_and_decisions():
     bands = {
-        year: list(Period.objects.get(year=year).classification_bands.values_list("min_index", "label"))
+        year: list(models.Period.objects.get(year=year).classification_bands.values_list("min_index", "label"))
         for year in (2021, 2022, 2023)
     }
     expected = [(Decimal(90), "Tốt"), (Decimal(80), "Khá"), (Decimal(70), "Trung bình"), (Decimal(0), "Yếu")]
     assert bands == {2021: expected, 2022: expected, 2023: expected}
-    for row in ResultRow.objects.all():
+    for row in models.ResultRow.objects.all():
         assert row.band == next(label for minimum, label in expected if row.index >= minimum)
-    assert ResultRow.objects.filter(publication__period__year=2021, band="Khá").exists()
+    assert models.ResultRow.objects.filter(publication__period__year=2021, band="Khá").exists()
 
     decisions = {
         p.period.year: (p.version, p.decision_number, p.decision_date, p.published_at.astimezone(VIETNAM).date())
-        for p in ResultPublication.objects.select_related("period")
+        for p in models.ResultPublication.objects.select_related("period")
     }
     assert decisions == {
         2021: (1, "6125/QĐ-UBND", date(2021, 12, 30), date(2021, 12, 30)),
         2022: (1, "5678/QĐ-UBND", date(2022, 12, 29), date(2022, 12, 29)),
     }
     for year in (2021, 2022):
-        period = Period.objects.select_related("results_config").get(year=year)
-        assert period.state == Period.State.PUBLISHED
+        period = models.Period.objects.select_related("results_config").get(year=year)
+        assert period.state == models.Period.State.PUBLISHED
         assert period.results_config.is_public
         assert period.objection_deadline.astimezone(VIETNAM).date() < decisions[year][2]
-        assert BlockFinalisation.objects.filter(period=period).count() == 2
+        assert models.BlockFinalisation.objects.filter(period=period).count() == 2
 
 
 def test_8_collectives_and_13_individuals_commended_for_2022():
-    commended = Commendation.objects.filter(period__year=2022).select_related("unit")
-    collectives = [c for c in commended if c.kind == Commendation.Kind.COLLECTIVE]
-    individuals = [c for c in commended if c.kind == Commendation.Kind.INDIVIDUAL]
+    commended = models.Commendation.objects.filter(period__year=2022).select_related("unit")
+    collectives = [c for c in commended if c.kind == models.Commendation.Kind.COLLECTIVE]
+    individuals = [c for c in commended if c.kind == models.Commendation.Kind.INDIVIDUAL]
 
     assert (len(collectives), len(individuals)) == (8, 13)
     assert all(c.unit is not None and c.name and c.note for c in commended)
@@ -176,29 +159,31 @@ def test_8_collectives_and_13_individuals_commended_for_2022():
     top = {row.unit_id for block in (DEPARTMENTS, WARDS) for row in ranked_rows(2022, block) if row.rank <= 5}
     assert {c.unit_id for c in collectives} <= top
     assert {c.name for c in collectives} == {c.unit.name for c in collectives}
-    assert not Commendation.objects.filter(period__year=2021).exists()
+    assert not models.Commendation.objects.filter(period__year=2021).exists()
 
 
 def test_past_years_are_imported_once_and_marked_as_such():
     for year in (2021, 2022):
-        sheets = Assessment.objects.filter(period__year=year)
+        sheets = models.Assessment.objects.filter(period__year=year)
         assert sheets.count() == 23
-        assert not sheets.exclude(state=Assessment.State.SUBMITTED).exists()
+        assert not sheets.exclude(state=models.Assessment.State.SUBMITTED).exists()
         assert all(s.submitted_at.year == year for s in sheets)
-        events = AuditEvent.objects.filter(period__year=year, action="demo.history")
+        events = models.AuditEvent.objects.filter(period__year=year, action="demo.history")
         assert events.count() == 1
         assert events.get().data["import"] == "past year"
-        council = CouncilMembership.objects.filter(period__year=year)
+        council = models.CouncilMembership.objects.filter(period__year=year)
         assert sorted(council.values_list("user__username", "is_chair")) == [("hoidong1", True), ("hoidong2", False)]
-        actions = set(AuditEvent.objects.filter(period__year=year).values_list("action", flat=True))
+        actions = set(models.AuditEvent.objects.filter(period__year=year).values_list("action", flat=True))
         assert {"appraisal.finalise", "results.release_preliminary", "results.publish"} <= actions
 
 
 def test_every_past_score_has_its_history_entry():
     for year in (2021, 2022):
-        scores = Score.objects.filter(assessment__period__year=year)
+        scores = models.Score.objects.filter(assessment__period__year=year)
         assert scores.exists() and not scores.filter(changes__isnull=True).exists()
-        change = ScoreChange.objects.filter(score__assessment__period__year=year, score__stage=Stage.ROUND_1).first()
+        change = models.ScoreChange.objects.filter(
+            score__assessment__period__year=year, score__stage=models.Stage.ROUND_1
+        ).first()
         score = change.score
         assert (change.actor_id, change.old_points, change.new_points) == (score.updated_by_id, None, score.points)
         assert change.new_values["points"] == str(score.points) and change.reason == score.explanation
@@ -208,11 +193,11 @@ def test_every_past_score_has_its_history_entry():
 
 
 def test_2023_council_assignments_never_cover_a_members_own_unit():
-    period = Period.objects.get(year=2023)
+    period = models.Period.objects.get(year=2023)
 
-    council = sorted(CouncilMembership.objects.filter(period=period).values_list("user__username", "is_chair"))
+    council = sorted(models.CouncilMembership.objects.filter(period=period).values_list("user__username", "is_chair"))
     assert council == [("hoidong1", True), ("hoidong2", False)]
-    assignments = AppraisalAssignment.objects.filter(period=period).select_related("member", "unit__block")
+    assignments = models.AppraisalAssignment.objects.filter(period=period).select_related("member", "unit__block")
     assert assignments.count() == 23
     for assignment in assignments:
         assert not belongs_to_unit(assignment.member, assignment.unit_id)
@@ -225,17 +210,20 @@ def test_2023_council_assignments_never_cover_a_members_own_unit():
 
 
 def test_2023_round_one_on_some_submitted_sheets_with_reasons():
-    period = Period.objects.get(year=2023)
-    round_one = Score.objects.filter(assessment__period=period, stage=Stage.ROUND_1)
+    period = models.Period.objects.get(year=2023)
+    round_one = models.Score.objects.filter(assessment__period=period, stage=models.Stage.ROUND_1)
     sheets = {code: round_one.filter(assessment__unit__code=code).count() for code in ("phuong-khuong-dinh",)}
 
-    leaves = Criterion.objects.filter(framework__period=period, framework__block__code=WARDS).exclude(rule_type="")
+    leaves = models.Criterion.objects.filter(framework__period=period, framework__block__code=WARDS).exclude(
+        rule_type=""
+    )
     assert sheets["phuong-khuong-dinh"] == leaves.count()
     appraised = set(round_one.values_list("assessment__unit__code", flat=True))
     assert appraised == {"phuong-khuong-dinh", "phuong-kim-giang", "phong-kinh-te"}
-    assert not round_one.exclude(assessment__state=Assessment.State.SUBMITTED).exists()
+    assert not round_one.exclude(assessment__state=models.Assessment.State.SUBMITTED).exists()
     own = {
-        (s.assessment_id, s.criterion_id): s for s in Score.objects.filter(assessment__period=period, stage=Stage.SELF)
+        (s.assessment_id, s.criterion_id): s
+        for s in models.Score.objects.filter(assessment__period=period, stage=models.Stage.SELF)
     }
     differing = [
         s
@@ -248,9 +236,9 @@ def test_2023_round_one_on_some_submitted_sheets_with_reasons():
 
 
 def test_2023_has_a_confirmed_not_applicable_criterion_lowering_the_maximum():
-    period = Period.objects.get(year=2023)
-    confirmed = Score.objects.filter(
-        assessment__period=period, stage=Stage.ROUND_1, is_not_applicable=True
+    period = models.Period.objects.get(year=2023)
+    confirmed = models.Score.objects.filter(
+        assessment__period=period, stage=models.Stage.ROUND_1, is_not_applicable=True
     ).select_related("assessment__unit", "criterion")
 
     assert {(s.assessment.unit.code, s.criterion.code) for s in confirmed} == {
@@ -259,7 +247,7 @@ def test_2023_has_a_confirmed_not_applicable_criterion_lowering_the_maximum():
     }
     for score in confirmed:
         assert score.explanation
-        own = Score.objects.get(assessment=score.assessment, criterion=score.criterion, stage=Stage.SELF)
+        own = models.Score.objects.get(assessment=score.assessment, criterion=score.criterion, stage=models.Stage.SELF)
         assert own.is_not_applicable and own.explanation
     live = {r.unit.code: r for r in unit_results(period)}
     assert live["phuong-khuong-dinh"].adjusted_max == Decimal(99)
@@ -267,29 +255,33 @@ def test_2023_has_a_confirmed_not_applicable_criterion_lowering_the_maximum():
 
 
 def test_2023_explanation_round_is_open_for_the_ward_and_self_assessment_still_playable():
-    period = Period.objects.get(year=2023)
-    request = ExplanationRequest.objects.select_related("assessment__period", "assessment__unit", "criterion").get()
+    period = models.Period.objects.get(year=2023)
+    request = models.ExplanationRequest.objects.select_related(
+        "assessment__period", "assessment__unit", "criterion"
+    ).get()
 
-    assert request.state == ExplanationRequest.State.SENT
+    assert request.state == models.ExplanationRequest.State.SENT
     assert request.assessment.unit.code == "phuong-khuong-dinh"
     assert request.deadline > timezone.now()
     assert request.message and request.sent_by.username == "thuky" and request.requested_by.username == "hoidong1"
-    assert Score.objects.filter(
-        assessment=request.assessment, criterion=request.criterion, stage=Stage.ROUND_1
+    assert models.Score.objects.filter(
+        assessment=request.assessment, criterion=request.criterion, stage=models.Stage.ROUND_1
     ).exists()
     officer = User.objects.get(username="canbo.khuongdinh")
     assert can_answer_explanation(officer, request)
 
-    assert period.state == Period.State.SELF_ASSESSMENT
+    assert period.state == models.Period.State.SELF_ASSESSMENT
     for username, code in (("canbo.hadinh", "phuong-ha-dinh"), ("canbo.noivu", "phong-noi-vu")):
-        sheet = Assessment.objects.select_related("period").get(period=period, unit__code=code)
-        assert sheet.state == Assessment.State.DRAFT
+        sheet = models.Assessment.objects.select_related("period").get(period=period, unit__code=code)
+        assert sheet.state == models.Assessment.State.DRAFT
         assert can_edit_self_assessment(User.objects.get(username=username), sheet)
     member = User.objects.get(username="hoidong1")
-    kim_giang = Assessment.objects.select_related("period", "unit").get(period=period, unit__code="phuong-kim-giang")
+    kim_giang = models.Assessment.objects.select_related("period", "unit").get(
+        period=period, unit__code="phuong-kim-giang"
+    )
     assert can_appraise(member, kim_giang)
 
 
 def test_2023_published_nothing_yet():
-    assert not ResultPublication.objects.filter(period__year=2023).exists()
-    assert not ResultCriterionRow.objects.filter(row__publication__period__year=2023).exists()
+    assert not models.ResultPublication.objects.filter(period__year=2023).exists()
+    assert not models.ResultCriterionRow.objects.filter(row__publication__period__year=2023).exists()

@@ -13,36 +13,11 @@ from django.test import TestCase
 from django.utils import timezone
 
 from evidence.models import Document, EvidenceLink
+from scoring import models
 from scoring.demo.accounts import DEMO_ACCOUNTS, DEMO_LOGINS, DEMO_PASSWORD, FIRST_LOGINS
 from scoring.demo.frameworks import build_framework, framework_spec
 from scoring.frameworks.selectors import framework_tree
 from scoring.frameworks.services import framework_problems
-from scoring.models import (
-    AdjustmentEntry,
-    AdjustmentItem,
-    AppraisalAssignment,
-    Assessment,
-    AuditEvent,
-    BlockFinalisation,
-    ClassificationBand,
-    Commendation,
-    CouncilMembership,
-    Criterion,
-    ExplanationRequest,
-    Framework,
-    Notice,
-    Period,
-    ResultAreaRow,
-    ResultCriterionRow,
-    ResultPublication,
-    ResultRow,
-    ResultsConfig,
-    RuleOption,
-    RuleType,
-    Score,
-    ScoreChange,
-    Stage,
-)
 from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
 from tests.factories import FrameworkFactory
 from units.models import Authority, Block, Role, RoleAssignment, Unit, User
@@ -82,28 +57,28 @@ COUNTED_MODELS = [
     Unit,
     User,
     RoleAssignment,
-    Period,
-    Framework,
-    Criterion,
-    RuleOption,
-    AdjustmentItem,
-    AuditEvent,
-    Assessment,
-    Score,
-    ScoreChange,
-    CouncilMembership,
-    AppraisalAssignment,
-    ExplanationRequest,
-    AdjustmentEntry,
-    BlockFinalisation,
-    ClassificationBand,
-    ResultsConfig,
-    ResultPublication,
-    ResultRow,
-    ResultAreaRow,
-    ResultCriterionRow,
-    Commendation,
-    Notice,
+    models.Period,
+    models.Framework,
+    models.Criterion,
+    models.RuleOption,
+    models.AdjustmentItem,
+    models.AuditEvent,
+    models.Assessment,
+    models.Score,
+    models.ScoreChange,
+    models.CouncilMembership,
+    models.AppraisalAssignment,
+    models.ExplanationRequest,
+    models.AdjustmentEntry,
+    models.BlockFinalisation,
+    models.ClassificationBand,
+    models.ResultsConfig,
+    models.ResultPublication,
+    models.ResultRow,
+    models.ResultAreaRow,
+    models.ResultCriterionRow,
+    models.Commendation,
+    models.Notice,
     Survey,
     SurveyQuestion,
     SurveyLevel,
@@ -134,7 +109,7 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in COUNTED_MODELS}
 
 
-def leaves_of(framework: Framework) -> list[Criterion]:
+def leaves_of(framework: models.Framework) -> list[models.Criterion]:
     return [node.criterion for node in framework_tree(framework).leaves]
 
 
@@ -199,10 +174,12 @@ def test_running_twice_gives_the_same_data():
         "SurveyResponse": 12 * 6 - 18 + 11 * 6 - 16,
         "SurveyAnswer": (12 * 6 - 18 + 11 * 6 - 16) * 3,
     }
-    past = Score.objects.filter(assessment__period__year__lt=2023)
-    assert past.filter(stage=Stage.ROUND_1).count() == 12 * 56 + 11 * 54 + 12 * 58 + 11 * 56
-    assert past.filter(stage=Stage.SELF).count() == 12 * 55 + 11 * 53 + 12 * 57 + 11 * 55
-    assert Score.objects.filter(assessment__period__year=2023, stage=Stage.ROUND_1).count() == 58 + 29 + 35
+    past = models.Score.objects.filter(assessment__period__year__lt=2023)
+    assert past.filter(stage=models.Stage.ROUND_1).count() == 12 * 56 + 11 * 54 + 12 * 58 + 11 * 56
+    assert past.filter(stage=models.Stage.SELF).count() == 12 * 55 + 11 * 53 + 12 * 57 + 11 * 55
+    assert (
+        models.Score.objects.filter(assessment__period__year=2023, stage=models.Stage.ROUND_1).count() == 58 + 29 + 35
+    )
     assert User.objects.get(username="admin").check_password(DEMO_PASSWORD)  # reset on re-run
     assert "admin" in output and DEMO_PASSWORD in output
     assert "Khảo sát sự hài lòng 2023 đang mở (thuky: /surveys/2023/):" in output
@@ -250,7 +227,7 @@ def test_wards_and_departments_by_their_real_names(seeded):
 
 
 def test_every_framework_totals_100_and_has_no_problems(seeded):
-    frameworks = Framework.objects.select_related("period", "block").order_by("period__year", "block__position")
+    frameworks = models.Framework.objects.select_related("period", "block").order_by("period__year", "block__position")
     assert [(f.period.year, f.block.code) for f in frameworks] == [
         (2021, "phong-ban"),
         (2021, "phuong"),
@@ -268,18 +245,18 @@ def test_every_framework_totals_100_and_has_no_problems(seeded):
         assert any(node.criterion.depth == 2 for node in tree.leaves)
         assert (framework.bonus_cap, framework.penalty_cap) == (Decimal("3"), Decimal("5"))
         kinds = set(framework.adjustment_items.values_list("kind", flat=True))
-        assert kinds == {AdjustmentItem.Kind.BONUS, AdjustmentItem.Kind.PENALTY}
+        assert kinds == {models.AdjustmentItem.Kind.BONUS, models.AdjustmentItem.Kind.PENALTY}
 
 
 def test_every_rule_type_is_used_in_every_framework(seeded):
-    for framework in Framework.objects.all():
+    for framework in models.Framework.objects.all():
         used = {criterion.rule_type for criterion in leaves_of(framework)}
-        assert used == set(RuleType.values), framework
+        assert used == set(models.RuleType.values), framework
 
 
 def test_satisfaction_survey_in_area_3_needs_no_evidence(seeded):
-    for framework in Framework.objects.select_related("block"):
-        surveys = [c for c in leaves_of(framework) if c.rule_type == RuleType.SURVEY]
+    for framework in models.Framework.objects.select_related("block"):
+        surveys = [c for c in leaves_of(framework) if c.rule_type == models.RuleType.SURVEY]
         assert len(surveys) == 1
         survey = surveys[0]
         assert survey.code.startswith("3.")
@@ -293,26 +270,26 @@ def test_satisfaction_survey_in_area_3_needs_no_evidence(seeded):
 
 def test_criteria_change_from_year_to_year(seeded):
     def criteria_count(year: int, block: str) -> int:
-        return Criterion.objects.filter(framework__period__year=year, framework__block__code=block).count()
+        return models.Criterion.objects.filter(framework__period__year=year, framework__block__code=block).count()
 
     for block in ("phong-ban", "phuong"):
         assert criteria_count(2021, block) != criteria_count(2022, block)
         assert criteria_count(2022, block) != criteria_count(2023, block)
         titles_2023 = set(
-            Criterion.objects.filter(framework__period__year=2023, framework__block__code=block).values_list(
+            models.Criterion.objects.filter(framework__period__year=2023, framework__block__code=block).values_list(
                 "title", flat=True
             )
         )
         assert "Triển khai Đề án 06 về ứng dụng dữ liệu dân cư, định danh và xác thực điện tử" in titles_2023
-    ward_2022 = Framework.objects.get(period__year=2022, block__code="phuong")
-    assert ward_2022.cloned_from == Framework.objects.get(period__year=2021, block__code="phuong")
-    assert Framework.objects.get(period__year=2021, block__code="phuong").cloned_from is None
+    ward_2022 = models.Framework.objects.get(period__year=2022, block__code="phuong")
+    assert ward_2022.cloned_from == models.Framework.objects.get(period__year=2021, block__code="phuong")
+    assert models.Framework.objects.get(period__year=2021, block__code="phuong").cloned_from is None
 
 
 def test_2023_sheets_are_part_way_or_submitted_with_real_pdf_evidence(seeded):
-    sheets = {a.unit.code: a for a in Assessment.objects.filter(period__year=2023).select_related("unit")}
+    sheets = {a.unit.code: a for a in models.Assessment.objects.filter(period__year=2023).select_related("unit")}
     assert len(sheets) == 23
-    submitted = sorted(code for code, a in sheets.items() if a.state == Assessment.State.SUBMITTED)
+    submitted = sorted(code for code, a in sheets.items() if a.state == models.Assessment.State.SUBMITTED)
     assert submitted == [
         "phong-kinh-te",
         "phong-tu-phap",
@@ -321,9 +298,11 @@ def test_2023_sheets_are_part_way_or_submitted_with_real_pdf_evidence(seeded):
         "phuong-nhan-chinh",
     ]
     ha_dinh = sheets["phuong-ha-dinh"]
-    assert ha_dinh.state == Assessment.State.DRAFT
+    assert ha_dinh.state == models.Assessment.State.DRAFT
     assert (
-        0 < Score.objects.filter(assessment=ha_dinh).count() < ha_dinh.framework.criteria.exclude(rule_type="").count()
+        0
+        < models.Score.objects.filter(assessment=ha_dinh).count()
+        < ha_dinh.framework.criteria.exclude(rule_type="").count()
     )
     document = Document.objects.filter(unit=ha_dinh.unit).select_related("file").first()
     assert document.file.content_type == "application/pdf"
@@ -334,8 +313,8 @@ def test_2023_sheets_are_part_way_or_submitted_with_real_pdf_evidence(seeded):
 
 def test_2023_is_open_for_self_assessment_and_earlier_years_are_published(seeded):
     vietnam = ZoneInfo("Asia/Ho_Chi_Minh")
-    period_2023 = Period.objects.get(year=2023)
-    assert period_2023.state == Period.State.SELF_ASSESSMENT
+    period_2023 = models.Period.objects.get(year=2023)
+    assert period_2023.state == models.Period.State.SELF_ASSESSMENT
     # the open year's deadlines are set ahead of the day the demo is loaded, so every step can be played
     today = timezone.localdate()
     assert period_2023.self_assessment_deadline == datetime.combine(
@@ -344,10 +323,13 @@ def test_2023_is_open_for_self_assessment_and_earlier_years_are_published(seeded
     assert period_2023.opened_at is not None
     assert period_2023.appraisal_deadline.astimezone(vietnam).date() == today + timedelta(days=28)
     assert period_2023.objection_deadline.astimezone(vietnam).date() == today + timedelta(days=42)
-    assert list(Period.objects.filter(year__lt=2023).values_list("state", flat=True)) == ["published", "published"]
+    assert list(models.Period.objects.filter(year__lt=2023).values_list("state", flat=True)) == [
+        "published",
+        "published",
+    ]
     # past years keep their own dates, not the day the demo was loaded
     for year, deadline in ((2021, date(2021, 12, 28)), (2022, date(2022, 12, 27))):
-        period = Period.objects.get(year=year)
+        period = models.Period.objects.get(year=year)
         assert period.objection_deadline.astimezone(vietnam).date() == deadline
         assert period.opened_at.year == year
 
@@ -355,11 +337,11 @@ def test_2023_is_open_for_self_assessment_and_earlier_years_are_published(seeded
 def test_past_years_results_notices_are_filed_as_read(seeded):
     # the notices lead to each unit's result (/results/<year>/units/<id>/); the seed looked for /results/<year>/
     # and so left every unit with two years of unread "preliminary results" and objection notices
-    past = Notice.objects.filter(url__regex=r"^/results/(2021|2022)/units/[0-9]+/$")
+    past = models.Notice.objects.filter(url__regex=r"^/results/(2021|2022)/units/[0-9]+/$")
     assert past.count() == 70  # 23 units told of their preliminary results twice, and the council of objections
     assert not past.filter(read_at__isnull=True).exists()
     # what stays unread is this year's news: submitted sheets and the explanation request to Khương Đình
-    unread = list(Notice.objects.filter(read_at__isnull=True).values_list("url", flat=True))
+    unread = list(models.Notice.objects.filter(read_at__isnull=True).values_list("url", flat=True))
     assert len(unread) == 7 and all(url.startswith("/assessments/") for url in unread)
 
 

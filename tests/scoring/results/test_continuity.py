@@ -9,21 +9,7 @@ from django.urls import reverse
 from scoring.models import ResultRow
 from scoring.results.history import unit_history, year_over_year
 from scoring.results.statistics import block_statistics
-from tests.factories import (
-    AuthorityFactory,
-    BlockFactory,
-    FrameworkFactory,
-    PeriodFactory,
-    UnitFactory,
-    enter_scores,
-    full_minus,
-    in_appraisal,
-    publish_results,
-    publish_snapshot,
-    small_framework,
-    unit_sheet,
-    user_with_role,
-)
+from tests import factories
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -35,21 +21,21 @@ D = Decimal
 def reorganised():
     """2024: wards Cũ A (88, rank 1) and Cũ B (80, 2). 2025: Mới (merged from both, continues Cũ B) 90 (1),
     Lập (new, continues nothing) 85 (2)."""
-    authority = AuthorityFactory()
-    block = BlockFactory(authority=authority, name="UBND phường")
-    old_a = UnitFactory(block=block, name="UBND phường Cũ A", is_active=False)
-    old_b = UnitFactory(block=block, name="UBND phường Cũ B", is_active=False)
-    merged = UnitFactory(block=block, name="UBND phường Mới", predecessor=old_b)
-    created = UnitFactory(block=block, name="UBND phường Lập")
-    publish_snapshot(
-        PeriodFactory(authority=authority, year=2024),
+    authority = factories.AuthorityFactory()
+    block = factories.BlockFactory(authority=authority, name="UBND phường")
+    old_a = factories.UnitFactory(block=block, name="UBND phường Cũ A", is_active=False)
+    old_b = factories.UnitFactory(block=block, name="UBND phường Cũ B", is_active=False)
+    merged = factories.UnitFactory(block=block, name="UBND phường Mới", predecessor=old_b)
+    created = factories.UnitFactory(block=block, name="UBND phường Lập")
+    factories.publish_snapshot(
+        factories.PeriodFactory(authority=authority, year=2024),
         [
             {"unit": old_a, "points": "88", "adjusted_max": "100", "index": "88", "rank": 1},
             {"unit": old_b, "points": "80", "adjusted_max": "100", "index": "80", "rank": 2},
         ],
     )
-    publication = publish_snapshot(
-        PeriodFactory(authority=authority, year=2025),
+    publication = factories.publish_snapshot(
+        factories.PeriodFactory(authority=authority, year=2025),
         [
             {"unit": merged, "points": "90", "adjusted_max": "100", "index": "90", "rank": 1, "predecessor": old_b},
             {"unit": created, "points": "85", "adjusted_max": "100", "index": "85", "rank": 2},
@@ -92,7 +78,7 @@ def test_the_unit_history_leads_with_the_years_of_the_unit_it_continues(reorgani
 
 
 def test_the_published_unit_page_says_what_it_is_compared_with(client, reorganised):
-    client.force_login(user_with_role(Role.LEADERSHIP))
+    client.force_login(factories.user_with_role(Role.LEADERSHIP))
     response = client.get(reverse("results_published_unit", args=[2025, reorganised["merged"].pk]))
     created = client.get(reverse("results_published_unit", args=[2025, reorganised["created"].pk]))
 
@@ -104,12 +90,14 @@ def test_the_published_unit_page_says_what_it_is_compared_with(client, reorganis
 
 
 def test_publication_records_the_unit_each_unit_continues():
-    framework = small_framework(FrameworkFactory())
-    period = in_appraisal(framework)
-    old = UnitFactory(block=framework.block, name="UBND phường Cũ", is_active=False)
-    enter_scores(unit_sheet(framework, "UBND phường Mới", predecessor=old), full_minus(c1_2="1"))
+    framework = factories.small_framework()
+    period = factories.in_appraisal(framework)
+    old = factories.UnitFactory(block=framework.block, name="UBND phường Cũ", is_active=False)
+    sheet = factories.unit_sheet(framework, "UBND phường Mới", predecessor=old)
+    factories.enter_scores(sheet, factories.full_minus(c1_2="1"))
+    secretary, leader = factories.user_with_role(Role.COUNCIL_SECRETARY), factories.user_with_role(Role.LEADERSHIP)
 
-    publish_results(period, user_with_role(Role.COUNCIL_SECRETARY), user_with_role(Role.LEADERSHIP), number="1/QĐ-UBND")
+    factories.publish_results(period, secretary, leader, number="1/QĐ-UBND")
 
     rows = ResultRow.objects.values_list("unit_name", "predecessor__name")
     assert list(rows) == [("UBND phường Mới", "UBND phường Cũ")]

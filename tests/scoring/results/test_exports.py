@@ -12,14 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from scoring.models import (
-    Period,
-    ResultAreaRow,
-    ResultCriterionRow,
-    ResultPublication,
-    ResultRow,
-    ResultsConfig,
-)
+from scoring import models
 from tests.factories import (
     FORMULA_NAME,
     FULL,
@@ -393,7 +386,7 @@ def test_files_say_what_they_are_and_are_private_unless_the_period_is_public(
     assert response["Content-Disposition"] == disposition
     assert "private" in response["Cache-Control"]
 
-    ResultsConfig.objects.create(period=published["period"], is_public=True)
+    models.ResultsConfig.objects.create(period=published["period"], is_public=True)
     client.logout()
     response = client.get(url(name))
     assert response.status_code == 200
@@ -411,48 +404,38 @@ def test_the_scorecard_file_name_carries_the_unit_name(client, published):
 
 
 YEAR_FILES = ["results_pdf", "results_xlsx", "results_json", "results_csv"]
+# Who gets a published year's files while the results are private, then once they are public: a visitor is sent to
+# log in, everyone logged in gets them.
+PUBLISHED_FILE_ACCESS = [
+    ("anonymous", 302, 200),
+    ("own_staff", 200, 200),
+    ("own_head", 200, 200),
+    ("other_staff", 200, 200),
+    ("council_member", 200, 200),
+    ("secretary", 200, 200),
+    ("leadership", 200, 200),
+]
 
 
 @pytest.mark.parametrize("name", YEAR_FILES)
-@pytest.mark.parametrize(
-    "who,private,public",
-    [
-        ("anonymous", 302, 200),
-        ("own_staff", 200, 200),
-        ("other_staff", 200, 200),
-        ("council_member", 200, 200),
-        ("secretary", 200, 200),
-        ("leadership", 200, 200),
-    ],
-)
+@pytest.mark.parametrize("who,private,public", PUBLISHED_FILE_ACCESS)
 def test_year_files_follow_the_published_ranking_rules(client, published, name, who, private, public):
     address = url(name)
     response = get(client, published, who, address)
     assert response.status_code == private
     if private == 302:
         assert response["Location"] == f"{reverse('login')}?next={address}"
-    ResultsConfig.objects.create(period=published["period"], is_public=True)
+    models.ResultsConfig.objects.create(period=published["period"], is_public=True)
     assert client.get(address).status_code == public
 
 
-@pytest.mark.parametrize(
-    "who,private,public",
-    [
-        ("anonymous", 302, 200),
-        ("own_staff", 200, 200),
-        ("own_head", 200, 200),
-        ("other_staff", 200, 200),
-        ("council_member", 200, 200),
-        ("secretary", 200, 200),
-        ("leadership", 200, 200),
-    ],
-)
+@pytest.mark.parametrize("who,private,public", PUBLISHED_FILE_ACCESS)
 def test_a_scorecard_follows_the_published_unit_page(client, published, who, private, public):
     address = scorecard_url(published)
     page = reverse("results_published_unit", args=[YEAR, published["thuong_dinh"].pk])
     assert get(client, published, who, address).status_code == private
     assert client.get(page).status_code == (404 if private == 302 else 200)
-    ResultsConfig.objects.create(period=published["period"], is_public=True)
+    models.ResultsConfig.objects.create(period=published["period"], is_public=True)
     assert client.get(address).status_code == public
     assert client.get(page).status_code == public
 
@@ -473,8 +456,8 @@ def test_nothing_is_served_for_a_year_without_publication(client, published, who
 
 
 def snapshot_rows(publication, block, units):
-    return ResultRow.objects.bulk_create(
-        ResultRow(
+    return models.ResultRow.objects.bulk_create(
+        models.ResultRow(
             publication=publication,
             unit=unit,
             block=block,
@@ -494,7 +477,7 @@ def snapshot_rows(publication, block, units):
     )
 
 
-def published_snapshot(count: int, criteria: int = 30) -> Period:
+def published_snapshot(count: int, criteria: int = 30) -> models.Period:
     """Two published years of `count` units, with areas and `criteria` leaf scores, written straight into the
     snapshot tables."""
     authority = AuthorityFactory()
@@ -502,8 +485,8 @@ def published_snapshot(count: int, criteria: int = 30) -> Period:
     units = UnitFactory.create_batch(count, block=block)
     leader = role_user(Role.LEADERSHIP)
     for year in (2029, 2030):
-        period = Period.objects.create(authority=authority, year=year, state=Period.State.PUBLISHED)
-        publication = ResultPublication.objects.create(
+        period = models.Period.objects.create(authority=authority, year=year, state=models.Period.State.PUBLISHED)
+        publication = models.ResultPublication.objects.create(
             period=period,
             version=1,
             decision_number=f"1/QĐ-{year}",
@@ -512,8 +495,8 @@ def published_snapshot(count: int, criteria: int = 30) -> Period:
             published_by=leader,
         )
         rows = snapshot_rows(publication, block, units)
-    ResultAreaRow.objects.bulk_create(
-        ResultAreaRow(
+    models.ResultAreaRow.objects.bulk_create(
+        models.ResultAreaRow(
             row=row,
             code=str(area),
             title=f"Lĩnh vực {area}",
@@ -526,8 +509,8 @@ def published_snapshot(count: int, criteria: int = 30) -> Period:
         for row in rows
         for area in range(1, 4)
     )
-    ResultCriterionRow.objects.bulk_create(
-        ResultCriterionRow(
+    models.ResultCriterionRow.objects.bulk_create(
+        models.ResultCriterionRow(
             row=row,
             code=f"1.{leaf}",
             title=f"Tiêu chí {leaf}",

@@ -7,18 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from scoring.models import (
-    AuditEvent,
-    BlockFinalisation,
-    Objection,
-    Period,
-    ResultAreaRow,
-    ResultCriterionRow,
-    ResultPublication,
-    ResultRow,
-    Score,
-    Stage,
-)
+from scoring import models
 from scoring.results.compute import unit_results
 from scoring.results.services import objection_file, objection_resolve, results_publish, results_release_preliminary
 from scoring.rules import Entry
@@ -30,14 +19,19 @@ pytestmark = pytest.mark.django_db
 DECISION_DATE = datetime.date(2023, 1, 16)
 
 
+def publish(actor, period, *, number="15/QĐ-UBND", **fields):
+    """Sign decision `number` of DECISION_DATE as `actor` (`now=` for a moment after the objection window)."""
+    return results_publish(actor=actor, period=period, decision_number=number, decision_date=DECISION_DATE, **fields)
+
+
 def test_preliminary_release_needs_every_block_closed(setting):
-    BlockFinalisation.objects.all().delete()
+    models.BlockFinalisation.objects.all().delete()
     with pytest.raises(ValidationError) as error:
         release_preliminary(setting["period"], setting["secretary"])
     assert error.value.messages == [f"Khối “{setting['framework'].block.name}” chưa được chốt kết quả thẩm định."]
     setting["period"].refresh_from_db()
-    assert setting["period"].state == Period.State.APPRAISAL
-    assert not AuditEvent.objects.filter(action="results.release_preliminary").exists()
+    assert setting["period"].state == models.Period.State.APPRAISAL
+    assert not models.AuditEvent.objects.filter(action="results.release_preliminary").exists()
 
 
 def test_only_the_secretary_releases_preliminary_results(setting):
@@ -46,13 +40,13 @@ def test_only_the_secretary_releases_preliminary_results(setting):
             actor=setting["leader"], period=setting["period"], objection_deadline=timezone.now() + datetime.timedelta(1)
         )
     setting["period"].refresh_from_db()
-    assert setting["period"].state == Period.State.APPRAISAL
+    assert setting["period"].state == models.Period.State.APPRAISAL
 
 
 def test_an_objection_filed_in_the_window_and_accepted_writes_round_two_and_changes_the_result(setting):
     # given preliminary results: Hạ Đình 8.5 of an adjusted 9 (94.44), Kim Giang 9 of 10 (90.00)
     period = release_preliminary(setting["period"], setting["secretary"])
-    assert period.state == Period.State.PRELIMINARY
+    assert period.state == models.Period.State.PRELIMINARY
     before = unit_results(period).get(unit__name="Hạ Đình")
     assert (before.points, before.index) == (Decimal("8.50"), Decimal("94.44"))
 
@@ -60,7 +54,7 @@ def test_an_objection_filed_in_the_window_and_accepted_writes_round_two_and_chan
     objection = objection_file(
         actor=setting["staff"], assessment=setting["ha_dinh"], criterion=setting["criterion"], text="Đã có hồ sơ đầy đủ"
     )
-    assert (objection.state, objection.old_points) == (Objection.State.FILED, Decimal("1.00"))
+    assert (objection.state, objection.old_points) == (models.Objection.State.FILED, Decimal("1.00"))
     resolved = objection_resolve(
         actor=setting["secretary"],
         objection=objection,
@@ -70,8 +64,10 @@ def test_an_objection_filed_in_the_window_and_accepted_writes_round_two_and_chan
     )
 
     # then a round-2 score carries the resolution reason and the live result follows
-    assert (resolved.state, resolved.new_points) == (Objection.State.ACCEPTED, Decimal("1.5"))
-    round_two = Score.objects.get(assessment=setting["ha_dinh"], criterion=setting["criterion"], stage=Stage.ROUND_2)
+    assert (resolved.state, resolved.new_points) == (models.Objection.State.ACCEPTED, Decimal("1.5"))
+    round_two = models.Score.objects.get(
+        assessment=setting["ha_dinh"], criterion=setting["criterion"], stage=models.Stage.ROUND_2
+    )
     assert (round_two.points, round_two.explanation) == (Decimal("1.50"), "Hồ sơ bổ sung hợp lệ")
     after = unit_results(period).get(unit__name="Hạ Đình")
     assert (after.points, after.index, after.band) == (Decimal("9.00"), Decimal("100.00"), "Tốt")
@@ -86,11 +82,11 @@ def test_a_rejected_objection_keeps_the_score(setting):
         actor=setting["secretary"], objection=objection, accept=False, reason="Hồ sơ không chứng minh được"
     )
     assert (resolved.state, resolved.new_points, resolved.resolution) == (
-        Objection.State.REJECTED,
+        models.Objection.State.REJECTED,
         Decimal("1.00"),
         "Hồ sơ không chứng minh được",
     )
-    assert not Score.objects.filter(stage=Stage.ROUND_2).exists()
+    assert not models.Score.objects.filter(stage=models.Stage.ROUND_2).exists()
     assert unit_results(setting["period"]).get(unit__name="Hạ Đình").points == Decimal("8.50")
 
 
@@ -110,7 +106,7 @@ def test_objections_are_refused_after_the_window_and_from_another_unit(setting):
         objection_file(
             actor=setting["other_staff"], assessment=setting["ha_dinh"], criterion=setting["criterion"], text="Không"
         )
-    assert not Objection.objects.exists()
+    assert not models.Objection.objects.exists()
 
 
 def test_publishing_needs_the_decision_and_every_objection_resolved(setting):
@@ -128,44 +124,24 @@ def test_publishing_needs_the_decision_and_every_objection_resolved(setting):
         "decision_date": ["Hãy nhập ngày ký quyết định."],
     }
     with pytest.raises(ValidationError) as error:
-        results_publish(
-            actor=setting["leader"], period=period, decision_number="15/QĐ-UBND", decision_date=DECISION_DATE
-        )
+        publish(setting["leader"], period)
     assert error.value.messages == ["Chưa hết hạn kiến nghị kết quả sơ bộ."]
     with pytest.raises(ValidationError) as error:
-        results_publish(
-            actor=setting["leader"],
-            period=period,
-            decision_number="15/QĐ-UBND",
-            decision_date=DECISION_DATE,
-            now=after_window,
-        )
+        publish(setting["leader"], period, now=after_window)
     assert error.value.messages == ["Còn 1 kiến nghị chưa được giải quyết."]
     with pytest.raises(PermissionDenied):
-        results_publish(
-            actor=setting["secretary"],
-            period=period,
-            decision_number="15/QĐ-UBND",
-            decision_date=DECISION_DATE,
-            now=after_window,
-        )
-    assert not ResultPublication.objects.exists()
+        publish(setting["secretary"], period, now=after_window)
+    assert not models.ResultPublication.objects.exists()
 
 
 def test_publication_freezes_a_snapshot_and_a_correction_is_a_new_readable_version(setting):
     period = release_preliminary(setting["period"], setting["secretary"], hours=1)
     after_window = timezone.now() + datetime.timedelta(hours=2)
 
-    first = results_publish(
-        actor=setting["leader"],
-        period=period,
-        decision_number="15/QĐ-UBND",
-        decision_date=DECISION_DATE,
-        now=after_window,
-    )
+    first = publish(setting["leader"], period, now=after_window)
 
     period.refresh_from_db()
-    assert period.state == Period.State.PUBLISHED
+    assert period.state == models.Period.State.PUBLISHED
     assert (first.version, first.ranking_method) == (1, "rank")
     rows = list(first.rows.values_list("unit_name", "rank", "points", "max_points", "adjusted_max", "index", "band"))
     assert rows == [
@@ -189,17 +165,15 @@ def test_publication_freezes_a_snapshot_and_a_correction_is_a_new_readable_versi
     assert list(ha_dinh.criteria.values_list("code", flat=True)) == list(FULL)  # every leaf, in tree order
 
     # when a score is edited after publication, the published figures do not move
-    Score.objects.filter(assessment=setting["ha_dinh"], criterion=setting["criterion"], stage=Stage.ROUND_1).update(
-        points=Decimal("1.5")
-    )
+    models.Score.objects.filter(
+        assessment=setting["ha_dinh"], criterion=setting["criterion"], stage=models.Stage.ROUND_1
+    ).update(points=Decimal("1.5"))
     assert unit_results(period).get(unit__name="Hạ Đình").points == Decimal("9.00")
     assert first.rows.get(unit_name="Hạ Đình").points == Decimal("8.50")
 
     # a correction needs a reason, then becomes version 2; version 1 stays as it was
     with pytest.raises(ValidationError) as error:
-        results_publish(
-            actor=setting["leader"], period=period, decision_number="20/QĐ-UBND", decision_date=DECISION_DATE
-        )
+        publish(setting["leader"], period, number="20/QĐ-UBND")
     assert error.value.message_dict == {"correction_reason": ["Công bố đính chính cần ghi lý do."]}
     second = results_publish(
         actor=setting["leader"],
@@ -211,7 +185,7 @@ def test_publication_freezes_a_snapshot_and_a_correction_is_a_new_readable_versi
     assert second.version == 2
     assert second.rows.get(unit_name="Hạ Đình").index == Decimal("100.00")
     assert first.rows.get(unit_name="Hạ Đình").index == Decimal("94.44")
-    assert ResultRow.objects.count() == 4
-    assert ResultAreaRow.objects.count() == 8
-    assert ResultCriterionRow.objects.count() == 28
-    assert AuditEvent.objects.filter(action="results.publish").count() == 2
+    assert models.ResultRow.objects.count() == 4
+    assert models.ResultAreaRow.objects.count() == 8
+    assert models.ResultCriterionRow.objects.count() == 28
+    assert models.AuditEvent.objects.filter(action="results.publish").count() == 2

@@ -5,43 +5,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import Assessment, AuditEvent, Criterion, Period, Score, ScoreChange, SignedDocument, Stage
 from scoring.sheets.selectors import load_sheet_summary, sheet_figures
 from tests.factories import (
     PASSWORD,
-    UnitFactory,
     cite,
     fill_sheet,
     open_wide_sheet,
     post_self_score,
-    small_framework,
-    user_with_role,
 )
-from units.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sheet():
-    """An open period (deadline in a week) whose single unit has a fresh sheet, and its people."""
-    framework = small_framework()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình")
-    other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang")
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.get(unit=unit)
-    people = {
-        "staff": user_with_role(Role.UNIT_STAFF, unit=unit),
-        "head": user_with_role(Role.UNIT_HEAD, unit=unit),
-        "other_staff": user_with_role(Role.UNIT_STAFF, unit=other_unit),
-        "member": user_with_role(Role.COUNCIL_MEMBER),
-        "conflicted_member": user_with_role(Role.COUNCIL_MEMBER, home_unit=unit),
-        "secretary": user_with_role(Role.COUNCIL_SECRETARY),
-        "leadership": user_with_role(Role.LEADERSHIP),
-    }
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
-    return assessment, criteria, people
 
 
 def as_user(client, user):

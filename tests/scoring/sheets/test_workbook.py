@@ -16,7 +16,7 @@ from scoring.models import Assessment, Criterion, Period, Score, ScoreChange, St
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput, self_score_record
 from scoring.sheets.workbook import COLUMNS, DATA_SHEET_TITLE, sheet_export, sheet_import
-from tests.factories import UnitFactory, open_wide_sheet, small_framework, user_with_role, wide_framework
+from tests.factories import UnitFactory, open_wide_sheet, user_with_role, wide_framework
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -40,26 +40,6 @@ GOOD_POINTS = {
     "2.1": Decimal("1.25"),
     "2.2": Decimal("1"),
 }
-
-
-@pytest.fixture
-def sheet():
-    """An open period (deadline in a week) whose unit has a fresh sheet, and its people."""
-    framework = small_framework()
-    unit = UnitFactory(block=framework.block, name="UBND phường Hạ Đình", code="ha-dinh")
-    other_unit = UnitFactory(block=framework.block, name="UBND phường Kim Giang")
-    period_open_self_assessment(actor=None, period=framework.period, deadline=timezone.now() + timedelta(days=7))
-    assessment = Assessment.objects.select_related("period", "unit", "framework").get(unit=unit)
-    people = {
-        "staff": user_with_role(Role.UNIT_STAFF, unit=unit),
-        "head": user_with_role(Role.UNIT_HEAD, unit=unit),
-        "other_staff": user_with_role(Role.UNIT_STAFF, unit=other_unit),
-        "member": user_with_role(Role.COUNCIL_MEMBER),
-        "secretary": user_with_role(Role.COUNCIL_SECRETARY),
-        "leadership": user_with_role(Role.LEADERSHIP),
-    }
-    criteria = {c.code: c for c in Criterion.objects.filter(framework=framework)}
-    return assessment, criteria, people
 
 
 def workbook_of(content: bytes) -> openpyxl.Workbook:

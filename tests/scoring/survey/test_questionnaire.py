@@ -10,16 +10,9 @@ from django.utils import timezone
 
 from scoring.frameworks.services import framework_clone
 from scoring.models import AuditEvent, Criterion, Framework, Period
+from scoring.survey import services
 from scoring.survey.forms import parse_levels
 from scoring.survey.models import Survey, SurveyLevel, SurveyQuestion
-from scoring.survey.services import (
-    question_add,
-    question_remove,
-    survey_clone,
-    survey_close,
-    survey_create,
-    survey_open,
-)
 from tests.scoring.survey.conftest import add_question
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +43,10 @@ def test_levels_are_read_one_per_line_with_their_weight():
 def test_the_secretary_adds_questions_and_each_is_audited(survey_world):
     w = survey_world
 
-    question = question_add(
+    question = services.question_add(
         actor=w["secretary"], survey=w["survey"], criterion=w["criterion"], text="Thái độ phục vụ?", levels=A_TO_D
     )
-    second = question_add(
+    second = services.question_add(
         actor=w["secretary"], survey=w["survey"], criterion=w["criterion"], text="Thời gian giải quyết?", levels=A_TO_D
     )
 
@@ -74,7 +67,9 @@ def test_a_question_must_count_towards_a_survey_criterion_of_this_framework(surv
     levels_rule = Criterion.objects.get(framework=w["framework"], code="1.1.1")
 
     with pytest.raises(ValidationError) as error:
-        question_add(actor=w["secretary"], survey=w["survey"], criterion=levels_rule, text="", levels=A_TO_D[:1])
+        services.question_add(
+            actor=w["secretary"], survey=w["survey"], criterion=levels_rule, text="", levels=A_TO_D[:1]
+        )
 
     assert error.value.messages == [
         "Tiêu chí được chọn không phải tiêu chí điều tra xã hội học của bộ chỉ số này.",
@@ -89,14 +84,16 @@ def test_unit_staff_and_council_cannot_edit_the_questionnaire(survey_world):
     w = survey_world
     for person in (w["staff"], w["member"], w["leadership"]):
         with pytest.raises(PermissionDenied):
-            question_add(actor=person, survey=w["survey"], criterion=w["criterion"], text="Câu hỏi?", levels=A_TO_D)
+            services.question_add(
+                actor=person, survey=w["survey"], criterion=w["criterion"], text="Câu hỏi?", levels=A_TO_D
+            )
     assert SurveyQuestion.objects.count() == 0
 
 
 def test_opening_needs_every_survey_criterion_covered_and_then_freezes_the_questions(survey_world):
     w = survey_world
     with pytest.raises(ValidationError) as error:
-        survey_open(actor=w["secretary"], survey=w["survey"], **window())
+        services.survey_open(actor=w["secretary"], survey=w["survey"], **window())
     assert error.value.messages == [
         "Phiếu khảo sát chưa có câu hỏi nào.",
         "Tiêu chí điều tra 2.3 chưa có câu hỏi nào tính điểm.",
@@ -105,14 +102,16 @@ def test_opening_needs_every_survey_criterion_covered_and_then_freezes_the_quest
     assert w["survey"].opened_at is None
 
     question = add_question(w["survey"], w["criterion"], "1", "Thái độ phục vụ?")
-    survey_open(actor=w["secretary"], survey=w["survey"], **window())
+    services.survey_open(actor=w["secretary"], survey=w["survey"], **window())
     w["survey"].refresh_from_db()
     assert w["survey"].is_frozen and w["survey"].state == Survey.State.OPEN
 
     with pytest.raises(ValidationError) as frozen:
-        question_add(actor=w["secretary"], survey=w["survey"], criterion=w["criterion"], text="Mới?", levels=A_TO_D)
+        services.question_add(
+            actor=w["secretary"], survey=w["survey"], criterion=w["criterion"], text="Mới?", levels=A_TO_D
+        )
     with pytest.raises(ValidationError):
-        question_remove(actor=w["secretary"], question=question)
+        services.question_remove(actor=w["secretary"], question=question)
     assert frozen.value.messages == [
         "Phiếu khảo sát đã mở nên không sửa được câu hỏi; hãy sao chép sang năm sau để sửa."
     ]
@@ -125,7 +124,9 @@ def test_a_window_must_end_after_it_starts_and_in_the_future(survey_world):
     now = timezone.now()
 
     with pytest.raises(ValidationError) as error:
-        survey_open(actor=w["secretary"], survey=w["survey"], opens_at=now - datetime.timedelta(days=3), closes_at=now)
+        services.survey_open(
+            actor=w["secretary"], survey=w["survey"], opens_at=now - datetime.timedelta(days=3), closes_at=now
+        )
 
     assert error.value.messages == ["Hạn nhận phiếu phải ở sau thời điểm hiện tại."]
     assert Survey.objects.get().opened_at is None
@@ -138,7 +139,7 @@ def test_a_year_without_survey_does_not_open_one(survey_world):
     w["survey"].refresh_from_db()
 
     with pytest.raises(ValidationError) as error:
-        survey_open(actor=w["secretary"], survey=w["survey"], **window())
+        services.survey_open(actor=w["secretary"], survey=w["survey"], **window())
 
     assert error.value.messages == [
         "Kỳ đánh giá năm 2023 được đặt là không điều tra xã hội học (trang cài đặt kết quả): không mở khảo sát."
@@ -149,9 +150,9 @@ def test_a_year_without_survey_does_not_open_one(survey_world):
 def test_closing_stops_the_window(survey_world):
     w = survey_world
     add_question(w["survey"], w["criterion"], "1", "Thái độ phục vụ?")
-    survey_open(actor=w["secretary"], survey=w["survey"], **window())
+    services.survey_open(actor=w["secretary"], survey=w["survey"], **window())
 
-    survey_close(actor=w["secretary"], survey=w["survey"])
+    services.survey_close(actor=w["secretary"], survey=w["survey"])
 
     assert Survey.objects.get().state == Survey.State.CLOSED
     assert list(AuditEvent.objects.filter(action__startswith="survey.").values_list("action", flat=True)) == [
@@ -167,7 +168,7 @@ def test_next_year_clones_the_questionnaire_onto_the_criteria_of_the_same_code(s
     next_year = Period.objects.create(authority=w["authority"], year=2024)
     framework = framework_clone(actor=w["secretary"], source=w["framework"], period=next_year)
 
-    clone = survey_clone(actor=w["secretary"], source=w["survey"], framework=framework)
+    clone = services.survey_clone(actor=w["secretary"], source=w["survey"], framework=framework)
 
     new_criterion = Criterion.objects.get(framework=framework, code="2.3")
     assert clone.title == "Khảo sát sự hài lòng khối phường 2024"
@@ -191,7 +192,7 @@ def test_next_year_clones_the_questionnaire_onto_the_criteria_of_the_same_code(s
 def test_a_block_has_one_questionnaire_per_year(survey_world):
     w = survey_world
     with pytest.raises(ValidationError) as error:
-        survey_create(actor=w["secretary"], framework=w["framework"])
+        services.survey_create(actor=w["secretary"], framework=w["framework"])
     assert error.value.messages == ["Khối “Khối phường” đã có phiếu khảo sát năm 2023."]
     assert Survey.objects.count() == 1
 
