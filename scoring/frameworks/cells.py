@@ -72,6 +72,22 @@ def restore_text(value: Any) -> str:
     return text
 
 
+def drop_blank_rows(dataset: Any) -> list[int]:
+    """Read the headers as text and delete the rows whose cells are all blank; return the Excel line of each row
+    kept, so that problems can still name the line the secretary sees."""
+    dataset.headers = [restore_text(header) for header in dataset.headers]
+    lines = []
+    blank = []
+    for index, values in enumerate(dataset):
+        if all(restore_text(value) == "" for value in values):
+            blank.append(index)
+        else:
+            lines.append(index + HEADER_LINE + 1)
+    for index in reversed(blank):
+        del dataset[index]
+    return lines
+
+
 def parse_number(text: str) -> Decimal | None:
     """A non-negative number written with a dot or a comma; None when it is not one."""
     text = text.strip()

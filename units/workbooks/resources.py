@@ -17,12 +17,9 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from scoring.frameworks.cells import HEADER_LINE, FlagWidget, header_problems, restore_text
+from scoring.frameworks.cells import FlagWidget, drop_blank_rows, header_problems
 from units.models import Block, Unit
 from units.workbooks.cells import CodeCell, Directory, LookupCell, TextCell, code_text, lookup_field, max_length
-
-FIRST_DATA_LINE = HEADER_LINE + 1
-
 
 # ---------------------------------------------------------------------------------------------
 # The worksheet resource every sheet shares
@@ -76,15 +73,7 @@ class SheetResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs: Any) -> None:
         """Drop blank lines (remembering the Excel line of the others), then let the sheet read what it needs."""
-        dataset.headers = [restore_text(header) for header in dataset.headers]
-        blank = []
-        for index, values in enumerate(dataset):
-            if all(restore_text(value) == "" for value in values):
-                blank.append(index)
-            else:
-                self.lines.append(index + FIRST_DATA_LINE)
-        for index in reversed(blank):
-            del dataset[index]
+        self.lines += drop_blank_rows(dataset)
         self.prepare(dataset)
         for index, row in enumerate(dataset.dict):
             key = self.key_of(row)
