@@ -88,6 +88,20 @@ def drop_blank_rows(dataset: Any) -> list[int]:
     return lines
 
 
+def read_cells(resource: Any, instance: Any, row: dict, **kwargs: Any) -> tuple[list[str], set[str]]:
+    """Read every cell of a row into the instance, going on past a cell that cannot be read: the problems of
+    those cells, and the attributes they were meant for (which the row's own checks then leave alone)."""
+    problems: list[str] = []
+    unreadable: set[str] = set()
+    for resource_field in resource.get_import_fields():
+        try:
+            resource.import_field(resource_field, instance, row, **kwargs)
+        except ValueError as error:
+            problems.append(str(error))
+            unreadable.add(resource_field.attribute)
+    return problems, unreadable
+
+
 def parse_number(text: str) -> Decimal | None:
     """A non-negative number written with a dot or a comma; None when it is not one."""
     text = text.strip()

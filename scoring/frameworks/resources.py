@@ -23,6 +23,7 @@ from scoring.frameworks.cells import (
     header_problems,
     neutralise_formula,
     parse_options,
+    read_cells,
     render_options,
 )
 from scoring.frameworks.services import CODE_PATTERN, RULES_WITH_OPTIONS
@@ -123,14 +124,7 @@ class CriterionResource(resources.ModelResource):
     def import_instance(self, instance: Criterion, row: dict, **kwargs: Any) -> None:
         """Read every cell, then check the row as a whole; raise one error listing all its problems."""
         line = self.line_of(kwargs["row_number"])
-        problems: list[str] = []
-        unreadable: set[str] = set()
-        for field in self.get_import_fields():
-            try:
-                self.import_field(field, instance, row, **kwargs)
-            except ValueError as error:
-                problems.append(str(error))
-                unreadable.add(field.attribute)
+        problems, unreadable = read_cells(self, instance, row, **kwargs)
         problems += self._row_problems(instance, line, unreadable)
         options = None
         if "rule_type" not in unreadable:  # options are read according to the rule
