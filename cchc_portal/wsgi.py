@@ -1,11 +1,5 @@
-"""
-WSGI config for cchc_portal project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/6.1/howto/deployment/wsgi/
-"""
+"""The WSGI application gunicorn serves (deploy/gunicorn.conf.py, deploy/systemd/cchc-portal.service); the
+portal has no ASGI entry point, since nothing in it needs one."""
 
 import os
 

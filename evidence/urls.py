@@ -1,30 +1,19 @@
-from django.urls import path
+from django.urls import include, path
 
 from evidence import views
 
+# Below assessments/<assessment_pk>/: the unit's library, then the evidence of one criterion.
+one_assessment = [
+    path("", views.library, name="evidence_library"),
+    path("upload/", views.library_upload, name="evidence_library_upload"),
+    path("documents/<int:document_pk>/replace/", views.document_replace, name="evidence_document_replace"),
+    path("criteria/<int:criterion_pk>/", views.criterion_evidence, name="evidence_criterion"),
+    path("criteria/<int:criterion_pk>/upload/", views.criterion_upload, name="evidence_criterion_upload"),
+    path("criteria/<int:criterion_pk>/link/", views.criterion_link, name="evidence_criterion_link"),
+]
+
 urlpatterns = [
-    path("assessments/<int:assessment_pk>/", views.library, name="evidence_library"),
-    path("assessments/<int:assessment_pk>/upload/", views.library_upload, name="evidence_library_upload"),
-    path(
-        "assessments/<int:assessment_pk>/documents/<int:document_pk>/replace/",
-        views.document_replace,
-        name="evidence_document_replace",
-    ),
-    path(
-        "assessments/<int:assessment_pk>/criteria/<int:criterion_pk>/",
-        views.criterion_evidence,
-        name="evidence_criterion",
-    ),
-    path(
-        "assessments/<int:assessment_pk>/criteria/<int:criterion_pk>/upload/",
-        views.criterion_upload,
-        name="evidence_criterion_upload",
-    ),
-    path(
-        "assessments/<int:assessment_pk>/criteria/<int:criterion_pk>/link/",
-        views.criterion_link,
-        name="evidence_criterion_link",
-    ),
+    path("assessments/<int:assessment_pk>/", include(one_assessment)),
     path("links/<int:pk>/unlink/", views.link_unlink, name="evidence_link_unlink"),
     path("links/<int:pk>/locator/", views.link_locator, name="evidence_link_locator"),
     path("documents/<int:pk>/download/", views.document_download, name="evidence_document_download"),

@@ -439,18 +439,22 @@ def memory_probe(arguments: argparse.Namespace) -> None:
     )
 
 
+def _measure(add, name: str, fetch, *, runs: int, **details) -> None:
+    """Time `fetch` (median wall and CPU time of `runs` calls), count its queries, and add it with its target."""
+    median, cpu = _median_of(fetch, runs)
+    add(name, median, cpu=cpu, queries=_queries_of(fetch), **details)
+
+
 def _measure_page(add, name: str, client, url: str, *, floor: float, runs: int) -> None:
     """A page people work in, against the empty page's floor measured with the same client: within the budget."""
-    fetch = _get(client, url)
-    median, cpu = _median_of(fetch, runs)
-    add(
+    _measure(
+        add,
         name,
-        median,
-        cpu=cpu,
+        _get(client, url),
+        runs=runs,
         floor=floor,
         target=PAGE_TARGET,
         ratio_limit=PAGE_RATIO,
-        queries=_queries_of(fetch),
         query_limit=PAGE_QUERIES,
         page=True,
     )
@@ -549,26 +553,24 @@ def work(arguments: argparse.Namespace) -> None:
             cursor.execute(compute_sql, compute_params)
             return cursor.fetchall()
 
-    read_median, read_cpu = _median_of(read, runs)
-    compute_median, compute_cpu = _median_of(compute, runs)
-    database_median, _ = _median_of(compute_in_database, runs)
     floor_median, _ = _median_of(floor_sql, runs)
-    add(
+    database_median, _ = _median_of(compute_in_database, runs)
+    _measure(
+        add,
         f"Results of {past_year} for all units, as pages read them (unit_result_rows)",
-        read_median,
-        cpu=read_cpu,
+        read,
+        runs=runs,
         floor=floor_median,
         target="ratio ≤ 2 to raw SQL SUM",
         ratio_limit=2,
-        queries=_queries_of(read),
     )
-    add(
+    _measure(
+        add,
         f"Results of {past_year}, computed afresh: the first reader after a change (unit_results)",
-        compute_median,
-        cpu=compute_cpu,
+        compute,
+        runs=runs,
         floor=floor_median,
         target="—",
-        queries=_queries_of(compute),
     )
     add(
         f"Results of {past_year}, database part (the SQL of unit_results through a cursor)",
@@ -580,18 +582,15 @@ def work(arguments: argparse.Namespace) -> None:
 
     with override_settings(ROOT_URLCONF=_bench_urlconf()):
         anonymous = _client()
-        floor_fetch = _get(anonymous, "/bench/minimal/")
-        page_fetch = _get(anonymous, f"/results/{past_year}/")
-        floor_median, _ = _median_of(floor_fetch, runs)
-        page_median, page_cpu = _median_of(page_fetch, runs)
-        add(
+        floor_median, _ = _median_of(_get(anonymous, "/bench/minimal/"), runs)
+        _measure(
+            add,
             f"Published ranking page {past_year} (anonymous)",
-            page_median,
-            cpu=page_cpu,
+            _get(anonymous, f"/results/{past_year}/"),
+            runs=runs,
             floor=floor_median,
             target="ratio ≤ 2, ≤ 10 queries",
             ratio_limit=2,
-            queries=_queries_of(page_fetch),
             query_limit=10,
             page=True,
         )
@@ -617,15 +616,13 @@ def work(arguments: argparse.Namespace) -> None:
         ):
             client = _client(user)
             floor_median, _ = _median_of(_get(client, "/bench/minimal/"), runs)
-            fetch = cold(_get(client, url))
-            median, cpu = _median_of(fetch, runs)
-            add(
+            _measure(
+                add,
                 name,
-                median,
-                cpu=cpu,
+                cold(_get(client, url)),
+                runs=runs,
                 floor=floor_median,
                 target=f"≤ {limit} queries, same at 20 and 200" if limit else "queries constant in units",
-                queries=_queries_of(fetch),
                 query_limit=limit,
                 page=True,
             )
@@ -656,13 +653,14 @@ def work(arguments: argparse.Namespace) -> None:
         pdf_url = f"/results/{past_year}/ket-qua-{past_year}.pdf"
         card_url = f"/results/{past_year}/units/{unit_code}/scorecard.pdf"
         xlsx_url = f"/results/{past_year}/ket-qua-{past_year}.xlsx"
-        for name, url, limit, target in (
-            (f"Full-year PDF annex ({dataset.unit_count} units)", pdf_url, 5, "≤ 5 s"),
-            ("One-unit scorecard PDF", card_url, 1, "≤ 1 s"),
+        for name, kind, url, limit, target in (
+            (f"Full-year PDF annex ({dataset.unit_count} units)", "pdf", pdf_url, 5, "≤ 5 s"),
+            ("One-unit scorecard PDF", "pdf", card_url, 1, "≤ 1 s"),
+            (f"Excel workbook, unit × criterion matrix ({dataset.unit_count} units)", "xlsx", xlsx_url, 3, "≤ 3 s"),
         ):
             fetch = _get(anonymous, url)
             median, cpu = _median_of(fetch, runs)
-            memory = _memory("pdf", url, None)
+            memory = _memory(kind, url, None)
             add(
                 name,
                 median,
@@ -673,19 +671,6 @@ def work(arguments: argparse.Namespace) -> None:
                 note=f"peak resident memory of a fresh process rendering it once: {memory['peak_mib']:.0f} MiB "
                 f"(after start-up {memory['baseline_mib']:.0f} MiB), {memory['bytes'] / 1024:.0f} KiB",
             )
-        fetch = _get(anonymous, xlsx_url)
-        median, cpu = _median_of(fetch, runs)
-        memory = _memory("xlsx", xlsx_url, None)
-        add(
-            f"Excel workbook, unit × criterion matrix ({dataset.unit_count} units)",
-            median,
-            cpu=cpu,
-            target="≤ 3 s",
-            limit=3,
-            queries=_queries_of(fetch),
-            note=f"peak resident memory of a fresh process rendering it once: {memory['peak_mib']:.0f} MiB "
-            f"(after start-up {memory['baseline_mib']:.0f} MiB), {memory['bytes'] / 1024:.0f} KiB",
-        )
 
     imports = dataset.import_seconds or [float("nan")]
     add(
@@ -846,13 +831,12 @@ def survey_measures(dataset, *, add, runs: int) -> None:
         return survey_points(surveys)
 
     rows = compute()
-    median, cpu = _median_of(compute, runs)
-    add(
+    _measure(
+        add,
         f"Survey points, {dataset.unit_count} units × {SURVEY_RESPONSES_PER_UNIT} responses (survey_points)",
-        median,
-        cpu=cpu,
+        compute,
+        runs=runs,
         target="≤ 10 queries",
-        queries=_queries_of(compute),
         query_limit=10,
         note=f"{len(rows)} unit × criterion points from {answers:,} answers "
         f"({SURVEY_CRITERIA} criteria × 2 questions); "

@@ -247,6 +247,30 @@ class PortalUser(FastHttpUser):
     def explanation(self) -> str:
         return f"Tải thử {RUN} #{STEP}{next(_sequence)}: đã thực hiện theo kế hoạch, có tài liệu kèm theo."
 
+    def save_row(
+        self,
+        url: str,
+        *,
+        name: str,
+        page: str,
+        row: dict,
+        stage: str,
+        prefix: str,
+        sent: dict,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        """Save one row of a sheet as htmx posts it from `page`: its inputs, an explanation, any `extra` fields and
+        the row's version as last seen."""
+        explanation = self.explanation()
+        data = {f"{prefix}-{field}": value for field, value in sent.items()}
+        data[f"{prefix}-explanation"] = explanation
+        data |= {f"{prefix}-{field}": value for field, value in (extra or {}).items()}
+        data[f"{prefix}-version"] = str(self.versions.get((row["assessment"], row["criterion"]), 0))
+        with self.client.post(
+            url, data=data, headers=self.htmx_headers(page), name=name, catch_response=True
+        ) as response:
+            self.record_save(response=response, row=row, stage=stage, prefix=prefix, sent=sent, explanation=explanation)
+
     def record_save(self, *, response, row: dict, stage: str, prefix: str, sent: dict, explanation: str) -> None:
         """The saved marker means the server committed the row; anything else is a conflict or a failure."""
         criterion_id = row["criterion"]
@@ -295,25 +319,16 @@ class UnitStaff(PortalUser):
     @task(8)
     def save_score(self) -> None:
         row = self.rng.choice(self.rows)
-        prefix = f"c{row['criterion']}"
-        sent = rule_input(row, self.rng)
-        explanation = self.explanation()
-        data = {f"{prefix}-{field}": value for field, value in sent.items()}
-        data |= {
-            f"{prefix}-explanation": explanation,
-            f"{prefix}-no_evidence_reason": "Hồ sơ giấy lưu tại đơn vị.",
-            f"{prefix}-version": str(self.versions.get((self.assessment, row["criterion"]), 0)),
-        }
-        with self.client.post(
+        self.save_row(
             f"/assessments/{self.assessment}/criteria/{row['criterion']}/",
-            data=data,
-            headers=self.htmx_headers(self.sheet),
             name="score save",
-            catch_response=True,
-        ) as response:
-            self.record_save(
-                response=response, row=row, stage="self", prefix=prefix, sent=sent, explanation=explanation
-            )
+            page=self.sheet,
+            row=row,
+            stage="self",
+            prefix=f"c{row['criterion']}",
+            sent=rule_input(row, self.rng),
+            extra={"no_evidence_reason": "Hồ sơ giấy lưu tại đơn vị."},
+        )
 
     @task(2)
     def upload_evidence(self) -> None:
@@ -371,26 +386,16 @@ class CouncilMember(PortalUser):
     @task(8)
     def save_round_one(self) -> None:
         row = self.rng.choice(self.rows)
-        prefix = f"r1-{row['criterion']}"
-        # The unit's own input, confirmed (a survey row has none: the council enters it); a reason is given anyway.
-        sent = dict(row["own"]) if row["own"] else rule_input(row, self.rng)
-        explanation = self.explanation()
-        data = {f"{prefix}-{field}": value for field, value in sent.items()}
-        data |= {
-            f"{prefix}-explanation": explanation,
-            f"{prefix}-version": str(self.versions.get((row["assessment"], row["criterion"]), 0)),
-        }
-        page = f"/appraisal/{row['assessment']}/"
-        with self.client.post(
+        self.save_row(
             f"/appraisal/{row['assessment']}/criteria/{row['criterion']}/round1/",
-            data=data,
-            headers=self.htmx_headers(page),
             name="appraisal save (round 1)",
-            catch_response=True,
-        ) as response:
-            self.record_save(
-                response=response, row=row, stage="round1", prefix=prefix, sent=sent, explanation=explanation
-            )
+            page=f"/appraisal/{row['assessment']}/",
+            row=row,
+            stage="round1",
+            prefix=f"r1-{row['criterion']}",
+            # The unit's own input, confirmed (a survey row has none: the council enters it), with a reason.
+            sent=dict(row["own"]) if row["own"] else rule_input(row, self.rng),
+        )
 
     @task(1)
     def reload_workspace(self) -> None:

@@ -93,6 +93,15 @@ def database_from_env(default_url: str) -> dict:
     return database
 
 
+def folder_storage(location: str | None) -> dict:
+    """Files in a folder of this server (None: MEDIA_ROOT), private: no base URL, so they are only ever served
+    through the permission-checked views."""
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": location, "base_url": None},
+    }
+
+
 # SQLite file by default: zero set-up for a newcomer. DATABASE_URL switches to PostgreSQL.
 DATABASES = {"default": database_from_env(f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 
@@ -193,10 +202,7 @@ EVIDENCE_ALLOWED_TYPES = {
 # Office files are zip archives: refuse archives that would expand beyond this or compress too well.
 EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES = env.int("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 EVIDENCE_ZIP_MAX_RATIO = env.int("EVIDENCE_ZIP_MAX_RATIO", default=100)
-STORAGES["evidence"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": env("EVIDENCE_ROOT", default=MEDIA_ROOT("evidence")), "base_url": None},
-}
+STORAGES["evidence"] = folder_storage(env("EVIDENCE_ROOT", default=MEDIA_ROOT("evidence")))
 # Uploads above 2.5 MB go to a temporary file instead of memory; form fields stay small.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -294,10 +300,7 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[env("TASKS_BACKEND", default="imme
 # Files are named results/<year>/...; without EXPORTS_ROOT they sit in MEDIA_ROOT (read when used, so
 # the test settings' temporary MEDIA_ROOT applies). Several app servers and workers must share this
 # storage: a shared folder (NFS) or, with EXPORTS_STORAGE=s3, the evidence bucket's S3 settings.
-STORAGES["exports"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": env("EXPORTS_ROOT", default=None), "base_url": None},
-}
+STORAGES["exports"] = folder_storage(env("EXPORTS_ROOT", default=None))
 if env("EXPORTS_STORAGE", default="local") == "s3":
     STORAGES["exports"] = s3_storage(env("EXPORTS_AWS_LOCATION", default="exports"))
 # --- end of background work ---------------------------------------------------------------------

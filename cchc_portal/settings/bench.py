@@ -7,7 +7,7 @@ DATABASE_URL names the database to fill and measure; scripts/bench.py sets it to
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import database_from_env
+from .base import database_from_env, folder_storage
 
 DEBUG = False
 SECRET_KEY = "bench-only-key"
@@ -19,10 +19,7 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = tempfile.mkdtemp(prefix="cchc-bench-media-")
-STORAGES["evidence"] = {  # noqa: F405
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": f"{MEDIA_ROOT}/evidence", "base_url": None},
-}
+STORAGES["evidence"] = folder_storage(f"{MEDIA_ROOT}/evidence")  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 AXES_ENABLED = False
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405 — Django's test client drives the pages

@@ -3,16 +3,14 @@
 import tempfile
 
 from .base import *  # noqa: F403
+from .base import folder_storage
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = tempfile.mkdtemp(prefix="cchc-test-media-")
-STORAGES["evidence"] = {  # noqa: F405
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": f"{MEDIA_ROOT}/evidence", "base_url": None},
-}
+STORAGES["evidence"] = folder_storage(f"{MEDIA_ROOT}/evidence")  # noqa: F405
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 # Serve static files straight from the source folders (no collectstatic needed outside production).
 STATIC_ROOT = None

@@ -72,6 +72,36 @@ def restore_text(value: Any) -> str:
     return text
 
 
+def drop_blank_rows(dataset: Any) -> list[int]:
+    """Read the headers as text and delete the rows whose cells are all blank; return the Excel line of each row
+    kept, so that problems can still name the line the secretary sees."""
+    dataset.headers = [restore_text(header) for header in dataset.headers]
+    lines = []
+    blank = []
+    for index, values in enumerate(dataset):
+        if all(restore_text(value) == "" for value in values):
+            blank.append(index)
+        else:
+            lines.append(index + HEADER_LINE + 1)
+    for index in reversed(blank):
+        del dataset[index]
+    return lines
+
+
+def read_cells(resource: Any, instance: Any, row: dict, **kwargs: Any) -> tuple[list[str], set[str]]:
+    """Read every cell of a row into the instance, going on past a cell that cannot be read: the problems of
+    those cells, and the attributes they were meant for (which the row's own checks then leave alone)."""
+    problems: list[str] = []
+    unreadable: set[str] = set()
+    for resource_field in resource.get_import_fields():
+        try:
+            resource.import_field(resource_field, instance, row, **kwargs)
+        except ValueError as error:
+            problems.append(str(error))
+            unreadable.add(resource_field.attribute)
+    return problems, unreadable
+
+
 def parse_number(text: str) -> Decimal | None:
     """A non-negative number written with a dot or a comma; None when it is not one."""
     text = text.strip()

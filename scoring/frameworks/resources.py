@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from scoring.frameworks.cells import (
-    HEADER_LINE,
     STEP_LIMIT,
     CodeWidget,
     FlagWidget,
@@ -19,18 +18,17 @@ from scoring.frameworks.cells import (
     PointsWidget,
     RuleTypeWidget,
     TextWidget,
+    drop_blank_rows,
     has_two_decimals_at_most,
     header_problems,
     neutralise_formula,
     parse_options,
+    read_cells,
     render_options,
-    restore_text,
 )
 from scoring.frameworks.services import CODE_PATTERN, RULES_WITH_OPTIONS
 from scoring.models import Criterion, Framework, RuleOption, RuleType
 from scoring.text import number_text
-
-FIRST_DATA_LINE = HEADER_LINE + 1
 
 
 class CriterionResource(resources.ModelResource):
@@ -116,15 +114,7 @@ class CriterionResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs: Any) -> None:
         """Drop blank lines (remembering the Excel line of the others) and note where each code appears."""
-        dataset.headers = [restore_text(header) for header in dataset.headers]
-        blank = []
-        for index, row in enumerate(dataset):
-            if all(restore_text(value) == "" for value in row):
-                blank.append(index)
-            else:
-                self.lines.append(index + FIRST_DATA_LINE)
-        for index in reversed(blank):
-            del dataset[index]
+        self.lines += drop_blank_rows(dataset)
         code_field = self.fields["code"]
         for index, row in enumerate(dataset.dict):
             code = code_field.widget.clean(row.get(code_field.column_name))
@@ -134,14 +124,7 @@ class CriterionResource(resources.ModelResource):
     def import_instance(self, instance: Criterion, row: dict, **kwargs: Any) -> None:
         """Read every cell, then check the row as a whole; raise one error listing all its problems."""
         line = self.line_of(kwargs["row_number"])
-        problems: list[str] = []
-        unreadable: set[str] = set()
-        for field in self.get_import_fields():
-            try:
-                self.import_field(field, instance, row, **kwargs)
-            except ValueError as error:
-                problems.append(str(error))
-                unreadable.add(field.attribute)
+        problems, unreadable = read_cells(self, instance, row, **kwargs)
         problems += self._row_problems(instance, line, unreadable)
         options = None
         if "rule_type" not in unreadable:  # options are read according to the rule

@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from scoring.models import BlockFinalisation, Period
 from scoring.permissions.appraisal import APPRAISAL_STATES, council_seat, hidden_unit_ids, is_conflicted
+from scoring.permissions.results import is_results_staff
 from scoring.survey.models import Respondent, Survey, SurveyResponse
 from units.models import User
-from units.roles import is_administrator, is_council_member, is_leadership, is_secretary
+from units.roles import is_administrator, is_secretary
 
 
 def can_manage_surveys(user: User | AnonymousUser, period: Period) -> bool:
@@ -27,16 +28,9 @@ def can_manage_surveys(user: User | AnonymousUser, period: Period) -> bool:
 
 
 def can_read_survey_results(user: User | AnonymousUser, period: Period) -> bool:
-    """Aggregates and anonymous responses: the secretariat, leadership and the period's council."""
-    if not user.is_authenticated:
-        return False
-    return (
-        is_secretary(user)
-        or is_administrator(user)
-        or is_leadership(user)
-        or is_council_member(user)
-        or council_seat(user, period).is_member
-    )
+    """Aggregates and anonymous responses: the secretariat, leadership and the period's council, who follow
+    the live results too."""
+    return is_results_staff(user, period)
 
 
 def can_record_survey_points(user: User, survey: Survey) -> bool:

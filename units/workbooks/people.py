@@ -37,8 +37,7 @@ class PersonResource(CodedResource):
 
     class Meta:
         model = User
-        fields = ("username", "full_name", "job_title", "email", "home_unit")
-        import_order = export_order = ("username", "full_name", "job_title", "email", "home_unit")
+        fields = import_order = export_order = ("username", "full_name", "job_title", "email", "home_unit")
 
     def get_queryset(self):
         return User.objects.select_related("home_unit").order_by("username")
@@ -107,8 +106,7 @@ class RoleResource(SheetResource):
 
     class Meta:
         model = RoleAssignment
-        fields = ("user", "role", "unit")
-        import_order = export_order = ("user", "role", "unit")
+        fields = import_order = export_order = ("user", "role", "unit")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -17,12 +17,9 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.instance_loaders import BaseInstanceLoader
 
-from scoring.frameworks.cells import HEADER_LINE, FlagWidget, header_problems, restore_text
+from scoring.frameworks.cells import FlagWidget, drop_blank_rows, header_problems, read_cells
 from units.models import Block, Unit
 from units.workbooks.cells import CodeCell, Directory, LookupCell, TextCell, code_text, lookup_field, max_length
-
-FIRST_DATA_LINE = HEADER_LINE + 1
-
 
 # ---------------------------------------------------------------------------------------------
 # The worksheet resource every sheet shares
@@ -76,15 +73,7 @@ class SheetResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs: Any) -> None:
         """Drop blank lines (remembering the Excel line of the others), then let the sheet read what it needs."""
-        dataset.headers = [restore_text(header) for header in dataset.headers]
-        blank = []
-        for index, values in enumerate(dataset):
-            if all(restore_text(value) == "" for value in values):
-                blank.append(index)
-            else:
-                self.lines.append(index + FIRST_DATA_LINE)
-        for index in reversed(blank):
-            del dataset[index]
+        self.lines += drop_blank_rows(dataset)
         self.prepare(dataset)
         for index, row in enumerate(dataset.dict):
             key = self.key_of(row)
@@ -107,14 +96,7 @@ class SheetResource(resources.ModelResource):
     def import_instance(self, instance: Model, row: dict, **kwargs: Any) -> None:
         """Read every cell, then check the row as a whole; raise one error listing all its problems."""
         line = self.line_of(kwargs["row_number"])
-        problems: list[str] = []
-        unreadable: set[str] = set()
-        for resource_field in self.get_import_fields():
-            try:
-                self.import_field(resource_field, instance, row, **kwargs)
-            except ValueError as error:
-                problems.append(str(error))
-                unreadable.add(resource_field.attribute)
+        problems, unreadable = read_cells(self, instance, row, **kwargs)
         key = self.key_of(row)
         first = self.first_line.get(key, line) if key is not None else line
         if first != line:
@@ -219,8 +201,7 @@ class BlockResource(CodedResource):
 
     class Meta:
         model = Block
-        fields = ("code", "name")
-        import_order = export_order = ("code", "name")
+        fields = import_order = export_order = ("code", "name")
 
     def get_queryset(self):
         authority = self.directory.authority
@@ -266,8 +247,7 @@ class UnitResource(CodedResource):
 
     class Meta:
         model = Unit
-        fields = ("code", "name", "block", "is_active", "predecessor")
-        import_order = export_order = ("code", "name", "block", "is_active", "predecessor")
+        fields = import_order = export_order = ("code", "name", "block", "is_active", "predecessor")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ picture then says so in its title and marks the cut with a break on the axis lin
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
 
 WIDTH = 400
 LEFT = 8
@@ -122,21 +123,32 @@ def index_bars(rows: Sequence, *, title: str, description: str, axis: Axis | Non
     axis = axis or index_axis(row.index for row in rows)
     marks = []
     for number, row in enumerate(rows):
-        top = TOP + number * ROW
         x = axis.x(row.index) if row.index is not None else Decimal(axis.left)
         marks.append(
-            Mark(
-                name=row.unit_name,
-                label_y=str(top + 11),
-                y=str(top + 15),
-                value=row.index,
+            _unit_mark(
+                row,
+                number,
+                middle=15,
                 x=_number(x - axis.left),  # the bar's width
                 value_x=_number(x + 4),
-                is_ranked=row.is_ranked,
-                rank=row.rank,
             )
         )
     return _picture(marks, axis, title=title, description=description)
+
+
+def _unit_mark(row: Any, number: int, *, middle: int, **drawing: Any) -> Mark:
+    """The mark of the unit on the number-th line: its name and rank from the row, its shape at `middle` pixels
+    below the line's top."""
+    top = TOP + number * ROW
+    return Mark(
+        name=row.unit_name,
+        label_y=str(top + 11),
+        y=str(top + middle),
+        value=row.index,
+        is_ranked=row.is_ranked,
+        rank=row.rank,
+        **drawing,
+    )
 
 
 def _picture(marks: list[Mark], axis: Axis, *, title: str, description: str) -> Picture:
@@ -167,24 +179,20 @@ def dumbbell(lines: Sequence[tuple], *, title: str, description: str, axis: Axis
     axis = axis or dumbbell_axis(lines)
     marks = []
     for number, (row, change) in enumerate(lines):
-        top = TOP + number * ROW
         previous = change.previous_index if change and not change.is_new else None
         x = axis.x(row.index) if row.index is not None else None
         previous_x = axis.x(previous) if previous is not None else None
         rightmost = max(value for value in (x, previous_x, Decimal(axis.left)) if value is not None)
         marks.append(
-            Mark(
-                name=row.unit_name,
-                label_y=str(top + 11),
-                y=str(top + 21),
-                value=row.index,
+            _unit_mark(
+                row,
+                number,
+                middle=21,
                 x=_number(x) if x is not None else "",
                 previous=previous,
                 previous_x=_number(previous_x) if previous_x is not None else "",
                 value_x=_number(rightmost + 8),
                 direction=change.direction if change and not change.is_new else "",
-                is_ranked=row.is_ranked,
-                rank=row.rank,
             )
         )
     return _picture(marks, axis, title=title, description=description)

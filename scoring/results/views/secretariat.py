@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from scoring.feedback import perform
 from scoring.models import ClassificationBand, Commendation, Period, RankingExclusion, ResultsConfig
 from scoring.permissions.results import can_manage_results, can_view_live_ranking
+from scoring.results import services
 from scoring.results.compute import results_config, survey_parts
 from scoring.results.forms import (
     ClassificationBandsForm,
@@ -20,15 +21,6 @@ from scoring.results.forms import (
     ResultsConfigForm,
     SurveySettingForm,
     UnitChoiceForm,
-)
-from scoring.results.services import (
-    classification_bands_replace,
-    commendation_add,
-    commendation_remove,
-    period_survey_set,
-    ranking_exclusion_remove,
-    ranking_exclusion_set,
-    results_config_update,
 )
 from scoring.results.views.live import results_period
 from units.models import Unit
@@ -42,27 +34,27 @@ def _managed_period(request: HttpRequest, year: int) -> Period:
 
 
 def _save_config(request: HttpRequest, period: Period, data: dict) -> str:
-    results_config_update(actor=request.user, period=period, **data)
+    services.results_config_update(actor=request.user, period=period, **data)
     return _("Đã lưu cách xếp hạng và chế độ công khai.")
 
 
 def _save_survey(request: HttpRequest, period: Period, data: dict) -> str:
-    period_survey_set(actor=request.user, period=period, has_survey=not data["no_survey"])
+    services.period_survey_set(actor=request.user, period=period, has_survey=not data["no_survey"])
     return _("Đã lưu cách tính phần điều tra xã hội học.")
 
 
 def _save_bands(request: HttpRequest, period: Period, data: dict) -> str:
-    classification_bands_replace(actor=request.user, period=period, bands=data["bands"])
+    services.classification_bands_replace(actor=request.user, period=period, bands=data["bands"])
     return _("Đã lưu các mức xếp loại.")
 
 
 def _exclude(request: HttpRequest, period: Period, data: dict) -> str:
-    ranking_exclusion_set(actor=request.user, period=period, unit=data["unit"], reason=data["reason"])
+    services.ranking_exclusion_set(actor=request.user, period=period, unit=data["unit"], reason=data["reason"])
     return _("%(unit)s được đánh giá nhưng không xếp hạng.") % {"unit": data["unit"].name}
 
 
 def _include(request: HttpRequest, period: Period, data: dict) -> str:
-    ranking_exclusion_remove(actor=request.user, period=period, unit=data["unit"])
+    services.ranking_exclusion_remove(actor=request.user, period=period, unit=data["unit"])
     return _("%(unit)s được xếp hạng trở lại.") % {"unit": data["unit"].name}
 
 
@@ -124,7 +116,7 @@ def results_commendation_add(request: HttpRequest, year: int) -> HttpResponse:
     form = CommendationForm(request.POST, units=Unit.objects.filter(block__authority=period.authority))
 
     def add(request: HttpRequest, period: Period, data: dict) -> str:
-        commendation = commendation_add(actor=request.user, period=period, **data)
+        commendation = services.commendation_add(actor=request.user, period=period, **data)
         return _("Đã thêm khen thưởng: %(name)s.") % {"name": commendation.name}
 
     _save(request, period, form, add)
@@ -139,6 +131,6 @@ def results_commendation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_manage_results(request.user, commendation.period):
         raise Http404
     name = commendation.name
-    commendation_remove(actor=request.user, commendation=commendation)
+    services.commendation_remove(actor=request.user, commendation=commendation)
     messages.success(request, _("Đã xoá khen thưởng: %(name)s.") % {"name": name})
     return redirect("results_commendations", year=year)
