@@ -64,6 +64,45 @@ def _count(queryset: QuerySet, group_by: str) -> Coalesce:
 # Units
 
 
+@dataclass(slots=True)
+class SheetUnit:
+    """The unit of a Sheet: its name (what str() gives, as for a Unit) and its block."""
+
+    pk: int
+    name: str
+    block_id: int
+    block_name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(slots=True)
+class Sheet:
+    """A period's sheet as the council's pages read it, from one values() row rather than three model objects
+    (600 objects took ~3.5 ms to build at 200 units, their row tuples 0.6 ms). It answers what member_workloads,
+    block_statuses and block_appraisal_gaps ask of an Assessment: pk, unit_id, unit (name, block_id),
+    framework_id, state, and the leaf_count and round_one AppraisalCounts.count_on sets."""
+
+    pk: int
+    unit_id: int
+    framework_id: int
+    state: str
+    is_late: bool
+    extended_until: datetime | None
+    unit: SheetUnit
+    flagged_explanations: int
+    open_explanations: int
+    answered_explanations: int
+    next_explanation_deadline: datetime | None
+    leaf_count: int = 0
+    round_one: int = 0
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == Assessment.State.SUBMITTED
+
+
 @dataclass(frozen=True)
 class DaysLeft:
     """How a deadline reads in a table cell: its words, their colour and whether they stand out (today), worked out
@@ -92,6 +131,8 @@ class _RowWords:
         self.answered = _("%(n)s đã trả lời")
         self.overdue = _("Quá hạn, chưa nộp")
         self.states = {state: str(label) for state, label in Assessment.State.choices}
+        tones = scoring_state.STATE_TONES[Assessment]
+        self.tones = {state: tones.get(state, scoring_state.DEFAULT_TONE) for state in Assessment.State.values}
         self._days: dict[int | None, DaysLeft] = {}
 
     def days_left(self, days: int | None) -> DaysLeft:
@@ -123,17 +164,17 @@ class UnitRow:
         "unit_name",
     )
 
-    def __init__(self, assessment: Assessment, deadline: datetime | None, now: datetime, words: _RowWords) -> None:
+    def __init__(self, assessment: Sheet, deadline: datetime | None, now: datetime, words: _RowWords) -> None:
         """`deadline` is the sheet's own lock time (period deadline or a later extension); `now` one clock for every
         row of a page. Figures are text already: the template would localise each number again."""
         today = timezone.localdate(now)
         is_draft = assessment.state == Assessment.State.DRAFT
         self.assessment, self.pk = assessment, assessment.pk
-        self.unit_name, self.block_name = assessment.unit.name, assessment.unit.block.name
+        self.unit_name, self.block_name = assessment.unit.name, assessment.unit.block_name
         if is_draft and deadline is not None and now > deadline:
             self.state_tone, self.state_label = "danger", words.overdue
         else:
-            self.state_tone, self.state_label = scoring_state.state_tone(assessment), words.states[assessment.state]
+            self.state_tone, self.state_label = words.tones[assessment.state], words.states[assessment.state]
         self.is_late = assessment.is_submitted and assessment.is_late
         round_one, leaf_count = assessment.round_one, assessment.leaf_count
         self.round_one, self.leaf_count = str(round_one), str(leaf_count)
@@ -155,7 +196,7 @@ class UnitRow:
 class UnitProgress:
     rows: list[UnitRow]
     hidden_count: int  # sheets left out for the viewer (conflict of interest): counted, never named
-    sheets: list[Assessment] = field(default_factory=list)  # every sheet, hidden ones too: for figures never shown
+    sheets: list[Sheet] = field(default_factory=list)  # every sheet, hidden ones too: for figures never shown
     counts: AppraisalCounts = field(default_factory=AppraisalCounts)
 
     @property
@@ -178,9 +219,8 @@ def unit_progress(period: Period, *, viewer: User | None = None) -> UnitProgress
         return _count(ExplanationRequest.objects.filter(assessment=OuterRef("pk"), state__in=states), "assessment")
 
     State = ExplanationRequest.State
-    assessments = (
+    rows = (
         Assessment.objects.filter(period=period)
-        .select_related("unit__block")
         .annotate(
             flagged_explanations=explanations(State.FLAGGED),
             open_explanations=explanations(State.FLAGGED, State.SENT),
@@ -194,8 +234,27 @@ def unit_progress(period: Period, *, viewer: User | None = None) -> UnitProgress
             ),
         )
         .order_by("unit__block__position", "unit__position", "unit__name")
+        .values_list(
+            "pk",
+            "unit_id",
+            "framework_id",
+            "state",
+            "is_late",
+            "extended_until",
+            "unit__name",
+            "unit__block_id",
+            "unit__block__name",
+            "flagged_explanations",
+            "open_explanations",
+            "answered_explanations",
+            "next_explanation_deadline",
+        )
     )
-    progress = UnitProgress(rows=[], hidden_count=0, sheets=list(assessments))
+    sheets = [
+        Sheet(pk, unit_id, framework_id, state, is_late, extended, SheetUnit(unit_id, name, block_id, block), *figures)
+        for pk, unit_id, framework_id, state, is_late, extended, name, block_id, block, *figures in rows
+    ]
+    progress = UnitProgress(rows=[], hidden_count=0, sheets=sheets)
     now, words = timezone.now(), _RowWords()
     progress.counts = appraisal_counts(period, [sheet.pk for sheet in progress.sheets])
     progress.counts.count_on(progress.sheets)
@@ -250,7 +309,7 @@ def member_workloads(
     period: Period,
     *,
     viewer: User | None = None,
-    sheets: list[Assessment] | None = None,
+    sheets: list[Assessment] | list[Sheet] | None = None,
     counts: AppraisalCounts | None = None,
     with_conflicts: bool = False,
 ) -> list[MemberLoad]:
