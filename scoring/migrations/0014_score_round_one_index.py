@@ -16,4 +16,8 @@ class Migration(migrations.Migration):
             model_name='score',
             index=models.Index(condition=models.Q(('stage', 'round1')), fields=['assessment'], name='score_round_one_by_sheet'),
         ),
+        migrations.AddIndex(
+            model_name='score',
+            index=models.Index(condition=models.Q(('stage', 'round2')), fields=['assessment', 'criterion'], name='score_round_two_by_sheet'),
+        ),
     ]
