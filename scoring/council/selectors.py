@@ -11,9 +11,9 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    IntegerField,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     StringAgg,
     Subquery,
@@ -52,12 +52,6 @@ def days_until(moment: datetime | None, today: date | None = None) -> int | None
     if moment is None:
         return None
     return (timezone.localdate(moment) - (today or timezone.localdate())).days
-
-
-def _count(queryset: QuerySet, group_by: str) -> Coalesce:
-    """A correlated COUNT, so several counts on one row do not multiply each other's joins."""
-    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,25 +209,12 @@ def unit_progress(period: Period, *, viewer: User | None = None) -> UnitProgress
     a viewer's conflicted units (hidden_unit_ids) are left out and only counted."""
     hidden = hidden_unit_ids(viewer, period) if viewer is not None else frozenset()
 
-    def explanations(*states: str) -> Coalesce:
-        return _count(ExplanationRequest.objects.filter(assessment=OuterRef("pk"), state__in=states), "assessment")
+    def explanations(*states: str) -> Q:
+        return Q(explanation_requests__state__in=states)
 
     State = ExplanationRequest.State
-    rows = (
+    rows = (  # one grouped pass over the period's explanation requests, not four correlated counts a sheet
         Assessment.objects.filter(period=period)
-        .annotate(
-            flagged_explanations=explanations(State.FLAGGED),
-            open_explanations=explanations(State.FLAGGED, State.SENT),
-            answered_explanations=explanations(State.ANSWERED),
-            next_explanation_deadline=Subquery(
-                ExplanationRequest.objects.filter(assessment=OuterRef("pk"), state=State.SENT)
-                .order_by()
-                .values("assessment")
-                .annotate(first=Min("deadline"))
-                .values("first")[:1]
-            ),
-        )
-        .order_by("unit__block__position", "unit__position", "unit__name")
         .values_list(
             "pk",
             "unit_id",
@@ -244,11 +225,14 @@ def unit_progress(period: Period, *, viewer: User | None = None) -> UnitProgress
             "unit__name",
             "unit__block_id",
             "unit__block__name",
-            "flagged_explanations",
-            "open_explanations",
-            "answered_explanations",
-            "next_explanation_deadline",
         )
+        .annotate(
+            flagged_explanations=Count("explanation_requests", filter=explanations(State.FLAGGED)),
+            open_explanations=Count("explanation_requests", filter=explanations(State.FLAGGED, State.SENT)),
+            answered_explanations=Count("explanation_requests", filter=explanations(State.ANSWERED)),
+            next_explanation_deadline=Min("explanation_requests__deadline", filter=explanations(State.SENT)),
+        )
+        .order_by("unit__block__position", "unit__position", "unit__name")
     )
     sheets = [
         Sheet(pk, unit_id, framework_id, state, is_late, extended, SheetUnit(unit_id, name, block_id, block), *figures)
