@@ -354,13 +354,15 @@ def member_workloads(
         covered: set[tuple[int, str]] = set()
         for assignment in load.assignments:  # one unit's sheets, or every unit's for an area across units
             assigned = unit_sheets.get(assignment.unit_id, []) if assignment.unit_id else sheet_unit
+            code = assignment.area_code
             for sheet_id in assigned:
                 if sheet_unit[sheet_id] in excluded:
                     continue
                 areas = framework_areas[sheet_framework[sheet_id]]
-                if assignment.area_code:
-                    areas = [area for area in areas if area == assignment.area_code]
-                covered.update((sheet_id, area) for area in areas)
+                if not code:
+                    covered.update((sheet_id, area) for area in areas)
+                elif code in areas:
+                    covered.add((sheet_id, code))
         load.to_appraise = sum(counts.leaves.get((sheet_framework[sheet], area), 0) for sheet, area in covered)
         load.done = sum(counts.done.get(pair, 0) for pair in covered)
     return list(loads.values())
