@@ -432,6 +432,7 @@ def largest_differences(
         .annotate(difference=Abs(F("council_points") - F("self_points"), output_field=decimal))
         .filter(difference__gt=Decimal(0))  # no own score, no difference: the own score is read once a row
         .select_related("assessment__unit", "criterion")
+        .only("assessment__unit__name", "criterion__code", "criterion__title")  # what the table shows
         .order_by("-difference", "assessment__unit__name", "criterion__code")[:limit]
     )
 
