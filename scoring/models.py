@@ -345,6 +345,17 @@ class Score(models.Model):
                 name="score_points_present_unless_not_applicable",
             ),
         ]
+        indexes = [
+            # The council's counts and differences read a period's round-1 scores: some 1,200 among 25,000 at 200
+            # units. PostgreSQL never picks an index on (stage, assessment) for them (its estimate of round-1 rows
+            # counts every year's); this smaller one it uses, reading a third of the pages.
+            models.Index(fields=["assessment"], condition=Q(stage=Stage.ROUND_1), name="score_round_one_by_sheet"),
+            # The differences look up each round-1 score's round-2 one, mostly missing: 5 µs a lookup in the unique
+            # index, 1 µs in this small one (4.7 instead of 9.5 ms at 200 units).
+            models.Index(
+                fields=["assessment", "criterion"], condition=Q(stage=Stage.ROUND_2), name="score_round_two_by_sheet"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.criterion.code} {self.stage}"

@@ -25,6 +25,7 @@ from scoring.council.forms import (
 )
 from scoring.council.selectors import (
     BlockStatus,
+    DaysLeft,
     block_statuses,
     council_candidates,
     council_users,
@@ -94,17 +95,26 @@ def _blocker(user: User, period: Period, gap: AppraisalGap, *, is_manager: bool)
     return Blocker(gap.message, f"{reverse('assessment_sheet', args=[gap.assessment_id])}{anchor}")
 
 
+SHOWN_BLOCKERS = 8  # a block's card lists its first gaps and counts the others
+
+
 def _blocks(
     user: User, period: Period, statuses: list[BlockStatus], *, is_manager: bool
-) -> list[tuple[BlockStatus, list[Blocker]]]:
+) -> list[tuple[BlockStatus, list[Blocker], int]]:
+    """Each block with the blockers its card lists, each linked, and how many more it only counts."""
     return [
-        (status, [_blocker(user, period, gap, is_manager=is_manager) for gap in status.blockers]) for status in statuses
+        (
+            status,
+            [_blocker(user, period, gap, is_manager=is_manager) for gap in status.blockers[:SHOWN_BLOCKERS]],
+            max(len(status.blockers) - SHOWN_BLOCKERS, 0),
+        )
+        for status in statuses
     ]
 
 
-def _deadlines(period: Period) -> list[tuple[str, object, int | None]]:
+def _deadlines(period: Period) -> list[tuple[str, object, DaysLeft]]:
     return [
-        (label, moment, days_until(moment))
+        (label, moment, DaysLeft.of(days_until(moment)))
         for label, moment in (
             (_("Hạn tự đánh giá"), period.self_assessment_deadline),
             (_("Hạn thẩm định"), period.appraisal_deadline),
