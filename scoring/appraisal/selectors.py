@@ -7,24 +7,13 @@ from enum import StrEnum
 from functools import reduce
 from operator import or_
 
-from django.db.models import (
-    BigIntegerField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_cte import CTE, with_cte
 
 from evidence.models import EvidenceLink
 from evidence.selectors import links_by_criterion
@@ -42,8 +31,8 @@ from scoring.models import (
 )
 from scoring.permissions.appraisal import (
     CouncilSeat,
-    can_appraise,
-    conflicted_unit_ids,
+    appraisable_assessments,
+    appraisal_workspaces,
     council_seat,
     hidden_unit_ids,
 )
@@ -83,11 +72,6 @@ def _assigned(seat: CouncilSeat, *, unit: str, area: str | None = None, criterio
     return reduce(or_, parts)
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def _differs_from_self() -> Exists:
     """A round-1 score (the outer row) differs from the unit's own score of the same criterion."""
     return Exists(
@@ -100,91 +84,156 @@ def _differs_from_self() -> Exists:
     )
 
 
+@dataclass(frozen=True)
+class AppraisalProgress:
+    """A member's counts over their own criteria of one sheet: the queue's row and the workspace's summary."""
+
+    assigned_count: int
+    appraised_count: int
+    differs_count: int
+    evidence_missing_count: int  # no document, no reason
+    evidence_reason_count: int  # no document, a reason written
+    open_requests_count: int  # explanation requests without their round-2 score
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.appraised_count / self.assigned_count) if self.assigned_count else 0
+
+
+@dataclass(frozen=True)
+class QueueSheet(AppraisalProgress):
+    """One sheet of the queue: its unit and block, the member's counts, and whether they may still score it."""
+
+    pk: int = 0
+    unit_name: str = ""
+    block_name: str = ""
+    is_finalised: bool = False
+    can_appraise: bool = False
+
+
+def _queue_counts(user: User, period: Period, assessment_id: int | None) -> tuple[list[CTE], list[tuple]]:
+    """The queue's counts as grouped passes over the period (common table expressions, one row per sheet, joined to
+    the sheets by their caller) rather than six correlated counts on every sheet's row; each pass reads only the
+    criteria given to this member (by unit, by area, or both). The passes count every submitted sheet of the period
+    (or the one sheet asked for); the caller's join keeps the member's own."""
+    seat = council_seat(user, period)
+    sheets = Assessment.objects.filter(period=period, state=Assessment.State.SUBMITTED)
+    of_sheets = Q(assessment__period=period, assessment__state=Assessment.State.SUBMITTED)
+    if assessment_id is not None:
+        sheets, of_sheets = sheets.filter(pk=assessment_id), Q(assessment_id=assessment_id)
+    # Leaves counted once per framework and area, then summed per sheet over the areas the member has in its unit.
+    area_leaves = CTE(
+        Criterion.objects.filter(framework__period=period)
+        .exclude(rule_type="")
+        .annotate(area=area_code_of("code"))
+        .values("framework_id", "area")
+        .annotate(leaf_count=Count("pk"))
+        .order_by(),
+        name="queue_area_leaves",
+    )
+    leaves = area_leaves.join(sheets, framework_id=area_leaves.col.framework_id)
+    leaves = leaves.alias(area=area_leaves.col.area).filter(_assigned(seat, unit="unit_id", area="area") or Q())
+    sheet_leaves = CTE(
+        leaves.values("id").annotate(assigned_count=Sum(area_leaves.col.leaf_count)).order_by(),
+        name="queue_leaves",
+    )
+    assigned_row = _assigned(seat, unit="sheet_unit_id", criterion="criterion_id") or Q()
+    round_one = CTE(
+        Score.objects.filter(of_sheets, stage=Stage.ROUND_1)
+        .alias(sheet_unit_id=F("assessment__unit_id"))
+        .filter(assigned_row)
+        .values("assessment_id")
+        .annotate(appraised_count=Count("pk"), differs_count=Count("pk", filter=_differs_from_self()))
+        .order_by(),
+        name="queue_round_one",
+    )
+    # Evidence: each (sheet, criterion needing a document) pair, told apart by its links and the unit's own score.
+    sheet_rows = CTE(sheets.values("id", "unit_id", "framework_id"), name="queue_sheets")
+    needing = (
+        sheet_rows.join(Criterion.objects.filter(evidence_required=True), framework_id=sheet_rows.col.framework_id)
+        .exclude(rule_type__in=["", RuleType.SURVEY])
+        .annotate(sheet_id=sheet_rows.col.id)
+        .alias(sheet_unit_id=sheet_rows.col.unit_id, area=area_code_of("code"))
+        .filter(_assigned(seat, unit="sheet_unit_id", area="area") or Q())
+    )
+    own = Score.objects.filter(assessment_id=OuterRef("sheet_id"), criterion_id=OuterRef("pk"), stage=Stage.SELF)
+    uncited = ~Exists(EvidenceLink.objects.filter(assessment_id=OuterRef("sheet_id"), criterion_id=OuterRef("pk")))
+    uncited &= ~Exists(own.filter(is_not_applicable=True))
+    with_reason = Exists(own.exclude(no_evidence_reason=""))
+    evidence = CTE(
+        needing.values("sheet_id")
+        .annotate(
+            evidence_missing_count=Count("pk", filter=uncited & ~with_reason),
+            evidence_reason_count=Count("pk", filter=uncited & with_reason),
+        )
+        .order_by(),
+        name="queue_evidence",
+    )
+    round_two = Score.objects.filter(
+        assessment_id=OuterRef("assessment_id"), criterion_id=OuterRef("criterion_id"), stage=Stage.ROUND_2
+    )
+    requests = CTE(
+        ExplanationRequest.objects.filter(of_sheets)
+        .alias(sheet_unit_id=F("assessment__unit_id"))
+        .filter(assigned_row)
+        .exclude(Exists(round_two))
+        .values("assessment_id")
+        .annotate(open_requests_count=Count("pk"))
+        .order_by(),
+        name="queue_requests",
+    )
+    joined = [
+        (sheet_leaves, sheet_leaves.col.id, ["assigned_count"]),
+        (round_one, round_one.col.assessment_id, ["appraised_count", "differs_count"]),
+        (evidence, evidence.col.sheet_id, ["evidence_missing_count", "evidence_reason_count"]),
+        (requests, requests.col.assessment_id, ["open_requests_count"]),
+    ]
+    return [area_leaves, sheet_rows, *(cte for cte, _key, _names in joined)], joined
+
+
 def appraisal_queue(
     user: User, period: Period, *, only: str = "", assessment_id: int | None = None
-) -> list[Assessment]:
-    """The submitted sheets a member works on, with progress over only their own criteria, counted in SQL.
+) -> list[QueueSheet]:
+    """The submitted sheets a member works on, with progress over only their own criteria, counted in SQL in one
+    query (grouped passes joined to the sheets) and read as plain values, not model objects.
 
-    Each sheet carries: assigned_count, appraised_count, differs_count, evidence_missing_count (no document, no
-    reason), evidence_reason_count (no document, reason written), open_requests_count, progress_percent,
-    is_finalised and can_appraise (the counts the workspace shows).
     With assessment_id, only that sheet (the workspace's counters after a save).
     """
     seat = council_seat(user, period)
     if not seat.is_member or not seat_has_work(seat):
         return []
-    sheets = Assessment.objects.filter(period=period, state=Assessment.State.SUBMITTED).exclude(
-        unit_id__in=conflicted_unit_ids(user, seat)
-    )
+    sheets = appraisal_workspaces(user, period)
     if assessment_id is not None:
         sheets = sheets.filter(pk=assessment_id)
-    if not seat.is_chair and not seat.area_codes:
-        sheets = sheets.filter(unit_id__in=set(seat.unit_ids) | {unit_id for unit_id, _ in seat.unit_areas})
-
-    # The sheet's framework and unit are read from the outer row, not joined again in every count of every sheet.
-    sheet_unit = ExpressionWrapper(OuterRef("unit_id"), output_field=BigIntegerField())
-    leaves = (
-        Criterion.objects.filter(framework_id=OuterRef("framework_id"))
-        .exclude(rule_type="")
-        .alias(area=area_code_of("code"), sheet_unit_id=sheet_unit)
-    )
-    round_one = Score.objects.filter(assessment_id=OuterRef("pk"), stage=Stage.ROUND_1).alias(sheet_unit_id=sheet_unit)
-    requests = ExplanationRequest.objects.filter(assessment_id=OuterRef("pk")).alias(sheet_unit_id=sheet_unit)
-    assigned_leaf = _assigned(seat, unit="sheet_unit_id", area="area")
-    assigned_row = _assigned(seat, unit="sheet_unit_id", criterion="criterion_id")
-    if assigned_leaf is not None:
-        leaves = leaves.filter(assigned_leaf)
-        round_one = round_one.filter(assigned_row)
-        requests = requests.filter(assigned_row)
-    own_scores = Score.objects.filter(
-        assessment_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk"), stage=Stage.SELF
-    )
-    uncited = (
-        leaves.filter(evidence_required=True)
-        .exclude(rule_type=RuleType.SURVEY)
-        .exclude(
-            Exists(EvidenceLink.objects.filter(assessment_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk")))
-        )
-        .exclude(Exists(own_scores.filter(is_not_applicable=True)))
-    )
-    # "No document" and "no document, reason written" are told apart: only the first is missing evidence.
-    with_reason = Exists(own_scores.exclude(no_evidence_reason=""))
-    without_evidence = uncited.exclude(with_reason)
-    reason_only = uncited.filter(with_reason)
-    unresolved = requests.exclude(
-        Exists(
-            Score.objects.filter(
-                assessment_id=OuterRef("assessment_id"), criterion_id=OuterRef("criterion_id"), stage=Stage.ROUND_2
-            )
-        )
-    )
-    sheets = (
-        sheets.select_related("unit__block")
-        .annotate(
-            assigned_count=_count(leaves),
-            appraised_count=_count(round_one),
-            differs_count=_count(round_one.filter(_differs_from_self())),
-            evidence_missing_count=_count(without_evidence),
-            evidence_reason_count=_count(reason_only),
-            open_requests_count=_count(unresolved),
-        )
+    ctes, joined = _queue_counts(user, period, assessment_id)
+    counts = {name: Coalesce(getattr(cte.col, name), 0) for cte, _key, names in joined for name in names}
+    rows = sheets
+    for cte, key, _names in joined:
+        rows = cte.join(rows, id=key, _join_type=LOUTER)
+    rows = (
+        with_cte(*ctes, select=rows)
+        .annotate(**counts, can_appraise=Q(pk__in=appraisable_assessments(user, period).values("pk")))
         .order_by("unit__block__position", "unit__position", "unit__name")
     )
     if only == "todo":
-        sheets = sheets.filter(appraised_count__lt=F("assigned_count"))
+        rows = rows.filter(appraised_count__lt=F("assigned_count"))
     elif only == "differs":
-        sheets = sheets.filter(differs_count__gt=0)
+        rows = rows.filter(differs_count__gt=0)
     elif only == "evidence":
-        sheets = sheets.filter(evidence_missing_count__gt=0)
-    result = list(sheets)
-    for sheet in result:
-        sheet.period = period  # the same period: permission checks below read it without a query per sheet
-        sheet.is_finalised = sheet.unit.block_id in seat.finalised_block_ids
-        sheet.can_appraise = can_appraise(user, sheet)
-        sheet.progress_percent = (
-            round(100 * sheet.appraised_count / sheet.assigned_count) if sheet.assigned_count else 0
+        rows = rows.filter(evidence_missing_count__gt=0)
+    return [
+        QueueSheet(
+            **dict(zip(counts, figures, strict=True)),
+            pk=pk,
+            unit_name=unit_name,
+            block_name=block_name,
+            is_finalised=block_id in seat.finalised_block_ids,
+            can_appraise=can_appraise,
         )
-    return result
+        for pk, unit_name, block_id, block_name, can_appraise, *figures in rows.values_list(
+            "pk", "unit__name", "unit__block_id", "unit__block__name", "can_appraise", *counts
+        )
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

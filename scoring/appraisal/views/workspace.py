@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,6 +16,7 @@ from scoring.appraisal.forms import AdjustmentForm, CouncilScoreForm, Explanatio
 from scoring.appraisal.selectors import (
     FILTERS,
     AppraisalRow,
+    QueueSheet,
     adjustment_lines,
     appraisal_queue,
     appraisal_workspace,
@@ -58,10 +61,80 @@ def appraisal_queue_view(request: HttpRequest) -> HttpResponse:
             "period": period,
             "is_member": bool(seat and seat.is_member),
             "has_work": bool(seat and seat_has_work(seat)),
-            "sheets": sheets,
+            "rows": _queue_rows(sheets),
             "only": only,
         },
     )
+
+
+# A chair's queue holds every unit (200 rows at 200 units). Each row is this markup filled with text worked out in
+# Python: as template nodes (17 values and 2 conditions a row) the rows took 8 ms, a third of the page's budget.
+QUEUE_ROW = (
+    '<tr data-testid="queue-row">\n'
+    '  <th scope="row"><a href="{url}">{unit}</a></th>\n'
+    "  <td>{block}</td>\n"
+    '  <td style="min-width:11rem">\n'
+    '    <div class="progress" role="progressbar" aria-label="{label}" aria-valuenow="{appraised}" aria-valuemin="0"'
+    ' aria-valuemax="{assigned}"><div class="progress-bar" style="width: {percent}%"></div></div>\n'
+    '    <span class="small" data-testid="progress">{appraised}/{assigned}</span>\n'
+    "  </td>\n"
+    '  <td class="numeric" data-testid="differs">{differs}</td>\n'
+    '  <td class="numeric" data-testid="evidence-missing">{missing}</td>\n'
+    '  <td class="numeric" data-testid="evidence-reason">{reason}</td>\n'
+    '  <td class="numeric" data-testid="open-requests">{open_requests}</td>\n'
+    '  <td><span class="badge {badge}">{status}</span></td>\n'
+    "</tr>\n"
+)
+
+
+def _queue_rows(sheets: list[QueueSheet]) -> SafeString:
+    """The queue's table rows: each unit linked to its workspace, its progress bar labelled for screen readers, the
+    evidence counts linked to the workspace's matching filter, and its status badge."""
+    statuses = {
+        "finalised": (_("Khối đã chốt"), "text-bg-dark"),
+        "read_only": (_("Chỉ xem"), "text-bg-secondary"),
+        "done": (_("Đã thẩm định vòng 1"), "text-bg-success"),
+        "in_progress": (_("Đang thẩm định"), "text-bg-warning"),
+    }
+    # The workspace's address for any sheet, reversed once instead of once a row.
+    url_of = reverse("appraisal_workspace", args=[WORKSPACE_PLACEHOLDER]).replace(str(WORKSPACE_PLACEHOLDER), "{}")
+    rows = []
+    for sheet in sheets:
+        if sheet.is_finalised:
+            status, badge = statuses["finalised"]
+        elif not sheet.can_appraise:
+            status, badge = statuses["read_only"]
+        elif sheet.appraised_count == sheet.assigned_count:
+            status, badge = statuses["done"]
+        else:
+            status, badge = statuses["in_progress"]
+        url = url_of.format(sheet.pk)
+        unit = escape(sheet.unit_name)
+        rows.append(
+            QUEUE_ROW.format(
+                url=url,
+                unit=unit,
+                block=escape(sheet.block_name),
+                label=escape(_("Tiến độ thẩm định %(unit)s") % {"unit": sheet.unit_name}),
+                appraised=sheet.appraised_count,
+                assigned=sheet.assigned_count,
+                percent=sheet.progress_percent,
+                differs=sheet.differs_count,
+                missing=_count_link(sheet.evidence_missing_count, f"{url}?only=evidence"),
+                reason=_count_link(sheet.evidence_reason_count, f"{url}?only=reason"),
+                open_requests=sheet.open_requests_count,
+                badge=badge,
+                status=escape(status),
+            )
+        )
+    return mark_safe("".join(rows))  # every text above is escaped; the numbers and addresses are ours
+
+
+WORKSPACE_PLACEHOLDER = 987654321
+
+
+def _count_link(count: int, url: str) -> str:
+    return f'<a href="{url}">{count}</a>' if count else "0"
 
 
 def _row_context(
