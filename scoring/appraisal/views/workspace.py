@@ -202,11 +202,14 @@ def appraisal_workspace_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _writable(request: HttpRequest, pk: int) -> Assessment:
-    """The sheet for a write: 404 as for viewing, 403 once the block is finalised or the period moved on."""
+def _writable(request: HttpRequest, pk: int, *, whole_sheet: bool = False) -> Assessment:
+    """The sheet for a write: 404 as for viewing, 403 once the block is finalised or the period moved on, and for a
+    write about the whole sheet (bonus, penalty) 403 unless the member was given all of it."""
     assessment = get_assessment_for_appraisal(request.user, pk)
     if not can_appraise(request.user, assessment):
         raise PermissionDenied(str(READ_ONLY))
+    if whole_sheet and not can_appraise_whole_sheet(request.user, assessment):
+        raise PermissionDenied(_("Chỉ thành viên được giao cả phiếu (hoặc Chủ tịch Hội đồng) cho điểm thưởng / trừ."))
     return assessment
 
 
@@ -349,9 +352,7 @@ def _adjustment_form(item: AdjustmentItem, entry, data=None) -> AdjustmentForm:
 @require_POST
 def appraisal_adjustment_save(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Bonus or penalty points for the sheet; 0 withdraws them. Answers with the whole section (htmx)."""
-    assessment = _writable(request, pk)
-    if not can_appraise_whole_sheet(request.user, assessment):
-        raise PermissionDenied(_("Chỉ thành viên được giao cả phiếu (hoặc Chủ tịch Hội đồng) cho điểm thưởng / trừ."))
+    assessment = _writable(request, pk, whole_sheet=True)
     item = get_object_or_404(AdjustmentItem, pk=item_pk, framework_id=assessment.framework_id)
     form = AdjustmentForm(request.POST, item_pk=item.pk)
     saved = False
