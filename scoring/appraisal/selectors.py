@@ -4,24 +4,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from functools import reduce
-from operator import or_
 
-from django.db.models import (
-    BigIntegerField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,8 +28,8 @@ from scoring.models import (
 )
 from scoring.permissions.appraisal import (
     CouncilSeat,
-    can_appraise,
-    conflicted_unit_ids,
+    appraisable_assessments,
+    appraisal_workspaces,
     council_seat,
     hidden_unit_ids,
 )
@@ -56,135 +42,224 @@ def seat_has_work(seat: CouncilSeat) -> bool:
     return seat.is_chair or bool(seat.unit_ids or seat.area_codes or seat.unit_areas)
 
 
-def _assigned(seat: CouncilSeat, *, unit: str, area: str | None = None, criterion: str | None = None) -> Q | None:
-    """The criteria this member was given, as a filter over rows naming a unit and either an area (criteria) or a
-    criterion (scores, requests); None means all."""
-    if seat.is_chair:
-        return None
+@dataclass
+class AppraisalProgress:
+    """A member's counts over their own criteria of one sheet: the queue's row and the workspace's summary."""
 
-    def in_areas(codes) -> Q:
-        if area is not None:
-            return Q(**{f"{area}__in": sorted(codes)})
-        # Rows name their criterion: its area is looked up once (a hashed subplan), not joined for every row.
-        return Q(
-            **{
-                f"{criterion}__in": Criterion.objects.alias(area=area_code_of("code"))
-                .filter(area__in=sorted(codes))
-                .values("pk")
-            }
-        )
+    assigned_count: int
+    appraised_count: int
+    differs_count: int
+    evidence_missing_count: int  # no document, no reason
+    evidence_reason_count: int  # no document, a reason written
+    open_requests_count: int  # explanation requests without their round-2 score
 
-    parts = []
-    if seat.unit_ids:
-        parts.append(Q(**{f"{unit}__in": sorted(seat.unit_ids)}))
-    if seat.area_codes:
-        parts.append(in_areas(seat.area_codes))
-    parts += [Q(**{unit: unit_id}) & in_areas([code]) for unit_id, code in sorted(seat.unit_areas)]
-    return reduce(or_, parts)
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.appraised_count / self.assigned_count) if self.assigned_count else 0
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+@dataclass
+class QueueSheet(AppraisalProgress):
+    """One sheet of the queue: its unit and block, the member's counts, and whether they may still score it."""
+
+    pk: int = 0
+    unit_name: str = ""
+    block_name: str = ""
+    is_finalised: bool = False
+    can_appraise: bool = False
 
 
-def _differs_from_self() -> Exists:
-    """A round-1 score (the outer row) differs from the unit's own score of the same criterion."""
-    return Exists(
-        Score.objects.filter(
-            assessment_id=OuterRef("assessment_id"), criterion_id=OuterRef("criterion_id"), stage=Stage.SELF
-        ).filter(
-            ~Q(is_not_applicable=OuterRef("is_not_applicable"))
-            | (Q(is_not_applicable=False) & ~Q(points=OuterRef("points")))
-        )
+# The queue in one statement. Each count is a pass grouped once per sheet over the period (the six correlated counts
+# it replaces were evaluated on every sheet's row: 17 ms of PostgreSQL and, built through the ORM, 9 ms of Python at
+# 200 units). Every pass keeps only the member's own criteria: {assigned} is their assignment over sheet.unit_id and
+# leaf.area, {assigned_row} and {assigned_request} the same over a score's or a request's criterion (looked up in
+# queue_criteria once, as a hashed set). {criteria}, {sheets} and {appraisable} are ORM-compiled subqueries: the
+# period's criteria with their area, and the permission twins appraisal_workspaces and appraisable_assessments. The
+# round-1 pass reads the scores of {scope}, the period's submitted sheets (or the one asked for) as a plain table, so
+# PostgreSQL walks each sheet's scores by index (from the CTE it merged the whole score index). {only} is a queue
+# filter. Placeholders (%s) are filled in the order they appear, as appraisal_queue lists them.
+QUEUE_SQL = """
+WITH queue_criteria AS ({criteria}),
+queue_sheets AS (
+    SELECT sheet.id, sheet.unit_id, sheet.framework_id FROM scoring_assessment sheet WHERE sheet.id IN ({sheets})
+),
+queue_framework_areas AS (
+    SELECT framework_id, area, COUNT(*) AS leaf_count FROM queue_criteria WHERE is_leaf GROUP BY framework_id, area
+),
+queue_leaves AS (
+    SELECT sheet.id AS sheet_id, SUM(leaf.leaf_count) AS assigned_count
+    FROM queue_sheets sheet JOIN queue_framework_areas leaf ON leaf.framework_id = sheet.framework_id
+    WHERE {assigned}
+    GROUP BY sheet.id
+),
+queue_round_one AS (
+    SELECT council.assessment_id AS sheet_id, COUNT(*) AS appraised_count,
+        SUM(CASE WHEN EXISTS (
+            SELECT 1 FROM scoring_score own
+            WHERE own.assessment_id = council.assessment_id AND own.criterion_id = council.criterion_id
+            AND own.stage = %s AND (own.is_not_applicable <> council.is_not_applicable
+                OR (NOT own.is_not_applicable AND own.points <> council.points))
+        ) THEN 1 ELSE 0 END) AS differs_count
+    FROM scoring_assessment sheet JOIN scoring_score council ON council.assessment_id = sheet.id
+    WHERE {scope} AND council.stage = %s AND ({assigned_row})
+    GROUP BY council.assessment_id
+),
+queue_evidence AS (
+    SELECT sheet.id AS sheet_id,
+        SUM(CASE WHEN own.no_evidence_reason = '' OR own.id IS NULL THEN 1 ELSE 0 END) AS evidence_missing_count,
+        SUM(CASE WHEN own.no_evidence_reason <> '' THEN 1 ELSE 0 END) AS evidence_reason_count
+    FROM queue_sheets sheet
+    JOIN queue_criteria leaf ON leaf.framework_id = sheet.framework_id AND leaf.is_leaf AND leaf.needs_evidence
+    LEFT JOIN scoring_score own ON own.assessment_id = sheet.id AND own.criterion_id = leaf.id AND own.stage = %s
+    WHERE (own.id IS NULL OR NOT own.is_not_applicable) AND ({assigned}) AND NOT EXISTS (
+        SELECT 1 FROM evidence_evidencelink link WHERE link.assessment_id = sheet.id AND link.criterion_id = leaf.id
     )
+    GROUP BY sheet.id
+),
+queue_requests AS (
+    SELECT request.assessment_id AS sheet_id, COUNT(*) AS open_requests_count
+    FROM queue_sheets sheet JOIN scoring_explanationrequest request ON request.assessment_id = sheet.id
+    WHERE ({assigned_request}) AND NOT EXISTS (
+        SELECT 1 FROM scoring_score council WHERE council.assessment_id = request.assessment_id
+        AND council.criterion_id = request.criterion_id AND council.stage = %s
+    )
+    GROUP BY request.assessment_id
+),
+queue AS (
+    SELECT sheet.id, unit.name AS unit_name, unit.block_id, block.name AS block_name,
+        sheet.id IN ({appraisable}) AS can_appraise, unit.position AS unit_position, block.position AS block_position,
+        COALESCE(leaves.assigned_count, 0) AS assigned_count,
+        COALESCE(round_one.appraised_count, 0) AS appraised_count,
+        COALESCE(round_one.differs_count, 0) AS differs_count,
+        COALESCE(evidence.evidence_missing_count, 0) AS evidence_missing_count,
+        COALESCE(evidence.evidence_reason_count, 0) AS evidence_reason_count,
+        COALESCE(requests.open_requests_count, 0) AS open_requests_count
+    FROM queue_sheets sheet
+    JOIN units_unit unit ON unit.id = sheet.unit_id
+    JOIN units_block block ON block.id = unit.block_id
+    LEFT JOIN queue_leaves leaves ON leaves.sheet_id = sheet.id
+    LEFT JOIN queue_round_one round_one ON round_one.sheet_id = sheet.id
+    LEFT JOIN queue_evidence evidence ON evidence.sheet_id = sheet.id
+    LEFT JOIN queue_requests requests ON requests.sheet_id = sheet.id
+)
+SELECT id, unit_name, block_id, block_name, can_appraise, assigned_count, appraised_count, differs_count,
+    evidence_missing_count, evidence_reason_count, open_requests_count
+FROM queue WHERE {only}
+ORDER BY block_position, unit_position, unit_name
+"""
+
+QUEUE_ONLY = {
+    "": "1 = 1",
+    "todo": "appraised_count < assigned_count",
+    "differs": "differs_count > 0",
+    "evidence": "evidence_missing_count > 0",
+}
+
+
+def _assigned_sql(seat: CouncilSeat, criterion: str | None = None) -> tuple[str, list]:
+    """The member's assignment as SQL over a pass's sheet.unit_id and leaf.area (or, with criterion, the column of a
+    row's criterion): whole units, areas everywhere, and an area of one unit; the chair has every criterion."""
+    if seat.is_chair:
+        return "1 = 1", []
+
+    def in_areas(codes: list[str]) -> str:
+        listed = ", ".join(["%s"] * len(codes))
+        if criterion is None:
+            return f"leaf.area IN ({listed})"
+        return f"{criterion} IN (SELECT id FROM queue_criteria WHERE area IN ({listed}))"
+
+    parts, params = [], []
+    if seat.unit_ids:
+        parts.append(f"sheet.unit_id IN ({', '.join(['%s'] * len(seat.unit_ids))})")
+        params += sorted(seat.unit_ids)
+    if seat.area_codes:
+        parts.append(in_areas(sorted(seat.area_codes)))
+        params += sorted(seat.area_codes)
+    for unit_id, code in sorted(seat.unit_areas):
+        parts.append(f"(sheet.unit_id = %s AND {in_areas([code])})")
+        params += [unit_id, code]
+    return " OR ".join(parts) or "1 = 0", params
+
+
+def _subquery(queryset: QuerySet) -> tuple[str, tuple]:
+    """A queryset's SQL to embed in QUEUE_SQL; one that can match nothing (.none()) selects no row."""
+    try:
+        return queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return "SELECT 0 WHERE 1 = 0", ()
 
 
 def appraisal_queue(
     user: User, period: Period, *, only: str = "", assessment_id: int | None = None
-) -> list[Assessment]:
-    """The submitted sheets a member works on, with progress over only their own criteria, counted in SQL.
+) -> list[QueueSheet]:
+    """The submitted sheets a member works on, with progress over only their own criteria, counted in SQL in one
+    statement (QUEUE_SQL: grouped passes joined to the sheets), read as plain rows rather than model objects.
 
-    Each sheet carries: assigned_count, appraised_count, differs_count, evidence_missing_count (no document, no
-    reason), evidence_reason_count (no document, reason written), open_requests_count, progress_percent,
-    is_finalised and can_appraise (the counts the workspace shows).
     With assessment_id, only that sheet (the workspace's counters after a save).
     """
     seat = council_seat(user, period)
     if not seat.is_member or not seat_has_work(seat):
         return []
-    sheets = Assessment.objects.filter(period=period, state=Assessment.State.SUBMITTED).exclude(
-        unit_id__in=conflicted_unit_ids(user, seat)
-    )
+    sheets = appraisal_workspaces(user, period)
     if assessment_id is not None:
         sheets = sheets.filter(pk=assessment_id)
-    if not seat.is_chair and not seat.area_codes:
-        sheets = sheets.filter(unit_id__in=set(seat.unit_ids) | {unit_id for unit_id, _ in seat.unit_areas})
-
-    # The sheet's framework and unit are read from the outer row, not joined again in every count of every sheet.
-    sheet_unit = ExpressionWrapper(OuterRef("unit_id"), output_field=BigIntegerField())
-    leaves = (
-        Criterion.objects.filter(framework_id=OuterRef("framework_id"))
-        .exclude(rule_type="")
-        .alias(area=area_code_of("code"), sheet_unit_id=sheet_unit)
-    )
-    round_one = Score.objects.filter(assessment_id=OuterRef("pk"), stage=Stage.ROUND_1).alias(sheet_unit_id=sheet_unit)
-    requests = ExplanationRequest.objects.filter(assessment_id=OuterRef("pk")).alias(sheet_unit_id=sheet_unit)
-    assigned_leaf = _assigned(seat, unit="sheet_unit_id", area="area")
-    assigned_row = _assigned(seat, unit="sheet_unit_id", criterion="criterion_id")
-    if assigned_leaf is not None:
-        leaves = leaves.filter(assigned_leaf)
-        round_one = round_one.filter(assigned_row)
-        requests = requests.filter(assigned_row)
-    own_scores = Score.objects.filter(
-        assessment_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk"), stage=Stage.SELF
-    )
-    uncited = (
-        leaves.filter(evidence_required=True)
-        .exclude(rule_type=RuleType.SURVEY)
-        .exclude(
-            Exists(EvidenceLink.objects.filter(assessment_id=OuterRef(OuterRef("pk")), criterion_id=OuterRef("pk")))
-        )
-        .exclude(Exists(own_scores.filter(is_not_applicable=True)))
-    )
-    # "No document" and "no document, reason written" are told apart: only the first is missing evidence.
-    with_reason = Exists(own_scores.exclude(no_evidence_reason=""))
-    without_evidence = uncited.exclude(with_reason)
-    reason_only = uncited.filter(with_reason)
-    unresolved = requests.exclude(
-        Exists(
-            Score.objects.filter(
-                assessment_id=OuterRef("assessment_id"), criterion_id=OuterRef("criterion_id"), stage=Stage.ROUND_2
-            )
-        )
-    )
-    sheets = (
-        sheets.select_related("unit__block")
+    criteria = (
+        Criterion.objects.filter(framework__period=period)
         .annotate(
-            assigned_count=_count(leaves),
-            appraised_count=_count(round_one),
-            differs_count=_count(round_one.filter(_differs_from_self())),
-            evidence_missing_count=_count(without_evidence),
-            evidence_reason_count=_count(reason_only),
-            open_requests_count=_count(unresolved),
+            area=area_code_of("code"),
+            is_leaf=~Q(rule_type=""),
+            needs_evidence=Q(evidence_required=True) & ~Q(rule_type=RuleType.SURVEY),
         )
-        .order_by("unit__block__position", "unit__position", "unit__name")
+        .values("id", "framework_id", "area", "is_leaf", "needs_evidence")
+        .order_by()
     )
-    if only == "todo":
-        sheets = sheets.filter(appraised_count__lt=F("assigned_count"))
-    elif only == "differs":
-        sheets = sheets.filter(differs_count__gt=0)
-    elif only == "evidence":
-        sheets = sheets.filter(evidence_missing_count__gt=0)
-    result = list(sheets)
-    for sheet in result:
-        sheet.period = period  # the same period: permission checks below read it without a query per sheet
-        sheet.is_finalised = sheet.unit.block_id in seat.finalised_block_ids
-        sheet.can_appraise = can_appraise(user, sheet)
-        sheet.progress_percent = (
-            round(100 * sheet.appraised_count / sheet.assigned_count) if sheet.assigned_count else 0
+    criteria_sql, criteria_params = _subquery(criteria)
+    sheets_sql, sheets_params = _subquery(sheets.values("pk").order_by())
+    appraisable_sql, appraisable_params = _subquery(appraisable_assessments(user, period).values("pk").order_by())
+    scope, scope_params = "sheet.period_id = %s AND sheet.state = %s", [period.pk, Assessment.State.SUBMITTED.value]
+    if assessment_id is not None:
+        scope, scope_params = "sheet.id = %s", [assessment_id]
+    assigned, assigned_params = _assigned_sql(seat)
+    assigned_row, assigned_row_params = _assigned_sql(seat, criterion="council.criterion_id")
+    assigned_request, assigned_request_params = _assigned_sql(seat, criterion="request.criterion_id")
+    sql = QUEUE_SQL.format(
+        criteria=criteria_sql,
+        sheets=sheets_sql,
+        assigned=assigned,
+        scope=scope,
+        assigned_row=assigned_row,
+        assigned_request=assigned_request,
+        appraisable=appraisable_sql,
+        only=QUEUE_ONLY.get(only, QUEUE_ONLY[""]),
+    )
+    params = [
+        *criteria_params,
+        *sheets_params,
+        *assigned_params,  # queue_leaves
+        Stage.SELF.value,  # queue_round_one
+        *scope_params,
+        Stage.ROUND_1.value,
+        *assigned_row_params,
+        Stage.SELF.value,  # queue_evidence
+        *assigned_params,
+        *assigned_request_params,  # queue_requests
+        Stage.ROUND_2.value,
+        *appraisable_params,  # queue
+    ]
+    with connections[sheets.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        QueueSheet(
+            *(int(count) for count in counts),
+            pk=pk,
+            unit_name=unit_name,
+            block_name=block_name,
+            is_finalised=block_id in seat.finalised_block_ids,
+            can_appraise=bool(can_appraise),
         )
-    return result
+        for pk, unit_name, block_id, block_name, can_appraise, *counts in rows
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,32 +341,17 @@ class Workspace:
         return {node.criterion.code: f"{node.criterion.code}. {node.criterion.title}" for node in self.tree.roots}
 
     @property
-    def assigned_count(self) -> int:
-        return len(self.rows)
-
-    @property
-    def appraised_count(self) -> int:
-        return sum(row.is_appraised for row in self.rows)
-
-    @property
-    def differs_count(self) -> int:
-        return sum(row.differs for row in self.rows)
-
-    @property
-    def evidence_missing_count(self) -> int:
-        return sum(row.evidence_missing for row in self.rows)
-
-    @property
-    def evidence_reason_count(self) -> int:
-        return sum(row.evidence_reason for row in self.rows)
-
-    @property
-    def open_requests_count(self) -> int:
-        return sum(row.request is not None and row.round_two is None for row in self.rows)
-
-    @property
-    def progress_percent(self) -> int:
-        return round(100 * self.appraised_count / self.assigned_count) if self.assigned_count else 0
+    def progress(self) -> AppraisalProgress:
+        """The member's counts over the rows; the queue counts the same in SQL (appraisal_queue)."""
+        rows = self.rows
+        return AppraisalProgress(
+            assigned_count=len(rows),
+            appraised_count=sum(row.is_appraised for row in rows),
+            differs_count=sum(row.differs for row in rows),
+            evidence_missing_count=sum(row.evidence_missing for row in rows),
+            evidence_reason_count=sum(row.evidence_reason for row in rows),
+            open_requests_count=sum(row.request is not None and row.round_two is None for row in rows),
+        )
 
 
 def appraisal_workspace(user: User, assessment: Assessment, *, criterion_id: int | None = None) -> Workspace:

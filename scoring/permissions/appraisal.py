@@ -116,6 +116,28 @@ def can_appraise(user: User, assessment: Assessment) -> bool:
     return areas is None or bool(areas)
 
 
+def appraisal_workspaces(user: User, period: Period) -> QuerySet[Assessment]:
+    """get_assessment_for_appraisal over a period: the submitted sheets whose workspace opens for this person (given
+    work on the unit, or an area everywhere; never a unit they are conflicted with)."""
+    seat = council_seat(user, period)
+    if not seat.is_member:
+        return Assessment.objects.none()
+    sheets = Assessment.objects.filter(period=period, state=Assessment.State.SUBMITTED).exclude(
+        unit_id__in=conflicted_unit_ids(user, seat)
+    )
+    if not seat.is_chair and not seat.area_codes:
+        sheets = sheets.filter(unit_id__in=set(seat.unit_ids) | {unit_id for unit_id, _ in seat.unit_areas})
+    return sheets
+
+
+def appraisable_assessments(user: User, period: Period) -> QuerySet[Assessment]:
+    """can_appraise's twin: of the sheets whose workspace opens, those the person may still score (the period in
+    appraisal, the block not finalised)."""
+    if period.state not in APPRAISAL_STATES:
+        return Assessment.objects.none()
+    return appraisal_workspaces(user, period).exclude(unit__block_id__in=council_seat(user, period).finalised_block_ids)
+
+
 def can_appraise_whole_sheet(user: User, assessment: Assessment) -> bool:
     """Bonus and penalty concern the whole unit: only members given the whole sheet (or the chair) set them."""
     return (
