@@ -37,9 +37,7 @@ class SheetRow:
     preparer: object = None
     evidence_open: bool = False  # without JavaScript: this row's "add evidence" forms inline
     # Written by SheetRowBuilder for a criterion's row:
-    heading: SafeString = SafeString("")
-    badges: SafeString = SafeString("")
-    notes: SafeString = SafeString("")
+    header: SafeString = SafeString("")  # the title line with its badges, then the notes under it
     entered: SafeString = SafeString("")
     evidence: SafeString = SafeString("")
     save_url: str = ""
@@ -156,12 +154,19 @@ class SheetRowBuilder:
         return self._points[value]
 
     def write(self, row: SheetRow) -> SheetRow:
-        """Fill in what a criterion's row shows (its heading, badges, notes, read-only value, evidence, links)."""
+        """Fill in what a criterion's row shows (its title, badges, notes, read-only value, evidence, links)."""
         criterion = row.node.criterion
         ids = (self.assessment_pk, criterion.pk)
-        row.heading = format_html('<span class="text-muted">{}</span> {}', criterion.code, criterion.title)
-        row.badges = self.badges(criterion, row.score, row.council)
-        row.notes = self.notes(row)
+        row.header = format_html(
+            '<div class="d-flex justify-content-between gap-2">'
+            '<h3 class="h6 mb-1" id="title-{}"><span class="text-muted">{}</span> {}</h3>'
+            '<div class="text-nowrap text-end">{}</div></div>\n{}',
+            criterion.pk,
+            criterion.code,
+            criterion.title,
+            self.badges(criterion, row.score, row.council),
+            self.notes(row),
+        )
         row.history_url = self.url("score_history", *ids)
         if row.form is not None:
             row.save_url = self.url("score_save", *ids)
