@@ -2,7 +2,7 @@
 
 A 120-row sheet renders every template node 120 times, and a node costs microseconds: the row's heading, badges,
 notes (rule, last year, preparer, guidance), its read-only value and its evidence list are written here once per
-row with format_html. The page, the answer to a saved row and the evidence box's own answers (through
+row (format_html below). The page, the answer to a saved row and the evidence box's own answers (through
 evidence/_criterion_evidence.html) all use this one builder, so a fragment cannot drift from the page.
 """
 
@@ -46,8 +46,9 @@ class SheetRow:
 
 
 def format_html(template: str, *args: object) -> SafeString:
-    """django.utils.html.format_html without its checks for lazy arguments, which cost more than a row's text:
-    each argument escaped unless already safe (conditional_escape), the template trusted."""
+    """django.utils.html.format_html without the lazy-argument checks of its escape and mark_safe (keep_lazy), which
+    cost more than a row's text: each argument escaped unless already safe (conditional_escape), the template
+    trusted."""
     return SafeString(template.format(*(_escaped(arg) for arg in args)))
 
 
