@@ -44,11 +44,15 @@ class ScoreForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, criterion, **kwargs):
+    def __init__(self, *args, criterion, options=None, **kwargs):
+        """options: the criterion's rule options as (id, label) when the caller loaded them (the sheet, for all its
+        rows at once)."""
         kwargs.setdefault("prefix", f"c{criterion.pk}")
         super().__init__(*args, **kwargs)
         self.criterion = criterion
-        self.fields["option"].choices = [("", "—")] + [(o.pk, f"{o.label}") for o in criterion.options.all()]
+        if options is None:
+            options = [(option.pk, option.label) for option in criterion.options.all()]
+        self.fields["option"].choices = [("", "—"), *options]
         if not criterion.allows_not_applicable:
             del self.fields["is_not_applicable"]
 

@@ -321,15 +321,15 @@ def council_final_scores(assessment: Assessment) -> dict[int, Score]:
     return final
 
 
-def _row_kinds(row: dict, missing_ids: set[int]) -> set[str]:
-    """Which of SHEET_FILTERS a leaf row answers to."""
-    criterion, score, council = row["node"].criterion, row["score"], row.get("council")
+def _row_kinds(row, missing_ids: set[int]) -> set[str]:
+    """Which of SHEET_FILTERS a leaf row (a scoring.sheets.rows.SheetRow) answers to."""
+    criterion, score, council = row.node.criterion, row.score, row.council
     kinds = set()
     if score is None and criterion.rule_type != RuleType.SURVEY:
         kinds.add("unscored")
     if criterion.id in missing_ids:
         kinds.add("no_evidence")
-    if score is not None and score.no_evidence_reason and not row["links"]:
+    if score is not None and score.no_evidence_reason and not row.links:
         kinds.add("reason")
     if council is not None and (
         score is None or council.is_not_applicable != score.is_not_applicable or council.points != score.points
@@ -339,8 +339,8 @@ def _row_kinds(row: dict, missing_ids: set[int]) -> set[str]:
 
 
 def filter_sheet_rows(
-    rows: list[dict], *, only: str, area: str, missing_ids: set[int], with_council: bool
-) -> tuple[list[dict], list[SheetFilter], int]:
+    rows: list, *, only: str, area: str, missing_ids: set[int], with_council: bool
+) -> tuple[list, list[SheetFilter], int]:
     """The rows a filter keeps (with the headings above them), each filter's count over the chosen area, and the
     number of criteria in that area."""
     keys = [key for key, _label in SHEET_FILTERS if with_council or key != "differs"]
@@ -348,9 +348,9 @@ def filter_sheet_rows(
     counts = dict.fromkeys(keys, 0)
     kept_leaves, area_total = [], 0
     for row in rows:
-        if not row["node"].is_leaf:
+        if not row.node.is_leaf:
             continue
-        if area and row["node"].criterion.code.split(".")[0] != area:
+        if area and row.node.criterion.code.split(".")[0] != area:
             continue
         area_total += 1
         kinds = _row_kinds(row, missing_ids)
@@ -358,13 +358,13 @@ def filter_sheet_rows(
             counts[kind] += 1
         if not only or only in kinds:
             kept_leaves.append(row)
-    kept_codes = {row["node"].criterion.code for row in kept_leaves}
-    kept_ids = {row["node"].criterion.id for row in kept_leaves}
+    kept_codes = {row.node.criterion.code for row in kept_leaves}
+    kept_ids = {row.node.criterion.id for row in kept_leaves}
     visible = [
         row
         for row in rows
-        if row["node"].criterion.id in kept_ids
-        or (not row["node"].is_leaf and any(code.startswith(f"{row['node'].criterion.code}.") for code in kept_codes))
+        if row.node.criterion.id in kept_ids
+        or (not row.node.is_leaf and any(code.startswith(f"{row.node.criterion.code}.") for code in kept_codes))
     ]
     labels = dict(SHEET_FILTERS)
     filters = [SheetFilter(key, str(labels[key]), counts[key], key == only) for key in keys]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from evidence.selectors import links_by_criterion, unit_library
 from scoring.feedback import flash_errors, import_page, perform
-from scoring.frameworks.selectors import TreeNode, current_period, framework_tree
+from scoring.frameworks.selectors import TreeNode, build_tree, current_period
 from scoring.models import Assessment, Criterion, ExplanationRequest, Period, RuleType, Score, ScoreChange, Stage
 from scoring.officers.selectors import preparers_of
 from scoring.permissions.appraisal import can_see_council_scores
@@ -29,6 +29,7 @@ from scoring.permissions.sheets import (
 from scoring.plans.selectors import last_year_by_code
 from scoring.rules import Rule, compute_points
 from scoring.sheets.forms import ReopenForm, ScoreForm, SubmitConfirmForm, score_form_initial
+from scoring.sheets.rows import SheetRow, SheetRowBuilder, jump_options, options_by_criterion
 from scoring.sheets.selectors import (
     assessments_visible_to,
     council_final_scores,
@@ -67,7 +68,10 @@ def _leaf(assessment: Assessment, criterion_pk: int, *, scored_by_unit: bool = F
 
 
 def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
-    tree = framework_tree(assessment.framework)
+    # The tree without its options prefetched: the options come in one query grouped in Python (a prefetch builds
+    # a queryset for each of 120 criteria to hand them out).
+    tree = build_tree(assessment.framework, Criterion.objects.filter(framework_id=assessment.framework_id))
+    options = options_by_criterion(assessment.framework_id)
     scores = sheet_scores(assessment)
     links = links_by_criterion(assessment)
     evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
@@ -80,25 +84,28 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     last_year = last_year_by_code(assessment)  # last year's final score and plan on each criterion
     preparers = preparers_of(assessment)  # who prepares each criterion; ?officer= shows only theirs
     officer_filter = request.GET.get("officer", "")
-    rule_labels = _rule_labels()
+    builder = SheetRowBuilder(request=request, assessment_pk=assessment.pk, can_edit=can_edit, options=options)
     leaves = tree.leaves
-    for node in leaves:  # the read-only value shows the rule's options: reuse the loaded criterion
+    for node in leaves:  # the read-only value reads the rule: reuse the loaded criterion
         if node.criterion.id in scores:
             scores[node.criterion.id].criterion = node.criterion
     rows = [
-        {
-            "node": node,
-            "score": scores.get(node.criterion.id),
-            "form": ScoreForm(criterion=node.criterion, initial=score_form_initial(scores.get(node.criterion.id)))
+        SheetRow(
+            node=node,
+            score=scores.get(node.criterion.id),
+            form=ScoreForm(
+                criterion=node.criterion,
+                options=options.get(node.criterion.id, []),
+                initial=score_form_initial(scores.get(node.criterion.id)),
+            )
             if node.is_leaf and can_edit and node.criterion.rule_type != RuleType.SURVEY
             else None,
-            "links": links.get(node.criterion.id, []),
-            "evidence_open": evidence_open == str(node.criterion.id),
-            "council": council.get(node.criterion.id),
-            "last_year": last_year.get(node.criterion.code),
-            "preparer": preparers.get(node.criterion.id),
-            "rule_label": rule_labels.get(node.criterion.rule_type, ""),
-        }
+            links=links.get(node.criterion.id, []),
+            evidence_open=evidence_open == str(node.criterion.id),
+            council=council.get(node.criterion.id),
+            last_year=last_year.get(node.criterion.code),
+            preparer=preparers.get(node.criterion.id),
+        )
         for node in tree.nodes
         if not node.is_leaf or _prepared_by(preparers.get(node.criterion.id), officer_filter)
     ]
@@ -115,14 +122,14 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     return {
         "assessment": assessment,
         "period": assessment.period,
-        "rows": visible_rows,
+        "rows": [builder.write(row) if row.node.is_leaf else row for row in visible_rows],
         "row_total": area_total,
-        "row_shown": sum(row["node"].is_leaf for row in visible_rows),
+        "row_shown": sum(row.node.is_leaf for row in visible_rows),
         "filters": filters,
         "only": next((item.key for item in filters if item.is_active), ""),
         "area": area,
         "areas": [node.criterion for node in tree.roots],
-        "jump_list": [(node.criterion.pk, f"{node.criterion.code} {_short(node.criterion.title)}") for node in leaves],
+        "jump_options": jump_options(node.criterion for node in leaves),
         "with_council": with_council,
         "summary": summary,
         "library": list(unit_library(unit_id=assessment.unit_id, period_id=assessment.period_id)) if can_edit else [],
@@ -144,16 +151,6 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         if assessment.state == Assessment.State.SUBMITTED  # only a submitted sheet is appraised
         else 0,
     }
-
-
-def _rule_labels() -> dict[str, str]:
-    """Each rule's name in the page's language, translated once for the page rather than once per row."""
-    return {value: str(label) for value, label in RuleType.choices}
-
-
-def _short(text: str, length: int = 56) -> str:
-    """The jump list's label: what truncatechars gives, without its cost on 120 criteria."""
-    return text if len(text) <= length else f"{text[: length - 1]}…"
 
 
 def _prepared_by(officer, wanted: str) -> bool:
@@ -178,23 +175,29 @@ def _row_response(
     request, assessment, criterion, form, score: Score | None, *, saved: bool, conflict: str = ""
 ) -> HttpResponse:
     """The saved row and the summary panel (out of band): only this criterion's evidence, the figures in SQL."""
+    builder = SheetRowBuilder(
+        request=request,
+        assessment_pk=assessment.pk,
+        can_edit=True,
+        options={criterion.pk: [(option.pk, option.label) for option in criterion.options.all()]},
+        next_url=assessment_url(assessment.pk),
+    )
+    row = SheetRow(
+        node=TreeNode(criterion),
+        score=score,
+        form=form,
+        links=links_by_criterion(assessment, criterion_id=criterion.id).get(criterion.id, []),
+        last_year=last_year_by_code(assessment, code=criterion.code).get(criterion.code),
+        preparer=preparers_of(assessment, criterion_id=criterion.id).get(criterion.id),
+    )
     context = {
         "assessment": assessment,
-        "row": {
-            "node": TreeNode(criterion),
-            "score": score,
-            "form": form,
-            "links": links_by_criterion(assessment, criterion_id=criterion.id).get(criterion.id, []),
-            "last_year": last_year_by_code(assessment, code=criterion.code).get(criterion.code),
-            "preparer": preparers_of(assessment, criterion_id=criterion.id).get(criterion.id),
-            "rule_label": _rule_labels().get(criterion.rule_type, ""),
-        },
+        "row": builder.write(row),
         "summary": sheet_figures(assessment),
         "can_edit": True,
         "saved": saved,
         "conflict": conflict,
         "oob": True,
-        "evidence_next": assessment_url(assessment.pk),
     }
     return render(request, "scoring/sheets/sheet.html#row_with_summary", context)
 

@@ -51,11 +51,16 @@ def figure(value) -> str:
 def score_value(score: Score) -> SafeString:
     """What was entered for a criterion and the points it earns ("2 / 3 → <strong>1,33</strong>"), as the sheet and
     the workspace show it; in Python because a 120-row sheet shows it on every row."""
+    return score_value_html(score)
+
+
+def score_value_html(score: Score, *, option_label: str | None = None) -> SafeString:
+    """score_value, given the chosen level's label when the caller already holds the criterion's options."""
     rule = score.criterion.rule_type
     if score.is_not_applicable:
         entry = _("Không áp dụng")
     elif rule == RuleType.LEVELS:
-        entry = score.option_label
+        entry = score.option_label if option_label is None else option_label
     elif rule == RuleType.BANDS:
         entry = f"{points(score.percent)}%"
     elif rule == RuleType.RATIO:

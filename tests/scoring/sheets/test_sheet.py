@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -254,6 +255,53 @@ def test_a_saved_row_answers_with_the_row_and_the_summary_in_a_fixed_number_of_q
     with django_assert_num_queries(7):
         response = client.get(reverse("assessment_summary", args=[assessment.pk]), headers={"HX-Request": "true"})
     assert "<span>60/120</span>" in response.content.decode()
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+
+
+def _row_of(html: str, criterion: Criterion) -> str:
+    """One row of the sheet, from its <section> to the end of its evidence box."""
+    start = html.index('<section class="card sheet-row')
+    start = html.index(f'id="row-{criterion.pk}"', start)
+    return _without_tokens(html[html.rindex("<section", 0, start) : html.index("</section>", start)])
+
+
+def test_the_answer_to_a_save_is_the_row_the_sheet_shows(client, sheet):
+    # given a criterion with a cited document, last year's nothing, and a first score
+    assessment, criteria, people = sheet
+    cite(assessment, criteria["1.2"], people["staff"], title="Báo cáo <quý> 3", locator="trang 4")
+    as_user(client, people["staff"])
+    # when the row is saved through htmx
+    response = post_self_score(client, assessment, criteria["1.2"], achieved="9", required="10", explanation="Đạt")
+    answer = _row_of(response.content.decode(), criteria["1.2"])
+    page = _row_of(client.get(reverse("assessment_sheet", args=[assessment.pk])).content.decode(), criteria["1.2"])
+    # then the answer is the page's row, marked as saved
+    assert "Báo cáo &lt;quý&gt; 3" in page and "— trang 4" in page and 'data-testid="points-1.2"' in page
+    saved = '<div class="text-success small mb-1" role="status" data-saved>✓ Đã lưu</div>'
+    assert saved in answer
+    assert answer.replace(" sheet-row-saved", "").replace(saved, "").split() == page.split()
+
+
+def test_an_evidence_answer_lists_the_documents_as_the_sheet_row_does(client, sheet):
+    assessment, criteria, people = sheet
+    link = cite(assessment, criteria["1.2"], people["staff"], title="Quyết định “số 5”")
+    as_user(client, people["staff"])
+    sheet_url = reverse("assessment_sheet", args=[assessment.pk])
+    response = client.post(
+        reverse("evidence_link_locator", args=[link.pk]),
+        {"locator": "mục 2"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{sheet_url}"},
+    )
+    answer = _without_tokens(response.content.decode())
+    page = _row_of(client.get(sheet_url).content.decode(), criteria["1.2"])
+
+    def listed(html: str) -> str:
+        return html[html.index('<ul class="list-unstyled small mb-1">') : html.index("</ul>") + 5]
+
+    assert "— mục 2" in listed(answer)
+    assert listed(answer) == listed(page)
 
 
 def test_staff_cannot_edit_after_the_deadline_and_nothing_changes(client, sheet):

@@ -1,0 +1,417 @@
+"""The scoresheet's rows written in Python: what each criterion's row says, so the row partial only places it.
+
+A 120-row sheet renders every template node 120 times, and a node costs microseconds: the row's heading, badges,
+notes (rule, last year, preparer, guidance), its read-only value and its evidence list are written here once per
+row (format_html below). The page, the answer to a saved row and the evidence box's own answers (through
+evidence/_criterion_evidence.html) all use this one builder, so a fragment cannot drift from the page.
+"""
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from scoring.frameworks.selectors import TreeNode
+from scoring.models import Criterion, RuleOption, RuleType, Score
+from scoring.templatetags.scoring_format import points, score_value_html
+
+# Stand-ins for the ids while a URL pattern is reversed once per page (reverse() costs ~20 µs, and a row has up
+# to eight links); no real id or path has these digits.
+MARKERS = (7391204583, 7391204584)
+
+
+@dataclass
+class SheetRow:
+    """One line of the sheet: a heading (an area or group) or a criterion with what its row shows."""
+
+    node: TreeNode
+    score: Score | None = None
+    form: object = None  # the ScoreForm where this person may edit the criterion
+    links: list = field(default_factory=list)
+    council: Score | None = None
+    last_year: object = None  # scoring.plans.selectors.LastYear
+    preparer: object = None
+    evidence_open: bool = False  # without JavaScript: this row's "add evidence" forms inline
+    # Written by SheetRowBuilder for a criterion's row:
+    header: SafeString = SafeString("")  # the title line with its badges, then the notes under it
+    entered: SafeString = SafeString("")
+    evidence: SafeString = SafeString("")
+    save_url: str = ""
+    preview_url: str = ""
+    history_url: str = ""
+
+
+def format_html(template: str, *args: object) -> SafeString:
+    """django.utils.html.format_html without the lazy-argument checks of its escape and mark_safe (keep_lazy), which
+    cost more than a row's text: each argument escaped unless already safe (conditional_escape), the template
+    trusted."""
+    return SafeString(template.format(*(_escaped(arg) for arg in args)))
+
+
+def lines(text: str) -> SafeString:
+    """The linebreaksbr filter on text that is not already safe: escaped, each line break a <br>."""
+    return SafeString(html.escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>"))
+
+
+def _escaped(value: object) -> str:
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def jump_options(criteria: Iterable[Criterion]) -> SafeString:
+    """The "go to criterion" list's options: each criterion's code and its title cut as truncatechars:56 would."""
+    return SafeString(
+        "".join(
+            format_html('<option value="{}">{} {}</option>', criterion.pk, criterion.code, _short(criterion.title))
+            for criterion in criteria
+        )
+    )
+
+
+def _short(text: str, length: int = 56) -> str:
+    return text if len(text) <= length else f"{text[: length - 1]}…"
+
+
+class UrlPatterns:
+    """reverse() once per name with stand-in ids, then each row's ids filled in."""
+
+    def __init__(self) -> None:
+        self._patterns: dict[str, str] = {}
+
+    def __call__(self, name: str, *ids: int) -> str:
+        if name not in self._patterns:
+            self._patterns[name] = reverse(name, args=MARKERS[: len(ids)])
+        url = self._patterns[name]
+        for marker, pk in zip(MARKERS, ids, strict=False):
+            url = url.replace(str(marker), str(pk))
+        return url
+
+
+def options_by_criterion(framework_id: int) -> dict[int, list[tuple[int, str]]]:
+    """Every rule option of a framework as (id, label), in one query grouped in Python: a prefetch builds a
+    queryset for each criterion to hand them out, and the rows need no more than the two values."""
+    grouped: dict[int, list[tuple[int, str]]] = {}
+    options = RuleOption.objects.filter(criterion__framework_id=framework_id).order_by("position", "id")
+    for criterion_id, pk, label in options.values_list("criterion_id", "pk", "label"):
+        grouped.setdefault(criterion_id, []).append((pk, label))
+    return grouped
+
+
+class SheetRowBuilder:
+    """Writes the rows of one sheet for one request: the fixed words translated once, the URLs reversed once."""
+
+    def __init__(
+        self,
+        *,
+        request,
+        assessment_pk: int,
+        can_edit: bool,
+        options: dict[int, list[tuple[int, str]]],
+        rule_labels: dict[str, str] | None = None,
+        next_url: str = "",
+    ) -> None:
+        self.assessment_pk = assessment_pk
+        self.can_edit = can_edit
+        self.options = options
+        self.rule_labels = rule_labels if rule_labels is not None else {v: str(label) for v, label in RuleType.choices}
+        self.next_url = next_url or request.get_full_path()
+        self.csrf_token = get_token(request) if can_edit else ""
+        self.url = UrlPatterns()
+        self._points: dict = {}
+        self.words = {
+            "max_title": _("Điểm tối đa"),
+            "max": _("tối đa"),
+            "points": _("điểm"),
+            "not_applicable": _("Không áp dụng"),
+            "council_enters": _("Hội đồng nhập"),
+            "unscored": _("chưa chấm"),
+            "council": _("Hội đồng"),
+            "council_not_applicable": _("không áp dụng"),
+            "evidence_required": _("cần tài liệu kiểm chứng"),
+            "preparer": _("Cán bộ chuẩn bị"),
+            "guidance": _("Hướng dẫn chấm"),
+            "history": _("Lịch sử thay đổi"),
+            "entered": _("Kết quả nhập"),
+            "explanation": _("Giải thích"),
+            "no_evidence_reason": _("Lý do không có TLKC"),
+            "plan": _("Kế hoạch khắc phục"),
+            "no_plan": _("chưa có kế hoạch khắc phục"),
+            "overdue": _("Quá hạn"),
+            "download": _("Tải về"),
+            "unlink": _("Bỏ"),
+            "no_evidence": _("Chưa có tài liệu kiểm chứng."),
+            "add_evidence": _("Thêm tài liệu kiểm chứng"),
+        }
+
+    def points(self, value) -> str:
+        """scoring_format.points, remembered: a sheet shows the same few maxima and scores on every row."""
+        if value not in self._points:
+            self._points[value] = points(value)
+        return self._points[value]
+
+    def write(self, row: SheetRow) -> SheetRow:
+        """Fill in what a criterion's row shows (its title, badges, notes, read-only value, evidence, links)."""
+        criterion = row.node.criterion
+        ids = (self.assessment_pk, criterion.pk)
+        row.header = format_html(
+            '<div class="d-flex justify-content-between gap-2">'
+            '<h3 class="h6 mb-1" id="title-{}"><span class="text-muted">{}</span> {}</h3>'
+            '<div class="text-nowrap text-end">{}</div></div>\n{}',
+            criterion.pk,
+            criterion.code,
+            criterion.title,
+            self.badges(criterion, row.score, row.council),
+            self.notes(row),
+        )
+        row.history_url = self.url("score_history", *ids)
+        if row.form is not None:
+            row.save_url = self.url("score_save", *ids)
+            row.preview_url = self.url("score_preview", *ids)
+        else:
+            row.entered = self.entered(criterion, row.score, row.history_url)
+        if criterion.rule_type != RuleType.SURVEY and not row.evidence_open:
+            row.evidence = self.evidence_box(criterion, row.links, shared_picker=True)
+        return row
+
+    def badges(self, criterion: Criterion, score: Score | None, council: Score | None) -> SafeString:
+        words = self.words
+        parts = [
+            format_html(
+                '<span class="badge text-bg-light border" title="{}">{} {}</span>',
+                words["max_title"],
+                words["max"],
+                self.points(criterion.max_points),
+            )
+        ]
+        if score is not None:
+            if score.is_not_applicable:
+                parts.append(format_html('<span class="badge text-bg-warning">{}</span>', words["not_applicable"]))
+            else:
+                parts.append(
+                    format_html(
+                        '<span class="badge text-bg-primary" data-testid="points-{}">{} {}</span>',
+                        criterion.code,
+                        self.points(score.points),
+                        words["points"],
+                    )
+                )
+        elif criterion.rule_type == RuleType.SURVEY:
+            parts.append(format_html('<span class="badge text-bg-light border">{}</span>', words["council_enters"]))
+        else:
+            parts.append(format_html('<span class="badge text-bg-secondary">{}</span>', words["unscored"]))
+        if council is not None:
+            parts.append(
+                format_html(
+                    '<span class="badge text-bg-dark" data-testid="council-{}">{}: {}</span>',
+                    criterion.code,
+                    words["council"],
+                    words["council_not_applicable"] if council.is_not_applicable else self.points(council.points),
+                )
+            )
+        return SafeString("\n".join(parts))
+
+    def notes(self, row: SheetRow) -> SafeString:
+        """The rule line, last year's result and plan, who prepares the criterion, and the scoring guidance."""
+        criterion, words = row.node.criterion, self.words
+        rule = [self.rule_labels.get(criterion.rule_type, "")]
+        if criterion.rule_type == RuleType.MANUAL:
+            rule.append(_("bước %(step)s") % {"step": self.points(criterion.step)})
+        if criterion.rule_type == RuleType.DEDUCTION:
+            rule.append(_("trừ %(per)s điểm mỗi lần") % {"per": self.points(criterion.deduction_per_occurrence)})
+        if criterion.evidence_required:
+            rule.append(words["evidence_required"])
+        parts = [format_html('<div class="small text-muted mb-2">{}</div>', " · ".join(rule))]
+        if row.last_year is not None:
+            parts.append(self.last_year_note(criterion.code, row.last_year))
+        if row.preparer is not None:
+            parts.append(
+                format_html(
+                    '<div class="small mb-2" data-testid="preparer-{}">{}: <strong>{}</strong></div>',
+                    criterion.code,
+                    words["preparer"],
+                    row.preparer.get_full_name(),
+                )
+            )
+        if criterion.guidance:
+            parts.append(
+                format_html(
+                    '<details class="guidance mb-2"><summary>{}</summary>{}</details>',
+                    words["guidance"],
+                    lines(criterion.guidance),
+                )
+            )
+        return SafeString("\n".join(parts))
+
+    def last_year_note(self, code: str, last_year) -> SafeString:
+        """Last published year's result on this criterion and the plan made for the points lost."""
+        if last_year.is_not_applicable:
+            result = format_html("{}", _("Năm %(year)s: không áp dụng") % {"year": last_year.year})
+        else:
+            result = format_html(
+                "{}",
+                _("Năm %(year)s: %(final)s/%(max)s điểm")
+                % {
+                    "year": last_year.year,
+                    "final": self.points(last_year.final_points),
+                    "max": self.points(last_year.max_points),
+                },
+            )
+            if last_year.lost:
+                result = format_html('{} <span class="text-danger">(−{})</span>', result, self.points(last_year.lost))
+        plan = last_year.plan
+        if plan is not None:
+            if plan.is_overdue:
+                status = format_html(
+                    '<span class="badge text-bg-{}">{}</span> <span class="small">{}</span>',
+                    plan.status_tone,
+                    self.words["overdue"],
+                    plan.get_status_display(),
+                )
+            else:
+                status = format_html(
+                    '<span class="badge text-bg-{}">{}</span>', plan.status_tone, plan.get_status_display()
+                )
+            result = format_html("{} · {}: {}", result, self.words["plan"], status)
+        elif last_year.lost:
+            result = format_html('{} · <span class="text-muted">{}</span>', result, self.words["no_plan"])
+        return format_html('<div class="small mb-2 last-year" data-testid="last-year-{}">{}</div>', code, result)
+
+    def entered(self, criterion: Criterion, score: Score | None, history_url: str) -> SafeString:
+        """A row nobody may edit here: what was entered, the explanation and the reason for missing evidence."""
+        words, parts = self.words, []
+        if criterion.rule_type == RuleType.SURVEY and score is None:
+            parts.append(
+                format_html(
+                    '<p class="small text-muted mb-1">{}</p>',
+                    _(
+                        "Điểm điều tra xã hội học do Hội đồng nhập từ kết quả khảo sát; "
+                        "đơn vị không tự chấm tiêu chí này."
+                    ),
+                )
+            )
+        if score is not None:
+            option_label = dict(self.options.get(criterion.pk, ())).get(score.option_id, "")
+            terms = [
+                format_html(
+                    '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+                    words["entered"],
+                    score_value_html(score, option_label=option_label),
+                )
+            ]
+            if score.explanation:
+                terms.append(
+                    format_html(
+                        '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+                        words["explanation"],
+                        lines(score.explanation),
+                    )
+                )
+            if score.no_evidence_reason:
+                terms.append(
+                    format_html(
+                        '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+                        words["no_evidence_reason"],
+                        score.no_evidence_reason,
+                    )
+                )
+            parts.append(format_html('<dl class="row small mb-1">{}</dl>', SafeString("".join(terms))))
+            parts.append(format_html('<a class="small" href="{}">{}</a>', history_url, words["history"]))
+        return SafeString("\n".join(parts))
+
+    def evidence_box(
+        self,
+        criterion: Criterion,
+        links: Iterable,
+        *,
+        shared_picker: bool,
+        is_open: bool = False,
+        errors: Iterable[str] = (),
+        add_forms: Callable[[], str] | None = None,
+    ) -> SafeString:
+        """The criterion's evidence: what is cited (with its preview, download and "remove" links), and the way
+        to add more. With shared_picker (and the row not opened without JavaScript) the add forms are the page's one
+        copy, filled in by sheet.js; otherwise add_forms writes this criterion's own."""
+        pk, words = criterion.pk, self.words
+        parts = [format_html('<div id="evidence-{}" class="evidence-box">', pk)]
+        errors = list(errors or ())
+        if errors:
+            parts.append(
+                format_html(
+                    '<div class="alert alert-danger py-1 px-2 small mb-2" role="alert">{}</div>',
+                    SafeString("".join(format_html("<div>{}</div>", error) for error in errors)),
+                )
+            )
+        links = list(links)
+        if links:
+            parts.append('<ul class="list-unstyled small mb-1">')
+            parts.extend(self.evidence_item(criterion, link) for link in links)
+            parts.append("</ul>")
+        else:
+            parts.append(format_html('<p class="small text-muted mb-1">{}</p>', words["no_evidence"]))
+        if self.can_edit:
+            if shared_picker and not is_open:
+                parts.append(
+                    format_html(
+                        '<details class="small" data-evidence-add="{}" data-upload-url="{}" data-link-url="{}">'
+                        "<summary>{}</summary>"
+                        '<noscript><a href="?evidence={}#evidence-{}">{}</a></noscript></details>',
+                        pk,
+                        self.url("evidence_criterion_upload", self.assessment_pk, pk),
+                        self.url("evidence_criterion_link", self.assessment_pk, pk),
+                        words["add_evidence"],
+                        pk,
+                        pk,
+                        words["add_evidence"],
+                    )
+                )
+            else:
+                parts.append(
+                    format_html(
+                        '<details class="small"{}><summary>{}</summary>{}</details>',
+                        " open" if errors or is_open else "",
+                        words["add_evidence"],
+                        SafeString(add_forms() if add_forms else ""),
+                    )
+                )
+        parts.append("</div>")
+        return SafeString("\n".join(parts))
+
+    def evidence_item(self, criterion: Criterion, link) -> SafeString:
+        document, words = link.document, self.words
+        item = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            self.url("evidence_document_preview", document.pk),
+            document.title,
+        )
+        if link.locator:
+            item = format_html('{} <span class="text-muted">— {}</span>', item, link.locator)
+        item = format_html(
+            '{} <a class="text-muted" href="{}" title="{}" aria-label="{}">↓</a>',
+            item,
+            self.url("evidence_document_download", document.pk),
+            words["download"],
+            _("Tải về “%(title)s”") % {"title": document.title},
+        )
+        if self.can_edit:
+            unlink_url = self.url("evidence_link_unlink", link.pk)
+            item = format_html(
+                '{} <form method="post" action="{}" class="d-inline" hx-post="{}" hx-target="#evidence-{}" '
+                'hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<input type="hidden" name="next" value="{}">'
+                '<button type="submit" class="btn btn-link btn-sm text-danger p-0 align-baseline" aria-label="{}">'
+                "{}</button></form>",
+                item,
+                unlink_url,
+                unlink_url,
+                criterion.pk,
+                self.csrf_token,
+                self.next_url,
+                _("Bỏ “%(title)s” khỏi tiêu chí %(code)s") % {"title": document.title, "code": criterion.code},
+                words["unlink"],
+            )
+        return format_html('<li class="d-flex flex-wrap align-items-baseline gap-1">{}</li>', item)
