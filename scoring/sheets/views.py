@@ -128,10 +128,12 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         missing_ids={criterion.id for criterion in summary.evidence_missing},
         with_council=with_council,
     )
+    shown = [builder.write(row) if row.node.is_leaf else row for row in visible_rows]
     return {
         "assessment": assessment,
         "period": assessment.period,
-        "rows": [builder.write(row) if row.node.is_leaf else row for row in visible_rows],
+        "rows": shown,
+        "rows_html": builder.rows_html(shown),  # the rows in one string where none has a form
         "row_total": area_total,
         "row_shown": sum(row.node.is_leaf for row in visible_rows),
         "filters": filters,
