@@ -139,8 +139,14 @@ def area_points(assessment: Assessment, stage: str = Stage.SELF) -> dict[str, tu
     return {row["area"]: (row["points"], row["not_applicable_max"]) for row in rows}
 
 
-def sheet_scores(assessment: Assessment, stage: str = Stage.SELF) -> dict[int, Score]:
+def sheet_scores(
+    assessment: Assessment, stage: str = Stage.SELF, *, with_option_label: bool = False
+) -> dict[int, Score]:
+    """The sheet's scores by criterion; with_option_label adds the chosen level's label (`option_label_chosen`),
+    which is all a sheet nobody edits needs of the rule options."""
     scores = Score.objects.filter(assessment=assessment, stage=stage)
+    if with_option_label:
+        scores = scores.annotate(option_label_chosen=F("option__label"))
     return {score.criterion_id: score for score in scores}
 
 

@@ -71,12 +71,21 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     # The tree without its options prefetched: the options come in one query grouped in Python (a prefetch builds
     # a queryset for each of 120 criteria to hand them out).
     tree = build_tree(assessment.framework, Criterion.objects.filter(framework_id=assessment.framework_id))
-    options = options_by_criterion(assessment.framework_id)
-    scores = sheet_scores(assessment)
+    can_edit = can_edit_self_assessment(request.user, assessment)
+    # The forms list every option; a sheet nobody edits here names only the chosen levels, which come with the scores.
+    scores = sheet_scores(assessment, with_option_label=not can_edit)
+    options = (
+        options_by_criterion(assessment.framework_id)
+        if can_edit
+        else {
+            score.criterion_id: [(score.option_id, score.option_label_chosen)]
+            for score in scores.values()
+            if score.option_id is not None
+        }
+    )
     links = links_by_criterion(assessment)
     evidence = {criterion_id: len(items) for criterion_id, items in links.items()}
     summary = sheet_summary(assessment, tree=tree, scores=scores, evidence=evidence)
-    can_edit = can_edit_self_assessment(request.user, assessment)
     is_locked = is_locked_at_deadline(assessment)
     evidence_open = request.GET.get("evidence", "")  # without JavaScript: this row's "add evidence" forms inline
     with_council = can_see_council_scores(request.user, assessment)
@@ -119,10 +128,12 @@ def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         missing_ids={criterion.id for criterion in summary.evidence_missing},
         with_council=with_council,
     )
+    shown = [builder.write(row) if row.node.is_leaf else row for row in visible_rows]
     return {
         "assessment": assessment,
         "period": assessment.period,
-        "rows": [builder.write(row) if row.node.is_leaf else row for row in visible_rows],
+        "rows": shown,
+        "rows_html": builder.rows_html(shown),  # the rows in one string where none has a form
         "row_total": area_total,
         "row_shown": sum(row.node.is_leaf for row in visible_rows),
         "filters": filters,

@@ -505,13 +505,13 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
     Assessment.objects.filter(pk=assessment.pk).update(
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
     )
-    # session, user, sheet, roles, criteria, options, scores, evidence links, area totals, explanation requests,
-    # council seat, last year's scores and plans, the preparers, unread notices, cycle banner (no library:
-    # nothing can be cited on a locked sheet)
-    with django_assert_num_queries(15):
+    # session, user, sheet, roles, criteria, scores with their chosen levels, evidence links, area totals,
+    # explanation requests, council seat, last year's scores and plans, the preparers, unread notices, cycle banner
+    # (no library: nothing can be cited on a locked sheet; no options: nothing is edited)
+    with django_assert_num_queries(14):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     html = response.content.decode()
-    assert html.count("→ <strong>1</strong>") == 120
+    assert html.count('<dd class="col-sm-9">Đạt → <strong>1</strong></dd>') == 120  # the chosen level named
     assert "score-form" not in html
 
 
