@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from scoring.frameworks.selectors import TreeNode
 from scoring.models import Criterion, RuleOption, RuleType, Score
-from scoring.templatetags.scoring_format import points
+from scoring.templatetags.scoring_format import points, score_entry, score_words
 
 # Stand-ins for the ids while a URL pattern is reversed once per page (reverse() costs ~20 µs, and a row has up
 # to eight links); no real id or path has these digits.
@@ -130,7 +130,6 @@ class SheetRowBuilder:
             "max_title": _("Điểm tối đa"),
             "max": _("tối đa"),
             "points": _("điểm"),
-            "not_applicable": _("Không áp dụng"),
             "council_enters": _("Hội đồng nhập"),
             "unscored": _("chưa chấm"),
             "council": _("Hội đồng"),
@@ -159,9 +158,7 @@ class SheetRowBuilder:
             ),
             "download_title": _("Tải về “%(title)s”"),
             "unlink_label": _("Bỏ “%(title)s” khỏi tiêu chí %(code)s"),
-            "yes": _("Có"),
-            "no": _("Không"),
-            "occurrences": _("%(count)s lần"),
+            **score_words(),
         }
 
     def points(self, value) -> str:
@@ -337,24 +334,10 @@ class SheetRowBuilder:
         return format_html('<div class="small mb-2 last-year" data-testid="last-year-{}">{}</div>', code, result)
 
     def score_value(self, score: Score, option_label: str) -> SafeString:
-        """scoring_format.score_value_html with the builder's remembered numbers and words: what was entered and the
+        """scoring_format.score_value with the builder's remembered numbers and words: what was entered and the
         points it earns ("2 / 3 → <strong>1,33</strong>")."""
-        rule, words, shown = score.criterion.rule_type, self.words, self.points
-        if score.is_not_applicable:
-            entry = words["not_applicable"]
-        elif rule == RuleType.LEVELS:
-            entry = option_label
-        elif rule == RuleType.BANDS:
-            entry = f"{shown(score.percent)}%"
-        elif rule == RuleType.RATIO:
-            entry = f"{shown(score.achieved)} / {shown(score.required)}"
-        elif rule == RuleType.YES_NO:
-            entry = words["yes"] if score.is_yes else words["no"]
-        elif rule == RuleType.DEDUCTION:
-            entry = words["occurrences"] % {"count": score.occurrences}
-        else:
-            entry = shown(score.value)
-        return format_html("{} → <strong>{}</strong>", entry, shown(score.points))
+        entry = score_entry(score, option_label=option_label, shown=self.points, words=self.words)
+        return format_html("{} → <strong>{}</strong>", entry, self.points(score.points))
 
     def entered(self, criterion: Criterion, score: Score | None, history_url: str) -> SafeString:
         """A row nobody may edit here: what was entered, the explanation and the reason for missing evidence."""

@@ -51,27 +51,35 @@ def figure(value) -> str:
 def score_value(score: Score) -> SafeString:
     """What was entered for a criterion and the points it earns ("2 / 3 → <strong>1,33</strong>"), as the sheet and
     the workspace show it; in Python because a 120-row sheet shows it on every row."""
-    return score_value_html(score)
+    return format_html("{} → <strong>{}</strong>", score_entry(score), points(score.points))
 
 
-def score_value_html(score: Score, *, option_label: str | None = None) -> SafeString:
-    """score_value, given the chosen level's label when the caller already holds the criterion's options."""
+def score_words() -> dict[str, str]:
+    """The words an entered score is written with, in the active language (a builder of many rows keeps them)."""
+    return {"not_applicable": _("Không áp dụng"), "yes": _("Có"), "no": _("Không"), "occurrences": _("%(count)s lần")}
+
+
+def score_entry(score: Score, *, option_label: str | None = None, shown=points, words: dict | None = None) -> str:
+    """What was entered for a criterion, unescaped: the chosen level, "2 / 3", "75%", "Có", "2 lần"…
+
+    option_label is the chosen level's label when the caller already holds it; shown and words let a builder of
+    many rows pass its remembered numbers and translated words.
+    """
+    words = words or score_words()
     rule = score.criterion.rule_type
     if score.is_not_applicable:
-        entry = _("Không áp dụng")
-    elif rule == RuleType.LEVELS:
-        entry = score.option_label if option_label is None else option_label
-    elif rule == RuleType.BANDS:
-        entry = f"{points(score.percent)}%"
-    elif rule == RuleType.RATIO:
-        entry = f"{points(score.achieved)} / {points(score.required)}"
-    elif rule == RuleType.YES_NO:
-        entry = _("Có") if score.is_yes else _("Không")
-    elif rule == RuleType.DEDUCTION:
-        entry = _("%(count)s lần") % {"count": score.occurrences}
-    else:
-        entry = points(score.value)
-    return format_html("{} → <strong>{}</strong>", entry, points(score.points))
+        return words["not_applicable"]
+    if rule == RuleType.LEVELS:
+        return score.option_label if option_label is None else option_label
+    if rule == RuleType.BANDS:
+        return f"{shown(score.percent)}%"
+    if rule == RuleType.RATIO:
+        return f"{shown(score.achieved)} / {shown(score.required)}"
+    if rule == RuleType.YES_NO:
+        return words["yes"] if score.is_yes else words["no"]
+    if rule == RuleType.DEDUCTION:
+        return words["occurrences"] % {"count": score.occurrences}
+    return shown(score.value)
 
 
 @register.filter(is_safe=True)
