@@ -193,6 +193,12 @@ class UnitProgress:
     counts: AppraisalCounts = field(default_factory=AppraisalCounts)
 
     @property
+    def has_explanation_requests(self) -> bool:
+        """Whether any sheet of the period (hidden ones too) has an explanation request in any state: without one,
+        nothing is left to settle (requests_to_settle) and the page need not ask."""
+        return any(sheet.open_explanations or sheet.answered_explanations for sheet in self.sheets)
+
+    @property
     def explanation_totals(self) -> dict[str, int]:
         """Explanation requests of the sheets shown, by state (the hidden sheets' are left out)."""
         flagged = sum(row.assessment.flagged_explanations for row in self.rows)
@@ -345,25 +351,43 @@ def member_workloads(
             unit_sheets.setdefault(sheet.unit_id, []).append(sheet.pk)
     if counts is None:
         counts = appraisal_counts(period, sheet_unit)
-    framework_areas = {framework: counts.areas_of(framework) for framework in set(sheet_framework.values())}
+    framework_areas = {framework: set(counts.areas_of(framework)) for framework in set(sheet_framework.values())}
+    # Each area summed once over every sheet: an assignment of an area across units, the common kind, then weighs one
+    # lookup rather than one a sheet (3,600 sheet and area pairs a page at 200 units); only the sheets of the units a
+    # member is excluded from or assigned alone are looked at one by one.
+    area_totals: dict[str, list[int]] = {}  # area code → [leaves, round-1 scores] over every sheet counted
+    for sheet_id, framework in sheet_framework.items():
+        for area in framework_areas[framework]:
+            totals = area_totals.setdefault(area, [0, 0])
+            totals[0] += counts.leaves.get((framework, area), 0)
+            totals[1] += counts.done.get((sheet_id, area), 0)
+    every_area = set(area_totals)
     for load in loads.values():
         excluded = _id_set(load.membership.role_unit_ids) | _id_set(load.membership.conflict_unit_ids)
         if load.user.home_unit_id:
             excluded.add(load.user.home_unit_id)
-        covered: set[tuple[int, str]] = set()
-        for assignment in load.assignments:  # one unit's sheets, or every unit's for an area across units
-            assigned = unit_sheets.get(assignment.unit_id, []) if assignment.unit_id else sheet_unit
-            code = assignment.area_code
-            for sheet_id in assigned:
-                if sheet_unit[sheet_id] in excluded:
-                    continue
-                areas = framework_areas[sheet_framework[sheet_id]]
-                if not code:
-                    covered.update((sheet_id, area) for area in areas)
-                elif code in areas:
-                    covered.add((sheet_id, code))
-        load.to_appraise = sum(counts.leaves.get((sheet_framework[sheet], area), 0) for sheet, area in covered)
-        load.done = sum(counts.done.get(pair, 0) for pair in covered)
+        across: set[str] = set()  # areas assigned on every unit's sheet
+        by_unit: dict[int, set[str]] = {}  # areas assigned on one unit's sheets
+        for assignment in load.assignments:
+            codes = {assignment.area_code} if assignment.area_code else every_area
+            if assignment.unit_id:
+                by_unit.setdefault(assignment.unit_id, set()).update(codes)
+            else:
+                across.update(codes)
+        across &= every_area
+        to_appraise = sum(area_totals[area][0] for area in across)
+        done = sum(area_totals[area][1] for area in across)
+        for unit_id in excluded | by_unit.keys():  # an excluded unit's sheets leave the sum; one unit's areas join it
+            for sheet_id in unit_sheets.get(unit_id, []):
+                framework = sheet_framework[sheet_id]
+                if unit_id in excluded:
+                    areas, sign = across & framework_areas[framework], -1
+                else:
+                    areas, sign = (by_unit[unit_id] & framework_areas[framework]) - across, 1
+                for area in areas:
+                    to_appraise += sign * counts.leaves.get((framework, area), 0)
+                    done += sign * counts.done.get((sheet_id, area), 0)
+        load.to_appraise, load.done = to_appraise, done
     return list(loads.values())
 
 
@@ -416,10 +440,10 @@ class Difference:
 
 
 # The council's latest round (round 2, else round 1) against the unit's own score, for the sheets given ({sheets}: one
-# %s a sheet id). Each round-1 score finds its sheet's own and round-2 scores by index (the unique score per stage,
-# the partial round-2 index): there are few round-1 scores of a period next to its 24,000 own ones at 200 units, so a
-# join would hash every own score. Written out rather than built through the ORM, whose compiling of the five
-# correlated subqueries took 2 ms of the overview.
+# %s a sheet id). Each round-1 score finds its own score by index (the unique score per stage): there are few round-1
+# scores of a period next to its 24,000 own ones at 200 units, so a join would hash every own score; the few round-2
+# scores are joined (their partial index read once, not probed a row). Written out rather than built through the ORM,
+# whose compiling of the five correlated subqueries took 2 ms of the overview.
 DIFFERENCES_SQL = """
 SELECT scored.assessment_id, scored.criterion_id, unit.name, criterion.code, criterion.title,
     scored.self_points, scored.council_points, ABS(scored.council_points - scored.self_points) AS difference
@@ -427,9 +451,10 @@ FROM (
     SELECT council.assessment_id, council.criterion_id,
         (SELECT own.points FROM scoring_score own WHERE own.assessment_id = council.assessment_id
             AND own.criterion_id = council.criterion_id AND own.stage = %s) AS self_points,
-        COALESCE((SELECT second.points FROM scoring_score second WHERE second.assessment_id = council.assessment_id
-            AND second.criterion_id = council.criterion_id AND second.stage = %s), council.points) AS council_points
+        COALESCE(second.points, council.points) AS council_points
     FROM scoring_score council
+    LEFT JOIN scoring_score second ON second.assessment_id = council.assessment_id
+        AND second.criterion_id = council.criterion_id AND second.stage = %s
     WHERE council.stage = %s AND council.points IS NOT NULL AND council.assessment_id IN ({sheets})
 ) scored
 JOIN scoring_criterion criterion ON criterion.id = scored.criterion_id

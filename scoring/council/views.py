@@ -131,7 +131,8 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
     seat = council_seat(request.user, period)
     progress = unit_progress(period, viewer=request.user)
     sees_blocks = seat.is_chair or is_manager
-    requests = list(requests_to_settle(period)) if sees_blocks else []  # the flagged list and the blockers
+    # the flagged list and the blockers; none to read while no sheet has an explanation request (round 1, mostly)
+    requests = list(requests_to_settle(period)) if sees_blocks and progress.has_explanation_requests else []
     flagged = flagged_of(requests) if is_manager else []
     context = {
         "period": period,
