@@ -566,6 +566,7 @@ def block_appraisal_gaps(
     hidden = hidden_unit_ids(viewer, period) if viewer is not None else frozenset()
     gaps: dict[int, list[AppraisalGap]] = {}
     hidden_with_gaps: dict[int, set[int]] = {}
+    round_one_left = _("%(unit)s: còn %(count)s tiêu chí chưa thẩm định vòng 1.")  # looked up once, not once a sheet
     for assessment in sheets:
         if assessment.state != Assessment.State.SUBMITTED or assessment.round_one >= assessment.leaf_count:
             continue
@@ -576,8 +577,7 @@ def block_appraisal_gaps(
         gaps.setdefault(block_id, []).append(
             AppraisalGap(
                 AppraisalGap.Kind.ROUND_ONE,
-                _("%(unit)s: còn %(count)s tiêu chí chưa thẩm định vòng 1.")
-                % {"unit": assessment.unit, "count": assessment.leaf_count - assessment.round_one},
+                round_one_left % {"unit": assessment.unit, "count": assessment.leaf_count - assessment.round_one},
                 assessment_id=assessment.pk,
                 unit_id=assessment.unit_id,
             )
