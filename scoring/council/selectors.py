@@ -517,8 +517,9 @@ def flagged_explanations(period: Period) -> QuerySet[ExplanationRequest]:
 class BlockStatus:
     framework: Framework
     finalisation: BlockFinalisation | None  # annotated with its minutes_reference
-    blockers: list[AppraisalGap]
+    blockers: list[AppraisalGap]  # the first ones at least (block_statuses' `listed`), in block_appraisal_gaps' order
     submitted: int
+    blocker_count: int = 0  # every gap, the listed ones and those only counted
 
     @property
     def block(self):
@@ -531,7 +532,12 @@ class BlockStatus:
 
 
 def block_statuses(
-    period: Period, *, viewer: User | None = None, progress: UnitProgress, requests: list[ExplanationRequest]
+    period: Period,
+    *,
+    viewer: User | None = None,
+    progress: UnitProgress,
+    requests: list[ExplanationRequest],
+    listed: int | None = None,
 ) -> list[BlockStatus]:
     """Per block of the period: closed or not, its minutes, and what still blocks closing it, from the sheets
     unit_progress read and requests_to_settle, in two more queries whatever the number of blocks; the viewer's
@@ -547,16 +553,31 @@ def block_statuses(
     }
     frameworks = Framework.objects.filter(period=period).select_related("block").order_by("block__position", "block_id")
     submitted = Counter(sheet.framework_id for sheet in progress.sheets if sheet.state == Assessment.State.SUBMITTED)
-    gaps = block_appraisal_gaps(period, progress.sheets, requests, viewer=viewer)
-    return [
-        BlockStatus(
-            framework,
-            finalisations.get(framework.block_id),
-            [] if framework.block_id in finalisations else gaps.get(framework.block_id, []),
-            submitted[framework.pk],
+    # A block's round-1 gaps come first, one a sheet in the sheets' order: with `listed`, only the first `listed`
+    # of a block are built and the others counted (a card lists 8 of up to 200). The viewer's hidden sheets all go,
+    # counted by block_appraisal_gaps without a word of theirs.
+    sheets, unlisted = progress.sheets, Counter()
+    if listed is not None:
+        visible = {row.pk for row in progress.rows}
+        sheets, built = [], Counter()
+        for sheet in progress.sheets:
+            block_id = sheet.unit.block_id
+            has_gap = sheet.state == Assessment.State.SUBMITTED and sheet.round_one < sheet.leaf_count
+            if has_gap and sheet.pk in visible and built[block_id] >= listed:
+                unlisted[block_id] += 1
+                continue
+            built[block_id] += has_gap and sheet.pk in visible
+            sheets.append(sheet)
+    gaps = block_appraisal_gaps(period, sheets, requests, viewer=viewer)
+    statuses = []
+    for framework in frameworks:
+        is_closed = framework.block_id in finalisations
+        blockers = [] if is_closed else gaps.get(framework.block_id, [])
+        count = 0 if is_closed else len(blockers) + unlisted[framework.block_id]
+        statuses.append(
+            BlockStatus(framework, finalisations.get(framework.block_id), blockers, submitted[framework.pk], count)
         )
-        for framework in frameworks
-    ]
+    return statuses
 
 
 def council_users(period: Period) -> list:

@@ -106,7 +106,7 @@ def _blocks(
         (
             status,
             [_blocker(user, period, gap, is_manager=is_manager) for gap in status.blockers[:SHOWN_BLOCKERS]],
-            max(len(status.blockers) - SHOWN_BLOCKERS, 0),
+            max(status.blocker_count - SHOWN_BLOCKERS, 0),
         )
         for status in statuses
     ]
@@ -150,7 +150,7 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
         "blocks": _blocks(
             request.user,
             period,
-            block_statuses(period, viewer=request.user, progress=progress, requests=requests),
+            block_statuses(period, viewer=request.user, progress=progress, requests=requests, listed=SHOWN_BLOCKERS),
             is_manager=is_manager,
         )
         if sees_blocks
