@@ -227,10 +227,11 @@ ORDER BY block.position, unit.position, unit.name
 
 
 def _moment(value: datetime | str | None) -> datetime | None:
-    """A date and time as a DateTimeField reads it: SQLite answers a written-out statement with UTC text."""
-    if not isinstance(value, str):
-        return value
-    moment = parse_datetime(value)
+    """A date and time as a DateTimeField reads it: SQLite answers a written-out statement in UTC without its zone,
+    as text when the column is computed."""
+    if value is None:
+        return None
+    moment = parse_datetime(value) if isinstance(value, str) else value
     return timezone.make_aware(moment, UTC) if timezone.is_naive(moment) else moment
 
 
