@@ -106,7 +106,7 @@ def _blocks(
         (
             status,
             [_blocker(user, period, gap, is_manager=is_manager) for gap in status.blockers[:SHOWN_BLOCKERS]],
-            max(len(status.blockers) - SHOWN_BLOCKERS, 0),
+            max(status.blocker_count - SHOWN_BLOCKERS, 0),
         )
         for status in statuses
     ]
@@ -131,7 +131,8 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
     seat = council_seat(request.user, period)
     progress = unit_progress(period, viewer=request.user)
     sees_blocks = seat.is_chair or is_manager
-    requests = list(requests_to_settle(period)) if sees_blocks else []  # the flagged list and the blockers
+    # the flagged list and the blockers; none to read while no sheet has an explanation request (round 1, mostly)
+    requests = list(requests_to_settle(period)) if sees_blocks and progress.has_explanation_requests else []
     flagged = flagged_of(requests) if is_manager else []
     context = {
         "period": period,
@@ -142,16 +143,14 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
         "deadlines": _deadlines(period),
         "progress": progress,
         "loads": member_workloads(period, viewer=request.user, sheets=progress.sheets, counts=progress.counts),
-        "differences": list(
-            largest_differences(period, viewer=request.user, sheet_ids=[row.assessment.pk for row in progress.rows])
-        ),
+        "differences": largest_differences([row.pk for row in progress.rows]),
         "explanation_totals": progress.explanation_totals,
         "flagged": flagged,
         "send_form": ExplanationSendForm(flagged=flagged),
         "blocks": _blocks(
             request.user,
             period,
-            block_statuses(period, viewer=request.user, progress=progress, requests=requests),
+            block_statuses(period, viewer=request.user, progress=progress, requests=requests, listed=SHOWN_BLOCKERS),
             is_manager=is_manager,
         )
         if sees_blocks

@@ -467,3 +467,32 @@ def test_the_navigation_entry_opens_the_current_periods_council(client):
     assert response.url == reverse("council_overview", args=[framework.period.year])
     home = client.get(reverse("home")).content.decode()
     assert 'href="/council/"' in home
+
+
+def test_a_blocks_card_lists_its_first_gaps_and_counts_the_others_in_one_query_less_without_requests(
+    client, django_assert_num_queries
+):
+    # given a block of eleven submitted sheets, none appraised, and no explanation request in the period
+    framework = wide_framework(
+        FrameworkFactory(period__state=models.Period.State.APPRAISAL), areas=1, leaves_per_area=3
+    )
+    period = framework.period
+    member = user_with_role("council_member")
+    models.CouncilMembership.objects.create(period=period, user=member)
+    models.AppraisalAssignment.objects.create(period=period, member=member, area_code="1")
+    for number in range(11):
+        AssessmentFactory(
+            framework=framework, unit=UnitFactory(block=framework.block, name=f"Xã {number:02}"), submitted=True
+        )
+    client = login(client, user_with_role("council_secretary"))
+
+    # when (no requests to settle to read)
+    with django_assert_num_queries(OVERVIEW_QUERIES["secretary"] - 1):
+        response = client.get(reverse("council_overview", args=[period.year]))
+
+    # then the card names the first eight sheets and counts the three others
+    card = response.text.split('data-testid="blockers">', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<li><a href="[^"]*">([^<]*)</a></li>', card) == [
+        f"Xã {number:02}: còn 3 tiêu chí chưa thẩm định vòng 1." for number in range(8)
+    ]
+    assert card.endswith("<li>… và 3 việc khác</li>")
