@@ -11,17 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.middleware.csrf import get_token
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from scoring.frameworks.selectors import TreeNode
 from scoring.models import Criterion, RuleOption, RuleType, Score
 from scoring.templatetags.scoring_format import points, score_entry, score_words
-
-# Stand-ins for the ids while a URL pattern is reversed once per page (reverse() costs ~20 µs, and a row has up
-# to eight links); no real id or path has these digits.
-MARKERS = (7391204583, 7391204584)
+from scoring.templatetags.scoring_urls import UrlPatterns
 
 
 @dataclass
@@ -78,21 +74,6 @@ def jump_options(criteria: Iterable[Criterion]) -> SafeString:
 
 def _short(text: str, length: int = 56) -> str:
     return text if len(text) <= length else f"{text[: length - 1]}…"
-
-
-class UrlPatterns:
-    """reverse() once per name with stand-in ids, then each row's ids filled in."""
-
-    def __init__(self) -> None:
-        self._patterns: dict[str, str] = {}
-
-    def __call__(self, name: str, *ids: int) -> str:
-        if name not in self._patterns:
-            self._patterns[name] = reverse(name, args=MARKERS[: len(ids)])
-        url = self._patterns[name]
-        for marker, pk in zip(MARKERS, ids, strict=False):
-            url = url.replace(str(marker), str(pk))
-        return url
 
 
 def options_by_criterion(framework_id: int) -> dict[int, list[tuple[int, str]]]:

@@ -36,6 +36,7 @@ from scoring.permissions.appraisal import (
 )
 from scoring.sheets.forms import score_form_initial
 from scoring.sheets.services import StaleScoreError
+from scoring.templatetags.scoring_urls import UrlPatterns
 from scoring.text import number_text
 
 READ_ONLY = gettext_lazy(
@@ -87,7 +88,6 @@ QUEUE_ROW = (
     '  <td><span class="badge {badge}">{status}</span></td>\n'
     "</tr>\n"
 )
-WORKSPACE_PLACEHOLDER = 987654321
 
 
 def _queue_rows(sheets: list[QueueSheet]) -> SafeString:
@@ -100,8 +100,7 @@ def _queue_rows(sheets: list[QueueSheet]) -> SafeString:
         (escape(_("Đang thẩm định")), "text-bg-warning"),
     )
     label = _("Tiến độ thẩm định %(unit)s")
-    # The workspace's address for any sheet, reversed once instead of once a row.
-    url_of = reverse("appraisal_workspace", args=[WORKSPACE_PLACEHOLDER]).replace(str(WORKSPACE_PLACEHOLDER), "{}")
+    url_of = UrlPatterns()
     rows = []
     for sheet in sheets:
         if sheet.is_finalised:
@@ -112,7 +111,7 @@ def _queue_rows(sheets: list[QueueSheet]) -> SafeString:
             status, badge = done
         else:
             status, badge = in_progress
-        url = url_of.format(sheet.pk)
+        url = url_of("appraisal_workspace", sheet.pk)
         rows.append(
             QUEUE_ROW.format(
                 url=url,
