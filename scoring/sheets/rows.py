@@ -2,11 +2,10 @@
 
 A 120-row sheet renders every template node 120 times, and a node costs microseconds: the row's heading, badges,
 notes (rule, last year, preparer, guidance), its read-only value and its evidence list are written here once per
-row (format_html below). The page, the answer to a saved row and the evidence box's own answers (through
+row (scoring/markup.py format_html). The page, the answer to a saved row and the evidence box's own answers (through
 evidence/_criterion_evidence.html) all use this one builder, so a fragment cannot drift from the page.
 """
 
-import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from scoring.frameworks.selectors import TreeNode
+from scoring.markup import format_html, lines
 from scoring.models import Criterion, RuleOption, RuleType, Score
 from scoring.templatetags.scoring_format import points, score_entry, score_words
 from scoring.templatetags.scoring_urls import UrlPatterns
@@ -40,26 +40,6 @@ class SheetRow:
     save_url: str = ""
     preview_url: str = ""
     history_url: str = ""
-
-
-def format_html(template: str, *args: object) -> SafeString:
-    """django.utils.html.format_html without the lazy-argument checks of its escape and mark_safe (keep_lazy), which
-    cost more than a row's text: each argument escaped unless already safe (conditional_escape), the template
-    trusted."""
-    return SafeString(template.format(*(_escaped(arg) for arg in args)))
-
-
-def lines(text: str) -> SafeString:
-    """The linebreaksbr filter on text that is not already safe: escaped, each line break a <br>."""
-    return SafeString(html.escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>"))
-
-
-def _escaped(value: object) -> str:
-    if type(value) is int:  # the ids: nothing to escape
-        return str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 def jump_options(criteria: Iterable[Criterion]) -> SafeString:
