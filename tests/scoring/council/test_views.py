@@ -8,6 +8,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from scoring import models
 from tests.factories import (
@@ -201,6 +202,13 @@ def test_chair_finalises_a_block_when_nothing_blocks(client, council_world):
     response = client.post(url)
     assert flash(response) == [f"Đã chốt kết quả thẩm định khối “{w['framework'].block}”."]
     assert models.BlockFinalisation.objects.get().finalised_by == w["chair"]
+    card = client.get(reverse("council_overview", args=[year])).content.decode()
+    minutes = models.SignedDocument.objects.get(kind=models.SignedDocument.Kind.MINUTES, block=w["framework"].block)
+    closed_at = date_format(
+        timezone.localtime(models.BlockFinalisation.objects.get().finalised_at), "SHORT_DATETIME_FORMAT"
+    )
+    assert f"Đã chốt</span> {closed_at} · {w['chair'].get_full_name()}</p>" in card
+    assert reverse("signing_document_pdf", args=[minutes.reference]) in card
     client.logout()
     assert login(client, w["secretary"]).post(url).status_code == 403
 
@@ -374,10 +382,10 @@ def wide_world():
 
 
 # the chair's page also asks, for the navigation, whether this council member chairs an open council, and reads
-# their seat (assignments, conflicts, closed blocks); secretary and chair see the blocks: three more queries read the
-# requests to settle (the secretary's flagged list and the blockers), the closed blocks with their minutes, and the
-# frameworks
-OVERVIEW_QUERIES = {"secretary": 15, "chair": 19, "leadership": 12}
+# their seat (assignments, conflicts, closed blocks); secretary and chair see the blocks: two more queries read the
+# requests to settle (the secretary's flagged list and the blockers), and the frameworks with their closing and
+# minutes
+OVERVIEW_QUERIES = {"secretary": 14, "chair": 18, "leadership": 12}
 
 
 @pytest.mark.parametrize("who", OVERVIEW_QUERIES)
