@@ -333,6 +333,52 @@ def test_each_units_row_tells_its_state_and_the_days_left(client):
     assert row("Xã Đã Nộp") == f"{block} Đã nộp 0/0 1 — còn 3 ngày".split()
 
 
+def test_a_progress_row_is_written_whole_with_its_words_escaped(client):
+    # given a sheet submitted late by a unit whose name holds markup, one criterion to appraise, one request answered
+    # and one due today at noon
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    framework = FrameworkFactory(period__state=models.Period.State.APPRAISAL)
+    criterion = CriterionFactory(framework=framework, code="1.1", rule_type=models.RuleType.YES_NO)
+    sheet = AssessmentFactory(
+        framework=framework,
+        unit=UnitFactory(block=framework.block, name='Xã <Mới> & "Cũ"'),
+        submitted=True,
+        is_late=True,
+    )
+    member = user_with_role("council_member")
+    for state, answer in (
+        (models.ExplanationRequest.State.SENT, ""),
+        (models.ExplanationRequest.State.ANSWERED, "Đã bổ sung"),
+    ):
+        models.ExplanationRequest.objects.create(
+            assessment=sheet,
+            criterion=criterion if answer else CriterionFactory(framework=framework, code="1.2"),
+            message="Bổ sung",
+            requested_by=member,
+            state=state,
+            sent_at=noon,
+            deadline=noon,
+            answer=answer,
+        )
+    client = login(client, user_with_role("council_secretary"))
+
+    # when
+    html = client.get(reverse("council_overview", args=[framework.period.year])).text
+
+    # then
+    name = "Xã &lt;Mới&gt; &amp; &quot;Cũ&quot;"
+    assert (
+        f'<tr><th scope="row" class="fw-normal"><a href="/assessments/{sheet.pk}/" data-testid="unit-link">{name}</a>'
+        f'<div class="small text-muted">{framework.block.name}</div></th>'
+        '<td><span class="badge text-bg-success">Đã nộp</span> <span class="badge text-bg-danger">Nộp muộn</span></td>'
+        f'<td style="min-width:9rem"><div class="progress" role="progressbar" aria-label="Thẩm định vòng 1 của {name}" '
+        'aria-valuenow="0" aria-valuemin="0" aria-valuemax="1"><div class="progress-bar" style="width: 0%"></div></div>'
+        '<span class="small">0/1</span></td><td>1 <span class="small text-muted">(1 đã trả lời)</span></td>'
+        '<td class="small"><span class="text-muted">—</span></td>'
+        '<td class="small"><strong class="text-warning-emphasis">hôm nay</strong></td></tr>'
+    ) in html
+
+
 # ---------------------------------------------------------------------------------------------
 # Query counts
 
