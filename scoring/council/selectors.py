@@ -6,13 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import (
-    CharField,
-    Model,
     QuerySet,
 )
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -34,10 +31,10 @@ from scoring.models import (
     SignedDocument,
     Stage,
 )
-from scoring.permissions.appraisal import hidden_unit_ids
+from scoring.permissions.appraisal import hidden_unit_ids, member_conflicted_unit_ids, with_conflicted_unit_ids
 from scoring.permissions.council import COUNCIL_ELIGIBLE_ROLES
 from scoring.templatetags import scoring_state
-from units.models import RoleAssignment, Unit, User
+from units.models import Unit, User
 
 
 def days_until(moment: datetime | None, today: date | None = None) -> int | None:
@@ -298,27 +295,6 @@ class MemberLoad:
         return round(100 * self.done / self.to_appraise) if self.to_appraise else 0
 
 
-def _unit_ids(table: type[Model], owner: str, condition: str, params: tuple = ()) -> RawSQL:
-    """The unit ids of the `table` rows a council member owns (`owner`, a column; `condition` over the rows as
-    `owned`), as one "3,17" text read with their membership row. Written out: the ORM's compiling of two correlated
-    StringAgg subqueries took 2 ms of the council overview. The aggregate is each database's own."""
-    if connection.vendor == "postgresql":
-        ids = "STRING_AGG(CAST(owned.unit_id AS TEXT), ',')"
-    else:
-        ids = "GROUP_CONCAT(owned.unit_id, ',')"
-    membership = CouncilMembership._meta.db_table
-    return RawSQL(
-        f'(SELECT {ids} FROM {table._meta.db_table} owned WHERE owned.{owner} = "{membership}"."user_id" '
-        f"AND {condition})",
-        params,
-        output_field=CharField(),
-    )
-
-
-def _id_set(text: str | None) -> set[int]:
-    return {int(unit_id) for unit_id in text.split(",")} if text else set()
-
-
 def member_workloads(
     period: Period,
     *,
@@ -336,15 +312,9 @@ def member_workloads(
     (hidden_unit_ids), those units' sheets count in nobody's figures and their assignments are only counted.
     """
     hidden = hidden_unit_ids(viewer, period) if viewer is not None else frozenset()
-    memberships = (
-        CouncilMembership.objects.filter(period=period)
-        .select_related("user")
-        .annotate(  # a member never appraises the units they hold a role in or declared a conflict with
-            role_unit_ids=_unit_ids(RoleAssignment, "user_id", "owned.unit_id IS NOT NULL"),
-            conflict_unit_ids=_unit_ids(ConflictDeclaration, "member_id", "owned.period_id = %s", (period.pk,)),
-        )
-        .order_by("-is_chair", "user__full_name", "user__username")
-    )
+    memberships = with_conflicted_unit_ids(  # a member never appraises the units they are conflicted with
+        CouncilMembership.objects.filter(period=period).select_related("user")
+    ).order_by("-is_chair", "user__full_name", "user__username")
     loads = {membership.user_id: MemberLoad(membership) for membership in memberships}
     for assignment in (
         AppraisalAssignment.objects.filter(period=period, member_id__in=loads)
@@ -374,19 +344,20 @@ def member_workloads(
         counts = appraisal_counts(period, sheet_unit)
     framework_areas = {framework: set(counts.areas_of(framework)) for framework in set(sheet_framework.values())}
     # Each area summed once over every sheet: an assignment of an area across units, the common kind, then weighs one
-    # lookup rather than one a sheet (3,600 sheet and area pairs a page at 200 units); only the sheets of the units a
-    # member is excluded from or assigned alone are looked at one by one.
+    # lookup rather than one a sheet; only the sheets of the units a member is excluded from or assigned alone are
+    # looked at one by one. The sums go through the counts' own rows (a framework's leaves times its sheets, each
+    # sheet's round-1 scores), not every sheet and area pair (1,200 at 200 units).
     area_totals: dict[str, list[int]] = {}  # area code → [leaves, round-1 scores] over every sheet counted
-    for sheet_id, framework in sheet_framework.items():
-        for area in framework_areas[framework]:
-            totals = area_totals.setdefault(area, [0, 0])
-            totals[0] += counts.leaves.get((framework, area), 0)
-            totals[1] += counts.done.get((sheet_id, area), 0)
+    sheets_of_framework = Counter(sheet_framework.values())
+    for (framework, area), leaves in counts.leaves.items():
+        if framework in sheets_of_framework:
+            area_totals.setdefault(area, [0, 0])[0] += leaves * sheets_of_framework[framework]
+    for (sheet_id, area), done in counts.done.items():
+        if area in framework_areas.get(sheet_framework.get(sheet_id), ()):
+            area_totals[area][1] += done
     every_area = set(area_totals)
     for load in loads.values():
-        excluded = _id_set(load.membership.role_unit_ids) | _id_set(load.membership.conflict_unit_ids)
-        if load.user.home_unit_id:
-            excluded.add(load.user.home_unit_id)
+        excluded = member_conflicted_unit_ids(load.membership)
         across: set[str] = set()  # areas assigned on every unit's sheet
         by_unit: dict[int, set[str]] = {}  # areas assigned on one unit's sheets
         for assignment in load.assignments:
