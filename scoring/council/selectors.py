@@ -434,12 +434,12 @@ class Difference:
 # The council's latest round (round 2, else round 1) against the unit's own score, for the sheets given ({sheets}: one
 # %s a sheet id). Each round-1 score finds its own score by index (the unique score per stage): there are few round-1
 # scores of a period next to its 24,000 own ones at 200 units, so a join would hash every own score; the few round-2
-# scores are joined (their partial index read once, not probed a row). Written out rather than built through the ORM,
-# whose compiling of the five correlated subqueries took 2 ms of the overview.
+# scores are joined (their partial index read once, not probed a row). The pairs are a materialised table: planned on
+# its own (0.6 instead of 1.2 ms at 200 units), each own score looked up once rather than again for the sort and the
+# outer filter, and only the pairs that differ meet their criterion, sheet and unit. Written out rather than built
+# through the ORM, whose compiling of the five correlated subqueries took 2 ms of the overview.
 DIFFERENCES_SQL = """
-SELECT scored.assessment_id, scored.criterion_id, unit.name, criterion.code, criterion.title,
-    scored.self_points, scored.council_points, ABS(scored.council_points - scored.self_points) AS difference
-FROM (
+WITH scored AS MATERIALIZED (
     SELECT council.assessment_id, council.criterion_id,
         (SELECT own.points FROM scoring_score own WHERE own.assessment_id = council.assessment_id
             AND own.criterion_id = council.criterion_id AND own.stage = %s) AS self_points,
@@ -448,7 +448,10 @@ FROM (
     LEFT JOIN scoring_score second ON second.assessment_id = council.assessment_id
         AND second.criterion_id = council.criterion_id AND second.stage = %s
     WHERE council.stage = %s AND council.points IS NOT NULL AND council.assessment_id IN ({sheets})
-) scored
+)
+SELECT scored.assessment_id, scored.criterion_id, unit.name, criterion.code, criterion.title,
+    scored.self_points, scored.council_points, ABS(scored.council_points - scored.self_points) AS difference
+FROM scored
 JOIN scoring_criterion criterion ON criterion.id = scored.criterion_id
 JOIN scoring_assessment sheet ON sheet.id = scored.assessment_id
 JOIN units_unit unit ON unit.id = sheet.unit_id
