@@ -59,16 +59,19 @@ def _round_one(row: UnitRow) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def progress_row(context: template.Context, row: UnitRow) -> SafeString:
-    """One `<tr>` of the table: the unit and its sheet's link, the sheet's state, round-1 progress (a labelled
-    progress bar), open explanations, and the days left to the sheet's deadline and to the nearest explanation's."""
-    page = context.render_context.get("progress_row")
-    if page is None:
-        page = context.render_context["progress_row"] = _PageMarkup()
+def progress_rows(context: template.Context, rows: list[UnitRow]) -> SafeString:
+    """The table's `<tr>`s, one a sheet: the unit and its sheet's link, the sheet's state, round-1 progress (a
+    labelled progress bar), open explanations, and the days left to the sheet's deadline and to the nearest
+    explanation's. One tag for every row: a template loop over a tag a row cost 2.5 µs a row more."""
+    page = _PageMarkup()
+    return SafeString("".join(f"\n      {_row(context, page, row)}\n    " for row in rows))
+
+
+def _row(context: template.Context, page: _PageMarkup, row: UnitRow) -> str:
     late = page.late if row.is_late else ""
     explanations = row.open_explanations or '<span class="text-muted">0</span>'
     answered = f' <span class="small text-muted">({escape(row.answered_text)})</span>' if row.answered_text else ""
-    return SafeString(
+    return (
         f'<tr><th scope="row" class="fw-normal"><a href="{escape(row_url(context, "assessment_sheet", row.pk))}" '
         f'data-testid="unit-link">{escape(row.unit_name)}</a><div class="small text-muted">{escape(row.block_name)}'
         f'</div></th><td><span class="badge text-bg-{row.state_tone}">{escape(row.state_label)}</span>{late}</td>'
