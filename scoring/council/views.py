@@ -149,7 +149,7 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
         "deadlines": _deadlines(period),
         "progress": progress,
         "loads": member_workloads(period, viewer=request.user, sheets=progress.sheets, counts=progress.counts),
-        "differences": largest_differences([row.pk for row in progress.rows]),
+        "differences": largest_differences([row.pk for row in progress.rows], stamp=progress.stamp),
         "explanation_totals": progress.explanation_totals,
         "flagged": flagged,
         "send_form": ExplanationSendForm(flagged=flagged),
