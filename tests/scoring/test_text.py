@@ -11,7 +11,15 @@ from django.template import Context, Template
 from django.utils import translation
 
 from scoring.spreadsheets import cell_decimal, cell_text, code_text, header_positions, set_text
-from scoring.text import NO_WORDS, YES_WORDS, localized_number, number_text, parse_decimal, parse_yes_no
+from scoring.text import (
+    NO_WORDS,
+    YES_WORDS,
+    localized_number,
+    number_text,
+    parse_decimal,
+    parse_yes_no,
+    percent_done,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +42,11 @@ def test_number_text_is_vietnamese_whatever_the_language(number, text):
 def test_number_text_of_nothing_is_the_chosen_placeholder():
     assert number_text(None) == ""
     assert number_text(None, empty="—") == "—"
+
+
+@pytest.mark.parametrize("done,total,percent", [(0, 8, 0), (1, 3, 33), (2, 3, 67), (8, 8, 100), (0, 0, 0)])
+def test_percent_done_is_a_whole_percent_and_zero_when_there_is_no_work(done, total, percent):
+    assert percent_done(done, total) == percent
 
 
 def test_localized_number_follows_the_active_language():
