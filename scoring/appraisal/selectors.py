@@ -33,6 +33,7 @@ from scoring.permissions.appraisal import (
     council_seat,
     hidden_unit_ids,
 )
+from scoring.text import percent_done
 from units.models import User
 
 FILTERS = ("todo", "differs", "evidence", "reason")
@@ -55,7 +56,7 @@ class AppraisalProgress:
 
     @property
     def progress_percent(self) -> int:
-        return round(100 * self.appraised_count / self.assigned_count) if self.assigned_count else 0
+        return percent_done(self.appraised_count, self.assigned_count)
 
 
 @dataclass

@@ -40,6 +40,7 @@ from scoring.models import (
 from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.council import COUNCIL_ELIGIBLE_ROLES
 from scoring.templatetags import scoring_state
+from scoring.text import percent_done
 from units.models import RoleAssignment, Unit, User
 
 
@@ -174,7 +175,7 @@ class UnitRow:
             self.round_one_text = f"{round_one}/{leaf_count}"
         else:
             self.progress_label = self.round_one_text = ""
-        self.progress_percent = str(round(100 * round_one / leaf_count) if leaf_count else 0)
+        self.progress_percent = str(percent_done(round_one, leaf_count))
         self.open_explanations = str(assessment.open_explanations) if assessment.open_explanations else ""
         answered = assessment.answered_explanations
         self.answered_text = words.answered % {"n": answered} if answered else ""
@@ -298,7 +299,7 @@ class MemberLoad:
 
     @property
     def progress_percent(self) -> int:
-        return round(100 * self.done / self.to_appraise) if self.to_appraise else 0
+        return percent_done(self.done, self.to_appraise)
 
 
 def _unit_ids(table: type[Model], owner: str, condition: str, params: tuple = ()) -> RawSQL:
