@@ -1,7 +1,7 @@
 """The sociological survey run inside the portal (điều tra xã hội học): a questionnaire per period and block,
 a named sample per unit reached by one-time links, the anonymous responses, and the council's exclusions.
 
-Imported at the end of scoring/models.py, so the app label stays `scoring` and one migration history holds
+Imported by scoring/models/__init__.py, so the app label stays `scoring` and one migration history holds
 every model of the year.
 """
 
@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scoring.models import Criterion, Framework, Period, person_field
+from scoring.models.fields import person_field
+from scoring.models.frameworks import Criterion, Framework, Period
 
 
 class Survey(models.Model):
