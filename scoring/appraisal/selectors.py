@@ -35,6 +35,7 @@ from scoring.permissions.appraisal import (
     hidden_unit_ids,
 )
 from scoring.results.versions import kept
+from scoring.text import percent_done
 from units.models import User
 
 FILTERS = ("todo", "differs", "evidence", "reason")
@@ -57,7 +58,7 @@ class AppraisalProgress:
 
     @property
     def progress_percent(self) -> int:
-        return round(100 * self.appraised_count / self.assigned_count) if self.assigned_count else 0
+        return percent_done(self.appraised_count, self.assigned_count)
 
 
 @dataclass

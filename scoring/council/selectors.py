@@ -35,6 +35,7 @@ from scoring.permissions.appraisal import hidden_unit_ids, member_conflicted_uni
 from scoring.permissions.council import COUNCIL_ELIGIBLE_ROLES
 from scoring.results.versions import kept, stamp_to_keep
 from scoring.templatetags import scoring_state
+from scoring.text import percent_done
 from units.models import Unit, User
 
 
@@ -169,7 +170,7 @@ class UnitRow:
             self.round_one_text = f"{round_one}/{leaf_count}"
         else:
             self.progress_label = self.round_one_text = ""
-        self.progress_percent = str(round(100 * round_one / leaf_count) if leaf_count else 0)
+        self.progress_percent = str(percent_done(round_one, leaf_count))
         self.open_explanations = str(assessment.open_explanations) if assessment.open_explanations else ""
         answered = assessment.answered_explanations
         self.answered_text = words.answered % {"n": answered} if answered else ""
@@ -296,7 +297,7 @@ class MemberLoad:
 
     @property
     def progress_percent(self) -> int:
-        return round(100 * self.done / self.to_appraise) if self.to_appraise else 0
+        return percent_done(self.done, self.to_appraise)
 
 
 def member_workloads(

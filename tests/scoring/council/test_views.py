@@ -12,12 +12,12 @@ from django.utils.formats import date_format
 
 from scoring import models
 from tests.factories import (
-    PASSWORD,
     AssessmentFactory,
     CriterionFactory,
     FrameworkFactory,
     ScoreFactory,
     UnitFactory,
+    login,
     small_framework,
     survey_xlsx,
     user_with_role,
@@ -26,11 +26,6 @@ from tests.factories import (
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def flash(response) -> list[str]:
