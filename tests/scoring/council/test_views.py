@@ -340,21 +340,12 @@ def test_a_progress_row_is_written_whole_with_its_words_escaped(client):
         submitted=True,
         is_late=True,
     )
-    member = user_with_role("council_member")
-    for state, answer in (
-        (models.ExplanationRequest.State.SENT, ""),
-        (models.ExplanationRequest.State.ANSWERED, "Đã bổ sung"),
-    ):
-        models.ExplanationRequest.objects.create(
-            assessment=sheet,
-            criterion=criterion if answer else CriterionFactory(framework=framework, code="1.2"),
-            message="Bổ sung",
-            requested_by=member,
-            state=state,
-            sent_at=noon,
-            deadline=noon,
-            answer=answer,
-        )
+    sent = {"message": "Bổ sung", "requested_by": user_with_role("council_member"), "sent_at": noon, "deadline": noon}
+    models.ExplanationRequest.objects.create(
+        assessment=sheet, criterion=criterion, state="answered", answer="Xong", **sent
+    )
+    second = CriterionFactory(framework=framework, code="1.2")
+    models.ExplanationRequest.objects.create(assessment=sheet, criterion=second, state="sent", **sent)
     client = login(client, user_with_role("council_secretary"))
 
     # when
