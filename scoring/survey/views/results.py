@@ -9,10 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from scoring.feedback import flash_errors, perform, report_changes
+from scoring.markup import format_html
 from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.survey import (
     can_exclude_response,
@@ -27,7 +29,9 @@ from scoring.survey.exports import export_filename, responses_workbook
 from scoring.survey.forms import ReasonForm, ResponseFilterForm
 from scoring.survey.models import SurveyQuestion, SurveyResponse
 from scoring.survey.selectors import (
+    CriterionShare,
     ResponsePaginator,
+    UnitSample,
     answer_counts,
     criterion_shares,
     frozen_survey_questions,
@@ -40,6 +44,7 @@ from scoring.survey.selectors import (
     unit_samples,
 )
 from scoring.survey.services import response_exclude, response_restore, survey_points_record
+from scoring.templatetags.scoring_format import points
 
 RESPONSES_PER_PAGE = 30
 UNITS_PER_PAGE = 30
@@ -71,7 +76,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "survey": survey,
             "period": survey.period,
             "criteria": criteria,
-            "rows": rows,
+            "rows": _unit_rows(rows, page.number),
             "page": page,
             "totals": totals,
             "distributions": question_distributions(questions, level_counts(counts, unit_id)),
@@ -81,6 +86,50 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "is_finished": survey.is_finished,
             "can_manage": can_manage_surveys(request.user, survey.period),
         },
+    )
+
+
+# A page of the results holds 30 units, each with its figures and a cell per survey criterion: filled in here by
+# format_html (each word escaped) rather than by template nodes, which took 2.8 ms of the page at 200 units.
+UNIT_ROW = (
+    "\n    <tr>\n"
+    '      <td><a href="?unit={unit_id}{page}#distribution">{unit}</a></td>\n'
+    '      <td class="numeric">{sample_size}</td>\n'
+    '      <td class="numeric">{responses}</td>\n'
+    '      <td class="numeric">{rate}</td>\n'
+    '      <td class="numeric">{excluded}</td>\n'
+    "      {points}\n"
+    "    </tr>\n  "
+)
+
+
+def _unit_rows(rows: list[tuple[UnitSample, list[CriterionShare | None]]], page_number: int) -> SafeString:
+    """The results table's rows: each unit linked to its distribution (on the same page of units), its sample,
+    responses, response rate and exclusions, and its points on each survey criterion (— where none)."""
+    page = f"&amp;page={page_number}" if page_number > 1 else ""
+    missing = SafeString('<td class="numeric">—</td>')
+    return SafeString(
+        "".join(
+            format_html(
+                UNIT_ROW,
+                unit_id=sample.unit.pk,
+                page=SafeString(page),
+                unit=sample.unit.name,
+                sample_size=sample.sample_size,
+                responses=sample.responses,
+                rate="—" if sample.response_rate is None else f"{points(sample.response_rate)}%",
+                excluded=sample.excluded,
+                points=SafeString(
+                    "".join(
+                        format_html('<td class="numeric"><strong>{}</strong></td>', points(share.points))
+                        if share
+                        else missing
+                        for share in shares
+                    )
+                ),
+            )
+            for sample, shares in rows
+        )
     )
 
 
