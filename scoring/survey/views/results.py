@@ -16,6 +16,7 @@ from django.utils import dateformat, timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from scoring.feedback import flash_errors, perform, report_changes
@@ -35,6 +36,7 @@ from scoring.survey.forms import ReasonForm, ResponseFilterForm
 from scoring.survey.models import Survey, SurveyQuestion, SurveyResponse
 from scoring.survey.selectors import (
     CriterionShare,
+    QuestionDistribution,
     ResponsePaginator,
     UnitSample,
     answer_counts,
@@ -85,7 +87,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": _unit_rows(rows, page.number),
             "page": page,
             "totals": totals,
-            "distributions": question_distributions(questions, level_counts(counts, unit_id)),
+            "distributions": _distributions(question_distributions(questions, level_counts(counts, unit_id))),
             "unit_id": unit_id,
             "unit_name": next((sample.unit.name for sample in samples if sample.unit.pk == unit_id), ""),
             "can_record": can_record_survey_points(request.user, survey),
@@ -135,6 +137,65 @@ def _unit_rows(rows: list[tuple[UnitSample, list[CriterionShare | None]]], page_
                 ),
             )
             for sample, shares in rows
+        )
+    )
+
+
+# Each question's distribution (a section with a row per level: six questions of four levels in the benchmark's survey)
+# filled in by format_html rather than by template nodes, which took 1.4 ms of the page.
+DISTRIBUTION = (
+    '\n<section class="card card-body mb-2" aria-labelledby="q{pk}-heading">\n'
+    '  <h3 class="h6" id="q{pk}-heading">{code}. {text} <span class="small text-muted">({answers})</span></h3>\n'
+    '  <table class="table table-sm mb-0" data-testid="distribution-{code}">\n'
+    "    {head}\n"
+    "    <tbody>{rows}</tbody>\n"
+    "  </table>\n"
+    "</section>\n"
+)
+DISTRIBUTION_HEAD = (
+    '<thead><tr><th scope="col">{}</th><th scope="col" class="numeric">{}</th><th scope="col" class="numeric">{}</th>'
+    '<th scope="col" class="numeric">{}</th><th scope="col" style="width:35%"><span class="visually-hidden">{}</span>'
+    "</th></tr></thead>"
+)
+LEVEL_ROW = (
+    '<tr><td>{label}</td><td class="numeric">{weight}%</td><td class="numeric">{count}</td>'
+    '<td class="numeric">{percent}</td>'
+    '<td aria-hidden="true"><div class="bg-primary" style="height:.7rem;width:{bar}%"></div></td></tr>'
+)
+
+
+def _distributions(distributions: list[QuestionDistribution]) -> SafeString:
+    """Each question's answers by level: its weight, how many chose it and their share, with a bar of that width."""
+    head = format_html(
+        DISTRIBUTION_HEAD, _("Mức trả lời"), _("Trọng số"), _("Số câu trả lời"), _("Tỷ lệ"), _("Biểu đồ")
+    )
+    return SafeString(
+        "".join(
+            format_html(
+                DISTRIBUTION,
+                pk=distribution.question.pk,
+                code=distribution.question.code,
+                text=distribution.question.text,
+                answers=SafeString(  # as blocktranslate writes it: the translation as it is, the count filled in
+                    ngettext("%(count)s câu trả lời", "%(count)s câu trả lời", distribution.total)
+                    % {"count": distribution.total}
+                ),
+                head=head,
+                rows=SafeString(
+                    "".join(
+                        format_html(
+                            LEVEL_ROW,
+                            label=level.label,
+                            weight=points(level.weight),
+                            count=count,
+                            percent="—" if percent is None else f"{points(percent)}%",
+                            bar=percent or 0,
+                        )
+                        for level, count, percent in distribution.counts
+                    )
+                ),
+            )
+            for distribution in distributions
         )
     )
 
