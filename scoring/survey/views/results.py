@@ -65,11 +65,11 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     hidden = hidden_unit_ids(request.user, survey.period)
     questions = frozen_survey_questions(survey)
     criteria = survey_criteria(survey)
-    samples = [sample for sample in unit_samples(survey) if sample.unit.pk not in hidden]
+    samples = [sample for sample in unit_samples(survey) if sample.unit_id not in hidden]
     page = Paginator(samples, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     counts = answer_counts(survey, hidden_units=hidden)
-    shares = criterion_shares(questions, counts, [sample.unit.pk for sample in page])
-    rows = [(sample, [shares.get((sample.unit.pk, criterion.pk)) for criterion in criteria]) for sample in page]
+    shares = criterion_shares(questions, counts, [sample.unit_id for sample in page])
+    rows = [(sample, [shares.get((sample.unit_id, criterion.pk)) for criterion in criteria]) for sample in page]
     unit_id = request.GET.get("unit", "")
     unit_id = int(unit_id) if unit_id.isdigit() and int(unit_id) not in hidden else None
     totals = {
@@ -89,7 +89,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             "totals": totals,
             "distributions": _distributions(question_distributions(questions, level_counts(counts, unit_id))),
             "unit_id": unit_id,
-            "unit_name": next((sample.unit.name for sample in samples if sample.unit.pk == unit_id), ""),
+            "unit_name": next((sample.unit_name for sample in samples if sample.unit_id == unit_id), ""),
             "can_record": can_record_survey_points(request.user, survey),
             "is_finished": survey.is_finished,
             "can_manage": can_manage_surveys(request.user, survey.period),
@@ -120,9 +120,9 @@ def _unit_rows(rows: list[tuple[UnitSample, list[CriterionShare | None]]], page_
         "".join(
             format_html(
                 UNIT_ROW,
-                unit_id=sample.unit.pk,
+                unit_id=sample.unit_id,
                 page=SafeString(page),
-                unit=sample.unit.name,
+                unit=sample.unit_name,
                 sample_size=sample.sample_size,
                 responses=sample.responses,
                 rate="—" if sample.response_rate is None else f"{points(sample.response_rate)}%",
