@@ -277,7 +277,7 @@ def answer_counts(survey: Survey, hidden_units: frozenset[int] = frozenset()) ->
         ),
         timeout=QUESTIONS_CACHE_SECONDS,
     )
-    return [row for row in counts if row[0] not in hidden_units]
+    return [row for row in counts if row[0] not in hidden_units] if hidden_units else counts
 
 
 def level_counts(counts: list[tuple[int, int, int]], unit_id: int | None = None) -> dict[int, int]:
