@@ -209,7 +209,8 @@ def appraisal_queue(
     user: User, period: Period, *, only: str = "", assessment_id: int | None = None
 ) -> list[QueueSheet]:
     """The submitted sheets a member works on, with progress over only their own criteria, counted in SQL in one
-    statement (QUEUE_SQL: grouped passes joined to the sheets), read as plain rows rather than model objects.
+    statement (QUEUE_SQL: round-1 counts on each sheet's row, grouped passes joined to the sheets for the rest), read
+    as plain rows rather than model objects.
 
     With assessment_id, only that sheet (the workspace's counters after a save).
     """
