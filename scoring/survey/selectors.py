@@ -116,7 +116,8 @@ def survey_problems(survey: Survey, questions: list[SurveyQuestion], criteria: l
 
 @dataclass
 class UnitSample:
-    unit: Unit
+    unit_id: int
+    unit_name: str
     sample_size: int = 0
     pool_size: int = 0
     with_email: int = 0
@@ -136,8 +137,13 @@ class UnitSample:
 
 
 def unit_samples(survey: Survey) -> list[UnitSample]:
-    """Every active unit of the survey's block with its sample, invitations and responses (two queries)."""
-    units = Unit.objects.filter(block_id=survey.framework.block_id, is_active=True).order_by("position", "name")
+    """Every active unit of the survey's block with its sample, invitations and responses (two queries; the units
+    read as id and name: as model objects, 120 of them took 0.6 ms)."""
+    units = (
+        Unit.objects.filter(block_id=survey.framework.block_id, is_active=True)
+        .order_by("position", "name")
+        .values_list("pk", "name")
+    )
     figures = {
         row["unit_id"]: row
         for row in Respondent.objects.filter(survey=survey)
@@ -153,11 +159,12 @@ def unit_samples(survey: Survey) -> list[UnitSample]:
         .order_by()
     }
     samples = []
-    for unit in units:
-        row = figures.get(unit.pk, {})
+    for unit_id, unit_name in units:
+        row = figures.get(unit_id, {})
         samples.append(
             UnitSample(
-                unit=unit,
+                unit_id,
+                unit_name,
                 **{
                     key: row.get(key, 0)
                     for key in ("sample_size", "pool_size", "with_email", "invited", "responses", "excluded")
@@ -270,7 +277,7 @@ def answer_counts(survey: Survey, hidden_units: frozenset[int] = frozenset()) ->
         ),
         timeout=QUESTIONS_CACHE_SECONDS,
     )
-    return [row for row in counts if row[0] not in hidden_units]
+    return [row for row in counts if row[0] not in hidden_units] if hidden_units else counts
 
 
 def level_counts(counts: list[tuple[int, int, int]], unit_id: int | None = None) -> dict[int, int]:
@@ -440,26 +447,33 @@ def unit_response_counts(
     survey: Survey, *, question_count: int, hidden_units: frozenset[int] = frozenset()
 ) -> list[UnitResponses]:
     """Per unit with responses, in the block's order: responses, flagged and excluded (one aggregate query over the
-    checks of response_checks, without numbering them or reading the rest of each response)."""
+    checks of response_checks, without numbering them or reading the rest of each response). Counted per unit before
+    the unit's name and place are joined, so only the units' rows are sorted, not every response (1 of 4.7 ms at
+    200 units)."""
     windows = CTE(
         _visible_responses(survey, hidden_units)
         .values("unit_id", "seconds_taken", "pattern", "network", "is_excluded")
         .annotate(**_copies()),
         name="response_copies",
     )
-    rows = (
+    counts = CTE(
         with_cte(windows, select=windows.queryset())
-        .values("unit_id", "unit__name", "unit__position")
+        .values("unit_id")
         .annotate(
             total=Count("unit_id"),
             flagged=Count("unit_id", filter=_checks(question_count)["is_flagged"]),
             excluded=Count("unit_id", filter=Q(is_excluded=True)),
         )
-        .order_by("unit__position", "unit__name")
+        .order_by(),
+        name="response_counts",
     )
-    return [
-        UnitResponses(row["unit_id"], row["unit__name"], row["total"], row["flagged"], row["excluded"]) for row in rows
-    ]
+    rows = (
+        with_cte(counts, select=counts.join(Unit.objects.all(), id=counts.col.unit_id))
+        .values_list("pk", "name")
+        .annotate(total=counts.col.total, flagged=counts.col.flagged, excluded=counts.col.excluded)
+        .order_by("position", "name")
+    )
+    return [UnitResponses(*row) for row in rows]
 
 
 class ResponsePaginator(Paginator):
