@@ -2,7 +2,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
@@ -13,7 +12,6 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -122,23 +120,6 @@ class SheetSummary(SheetTotals):
         return items
 
 
-def area_points(assessment: Assessment, stage: str = Stage.SELF) -> dict[str, tuple[Decimal, Decimal]]:
-    """Points and not-applicable maxima per area code, summed in the database (one query)."""
-    rows = (
-        Score.objects.filter(assessment=assessment, stage=stage)
-        .annotate(area=area_code_of("criterion__code"))
-        .values("area")
-        .annotate(
-            points=Coalesce(Sum("points"), ZERO_POINTS),
-            not_applicable_max=Coalesce(
-                Sum(Case(When(is_not_applicable=True, then=F("criterion__max_points")), default=ZERO_POINTS)),
-                ZERO_POINTS,
-            ),
-        )
-    )
-    return {row["area"]: (row["points"], row["not_applicable_max"]) for row in rows}
-
-
 def sheet_scores(
     assessment: Assessment, stage: str = Stage.SELF, *, with_option_label: bool = False
 ) -> dict[int, Score]:
@@ -172,20 +153,24 @@ def sheet_summary(
     evidence: dict[int, int],
     stage: str = Stage.SELF,
 ) -> SheetSummary:
-    totals = area_points(assessment, stage)
-    areas = {
-        node.criterion.code: AreaTotal(node.criterion, *totals.get(node.criterion.code, (Decimal(0), Decimal(0))))
-        for node in tree.roots
-    }
+    # The area totals are added up from the scores already loaded for the rows (sheet_figures counts the same in SQL
+    # for the answers that load no rows; a test holds the two equal).
+    areas = {node.criterion.code: AreaTotal(node.criterion, Decimal(0), Decimal(0)) for node in tree.roots}
     scored, unscored, evidence_missing, unexplained = [], [], [], []
     council_max = Decimal(0)
     for node in tree.leaves:
         criterion = node.criterion
+        area = areas[criterion.code.split(".")[0]]
+        score = scores.get(criterion.id)
+        if score is not None:
+            if score.points is not None:
+                area.points += score.points
+            if score.is_not_applicable:
+                area.not_applicable_max += criterion.max_points
         if stage == Stage.SELF and criterion.rule_type == RuleType.SURVEY:
             council_max += criterion.max_points  # survey points come from the council's import, not the unit
-            areas[criterion.code.split(".")[0]].council_max += criterion.max_points
+            area.council_max += criterion.max_points
             continue
-        score = scores.get(criterion.id)
         if score is None:
             unscored.append(criterion)
             continue
