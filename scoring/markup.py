@@ -15,7 +15,8 @@ def format_html(template: str, *args: object, **kwargs: object) -> SafeString:
     trusted."""
     if kwargs:
         kwargs = {name: _escaped(arg) for name, arg in kwargs.items()}
-    return SafeString(template.format(*map(_escaped, args), **kwargs))
+    # Safe strings (most arguments: words and numbers escaped once, markup written here) pass without a call.
+    return SafeString(template.format(*[arg if type(arg) is SafeString else _escaped(arg) for arg in args], **kwargs))
 
 
 def escape(text: str) -> SafeString:
@@ -31,8 +32,6 @@ def lines(text: str) -> SafeString:
 
 def _escaped(value: object) -> str:
     kind = type(value)
-    if kind is SafeString:  # most arguments: words and numbers escaped once, markup written here
-        return value
     if kind is str:
         return html.escape(value)
     if kind is int:  # the ids and counts: nothing to escape

@@ -87,6 +87,8 @@ class SheetRowBuilder:
         self.url = UrlPatterns()
         self._shown: dict = {}
         self._points: dict = {}
+        self._max_badges: dict = {}
+        self._rule_lines: dict = {}
         self.entry_words = score_words()  # score_entry's words, unescaped: what was entered is escaped as a whole
         # Every other word escaped once here, so that the rows set them in as they are (blanks filled by escaped text).
         words = {
@@ -124,6 +126,7 @@ class SheetRowBuilder:
             **self.entry_words,
         }
         self.words = {key: escape(word) for key, word in words.items()}
+        self.no_evidence = format_html('<p class="small text-muted mb-1">{}</p>', self.words["no_evidence"])
 
     def shown(self, value) -> str:
         """scoring_format.points, remembered: a sheet shows the same few maxima and scores on every row."""
@@ -202,16 +205,21 @@ class SheetRowBuilder:
             "        </div>\n      </section>\n      \n      "
         )
 
+    def max_badge(self, max_points) -> SafeString:
+        """The maximum's badge, remembered: the criteria of a sheet share a few maxima."""
+        badge = self._max_badges.get(max_points)
+        if badge is None:
+            badge = self._max_badges[max_points] = format_html(
+                '<span class="badge text-bg-light border" title="{}">{} {}</span>',
+                self.words["max_title"],
+                self.words["max"],
+                self.points(max_points),
+            )
+        return badge
+
     def badges(self, criterion: Criterion, score: Score | None, council: Score | None) -> SafeString:
         words = self.words
-        parts = [
-            format_html(
-                '<span class="badge text-bg-light border" title="{}">{} {}</span>',
-                words["max_title"],
-                words["max"],
-                self.points(criterion.max_points),
-            )
-        ]
+        parts = [self.max_badge(criterion.max_points)]
         if score is not None:
             if score.is_not_applicable:
                 parts.append(format_html('<span class="badge text-bg-warning">{}</span>', words["not_applicable"]))
@@ -239,17 +247,29 @@ class SheetRowBuilder:
             )
         return SafeString("\n".join(parts))
 
+    def rule_line(self, criterion: Criterion) -> SafeString:
+        """The rule's name, its step or deduction, and whether evidence is required; remembered, as the criteria of a
+        sheet share a few rules."""
+        key = (criterion.rule_type, criterion.step, criterion.deduction_per_occurrence, criterion.evidence_required)
+        line = self._rule_lines.get(key)
+        if line is None:
+            words = self.words
+            rule = [self.rule_labels.get(criterion.rule_type, SafeString(""))]
+            if criterion.rule_type == RuleType.MANUAL:
+                rule.append(words["step"] % {"step": self.points(criterion.step)})
+            if criterion.rule_type == RuleType.DEDUCTION:
+                rule.append(words["deduction"] % {"per": self.points(criterion.deduction_per_occurrence)})
+            if criterion.evidence_required:
+                rule.append(words["evidence_required"])
+            line = self._rule_lines[key] = format_html(
+                '<div class="small text-muted mb-2">{}</div>', SafeString(" · ".join(rule))
+            )
+        return line
+
     def notes(self, row: SheetRow) -> SafeString:
         """The rule line, last year's result and plan, who prepares the criterion, and the scoring guidance."""
         criterion, words = row.node.criterion, self.words
-        rule = [self.rule_labels.get(criterion.rule_type, SafeString(""))]
-        if criterion.rule_type == RuleType.MANUAL:
-            rule.append(words["step"] % {"step": self.points(criterion.step)})
-        if criterion.rule_type == RuleType.DEDUCTION:
-            rule.append(words["deduction"] % {"per": self.points(criterion.deduction_per_occurrence)})
-        if criterion.evidence_required:
-            rule.append(words["evidence_required"])
-        parts = [format_html('<div class="small text-muted mb-2">{}</div>', SafeString(" · ".join(rule)))]
+        parts = [self.rule_line(criterion)]
         if row.last_year is not None:
             parts.append(self.last_year_note(criterion.code, row.last_year))
         if row.preparer is not None:
@@ -378,7 +398,7 @@ class SheetRowBuilder:
             parts.extend(self.evidence_item(criterion, link) for link in links)
             parts.append("</ul>")
         else:
-            parts.append(format_html('<p class="small text-muted mb-1">{}</p>', words["no_evidence"]))
+            parts.append(self.no_evidence)
         if self.can_edit:
             if shared_picker and not is_open:
                 parts.append(
