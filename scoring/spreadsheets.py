@@ -1,6 +1,6 @@
 """What the portal's Excel files share: text cells that never run as formulas, and cells read as people type them."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -98,13 +98,25 @@ def cell_decimal(value: object) -> Decimal | str | None:
     return text if number is None else number
 
 
-def header_positions(header: tuple[int, tuple] | None, columns: Iterable[Column]) -> dict[str, int]:
-    """Map each known column's key to its 0-based position, found by header text so moved columns still import."""
+def header_positions(header: tuple[int, tuple] | None, columns: Sequence[Column]) -> dict[str, int]:
+    """Map each known column's key to its 0-based position, found by header text so moved columns still import;
+    a file without a required column is refused, each missing one named."""
     if header is None or all(is_blank(value) for value in header[1]):
         raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
     by_text = {normalised_word(value): position for position, value in enumerate(header[1]) if not is_blank(value)}
-    return {
+    positions = {
         column.key: by_text[normalised_word(column.header)]
         for column in columns
         if normalised_word(column.header) in by_text
     }
+    missing = [column.header for column in columns if column.is_required and column.key not in positions]
+    if missing:
+        raise ValidationError(
+            [_("Dòng 1: Thiếu cột “%(column)s”.") % {"column": name} for name in missing], code="bad_headers"
+        )
+    return positions
+
+
+def row_cells(values: Sequence, positions: dict[str, int]) -> dict[str, object]:
+    """A row's cells by column, None where the row stops short (a reader leaves trailing blank cells out)."""
+    return {key: (values[position] if position < len(values) else None) for key, position in positions.items()}

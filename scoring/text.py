@@ -37,6 +37,11 @@ def localized_number(number: Decimal | int | None, decimal_places: int | None = 
     return formats.number_format(number, decimal_places)
 
 
+def percent_done(done: int, total: int) -> int:
+    """How much of a piece of work is done, in whole percent (0 when there is none): every progress bar's width."""
+    return round(100 * done / total) if total else 0
+
+
 def parse_decimal(value: object) -> Decimal | None:
     """A number typed with a decimal comma or dot, or a number cell; None when blank or not a number.
 

@@ -728,6 +728,7 @@ def survey_dataset(dataset) -> list[int]:
     import random
     from decimal import Decimal
 
+    from scoring.demo.survey import LEVELS
     from scoring.models import Criterion, Framework, Period, RuleType
     from scoring.survey.models import Respondent, Survey, SurveyAnswer, SurveyLevel, SurveyQuestion, SurveyResponse
     from scoring.survey.respondents import new_token
@@ -764,10 +765,8 @@ def survey_dataset(dataset) -> list[int]:
                 survey=survey, criterion=leaf, code=str(position + 1), text=f"Câu {position + 1}", position=position
             )
             question.level_list = SurveyLevel.objects.bulk_create(
-                SurveyLevel(question=question, position=index, label=label, weight=Decimal(weight))
-                for index, (label, weight) in enumerate(
-                    (("Rất hài lòng", 100), ("Hài lòng", 60), ("Bình thường", 20), ("Không hài lòng", 0))
-                )
+                SurveyLevel(question=question, position=index, label=label, weight=weight)
+                for index, (label, weight) in enumerate(LEVELS)
             )
             questions.append(question)
         units = list(Unit.objects.filter(block=block))

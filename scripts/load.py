@@ -205,6 +205,7 @@ def build_survey_plan(*, period, secretary, count: int) -> list[dict]:
 
     from django.utils import timezone
 
+    from scoring.demo.survey import LEVELS
     from scoring.survey.models import Respondent, Survey
     from scoring.survey.respondents import new_token
     from scoring.survey.selectors import survey_criteria
@@ -213,12 +214,6 @@ def build_survey_plan(*, period, secretary, count: int) -> list[dict]:
 
     if count <= 0:
         return []
-    levels = [
-        ("Rất hài lòng", Decimal(100)),
-        ("Hài lòng", Decimal(60)),
-        ("Bình thường", Decimal(20)),
-        ("Không hài lòng", Decimal(0)),
-    ]
     units = []
     for framework in period.frameworks.select_related("block", "period"):
         survey = Survey.objects.filter(framework=framework).first()
@@ -226,7 +221,7 @@ def build_survey_plan(*, period, secretary, count: int) -> list[dict]:
             survey = survey_create(actor=secretary, framework=framework)
             for criterion in survey_criteria(survey):
                 for text in ("Thái độ phục vụ của công chức", "Thời gian giải quyết hồ sơ so với giấy hẹn"):
-                    question_add(actor=secretary, survey=survey, criterion=criterion, text=text, levels=levels)
+                    question_add(actor=secretary, survey=survey, criterion=criterion, text=text, levels=LEVELS)
             now = timezone.now()
             survey_open(actor=secretary, survey=survey, opens_at=now, closes_at=now + timedelta(days=1))
         units += [(survey, unit) for unit in Unit.objects.filter(block=framework.block, is_active=True)]

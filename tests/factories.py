@@ -283,6 +283,19 @@ def submitted_sheet(framework: Framework, unit: Unit, by: User, *, days_ago: int
     )
 
 
+def login(client, user: User):
+    """Sign `user` in through the password check, as the login page does (force_login skips the backends)."""
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def get_as(client, user: User | None, url: str):
+    """The page at `url` as `user` gets it (None: a visitor who has not signed in)."""
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
 def post_self_score(client, assessment: Assessment, criterion: Criterion, *, htmx=True, version=0, **fields):
     """Post one row of the sheet as the browser does (htmx by default), with the inputs named as in the form."""
     data = {f"c{criterion.pk}-{name}": value for name, value in fields.items()}

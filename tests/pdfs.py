@@ -1,4 +1,8 @@
-"""Small valid PDFs built by hand, without Django: the test world's evidence and the load test's uploads."""
+"""Small valid PDFs built by hand, without Django: the test world's evidence and the load test's uploads; and the
+text of any PDF, read back the way a person reads it (pdftotext)."""
+
+import subprocess
+from pathlib import Path
 
 
 def one_page_pdf_from(content: bytes, *, binary_comment: bool = False) -> bytes:
@@ -23,3 +27,10 @@ def one_page_pdf_from(content: bytes, *, binary_comment: bool = False) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def pdf_text(pdf: bytes | Path, *, layout: bool = False) -> str:
+    """The text of a PDF (its bytes, or the file at a path); `layout` keeps each line's columns where they stand."""
+    content = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    command = ["pdftotext", *(["-layout"] if layout else []), "-", "-"]
+    return subprocess.run(command, input=content, capture_output=True, check=True).stdout.decode()

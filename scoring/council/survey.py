@@ -25,6 +25,7 @@ from scoring.spreadsheets import (
     code_text,
     header_positions,
     is_blank,
+    row_cells,
     set_text,
     write_header,
 )
@@ -111,17 +112,6 @@ def survey_template(*, period: Period) -> bytes:
     return output.getvalue()
 
 
-def _columns(header) -> dict[str, int]:
-    columns = header_positions(header, COLUMNS)
-    missing = [column.header for column in COLUMNS if column.is_required and column.key not in columns]
-    if missing:
-        raise ValidationError(
-            [_("Dòng 1: Thiếu cột “%(column)s”.") % {"column": header_text} for header_text in missing],
-            code="bad_headers",
-        )
-    return columns
-
-
 def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> SurveyImportResult:
     """Write the survey points of every row as round-1 scores, or nothing at all.
 
@@ -140,7 +130,7 @@ def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> Sur
             code="no_survey",
         )
     rows = iter(read_rows(file, limits=LIMITS, what=_("bảng điểm điều tra xã hội học")))
-    columns = _columns(next(rows, None))
+    columns = header_positions(next(rows, None), COLUMNS)
     assessments = {
         assessment.unit.code: assessment
         for assessment in Assessment.objects.filter(period=period).select_related("unit")
@@ -152,7 +142,7 @@ def survey_import(*, actor: User, period: Period, file: BinaryIO | bytes) -> Sur
     parsed: list[tuple[Assessment, Criterion, Decimal, str]] = []
     seen: dict[tuple[str, str], int] = {}
     for line, values in rows:
-        cells = {key: (values[position] if position < len(values) else None) for key, position in columns.items()}
+        cells = row_cells(values, columns)
         if all(is_blank(cells.get(key)) for key in ("unit", "criterion", "points", "note")):
             continue
 

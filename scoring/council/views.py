@@ -56,6 +56,7 @@ from scoring.permissions.appraisal import APPRAISAL_STATES, can_open_workspace, 
 from scoring.permissions.council import can_finalise, can_manage_council, can_read_overview
 from scoring.permissions.periods import get_period_for
 from scoring.spreadsheets import xlsx_download
+from scoring.templatetags.scoring_urls import UrlPatterns
 from units.models import Block, Unit, User
 
 
@@ -80,7 +81,7 @@ class Blocker:
     url: str | None
 
 
-def _blocker(user: User, period: Period, gap: AppraisalGap, *, is_manager: bool) -> Blocker:
+def _blocker(user: User, period: Period, gap: AppraisalGap, *, is_manager: bool, url_of: UrlPatterns) -> Blocker:
     """The workspace row (or round-1 list) when the person appraises that unit, else the unit's sheet; a proposal
     not yet sent, for the secretary, the list below where it is sent or withdrawn. A conflicted person's units
     carry no sheet: counted, never named, never linked."""
@@ -91,8 +92,8 @@ def _blocker(user: User, period: Period, gap: AppraisalGap, *, is_manager: bool)
     anchor = f"#row-{gap.criterion_id}" if gap.criterion_id else ""
     if can_open_workspace(user, gap.unit_id, period, area_code=gap.area_code):
         todo = "" if gap.criterion_id else "?only=todo"
-        return Blocker(gap.message, f"{reverse('appraisal_workspace', args=[gap.assessment_id])}{todo}{anchor}")
-    return Blocker(gap.message, f"{reverse('assessment_sheet', args=[gap.assessment_id])}{anchor}")
+        return Blocker(gap.message, f"{url_of('appraisal_workspace', gap.assessment_id)}{todo}{anchor}")
+    return Blocker(gap.message, f"{url_of('assessment_sheet', gap.assessment_id)}{anchor}")
 
 
 SHOWN_BLOCKERS = 8  # a block's card lists its first gaps and counts the others
@@ -101,11 +102,16 @@ SHOWN_BLOCKERS = 8  # a block's card lists its first gaps and counts the others
 def _blocks(
     user: User, period: Period, statuses: list[BlockStatus], *, is_manager: bool
 ) -> list[tuple[BlockStatus, list[Blocker], int]]:
-    """Each block with the blockers its card lists, each linked, and how many more it only counts."""
+    """Each block with the blockers its card lists, each linked (each link's pattern reversed once a page), and how
+    many more it only counts."""
+    url_of = UrlPatterns()
     return [
         (
             status,
-            [_blocker(user, period, gap, is_manager=is_manager) for gap in status.blockers[:SHOWN_BLOCKERS]],
+            [
+                _blocker(user, period, gap, is_manager=is_manager, url_of=url_of)
+                for gap in status.blockers[:SHOWN_BLOCKERS]
+            ],
             max(status.blocker_count - SHOWN_BLOCKERS, 0),
         )
         for status in statuses
@@ -143,7 +149,7 @@ def council_overview(request: HttpRequest, year: int) -> HttpResponse:
         "deadlines": _deadlines(period),
         "progress": progress,
         "loads": member_workloads(period, viewer=request.user, sheets=progress.sheets, counts=progress.counts),
-        "differences": largest_differences([row.pk for row in progress.rows]),
+        "differences": largest_differences([row.pk for row in progress.rows], stamp=progress.stamp),
         "explanation_totals": progress.explanation_totals,
         "flagged": flagged,
         "send_form": ExplanationSendForm(flagged=flagged),

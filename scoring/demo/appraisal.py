@@ -7,19 +7,14 @@ like any score.
 """
 
 import random
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
 
 from scoring.appraisal.services import appraisal_record, explanation_flag, explanation_send
+from scoring.demo.dates import days_from_today
 from scoring.demo.history import Cast, bands_seed, council_reason, council_seed, fresh, loss_choices
 from scoring.frameworks.selectors import framework_tree
 from scoring.models import Assessment, ExplanationRequest, Period, RuleType, Score, Stage
 from scoring.rules import Entry
 from scoring.sheets.services import ScoreInput
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # unit code → (share of the sheet appraised in round 1, criteria the council scores lower than the unit)
 ROUND_ONE = {
@@ -138,7 +133,4 @@ def _explanation_round(period: Period, cast: Cast) -> None:
     criterion = sheet.framework.criteria.get(code=code)
     member = period.assignments.get(unit=sheet.unit).member
     explanation_flag(actor=fresh(member), assessment=sheet, criterion=criterion, message=message)
-    deadline = datetime.combine(
-        timezone.localdate() + timedelta(days=EXPLANATION_DAYS), datetime.min.time().replace(hour=17), tzinfo=VIETNAM
-    )
-    explanation_send(actor=fresh(cast.secretary), period=period, deadline=deadline)
+    explanation_send(actor=fresh(cast.secretary), period=period, deadline=days_from_today(EXPLANATION_DAYS))

@@ -1124,7 +1124,30 @@ def _ward_areas(year: int) -> tuple[Node, ...]:
 # ---------------------------------------------------------------- bonus and penalty items
 
 
-def _adjustments(block_code: str, year: int) -> tuple[tuple[str, str, str, Decimal], ...]:
+ItemRow = tuple[str, str, Number]  # (code, title, maximum points)
+Item = tuple[str, str, str, Decimal]  # (kind, code, title, maximum points)
+
+
+def adjustment_items(bonus: Sequence[ItemRow], penalty: Sequence[ItemRow]) -> tuple[Item, ...]:
+    """A framework's bonus items then its penalty items, each given as (code, title, maximum points)."""
+    return tuple((AdjustmentItem.Kind.BONUS, code, title, _d(points)) for code, title, points in bonus) + tuple(
+        (AdjustmentItem.Kind.PENALTY, code, title, _d(points)) for code, title, points in penalty
+    )
+
+
+def spec_of(name: str, areas: Sequence[Node], adjustments: tuple[Item, ...]) -> dict:
+    """What seed_framework builds: a framework's name, its caps (3 points of bonus, 5 of penalty, in every demo
+    framework), its tree of areas and its bonus and penalty items."""
+    return {
+        "name": name,
+        "bonus_cap": Decimal("3"),
+        "penalty_cap": Decimal("5"),
+        "areas": areas,
+        "adjustments": adjustments,
+    }
+
+
+def _adjustments(block_code: str, year: int) -> tuple[Item, ...]:
     bonus = [
         ("TH1", "Có sáng kiến CCHC được Hội đồng sáng kiến quận công nhận", "1.5"),
         ("TH2", "Được cấp có thẩm quyền khen thưởng về công tác CCHC", "1.5"),
@@ -1138,9 +1161,7 @@ def _adjustments(block_code: str, year: int) -> tuple[tuple[str, str, str, Decim
     ]
     if block_code == WARDS:
         penalty.append(("TR4", "Để xảy ra đơn thư khiếu nại, tố cáo vượt cấp về giải quyết thủ tục hành chính", "1"))
-    return tuple((AdjustmentItem.Kind.BONUS, code, title, _d(p)) for code, title, p in bonus) + tuple(
-        (AdjustmentItem.Kind.PENALTY, code, title, _d(p)) for code, title, p in penalty
-    )
+    return adjustment_items(bonus, penalty)
 
 
 BLOCK_FRAMEWORK_NAMES = {
@@ -1154,13 +1175,7 @@ def framework_spec(block_code: str, year: int) -> dict:
     if year not in YEARS or block_code not in BLOCK_CODES:
         raise KeyError((block_code, year))
     areas = _department_areas(year) if block_code == DEPARTMENTS else _ward_areas(year)
-    return {
-        "name": BLOCK_FRAMEWORK_NAMES[block_code].format(year=year),
-        "bonus_cap": Decimal("3"),
-        "penalty_cap": Decimal("5"),
-        "areas": areas,
-        "adjustments": _adjustments(block_code, year),
-    }
+    return spec_of(BLOCK_FRAMEWORK_NAMES[block_code].format(year=year), areas, _adjustments(block_code, year))
 
 
 def numbered(nodes: Sequence[Node], prefix: str = "") -> Iterator[tuple[str, str, Node]]:

@@ -21,13 +21,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from scoring.appraisal.services import block_finalise
 from scoring.council.services import assignment_add, council_chair_set, council_member_add
+from scoring.demo.dates import VIETNAM, at
 from scoring.frameworks.services import period_open_self_assessment
 from scoring.models import (
     AdjustmentEntry,
@@ -65,7 +65,6 @@ from scoring.text import number_text
 from units.models import Role, RoleAssignment, Unit, User
 from units.roles import belongs_to_unit, forget_roles
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 DEPARTMENTS, WARDS = "phong-ban", "phuong"
@@ -119,10 +118,6 @@ def set_deadlines(period: Period, deadlines: Sequence[datetime]) -> None:
     )
 
 
-def _at(year: int, month: int, day: int, hour: int = 17) -> datetime:
-    return datetime(year, month, day, hour, 0, tzinfo=VIETNAM)
-
-
 PLANS = {
     2021: YearPlan(
         year=2021,
@@ -134,9 +129,9 @@ PLANS = {
         survey_loss=(0.06, 0.14),
         leaf_loss_cap=Decimal(1),
         differences=(1, 2, 2, 3, 4),
-        opened=_at(2021, 11, 15, 9),
-        submitted=_at(2021, 12, 9, 16),
-        finalised=_at(2021, 12, 21, 16),
+        opened=at(2021, 11, 15, 9),
+        submitted=at(2021, 12, 9, 16),
+        finalised=at(2021, 12, 21, 16),
         decision_number="6125/QĐ-UBND",
         decision_date=date(2021, 12, 30),
         adjustments=(
@@ -168,9 +163,9 @@ PLANS = {
         survey_loss=(0.03, 0.08),
         leaf_loss_cap=Decimal("0.5"),
         differences=(0, 1, 1, 2, 2, 3),
-        opened=_at(2022, 11, 14, 9),
-        submitted=_at(2022, 12, 8, 16),
-        finalised=_at(2022, 12, 20, 16),
+        opened=at(2022, 11, 14, 9),
+        submitted=at(2022, 12, 8, 16),
+        finalised=at(2022, 12, 20, 16),
         decision_number="5678/QĐ-UBND",
         decision_date=date(2022, 12, 29),
         adjustments=(

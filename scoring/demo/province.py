@@ -10,17 +10,16 @@ self-assessment, its frameworks copied from 2025.
 import random
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
+from scoring.demo.dates import at
 from scoring.demo.history import BlockShape, YearPlan
 from scoring.demo.province_frameworks import COMMUNES, DEPARTMENTS, WARDS
 from scoring.models import AdjustmentItem
 from units.models import Authority, Role
 from units.workbooks.books import ORGANISATION, PEOPLE, SheetRows, write_workbook
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 PASSWORD = "HaiMinh@2026"
 PUBLISHED_YEAR, OPEN_YEAR = 2025, 2026
 AUTHORITY = {"name": "UBND thành phố Hải Minh", "short_name": "Hải Minh", "level": Authority.Level.CITY}
@@ -232,11 +231,7 @@ def workbooks(*, with_administrator: bool = True) -> tuple[bytes, bytes]:
 # The published year
 
 
-def _at(year: int, month: int, day: int, hour: int = 17) -> datetime:
-    return datetime(year, month, day, hour, 0, tzinfo=VIETNAM)
-
-
-DEADLINES_2025 = (_at(2025, 12, 12), _at(2025, 12, 24), _at(2025, 12, 29), _at(2026, 1, 6))
+DEADLINES_2025 = (at(2025, 12, 12), at(2025, 12, 24), at(2025, 12, 29), at(2026, 1, 6))
 BANDS = [
     (Decimal(93), "Xuất sắc"),
     (Decimal(85), "Tốt"),
@@ -259,9 +254,9 @@ PLANS = {
         survey_loss=(0.03, 0.10),
         leaf_loss_cap=Decimal(1),
         differences=(0, 1, 1, 2, 3),
-        opened=_at(2025, 11, 17, 9),
-        submitted=_at(2025, 12, 11, 16),
-        finalised=_at(2025, 12, 26, 16),
+        opened=at(2025, 11, 17, 9),
+        submitted=at(2025, 12, 11, 16),
+        finalised=at(2025, 12, 26, 16),
         decision_number="25/QĐ-UBND",
         decision_date=date(2026, 1, 9),
         adjustments=(

@@ -5,10 +5,21 @@ Modelled on Hà Nội's framework for departments and communes (QĐ 5666/QĐ-UBN
 bonus and penalty part with caps. The three blocks share the tree; the words change with who is assessed.
 """
 
-from decimal import Decimal
-
-from scoring.demo.frameworks import ON_TIME, area, bands, criterion, deduction, levels, manual, ratio, survey, yes_no
-from scoring.models import AdjustmentItem
+from scoring.demo.frameworks import (
+    ON_TIME,
+    Item,
+    adjustment_items,
+    area,
+    bands,
+    criterion,
+    deduction,
+    levels,
+    manual,
+    ratio,
+    spec_of,
+    survey,
+    yes_no,
+)
 
 YEARS = (2025, 2026)
 DEPARTMENTS, WARDS, COMMUNES = "so-nganh", "phuong", "xa"
@@ -292,7 +303,7 @@ def _areas(block_code: str, year: int) -> tuple:
     )
 
 
-def _adjustments() -> tuple[tuple[str, str, str, Decimal], ...]:
+def _adjustments() -> tuple[Item, ...]:
     bonus = (
         ("TH1", "Có sáng kiến CCHC được UBND thành phố công nhận và nhân rộng", "1.5"),
         ("TH2", "Được Thủ tướng Chính phủ, bộ, ngành trung ương khen thưởng về CCHC", "1.5"),
@@ -302,19 +313,11 @@ def _adjustments() -> tuple[tuple[str, str, str, Decimal], ...]:
         ("TR2", "Bị UBND thành phố phê bình vì chậm thực hiện nhiệm vụ CCHC được giao", "1.5"),
         ("TR3", "Có phản ánh, kiến nghị đúng về thủ tục hành chính được cơ quan có thẩm quyền xác nhận", "1.5"),
     )
-    return tuple((AdjustmentItem.Kind.BONUS, code, title, Decimal(p)) for code, title, p in bonus) + tuple(
-        (AdjustmentItem.Kind.PENALTY, code, title, Decimal(p)) for code, title, p in penalty
-    )
+    return adjustment_items(bonus, penalty)
 
 
 def province_framework_spec(block_code: str, year: int) -> dict:
     """The whole framework of one block in one year: name, caps, tree and bonus/penalty items."""
     if year not in YEARS or block_code not in BLOCK_CODES:
         raise KeyError((block_code, year))
-    return {
-        "name": NAMES[block_code].format(year=year),
-        "bonus_cap": Decimal("3"),
-        "penalty_cap": Decimal("5"),
-        "areas": _areas(block_code, year),
-        "adjustments": _adjustments(),
-    }
+    return spec_of(NAMES[block_code].format(year=year), _areas(block_code, year), _adjustments())

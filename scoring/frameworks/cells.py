@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import tablib
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from evidence.workbooks import Row
 from scoring.models import Criterion, RuleType
 from scoring.text import number_text, parse_decimal, parse_yes_no
 
@@ -70,6 +72,16 @@ def restore_text(value: Any) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]
     return text
+
+
+def worksheet_dataset(rows: list[Row]) -> tablib.Dataset:
+    """A worksheet's rows as django-import-export reads them: the names on line 1 as headers, and each later line
+    cut or padded to as many cells."""
+    headers = [("" if value is None else str(value)) for value in (rows[0][1] if rows else ())]
+    dataset = tablib.Dataset(headers=headers or None)
+    for _line, values in rows[1:]:
+        dataset.append(tuple(values[: len(headers)]) + (None,) * (len(headers) - len(values)))
+    return dataset
 
 
 def drop_blank_rows(dataset: Any) -> list[int]:

@@ -23,6 +23,7 @@ from scoring.frameworks.cells import (
 )
 from scoring.frameworks.services import adjustment_problems
 from scoring.models import AdjustmentItem, ClassificationBand, Framework, Period, ResultsConfig
+from scoring.spreadsheets import row_cells
 from scoring.text import number_text, parse_yes_no
 
 ADJUSTMENTS = "Thưởng, trừ"
@@ -120,7 +121,7 @@ def _columns(rows: list[Row], sheet: str, headers: tuple[str, ...], problems: li
 def _cells(rows: list[Row], columns: dict[str, int]):
     """(line, {header: value}) of every line after the header that is not blank."""
     for line, values in rows[1:]:
-        cells = {header: (values[index] if index < len(values) else None) for header, index in columns.items()}
+        cells = row_cells(values, columns)
         if any(restore_text(value) != "" for value in cells.values()):
             yield line, cells
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from import_export.results import Result, RowResult
 
 from evidence.workbooks import Limits, Row, read_sheets
-from scoring.frameworks.cells import problems_by_line
+from scoring.frameworks.cells import problems_by_line, worksheet_dataset
 from scoring.frameworks.extras import Extras, apply_extras, extra_datasets, read_extras
 from scoring.frameworks.resources import CriterionResource
 from scoring.frameworks.selectors import framework_tree
@@ -102,11 +102,7 @@ def _read_workbook(file: BinaryIO | bytes) -> tuple[tablib.Dataset, dict[str, li
     rows = sheets.get(SHEET_TITLE) or next(iter(sheets.values()), [])
     if not rows or not any(value not in (None, "") for value in rows[0][1]):
         raise ValidationError(_("Tệp không có dòng tiêu đề ở dòng 1."), code="empty")
-    headers = [("" if value is None else str(value)) for value in rows[0][1]]
-    dataset = tablib.Dataset(headers=headers)
-    for _line, values in rows[1:]:
-        dataset.append(tuple(values[: len(headers)]) + (None,) * (len(headers) - len(values)))
-    return dataset, sheets
+    return worksheet_dataset(rows), sheets
 
 
 def _row_problems(resource: CriterionResource, result: Result) -> list[str]:

@@ -7,11 +7,8 @@ whole hundredths of a percent by integer arithmetic with round-half-up, so neith
 nor Python's floats can move a figure or split a tie.
 """
 
-import threading
-from collections import OrderedDict
 from decimal import Decimal
 
-from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -52,7 +49,7 @@ from scoring.models import (
     Score,
     Stage,
 )
-from scoring.results.versions import results_stamp
+from scoring.results.versions import kept, stamp_to_keep
 from units.models import Role, RoleAssignment
 
 COUNCIL_STAGES = (Stage.ROUND_1, Stage.ROUND_2)
@@ -297,13 +294,6 @@ def unit_results(period: Period, *, ranking_method: str | None = None) -> QueryS
     )
 
 
-# Computed rows per (database, period, version, ranking method, language), newest last; a few periods are read at
-# once (the open year, last year for comparisons), so a handful of entries is enough.
-_KEPT: OrderedDict[tuple, list[Assessment]] = OrderedDict()
-_KEPT_LOCK = threading.Lock()
-KEPT_VERSIONS = 8
-
-
 def unit_result_rows(period: Period, *, ranking_method: str | None = None) -> list[Assessment]:
     """The rows of `unit_results(period)`, computed once per version of the period's results.
 
@@ -314,22 +304,8 @@ def unit_result_rows(period: Period, *, ranking_method: str | None = None) -> li
     The rows are shared between readers: read them, never change them."""
     method = ranking_method or results_config(period).ranking_method
     using = Assessment.objects.db
-    if connections[using].in_atomic_block:
-        return list(unit_results(period, ranking_method=method))
-    stamp = results_stamp(period.pk, using=using)
-    key = (using, period.pk, stamp, method, get_language())
-    with _KEPT_LOCK:
-        rows = _KEPT.get(key)
-        if rows is not None:
-            _KEPT.move_to_end(key)
-            return list(rows)
-    rows = list(unit_results(period, ranking_method=method))
-    if stamp is not None:
-        with _KEPT_LOCK:
-            _KEPT[key] = rows
-            while len(_KEPT) > KEPT_VERSIONS:
-                _KEPT.popitem(last=False)
-    return list(rows)
+    key = ("unit_results", using, period.pk, method, get_language())
+    return list(kept(key, stamp_to_keep(period.pk, using), lambda: list(unit_results(period, ranking_method=method))))
 
 
 def rank_of(row: Assessment) -> int | None:

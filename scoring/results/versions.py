@@ -4,8 +4,12 @@ Every input of `unit_results` (the council's scores, adjustments and their caps,
 sheets, exclusions, bands, the survey switch, units, blocks, heads and their names) is watched by a trigger that
 adds one to the period's counter in `ResultsVersion`, in the same transaction as the change. The triggers live in
 the database rather than in Python so that no write can miss them: the admin, bulk inserts, imports, the demo and a
-raw UPDATE all count. Units' own (self-assessment) scores are not an input, so a unit's save never touches the
-counter and deadline day never waits on it.
+raw UPDATE all count. A unit's own (self-assessment) score counts only on a sheet the council has begun scoring
+(the council overview compares the council's rounds with it: scoring/council/selectors.py largest_differences);
+a unit's save on a sheet still its own never touches the counter, so deadline day never waits on it.
+
+Figures computed from those inputs are kept once per version (`kept`): the live results' rows, the council's
+counts and differences. A change is seen by the next reader, whatever wrote it.
 
 The triggers are (re)installed after every `migrate` (`install`, connected to post_migrate in scoring/apps.py),
 because SQLite drops a table's triggers when a migration rebuilds the table. `missing_triggers` lets a test prove
@@ -15,6 +19,9 @@ A version is a random token (made with the period, so a period number reused aft
 cache entry) and the counter.
 """
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections
@@ -36,7 +43,12 @@ _VIA_SHEET = "(SELECT period_id FROM scoring_assessment WHERE id = {row}.assessm
 _VIA_FRAMEWORK = "(SELECT period_id FROM scoring_framework WHERE id = {row}.framework_id)"
 
 WATCHED = (
-    Watched("scoring_score", _VIA_SHEET, "{row}.stage IN ('round1', 'round2')"),
+    Watched(
+        "scoring_score",
+        _VIA_SHEET,
+        "{row}.stage IN ('round1', 'round2') OR ({row}.stage = 'self' AND EXISTS (SELECT 1 FROM scoring_score council"
+        " WHERE council.assessment_id = {row}.assessment_id AND council.stage = 'round1'))",
+    ),
     Watched("scoring_adjustmententry", _VIA_SHEET),
     Watched("scoring_adjustmentitem", _VIA_FRAMEWORK),
     Watched("scoring_criterion", _VIA_FRAMEWORK),
@@ -176,3 +188,37 @@ def results_stamp(period_id: int, using: str = "default") -> tuple[str, int] | N
         cursor.execute(f"SELECT token, counter FROM {TABLE} WHERE period_id = %s", [period_id])
         row = cursor.fetchone()
     return tuple(row) if row else None
+
+
+# Figures kept per version: a key naming what was computed (and for which period and readers), with the version,
+# newest last. A few periods and readers at once (the open year, last year for comparisons, the council's pages).
+_KEPT: OrderedDict[tuple, object] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+KEPT_ENTRIES = 32
+
+
+def stamp_to_keep(period_id: int, using: str = "default") -> tuple[str, int] | None:
+    """The version to keep a period's figures under, one query; None inside a transaction, whose reads may be its own
+    uncommitted writes (a publication computes afresh), and for a period without a version."""
+    if connections[using].in_atomic_block:
+        return None
+    return results_stamp(period_id, using)
+
+
+def kept[T](key: tuple, stamp: tuple[str, int] | None, compute: Callable[[], T]) -> T:
+    """compute() once per key and version (stamp_to_keep, read before computing: the figures are never older than
+    their version); with no version, computed afresh and not kept. Readers share what is kept: read it, never
+    change it."""
+    if stamp is None:
+        return compute()
+    entry = (*key, stamp)
+    with _KEPT_LOCK:
+        if entry in _KEPT:
+            _KEPT.move_to_end(entry)
+            return _KEPT[entry]
+    value = compute()
+    with _KEPT_LOCK:
+        _KEPT[entry] = value
+        while len(_KEPT) > KEPT_ENTRIES:
+            _KEPT.popitem(last=False)
+    return value

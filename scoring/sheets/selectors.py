@@ -28,6 +28,7 @@ from scoring.models import (
     Score,
     Stage,
 )
+from scoring.text import percent_done
 
 HUNDRED = Decimal(100)
 
@@ -84,7 +85,7 @@ class SheetTotals:
 
     @property
     def progress_percent(self) -> int:
-        return round(100 * self.scored_count / self.leaf_count) if self.leaf_count else 0
+        return percent_done(self.scored_count, self.leaf_count)
 
 
 @dataclass

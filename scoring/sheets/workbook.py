@@ -29,6 +29,7 @@ from scoring.spreadsheets import (
     code_text,
     header_positions,
     is_blank,
+    row_cells,
     set_text,
     write_header,
 )
@@ -301,7 +302,7 @@ def _parse_rows(
     seen: dict[str, int] = {}
     skipped = 0
     for line, values in rows:
-        cells = {key: (values[position] if position < len(values) else None) for key, position in columns.items()}
+        cells = row_cells(values, columns)
         has_input = any(not is_blank(cells.get(key)) for key in INPUT_KEYS)
         raw_code = cells["code"]
         if is_blank(raw_code):

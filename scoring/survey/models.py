@@ -1,17 +1,17 @@
 """The sociological survey run inside the portal (điều tra xã hội học): a questionnaire per period and block,
 a named sample per unit reached by one-time links, the anonymous responses, and the council's exclusions.
 
-Imported at the end of scoring/models.py, so the app label stays `scoring` and one migration history holds
+Imported by scoring/models/__init__.py, so the app label stays `scoring` and one migration history holds
 every model of the year.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scoring.models import Criterion, Framework, Period
+from scoring.models.fields import person_field
+from scoring.models.frameworks import Criterion, Framework, Period
 
 
 class Survey(models.Model):
@@ -158,7 +158,7 @@ class Respondent(models.Model):
     token = models.CharField(max_length=64, unique=True)
     is_in_sample = models.BooleanField(_("trong mẫu khảo sát"), default=True)
     invited_at = models.DateTimeField(_("đã gửi thư mời lúc"), null=True, blank=True)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_by = person_field()
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -186,9 +186,7 @@ class SurveyResponse(models.Model):
     network = models.CharField(max_length=16, blank=True)
     is_excluded = models.BooleanField(_("bị loại"), default=False)
     exclusion_reason = models.TextField(_("lý do loại"), blank=True)
-    excluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    excluded_by = person_field(optional=True)
     excluded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

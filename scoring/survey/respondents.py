@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from evidence.workbooks import Limits, read_rows
 from scoring.models import AuditEvent
 from scoring.permissions.survey import can_manage_surveys
-from scoring.spreadsheets import Column, cell_text, header_positions, is_blank, set_text, write_header
+from scoring.spreadsheets import Column, cell_text, header_positions, is_blank, row_cells, set_text, write_header
 from scoring.survey.models import Respondent, RespondentGroup, Survey
 from scoring.text import normalised_word
 from units.models import Unit, User
@@ -92,16 +92,6 @@ class ImportResult:
     by_unit: dict[str, int]
 
 
-def _columns(header) -> dict[str, int]:
-    columns = header_positions(header, COLUMNS)
-    missing = [c.header for c in COLUMNS if c.is_required and c.key not in columns]
-    if missing:
-        raise ValidationError(
-            [_("Dòng 1: Thiếu cột “%(column)s”.") % {"column": header} for header in missing], code="bad_headers"
-        )
-    return columns
-
-
 def respondents_import(*, actor: User, survey: Survey, file: BinaryIO | bytes, is_pool: bool = False) -> ImportResult:
     """Add every row as a respondent with a fresh one-time link, or nothing at all.
 
@@ -115,14 +105,14 @@ def respondents_import(*, actor: User, survey: Survey, file: BinaryIO | bytes, i
     if is_pool and survey.is_frozen:
         raise ValidationError(_("Cuộc khảo sát đã mở: mẫu đã cố định, không nhập thêm danh sách để chọn mẫu."))
     rows = iter(read_rows(file, limits=LIMITS, what=_("danh sách người được khảo sát")))
-    columns = _columns(next(rows, None))
+    columns = header_positions(next(rows, None), COLUMNS)
     units = {unit.code: unit for unit in Unit.objects.filter(block_id=survey.framework.block_id, is_active=True)}
     known = set(Unit.objects.values_list("code", flat=True))
     problems: list[str] = []
     parsed: list[Respondent] = []
     seen: dict[tuple, int] = {}
     for line, values in rows:
-        cells = {key: (values[position] if position < len(values) else None) for key, position in columns.items()}
+        cells = row_cells(values, columns)
         if all(is_blank(cells.get(key)) for key in ("name", "group", "phone", "email")):
             continue  # the template's unit lines left empty
 

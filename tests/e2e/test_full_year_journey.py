@@ -4,7 +4,6 @@ The ORM only prepares last year (published), the people and their roles, and mov
 """
 
 import datetime
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from tests.factories import (
     small_framework,
     user_with_role,
 )
+from tests.pdfs import pdf_text
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -80,10 +80,6 @@ def last_year():
 @pytest.fixture
 def plan_pdf(tmp_path):
     return pdf_document(tmp_path / "Kế hoạch CCHC 2025.pdf", "Kế hoạch CCHC năm 2025")
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
 def criteria_of(unit) -> dict[str, Criterion]:
@@ -451,7 +447,7 @@ def test_the_whole_year_from_opening_the_period_to_the_public_ranking(
         downloads.get_by_role("link", name="Tải PDF (phụ lục quyết định)").click(modifiers=["Alt"])
     annex_path = tmp_path / annex_download.value.suggested_filename
     annex_download.value.save_as(annex_path)
-    text = pdf_text(annex_path)
+    text = pdf_text(annex_path, layout=True)
     assert JUSTICE in text
     assert HA_DINH in text
     assert f"Kèm theo Quyết định số {DECISION_NUMBER} ngày 20/01/{YEAR + 1} của {AUTHORITY}" in text

@@ -11,21 +11,23 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from scoring.models import BlockFinalisation, Criterion, Objection, Period, Score, Stage
-from scoring.results.services import objection_file, results_release_preliminary
+from scoring.results.services import objection_file
 from tests.e2e.helpers import accept_objection, alert, cells, login, navigation
 from tests.factories import (
     FULL,
     NOT_APPLICABLE,
     RANKING_HEADERS,
-    AssessmentFactory,
     UnitFactory,
     enter_scores,
     full_minus,
     publish_snapshot,
+    release_preliminary,
     standard_bands,
+    submitted_sheet,
     user_with_role,
     ward_framework,
 )
+from tests.pdfs import pdf_text
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -61,16 +63,7 @@ def appraised_year():
         )
     }
     heads = {name: user_with_role(Role.UNIT_HEAD, unit=unit, full_name=HEADS[name]) for name, unit in units.items()}
-    sheets = {
-        name: AssessmentFactory(
-            framework=framework,
-            unit=unit,
-            submitted=True,
-            submitted_at=timezone.now() - datetime.timedelta(days=40),
-            submitted_by=heads[name],
-        )
-        for name, unit in units.items()
-    }
+    sheets = {name: submitted_sheet(framework, unit, heads[name], days_ago=40) for name, unit in units.items()}
     thuong_dinh = {**full_minus(c1_2="0.4"), "1.3": NOT_APPLICABLE}
     enter_scores(sheets[THUONG_DINH], thuong_dinh, stage=Stage.SELF)
     enter_scores(sheets[THUONG_DINH], thuong_dinh)
@@ -96,10 +89,6 @@ def appraised_year():
         ],
     )
     return period, sheets, people
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
 def test_release_objection_resolution_publication_and_the_public_ranking(
@@ -240,7 +229,7 @@ def test_release_objection_resolution_publication_and_the_public_ranking(
     assert annex.suggested_filename == f"Kết quả Chỉ số CCHC năm {YEAR}-v1.pdf"
     annex_path = tmp_path / annex.suggested_filename
     annex.save_as(annex_path)
-    text = pdf_text(annex_path)
+    text = pdf_text(annex_path, layout=True)
     for name in (THUONG_DINH, HA_DINH, KIM_GIANG):
         assert name in text
     assert f"Kèm theo Quyết định số {DECISION_NUMBER} ngày 16/01/2024 của {AUTHORITY}" in text
@@ -279,9 +268,7 @@ def test_release_objection_resolution_publication_and_the_public_ranking(
 
 def test_the_unit_follows_the_preliminary_results_notice_to_its_results(live_server, page: Page, appraised_year):
     period, sheets, people = appraised_year
-    results_release_preliminary(
-        actor=people["secretary"], period=period, objection_deadline=timezone.now() + datetime.timedelta(days=3)
-    )
+    release_preliminary(period, people["secretary"], hours=72)
     login(page, live_server, people["head"])
     page.get_by_test_id("notice-bell").click()
     page.get_by_role("link", name=f"Đã có kết quả sơ bộ năm {YEAR}.").click()
@@ -291,9 +278,7 @@ def test_the_unit_follows_the_preliminary_results_notice_to_its_results(live_ser
 def test_the_secretary_accepts_an_objection_on_a_ratio_criterion(live_server, page: Page, appraised_year):
     # given Hạ Đình's objection to the council's 1 of 2 on 1.2 (a ratio: documents carried out / issued)
     period, sheets, people = appraised_year
-    results_release_preliminary(
-        actor=people["secretary"], period=period, objection_deadline=timezone.now() + datetime.timedelta(days=3)
-    )
+    release_preliminary(period, people["secretary"], hours=72)
     objection_file(
         actor=people["other_head"],
         assessment=sheets[HA_DINH],

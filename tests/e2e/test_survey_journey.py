@@ -24,6 +24,7 @@ from tests.factories import (
     user_with_role,
     ward_framework,
 )
+from tests.pdfs import pdf_text
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -132,7 +133,7 @@ def test_secretary_sets_up_respondents_answer_by_qr_link_and_the_council_sees_th
     assert cards.headers["content-type"] == "application/pdf"
     pdf = tmp_path / "cards.pdf"
     pdf.write_bytes(cards.body())
-    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = pdf_text(pdf)
     assert "Nguyễn Văn An" in text and "Công ty CP Sông Hồng" in text
     links = re.findall(r"http://\S+/s/[A-Za-z0-9_-]{32}/", text.replace("\n", ""))
     assert len(links) == 2

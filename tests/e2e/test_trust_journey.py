@@ -3,24 +3,24 @@ provider process on loopback), publishes the year, downloads the signed annex, a
 verification page; the same file with one changed byte reads "altered"."""
 
 import datetime
-import subprocess
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from scoring.models import BlockFinalisation, Period, Stage
-from scoring.results.services import results_release_preliminary
 from tests.factories import (
     FULL,
     UnitFactory,
     full_minus,
+    release_preliminary,
     standard_bands,
     submitted_sheet,
     user_with_role,
     ward_framework,
 )
 from tests.factories import enter_scores as score
+from tests.pdfs import pdf_text
 from units.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -46,9 +46,7 @@ def preliminary_year():
         score(sheet, FULL, stage=Stage.SELF)
         score(sheet, scores)
     BlockFinalisation.objects.create(period=period, block=block, finalised_by=secretary)
-    results_release_preliminary(
-        actor=secretary, period=period, objection_deadline=timezone.now() + datetime.timedelta(1)
-    )
+    release_preliminary(period, secretary, hours=24)
     Period.objects.filter(pk=period.pk).update(objection_deadline=timezone.now() - datetime.timedelta(minutes=1))
     return period
 
@@ -81,7 +79,7 @@ def test_sign_in_through_the_provider_publish_and_verify_the_signed_annex(
     signed = tmp_path / "phu-luc-ky-so.pdf"
     download.value.save_as(signed)
     assert download.value.suggested_filename == f"Phu-luc-ket-qua-CCHC-{YEAR}-ky-so.pdf"
-    text = subprocess.run(["pdftotext", str(signed), "-"], capture_output=True, check=True, text=True).stdout
+    text = pdf_text(signed)
     assert "ĐÃ KÝ SỐ" in text and f"Ký bởi: {AUTHORITY}" in text
 
     # 4. a visitor without an account checks it on the public verification page

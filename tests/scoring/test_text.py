@@ -10,8 +10,16 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.utils import translation
 
-from scoring.spreadsheets import cell_decimal, cell_text, code_text, header_positions, set_text
-from scoring.text import NO_WORDS, YES_WORDS, localized_number, number_text, parse_decimal, parse_yes_no
+from scoring.spreadsheets import Column, cell_decimal, cell_text, code_text, header_positions, row_cells, set_text
+from scoring.text import (
+    NO_WORDS,
+    YES_WORDS,
+    localized_number,
+    number_text,
+    parse_decimal,
+    parse_yes_no,
+    percent_done,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,6 +42,11 @@ def test_number_text_is_vietnamese_whatever_the_language(number, text):
 def test_number_text_of_nothing_is_the_chosen_placeholder():
     assert number_text(None) == ""
     assert number_text(None, empty="—") == "—"
+
+
+@pytest.mark.parametrize("done,total,percent", [(0, 8, 0), (1, 3, 33), (2, 3, 67), (8, 8, 100), (0, 0, 0)])
+def test_percent_done_is_a_whole_percent_and_zero_when_there_is_no_work(done, total, percent):
+    assert percent_done(done, total) == percent
 
 
 def test_localized_number_follows_the_active_language():
@@ -93,6 +106,12 @@ TWO_DECIMALS_VALUES = [
     Decimal("1234567.891"),
     Decimal("12345678901234567890123456789.125"),
     Decimal("NaN"),
+    Decimal("92.16"),
+    Decimal("-1.50"),
+    Decimal("0.00"),
+    Decimal("-0.00"),
+    Decimal("1.2E+2"),
+    Decimal("12345678901234567890123456789.12"),
     0,
     -3,
     2.675,
@@ -159,14 +178,25 @@ def test_cells_are_read_as_people_typed_them():
     assert (code_text("1.10"), code_text(2), code_text(1.1)) == ("1.10", "2", None)
 
 
-class Column:
-    def __init__(self, key: str, header: str):
-        self.key, self.header = key, header
-
-
 def test_header_positions_find_moved_columns_by_their_text():
-    columns = [Column("code", "Mã"), Column("points", "Điểm"), Column("note", "Ghi chú")]
+    columns = (Column("code", "Mã", 9), Column("points", "Điểm", 9), Column("note", "Ghi chú", 9))
     assert header_positions((1, ("  điểm ", None, "MÃ")), columns) == {"points": 0, "code": 2}
     with pytest.raises(ValidationError) as raised:
         header_positions((1, (None, " ")), columns)
     assert raised.value.messages == ["Tệp không có dòng tiêu đề ở dòng 1."]
+
+
+def test_header_positions_refuse_a_file_without_a_required_column_naming_each():
+    columns = (
+        Column("unit", "Mã đơn vị", 9, is_required=True),
+        Column("points", "Điểm", 9, is_required=True),
+        Column("criterion", "Mã tiêu chí", 9, is_required=True),
+        Column("note", "Ghi chú", 9),
+    )
+    with pytest.raises(ValidationError) as raised:
+        header_positions((1, ("Mã đơn vị", "Ghi chú")), columns)
+    assert raised.value.messages == ["Dòng 1: Thiếu cột “Điểm”.", "Dòng 1: Thiếu cột “Mã tiêu chí”."]
+
+
+def test_row_cells_are_none_where_the_row_stops_short():
+    assert row_cells(("a", "b"), {"first": 0, "third": 2, "second": 1}) == {"first": "a", "third": None, "second": "b"}

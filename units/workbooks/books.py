@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from evidence.workbooks import Limits, read_sheets
-from scoring.frameworks.cells import problems_by_line
+from scoring.frameworks.cells import problems_by_line, worksheet_dataset
 from units.models import Authority, User
 from units.workbooks.cells import Directory
 from units.workbooks.people import PersonResource, RoleResource
@@ -86,15 +86,7 @@ def read_book(file: BinaryIO | bytes, book: Book) -> BookData:
             % {"titles": ", ".join(f"“{title}”" for title in book.titles)},
             code="no_sheet",
         )
-    datasets = {}
-    for title, rows in sheets.items():
-        header = rows[0][1] if rows else ()
-        headers = [("" if value is None else str(value)) for value in header]
-        dataset = tablib.Dataset(headers=headers or None)
-        for _line, values in rows[1:]:
-            dataset.append(tuple(values[: len(headers)]) + (None,) * (len(headers) - len(values)))
-        datasets[title] = dataset
-    return BookData(book=book, datasets=datasets)
+    return BookData(book=book, datasets={title: worksheet_dataset(rows) for title, rows in sheets.items()})
 
 
 @dataclass

@@ -10,9 +10,8 @@ nothing but the demo passwords, which are reset. Frameworks that already have cr
 
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -26,6 +25,7 @@ from django.utils import timezone
 from scoring.demo import accounts as demo
 from scoring.demo import province
 from scoring.demo.appraisal import seed_appraisal
+from scoring.demo.dates import at, days_from_today
 from scoring.demo.frameworks import YEARS, framework_spec, seed_framework
 from scoring.demo.history import Cast, seed_history, set_deadlines
 from scoring.demo.officers import seed_preparers
@@ -38,28 +38,19 @@ from scoring.models import Framework, Notice, Period
 from units.models import Authority, Block, RoleAssignment, Unit, User
 from units.selectors import the_authority
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 OPEN_YEAR = 2023
-
-
-def _at(year: int, month: int, day: int, hour: int = 17) -> datetime:
-    return datetime(year, month, day, hour, 0, tzinfo=VIETNAM)
 
 
 # Self-assessment, appraisal, explanation and objection deadlines of each year.
 DEADLINES = {
-    2021: (_at(2021, 12, 10), _at(2021, 12, 21), _at(2021, 12, 24), _at(2021, 12, 28)),
-    2022: (_at(2022, 12, 9), _at(2022, 12, 20), _at(2022, 12, 23), _at(2022, 12, 27)),
+    2021: (at(2021, 12, 10), at(2021, 12, 21), at(2021, 12, 24), at(2021, 12, 28)),
+    2022: (at(2022, 12, 9), at(2022, 12, 20), at(2022, 12, 23), at(2022, 12, 27)),
 }
 
 
 def open_year_deadlines() -> tuple[datetime, ...]:
     """The open year's deadlines sit ahead of the day the demo is loaded, so every step can be played."""
-    today = timezone.localdate()
-    return tuple(
-        datetime.combine(today + timedelta(days=days), datetime.min.time().replace(hour=17), tzinfo=VIETNAM)
-        for days in (14, 28, 35, 42)
-    )
+    return tuple(days_from_today(days) for days in (14, 28, 35, 42))
 
 
 def _file_past_results_notices(years: Iterable[int], units: Iterable[Unit]) -> None:

@@ -12,17 +12,3 @@ from scoring.results.services.secretariat import (
     ranking_exclusion_set,
     results_config_update,
 )
-
-__all__ = [
-    "classification_bands_replace",
-    "commendation_add",
-    "commendation_remove",
-    "objection_file",
-    "objection_resolve",
-    "period_survey_set",
-    "ranking_exclusion_remove",
-    "ranking_exclusion_set",
-    "results_config_update",
-    "results_publish",
-    "results_release_preliminary",
-]

@@ -8,15 +8,16 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from scoring import models
 from tests.factories import (
-    PASSWORD,
     AssessmentFactory,
     CriterionFactory,
     FrameworkFactory,
     ScoreFactory,
     UnitFactory,
+    login,
     small_framework,
     survey_xlsx,
     user_with_role,
@@ -25,11 +26,6 @@ from tests.factories import (
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def flash(response) -> list[str]:
@@ -201,6 +197,13 @@ def test_chair_finalises_a_block_when_nothing_blocks(client, council_world):
     response = client.post(url)
     assert flash(response) == [f"Đã chốt kết quả thẩm định khối “{w['framework'].block}”."]
     assert models.BlockFinalisation.objects.get().finalised_by == w["chair"]
+    card = client.get(reverse("council_overview", args=[year])).content.decode()
+    minutes = models.SignedDocument.objects.get(kind=models.SignedDocument.Kind.MINUTES, block=w["framework"].block)
+    closed_at = date_format(
+        timezone.localtime(models.BlockFinalisation.objects.get().finalised_at), "SHORT_DATETIME_FORMAT"
+    )
+    assert f"Đã chốt</span> {closed_at} · {w['chair'].get_full_name()}</p>" in card
+    assert reverse("signing_document_pdf", args=[minutes.reference]) in card
     client.logout()
     assert login(client, w["secretary"]).post(url).status_code == 403
 
@@ -325,6 +328,43 @@ def test_each_units_row_tells_its_state_and_the_days_left(client):
     assert row("Xã Đã Nộp") == f"{block} Đã nộp 0/0 1 — còn 3 ngày".split()
 
 
+def test_a_progress_row_is_written_whole_with_its_words_escaped(client):
+    # given a sheet submitted late by a unit whose name holds markup, one criterion to appraise, one request answered
+    # and one due today at noon
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    framework = FrameworkFactory(period__state=models.Period.State.APPRAISAL)
+    criterion = CriterionFactory(framework=framework, code="1.1", rule_type=models.RuleType.YES_NO)
+    sheet = AssessmentFactory(
+        framework=framework,
+        unit=UnitFactory(block=framework.block, name='Xã <Mới> & "Cũ"'),
+        submitted=True,
+        is_late=True,
+    )
+    sent = {"message": "Bổ sung", "requested_by": user_with_role("council_member"), "sent_at": noon, "deadline": noon}
+    models.ExplanationRequest.objects.create(
+        assessment=sheet, criterion=criterion, state="answered", answer="Xong", **sent
+    )
+    second = CriterionFactory(framework=framework, code="1.2")
+    models.ExplanationRequest.objects.create(assessment=sheet, criterion=second, state="sent", **sent)
+    client = login(client, user_with_role("council_secretary"))
+
+    # when
+    html = client.get(reverse("council_overview", args=[framework.period.year])).text
+
+    # then
+    name = "Xã &lt;Mới&gt; &amp; &quot;Cũ&quot;"
+    assert (
+        f'<tr><th scope="row" class="fw-normal"><a href="/assessments/{sheet.pk}/" data-testid="unit-link">{name}</a>'
+        f'<div class="small text-muted">{framework.block.name}</div></th>'
+        '<td><span class="badge text-bg-success">Đã nộp</span> <span class="badge text-bg-danger">Nộp muộn</span></td>'
+        f'<td style="min-width:9rem"><div class="progress" role="progressbar" aria-label="Thẩm định vòng 1 của {name}" '
+        'aria-valuenow="0" aria-valuemin="0" aria-valuemax="1"><div class="progress-bar" style="width: 0%"></div></div>'
+        '<span class="small">0/1</span></td><td>1 <span class="small text-muted">(1 đã trả lời)</span></td>'
+        '<td class="small"><span class="text-muted">—</span></td>'
+        '<td class="small"><strong class="text-warning-emphasis">hôm nay</strong></td></tr>'
+    ) in html
+
+
 # ---------------------------------------------------------------------------------------------
 # Query counts
 
@@ -374,10 +414,10 @@ def wide_world():
 
 
 # the chair's page also asks, for the navigation, whether this council member chairs an open council, and reads
-# their seat (assignments, conflicts, closed blocks); secretary and chair see the blocks: three more queries read the
-# requests to settle (the secretary's flagged list and the blockers), the closed blocks with their minutes, and the
-# frameworks
-OVERVIEW_QUERIES = {"secretary": 15, "chair": 19, "leadership": 12}
+# their seat (assignments, conflicts, closed blocks); secretary and chair see the blocks: two more queries read the
+# requests to settle (the secretary's flagged list and the blockers), and the frameworks with their closing and
+# minutes
+OVERVIEW_QUERIES = {"secretary": 14, "chair": 18, "leadership": 12}
 
 
 @pytest.mark.parametrize("who", OVERVIEW_QUERIES)

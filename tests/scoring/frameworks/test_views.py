@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from scoring.models import AuditEvent, Framework, Period
 from tests.factories import (
-    PASSWORD,
     FrameworkFactory,
     UnitFactory,
     UserFactory,
+    login,
     small_framework,
     user_with_role,
     wide_framework,
@@ -34,11 +34,6 @@ def world():
         "nobody": UserFactory(full_name="Người Chưa Có Vai Trò"),
     }
     return framework, unit, people
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_anonymous_visitors_are_sent_to_login(client, world):

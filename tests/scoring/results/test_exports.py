@@ -20,10 +20,12 @@ from tests.factories import (
     AuthorityFactory,
     BlockFactory,
     UnitFactory,
+    get_as,
     publish_results,
 )
 from tests.factories import PUBLISHED_YEAR as YEAR
 from tests.factories import user_with_role as role_user
+from tests.pdfs import pdf_text
 from units.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -42,29 +44,17 @@ def scorecard_url(published, unit_key="thuong_dinh"):
     return reverse("results_scorecard_pdf", args=[YEAR, published[unit_key].code])
 
 
-def get(client, published, who, address):
-    if published[who] is not None:
-        client.force_login(published[who])
-    return client.get(address)
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "file.pdf"
-    path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
-
-
 # ---------------------------------------------------------------------------------------------
 # PDF
 
 
-def test_annex_pdf_reads_like_the_decisions_annex(client, published, tmp_path):
-    response = get(client, published, "leadership", url("results_pdf"))
+def test_annex_pdf_reads_like_the_decisions_annex(client, published):
+    response = get_as(client, published["leadership"], url("results_pdf"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    text = pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content, layout=True)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập – Tự do – Hạnh phúc" in text
     assert "UBND quận Thanh Xuân" in text
@@ -98,7 +88,7 @@ def test_annex_pdf_reads_like_the_decisions_annex(client, published, tmp_path):
 
 
 def test_annex_first_page_renders_to_an_image(client, published, tmp_path):
-    content = get(client, published, "secretary", url("results_pdf")).content
+    content = get_as(client, published["secretary"], url("results_pdf")).content
     (tmp_path / "annex.pdf").write_bytes(content)
 
     subprocess.run(
@@ -111,12 +101,12 @@ def test_annex_first_page_renders_to_an_image(client, published, tmp_path):
     assert images[0].read_bytes().startswith(b"\x89PNG")
 
 
-def test_scorecard_pdf_shows_every_criterion_with_not_applicable_marks_and_reasons(client, published, tmp_path):
-    response = get(client, published, "own_staff", scorecard_url(published))
+def test_scorecard_pdf_shows_every_criterion_with_not_applicable_marks_and_reasons(client, published):
+    response = get_as(client, published["own_staff"], scorecard_url(published))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    text = pdf_text(response.content, tmp_path)
+    text = pdf_text(response.content, layout=True)
     assert "PHIẾU KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2022" in text
     assert "UBND phường Thượng Đình — Khối phường" in text
     assert "Kèm theo Quyết định số 15/QĐ-UBND ngày 16/01/2023" in text
@@ -136,7 +126,7 @@ def test_scorecard_pdf_shows_every_criterion_with_not_applicable_marks_and_reaso
 
 
 def test_workbook_has_a_ranking_and_a_criterion_matrix_per_block_and_an_info_sheet(client, published):
-    response = get(client, published, "leadership", url("results_xlsx"))
+    response = get_as(client, published["leadership"], url("results_xlsx"))
 
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.content))
@@ -217,7 +207,7 @@ def test_workbook_has_a_ranking_and_a_criterion_matrix_per_block_and_an_info_she
 
 
 def test_a_unit_name_that_looks_like_a_formula_stays_text_in_the_workbook(client, published):
-    book = load_workbook(io.BytesIO(get(client, published, "leadership", url("results_xlsx")).content))
+    book = load_workbook(io.BytesIO(get_as(client, published["leadership"], url("results_xlsx")).content))
 
     for sheet_name, column in [("Khối phòng, ban, đơn vị", "C"), ("Tiêu chí - Khối phòng, ban, đơn", "B")]:
         cells = [cell for cell in book[sheet_name][column] if cell.value == FORMULA_NAME]
@@ -253,7 +243,7 @@ def test_json_matches_the_published_page(client, published):
 
 
 def test_json_carries_the_decision_the_adjusted_maximum_and_the_change_from_last_year(client, published):
-    data = json.loads(get(client, published, "secretary", url("results_json")).content)
+    data = json.loads(get_as(client, published["secretary"], url("results_json")).content)
 
     assert (data["year"], data["version"], data["decision_number"], data["decision_date"]) == (
         2022,
@@ -315,7 +305,7 @@ def test_csv_has_a_byte_order_mark_and_round_trips_to_the_json_records(client, p
 
 
 def test_the_block_filter_keeps_one_block(client, published):
-    data = json.loads(get(client, published, "secretary", url("results_json", block="phong-ban")).content)
+    data = json.loads(get_as(client, published["secretary"], url("results_json", block="phong-ban")).content)
 
     assert [record["unit_name"] for record in data["results"]] == ["Phòng Nội vụ", FORMULA_NAME]
 
@@ -394,7 +384,7 @@ def test_files_say_what_they_are_and_are_private_unless_the_period_is_public(
 
 
 def test_the_scorecard_file_name_carries_the_unit_name(client, published):
-    response = get(client, published, "own_head", scorecard_url(published))
+    response = get_as(client, published["own_head"], scorecard_url(published))
 
     assert response["Content-Disposition"] == (
         "inline; filename*=utf-8''K%E1%BA%BFt%20qu%E1%BA%A3%20Ch%E1%BB%89%20s%E1%BB%91%20CCHC%20n%C4%83m%202022"
@@ -421,7 +411,7 @@ PUBLISHED_FILE_ACCESS = [
 @pytest.mark.parametrize("who,private,public", PUBLISHED_FILE_ACCESS)
 def test_year_files_follow_the_published_ranking_rules(client, published, name, who, private, public):
     address = url(name)
-    response = get(client, published, who, address)
+    response = get_as(client, published[who], address)
     assert response.status_code == private
     if private == 302:
         assert response["Location"] == f"{reverse('login')}?next={address}"
@@ -433,7 +423,7 @@ def test_year_files_follow_the_published_ranking_rules(client, published, name, 
 def test_a_scorecard_follows_the_published_unit_page(client, published, who, private, public):
     address = scorecard_url(published)
     page = reverse("results_published_unit", args=[YEAR, published["thuong_dinh"].pk])
-    assert get(client, published, who, address).status_code == private
+    assert get_as(client, published[who], address).status_code == private
     assert client.get(page).status_code == (404 if private == 302 else 200)
     models.ResultsConfig.objects.create(period=published["period"], is_public=True)
     assert client.get(address).status_code == public
@@ -443,10 +433,10 @@ def test_a_scorecard_follows_the_published_unit_page(client, published, who, pri
 @pytest.mark.parametrize("who", ["anonymous", "secretary"])
 def test_nothing_is_served_for_a_year_without_publication(client, published, who):
     address = url("results_json", year=YEAR + 5)
-    response = get(client, published, who, address)
+    response = get_as(client, published[who], address)
     assert response.status_code == (302 if who == "anonymous" else 404)
     assert (
-        get(client, published, "secretary", reverse("results_scorecard_pdf", args=[YEAR, "khong-co"])).status_code
+        get_as(client, published["secretary"], reverse("results_scorecard_pdf", args=[YEAR, "khong-co"])).status_code
         == 404
     )
 

@@ -1,22 +1,21 @@
 """Published results pages: ranking with year-over-year changes, chart and statistics; a unit's page; heads'
 accountability; commendations; the secretary's settings; who may see each; fixed query counts."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from scoring.models import AuditEvent, Commendation, CouncilMembership, Period, ResultsConfig
-from scoring.results.services import commendation_add, results_publish
+from scoring.results.services import commendation_add
 from tests.factories import (
     AuthorityFactory,
     BlockFactory,
     PeriodFactory,
     UnitFactory,
+    get_as,
+    publish_results,
     publish_snapshot,
-    release_preliminary,
     user_with_role,
 )
 from units.models import Role, Unit
@@ -46,12 +45,6 @@ def url_of(name: str, years) -> str:
     return reverse(name, args=[2022])
 
 
-def get(client, user, url):
-    if user is not None:
-        client.force_login(user)
-    return client.get(url)
-
-
 @pytest.mark.parametrize("page", PUBLISHED_PAGES)
 @pytest.mark.parametrize(
     "who,private,public",
@@ -73,7 +66,7 @@ def test_published_pages_are_for_everyone_logged_in_and_for_visitors_when_public
     public,
 ):
     url = url_of(page, years)
-    assert get(client, people[who], url).status_code == private
+    assert get_as(client, people[who], url).status_code == private
     ResultsConfig.objects.create(period=years["second"].period, is_public=True)
     response = client.get(url)
     assert response.status_code == public
@@ -87,7 +80,7 @@ def test_an_unpublished_year_has_no_published_pages(client, years, people, page,
     ResultsConfig.objects.create(period=period, is_public=True)
     expected = 200 if page == "results_commendations" and who in ("council_member", "secretary", "leadership") else 404
     url = url_of(page, years).replace("2022", "2023")
-    assert get(client, people[who], url).status_code == expected
+    assert get_as(client, people[who], url).status_code == expected
 
 
 @pytest.mark.parametrize(
@@ -111,7 +104,7 @@ def test_the_index_lists_the_years_each_visitor_may_read(
 ):
     PeriodFactory(authority=years["block"].authority, year=2023, state=Period.State.APPRAISAL)
     url = reverse("results_index")
-    response = get(client, people[who], url)
+    response = get_as(client, people[who], url)
     assert response.status_code == 200
     assert [year for year in (2022, 2021) if f'href="/results/{year}/"' in response.text] == private_years
     assert ('href="/results/2023/live/"' in response.text) is live
@@ -126,11 +119,11 @@ def test_the_index_lists_the_years_each_visitor_may_read(
     [("anonymous", 302), ("unit_staff", 404), ("council_member", 404), ("secretary", 200), ("leadership", 404)],
 )
 def test_only_the_secretary_opens_the_results_settings(client, years, people, who, status):
-    assert get(client, people[who], reverse("results_settings", args=[2022])).status_code == status
+    assert get_as(client, people[who], reverse("results_settings", args=[2022])).status_code == status
 
 
 def test_the_ranking_page_shows_changes_rule_chart_statistics_and_areas(client, years, people):
-    response = get(client, people["leadership"], reverse("results_published", args=[2022]))
+    response = get_as(client, people["leadership"], reverse("results_published", args=[2022]))
     text = response.text
     assert "Xếp hạng theo chỉ số; đơn vị bằng chỉ số cùng hạng (1, 2, 2, 4)." in text
     assert "Thay đổi so với kết quả công bố năm 2021" in text
@@ -163,7 +156,7 @@ def test_the_ranking_page_shows_changes_rule_chart_statistics_and_areas(client, 
 def test_the_ranking_read_again_follows_a_later_correction_of_the_previous_year(client, years, people):
     # given the 2022 ranking already read once (and kept, since a publication never changes)
     url = reverse("results_published", args=[2022])
-    assert "↓</span> -1,50" in get(client, people["leadership"], url).text  # C: 70 → 68.5
+    assert "↓</span> -1,50" in get_as(client, people["leadership"], url).text  # C: 70 → 68.5
     # when 2021 is corrected: C had 98, not 70
     publish_snapshot(
         years["first"].period,
@@ -182,7 +175,7 @@ def test_the_ranking_read_again_follows_a_later_correction_of_the_previous_year(
 
 def test_the_ranking_is_kept_per_language(client, years, people):
     url = reverse("results_published", args=[2022])
-    assert "Thống kê của khối" in get(client, people["leadership"], url).text
+    assert "Thống kê của khối" in get_as(client, people["leadership"], url).text
     client.cookies["django_language"] = "en"  # the person's choice (the language menu), not the browser's header
     english = client.get(url).text
     assert "Thống kê của khối" not in english and "Block statistics" in english
@@ -193,30 +186,31 @@ def test_the_ranking_is_kept_per_language(client, years, people):
 def test_the_dense_ranking_rule_is_stated_when_the_publication_used_it(client, years, people):
     years["second"].ranking_method = "dense"
     years["second"].save()
-    response = get(client, people["leadership"], reverse("results_published", args=[2022]))
+    response = get_as(client, people["leadership"], reverse("results_published", args=[2022]))
     assert "Xếp hạng theo chỉ số; đơn vị bằng chỉ số cùng hạng (1, 2, 2, 3)." in response.text
 
 
 def test_a_page_without_a_previous_year_shows_no_change_columns(client, years, people):
-    response = get(client, people["leadership"], reverse("results_published", args=[2021]))
+    response = get_as(client, people["leadership"], reverse("results_published", args=[2021]))
     assert "Chưa có năm trước đã công bố để so sánh." in response.text
     assert "± Hạng" not in response.text
 
 
 def test_the_unit_page_shows_areas_against_the_block_and_the_history(client, years, people):
-    response = get(client, people["unit_staff"], reverse("results_published_unit", args=[2022, years["units"]["C"].pk]))
+    url = reverse("results_published_unit", args=[2022, years["units"]["C"].pk])
+    response = get_as(client, people["unit_staff"], url)
     text = response.text
     assert "Kết quả của UBND phường C năm 2022" in text
     assert '<td class="numeric">91,25</td>' in text and "-11,25" in text
     assert "Phạm Cường" in text and "68,5 / 100" in text and "70 / 100" in text
-    new = get(client, people["unit_staff"], reverse("results_published_unit", args=[2022, years["units"]["D"].pk]))
+    new = get_as(client, people["unit_staff"], reverse("results_published_unit", args=[2022, years["units"]["D"].pk]))
     assert "chưa có kết quả năm trước" in new.text
 
 
 def test_a_unit_not_in_the_publication_has_no_page(client, years, people):
     stranger = UnitFactory(block=years["block"])
     url = reverse("results_published_unit", args=[2022, stranger.pk])
-    assert get(client, people["leadership"], url).status_code == 404
+    assert get_as(client, people["leadership"], url).status_code == 404
 
 
 def test_the_unit_page_read_again_costs_one_query_and_still_asks_who_may_see_it(
@@ -244,7 +238,7 @@ def test_the_unit_page_read_again_follows_a_correction_and_the_units_code(client
     # given C's 2022 page already read once
     unit = years["units"]["C"]
     url = reverse("results_published_unit", args=[2022, unit.pk])
-    text = get(client, people["leadership"], url).text
+    text = get_as(client, people["leadership"], url).text
     assert "70 / 100" in text and "↓</span> -1,50" in text  # 2021: 70; 2022: 68.5
     assert f"/results/2022/units/{unit.code}/scorecard.pdf?version=1" in text
     # when 2021 is corrected (C had 98, not 70) and the unit's code is changed
@@ -278,7 +272,7 @@ def test_the_unit_page_read_again_follows_a_correction_and_the_units_code(client
 def test_a_unit_left_out_of_a_later_version_has_no_page_in_it(client, years, people):
     unit = years["units"]["E"]
     url = reverse("results_published_unit", args=[2022, unit.pk])
-    assert get(client, people["leadership"], url).status_code == 200
+    assert get_as(client, people["leadership"], url).status_code == 200
     publish_snapshot(
         years["second"].period,
         [{"unit": years["units"]["A"], "points": "86", "adjusted_max": "100", "index": "86", "rank": 1}],
@@ -290,13 +284,13 @@ def test_a_unit_left_out_of_a_later_version_has_no_page_in_it(client, years, peo
 
 
 def test_a_version_or_year_never_published_has_no_ranking(client, years, people):
-    assert get(client, people["leadership"], reverse("results_published_version", args=[2022, 1])).status_code == 200
+    assert get_as(client, people["leadership"], reverse("results_published_version", args=[2022, 1])).status_code == 200
     assert client.get(reverse("results_published_version", args=[2022, 9])).status_code == 404
     assert client.get(reverse("results_published", args=[2031])).status_code == 404
 
 
 def test_the_heads_page_shows_each_years_head(client, years, people):
-    text = get(client, people["leadership"], reverse("results_heads", args=[2022])).text
+    text = get_as(client, people["leadership"], reverse("results_heads", args=[2022])).text
     assert "Nguyễn An" in text and "Trần Thị Hoa" in text
     assert "chưa có kết quả" in text  # D in 2021
 
@@ -306,14 +300,7 @@ def test_the_published_unit_page_from_a_real_publication_shows_reasons_and_not_a
     setting,
 ):
     # given the flow fixture published: Hạ Đình 8.5 of an adjusted 9 (94.44, rank 1) above Kim Giang 9 of 10
-    period = release_preliminary(setting["period"], setting["secretary"], hours=1)
-    results_publish(
-        actor=setting["leader"],
-        period=period,
-        decision_number="15/QĐ-UBND",
-        decision_date=datetime.date(2023, 1, 16),
-        now=timezone.now() + datetime.timedelta(hours=2),
-    )
+    period = publish_results(setting["period"], setting["secretary"], setting["leader"]).period
     client.force_login(setting["staff"])
     ranking = client.get(reverse("results_published", args=[period.year])).text
     assert "8,5 / 9" in ranking and "9 / 10" in ranking

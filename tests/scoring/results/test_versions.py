@@ -72,6 +72,9 @@ CHANGES = {
         _round1(sheets).filter(criterion__code="1.2").update(points=Decimal("0.5"))
     ),
     "a council score deleted": lambda framework, sheets: _round1(sheets).filter(criterion__code="1.2").delete(),
+    "a unit's own score on a sheet the council has begun": lambda framework, sheets: Score.objects.filter(
+        assessment=sheets[0], stage=Stage.SELF, criterion__code="1.2"
+    ).update(points=Decimal("0")),
     "a round-2 score added": lambda framework, sheets: enter_scores(sheets[1], {"1.2": "1"}, stage=Stage.ROUND_2),
     "a bonus entered": lambda framework, sheets: AdjustmentEntry.objects.create(
         assessment=sheets[0],
@@ -121,10 +124,12 @@ def test_a_change_to_an_input_of_the_results_moves_the_version(appraised, change
 
 @pytest.mark.django_db
 def test_what_is_not_an_input_leaves_the_version_alone(appraised):
-    # given the unit saving its own score, a login and a non-head role
+    # given a unit saving its own score on a sheet the council has not begun, a login and a non-head role
     framework, sheets = appraised
+    own = unit_sheet(framework, "Thanh Xuân")
+    enter_scores(own, full_minus(), stage=Stage.SELF)
     before = counter(framework.period)
-    Score.objects.filter(assessment=sheets[0], stage=Stage.SELF).update(points=Decimal("0"))
+    Score.objects.filter(assessment=own, stage=Stage.SELF).update(points=Decimal("0"))
     user = UserFactory()
     type(user).objects.filter(pk=user.pk).update(last_login="2026-12-04T08:00:00+07:00")
     RoleAssignmentFactory(role=Role.UNIT_STAFF, unit=sheets[0].unit)

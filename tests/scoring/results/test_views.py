@@ -17,14 +17,16 @@ from scoring.models import (
     Score,
     Stage,
 )
-from scoring.results.services import results_publish, results_release_preliminary
 from tests.factories import (
     PASSWORD,
     CriterionFactory,
     appraised_block,
     enter_scores,
     full_minus,
+    get_as,
     in_appraisal,
+    publish_results,
+    release_preliminary,
     small_framework,
     unit_sheet,
     user_with_role,
@@ -58,28 +60,8 @@ def world():
     }
 
 
-def get(client, user, url):
-    if user is not None:
-        client.force_login(user)
-    return client.get(url)
-
-
 def release(world):
-    results_release_preliminary(
-        actor=world["secretary"], period=world["period"], objection_deadline=timezone.now() + datetime.timedelta(1)
-    )
-
-
-def publish(world):
-    release(world)
-    Period.objects.filter(pk=world["period"].pk).update(objection_deadline=timezone.now() - datetime.timedelta(1))
-    world["period"].refresh_from_db()
-    results_publish(
-        actor=world["leadership"],
-        period=world["period"],
-        decision_number="15/QĐ-UBND",
-        decision_date=datetime.date(2023, 1, 16),
-    )
+    release_preliminary(world["period"], world["secretary"], hours=24)
 
 
 @pytest.mark.parametrize(
@@ -94,7 +76,7 @@ def publish(world):
     ],
 )
 def test_live_ranking_is_for_the_secretariat_council_and_leadership(client, world, who, status):
-    response = get(client, world[who], reverse("results_live", args=[world["period"].year]))
+    response = get_as(client, world[who], reverse("results_live", args=[world["period"].year]))
     assert response.status_code == status
     if status == 200:
         assert "Hạ Đình" in response.text and "90,00" in response.text
@@ -113,7 +95,7 @@ def test_live_ranking_is_for_the_secretariat_council_and_leadership(client, worl
 )
 def test_a_unit_sees_its_own_detail_only_once_preliminary_results_are_out(client, world, who, before, after):
     url = reverse("results_unit", args=[world["period"].year, world["own"].unit_id])
-    assert get(client, world[who], url).status_code == before
+    assert get_as(client, world[who], url).status_code == before
     release(world)
     response = client.get(url)
     assert response.status_code == after
@@ -125,13 +107,13 @@ def test_a_conflicted_council_member_does_not_see_the_units_detail(client, world
     world["council_member"].home_unit = world["own"].unit
     world["council_member"].save()
     url = reverse("results_unit", args=[world["period"].year, world["own"].unit_id])
-    assert get(client, world["council_member"], url).status_code == 404
+    assert get_as(client, world["council_member"], url).status_code == 404
 
 
 @pytest.mark.parametrize("who", ["anonymous", "own_staff", "other_staff", "council_member", "secretary", "leadership"])
 def test_nothing_is_published_before_the_decision(client, world, who):
     release(world)
-    assert get(client, world[who], reverse("results_published", args=[world["period"].year])).status_code == 404
+    assert get_as(client, world[who], reverse("results_published", args=[world["period"].year])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -148,9 +130,9 @@ def test_nothing_is_published_before_the_decision(client, world, who):
 def test_the_published_ranking_is_for_everyone_logged_in_and_for_visitors_when_public(
     client, world, who, private, public
 ):
-    publish(world)
+    publish_results(world["period"], world["secretary"], world["leadership"])
     url = reverse("results_published", args=[world["period"].year])
-    response = get(client, world[who], url)
+    response = get_as(client, world[who], url)
     assert response.status_code == private
     ResultsConfig.objects.create(period=world["period"], is_public=True)
     response = client.get(url)
@@ -186,13 +168,7 @@ def test_live_ranking_page_runs_a_fixed_number_of_queries(client, django_assert_
 def test_published_ranking_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, count):
     period = appraised_block(count)
     secretary, leader = user_with_role(Role.COUNCIL_SECRETARY), user_with_role(Role.LEADERSHIP)
-    BlockFinalisation.objects.create(period=period, block=period.frameworks.get().block, finalised_by=secretary)
-    results_release_preliminary(
-        actor=secretary, period=period, objection_deadline=timezone.now() + datetime.timedelta(1)
-    )
-    Period.objects.filter(pk=period.pk).update(objection_deadline=timezone.now() - datetime.timedelta(1))
-    period.refresh_from_db()
-    results_publish(actor=leader, period=period, decision_number="1/QĐ", decision_date=datetime.date(2024, 1, 5))
+    publish_results(period, secretary, leader, number="1/QĐ", date=datetime.date(2024, 1, 5))
     client.force_login(leader)
     # a fixed count at 20 and at 200 units: the ranking, areas, last year and the signed annex are each one query
     with django_assert_num_queries(13):

@@ -3,7 +3,6 @@ three signed documents (annex, minutes, receipt) made through the portal's servi
 
 import datetime
 import hashlib
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -18,16 +17,15 @@ from scoring.models import (
     CouncilMembership,
     Criterion,
     ExplanationRequest,
-    Period,
     SignedDocument,
     Stage,
 )
-from scoring.results.services import results_publish, results_release_preliminary
 from scoring.signing.services import minutes_record, receipt_record
 from tests.factories import (
     FULL,
     UnitFactory,
     full_minus,
+    publish_results,
     standard_bands,
     user_with_role,
     ward_framework,
@@ -40,12 +38,6 @@ EVIDENCE = b"%PDF-1.4\n% Ke hoach CCHC nam 2023 cua phuong Ha Dinh\n1 0 obj<</Ty
 ROUND_1_REASON = "Chỉ 7/8 văn bản chỉ đạo được thực hiện đúng hạn."
 ROUND_2_REASON = "Đã bổ sung văn bản số 12/UBND; chấp nhận đủ điểm."
 ANSWER = "Phường bổ sung văn bản số 12/UBND ngày 5/10/2023."
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "document.pdf"
-    path.write_bytes(content)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture
@@ -118,14 +110,7 @@ def year(db):
     receipt = receipt_record(actor=head, assessment=sheets["ha-dinh"])
     finalisation = BlockFinalisation.objects.create(period=period, block=block, finalised_by=chair)
     minutes = minutes_record(actor=chair, finalisation=finalisation)
-    results_release_preliminary(
-        actor=secretary, period=period, objection_deadline=timezone.now() + datetime.timedelta(1)
-    )
-    Period.objects.filter(pk=period.pk).update(objection_deadline=timezone.now() - datetime.timedelta(1))
-    period.refresh_from_db()
-    publication = results_publish(
-        actor=leader, period=period, decision_number="15/QĐ-UBND", decision_date=datetime.date(2024, 1, 16)
-    )
+    publication = publish_results(period, secretary, leader, date=datetime.date(2024, 1, 16))
     annex = SignedDocument.objects.get(kind=SignedDocument.Kind.ANNEX, publication=publication)
     return {
         "period": period,

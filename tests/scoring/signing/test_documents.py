@@ -15,7 +15,8 @@ from scoring.signing.documents import document_html, verification_url
 from scoring.signing.selectors import Copy, Verdict, verify
 from scoring.signing.services import document_sign, signed_storage, unsigned_copy
 from scoring.signing.verification import Trust
-from tests.scoring.signing.conftest import ANSWER, AUTHORITY, EVIDENCE, ROUND_1_REASON, ROUND_2_REASON, pdf_text
+from tests.pdfs import pdf_text
+from tests.scoring.signing.conftest import ANSWER, AUTHORITY, EVIDENCE, ROUND_1_REASON, ROUND_2_REASON
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def signed_file(document: SignedDocument) -> bytes:
 
 
 @pytest.mark.parametrize("kind", ["annex", "minutes", "receipt"])
-def test_each_document_is_signed_and_reads_intact(year, kind, tmp_path):
+def test_each_document_is_signed_and_reads_intact(year, kind):
     # given a document recorded by its event
     document = year["documents"][kind]
     assert not document.is_signed
@@ -65,7 +66,7 @@ def test_each_document_is_signed_and_reads_intact(year, kind, tmp_path):
     # then the file is the registered one, signed by the authority's certificate, with its stamp and data
     assert document.signer_name == AUTHORITY
     assert len(document.file_sha256) == 64 and document.file_size == len(content)
-    text = pdf_text(content, tmp_path)
+    text = pdf_text(content)
     flat = " ".join(text.split())
     for expected in EXPECTED_TEXT[kind]:
         assert expected in flat, expected
@@ -82,7 +83,7 @@ def test_each_document_is_signed_and_reads_intact(year, kind, tmp_path):
     assert document_sign(document=document).file_sha256 == document.file_sha256
 
 
-def test_the_receipt_lists_every_cited_file_by_its_sha256(year, tmp_path):
+def test_the_receipt_lists_every_cited_file_by_its_sha256(year):
     receipt = year["documents"]["receipt"]
     assert receipt.content["evidence"] == [
         {
@@ -99,7 +100,7 @@ def test_the_receipt_lists_every_cited_file_by_its_sha256(year, tmp_path):
         "10.00",
         "90.00",
     )
-    text = pdf_text(signed_file(document_sign(document=receipt)), tmp_path)
+    text = pdf_text(signed_file(document_sign(document=receipt)))
     assert year["evidence_sha256"] in text.replace("\n", "").replace(" ", "")
 
 

@@ -1,9 +1,6 @@
 """The named sample: Excel import through the safe intake, a random draw, invitations by e-mail, QR cards as a PDF."""
 
 import io
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 import segno
@@ -22,6 +19,7 @@ from scoring.survey.respondents import (
     respondents_template,
     sample_draw,
 )
+from tests.pdfs import pdf_text
 from tests.scoring.survey.conftest import open_now, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +31,9 @@ ROWS = [
 ]
 
 
-def pdf_text(content: bytes) -> str:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        Path(handle.name).write_bytes(content)
-        text = subprocess.run(["pdftotext", handle.name, "-"], check=True, capture_output=True, text=True).stdout
-    return " ".join(text.split())
+def words(content: bytes) -> str:
+    """A PDF's text with its line breaks and runs of spaces folded to one space."""
+    return " ".join(pdf_text(content).split())
 
 
 def test_template_lists_the_units_of_the_block(survey_world):
@@ -169,7 +165,7 @@ def test_cards_pdf_carries_each_link_and_its_qr_code(open_survey):
     html = cards_html(w["survey"], people)
     from scoring.survey.respondents import cards_pdf
 
-    text = pdf_text(cards_pdf(w["survey"], people))
+    text = words(cards_pdf(w["survey"], people))
 
     for person in people:
         assert segno.make(answer_url(person), error="m").svg_inline(scale=4, border=2, omitsize=True) in html
@@ -188,7 +184,7 @@ def test_cards_page_prints_only_those_who_have_not_answered(client, open_survey)
 
     response = client.get(reverse("survey_cards", args=[w["survey"].pk]) + f"?unit={first.unit_id}")
 
-    text = pdf_text(response.content)
+    text = words(response.content)
     assert response["Content-Type"] == "application/pdf"
     assert "Trần Thị Bình" in text and "Công ty TNHH Minh Châu" in text
     assert "Nguyễn Văn An" not in text and "Lê Thị Cúc" not in text

@@ -72,11 +72,11 @@ class HashingReader:
         return data
 
 
-def sha256_of_path(path: Path) -> str:
+def sha256_of(handle: BinaryIO) -> str:
+    """The SHA-256 of a file read a chunk at a time (a database dump or an evidence file may be large)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
+    for chunk in iter(lambda: handle.read(CHUNK), b""):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -131,7 +131,8 @@ class Command(BaseCommand):
                 indent=None,
                 verbosity=0,
             )
-            files[DATABASE_MEMBER] = {"size": dump.stat().st_size, "sha256": sha256_of_path(dump)}
+            with dump.open("rb") as handle:
+                files[DATABASE_MEMBER] = {"size": dump.stat().st_size, "sha256": sha256_of(handle)}
             archive.add(dump, arcname=DATABASE_MEMBER)
 
             files.update(self._add_evidence(archive, database, now.timestamp()))

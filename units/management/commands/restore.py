@@ -23,6 +23,7 @@ from units.management.commands.backup import (
     applied_migrations,
     backed_up_models,
     read_manifest,
+    sha256_of,
 )
 
 
@@ -151,8 +152,5 @@ class Command(BaseCommand):
 
     @staticmethod
     def _sha256_in_storage(storage_name: str) -> str:
-        digest = hashlib.sha256()
         with evidence_storage().open(storage_name, "rb") as handle:
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(chunk)
-        return digest.hexdigest()
+            return sha256_of(handle)

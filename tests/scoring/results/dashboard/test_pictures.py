@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from tests.pdfs import pdf_text
 from tests.scoring.results.dashboard.pictures import GREEN, RED, horizontal_runs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_demo")]
@@ -29,7 +30,7 @@ def pages(pdf, tmp_path) -> list[Image.Image]:
 
 
 def test_the_annex_draws_both_blocks_on_an_axis_near_the_data(annex):
-    text = subprocess.run(["pdftotext", str(annex), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(annex)
     flat = " ".join(text.split())
 
     assert flat.count("Chỉ số CCHC năm 2022: trục bắt đầu từ 93%, không phải 0 (đến 99%)") == 1
