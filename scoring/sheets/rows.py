@@ -332,42 +332,35 @@ class SheetRowBuilder:
 
     def entered(self, criterion: Criterion, score: Score | None, history_url: str) -> SafeString:
         """A row nobody may edit here: what was entered, the explanation and the reason for missing evidence."""
-        words, parts = self.words, []
-        if criterion.rule_type == RuleType.SURVEY and score is None:
-            parts.append(
-                format_html(
-                    '<p class="small text-muted mb-1">{}</p>',
-                    words["survey"],
-                )
+        words = self.words
+        if score is None:
+            if criterion.rule_type == RuleType.SURVEY:
+                return format_html('<p class="small text-muted mb-1">{}</p>', words["survey"])
+            return SafeString("")
+        option_label = dict(self.options.get(criterion.pk, ())).get(score.option_id, "")
+        terms = format_html(
+            '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+            words["entered"],
+            self.score_value(score, option_label),
+        )
+        if score.explanation:
+            terms += format_html(
+                '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+                words["explanation"],
+                lines(score.explanation),
             )
-        if score is not None:
-            option_label = dict(self.options.get(criterion.pk, ())).get(score.option_id, "")
-            terms = [
-                format_html(
-                    '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
-                    words["entered"],
-                    self.score_value(score, option_label),
-                )
-            ]
-            if score.explanation:
-                terms.append(
-                    format_html(
-                        '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
-                        words["explanation"],
-                        lines(score.explanation),
-                    )
-                )
-            if score.no_evidence_reason:
-                terms.append(
-                    format_html(
-                        '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
-                        words["no_evidence_reason"],
-                        score.no_evidence_reason,
-                    )
-                )
-            parts.append(format_html('<dl class="row small mb-1">{}</dl>', SafeString("".join(terms))))
-            parts.append(format_html('<a class="small" href="{}">{}</a>', history_url, words["history"]))
-        return SafeString("\n".join(parts))
+        if score.no_evidence_reason:
+            terms += format_html(
+                '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+                words["no_evidence_reason"],
+                score.no_evidence_reason,
+            )
+        return format_html(
+            '<dl class="row small mb-1">{}</dl>\n<a class="small" href="{}">{}</a>',
+            terms,
+            history_url,
+            words["history"],
+        )
 
     def evidence_box(
         self,
