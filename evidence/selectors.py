@@ -13,7 +13,7 @@ def links_by_criterion(assessment, *, criterion_id: int | None = None) -> dict[i
     links = EvidenceLink.objects.filter(assessment=assessment)
     if criterion_id is not None:
         links = links.filter(criterion_id=criterion_id)
-    links = links.select_related("document__file").order_by("criterion_id", "document__title", "id")
+    links = links.select_related("document").order_by("criterion_id", "document__title", "id")  # its title names it
     for link in links:
         grouped[link.criterion_id].append(link)
     return grouped

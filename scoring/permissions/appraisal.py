@@ -170,10 +170,12 @@ def can_see_council_scores(user: User, assessment: Assessment) -> bool:
     """The council's rounds reach the unit only with the preliminary results."""
     if is_administrator(user) or is_secretary(user):
         return True
-    if council_seat(user, assessment.period).is_member or is_council_member(user):
-        if not is_conflicted(user, assessment.unit_id, assessment.period):
-            return True
-    return assessment.period.state in (Period.State.PRELIMINARY, Period.State.PUBLISHED)
+    if assessment.period.state in (Period.State.PRELIMINARY, Period.State.PUBLISHED):
+        return True
+    if assessment.unit_id in roles_of(user).belonging_unit_ids:
+        return False  # the unit's own people are conflicted whatever their seat, so it is not read
+    is_member = council_seat(user, assessment.period).is_member or is_council_member(user)
+    return is_member and not is_conflicted(user, assessment.unit_id, assessment.period)
 
 
 def conflicted_people(unit_id: int, period: Period) -> QuerySet[User]:

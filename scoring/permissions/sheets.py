@@ -92,7 +92,7 @@ def can_reopen_assessment(user: User, assessment: Assessment) -> bool:
 def get_assessment_for_view(user: User, pk: int) -> Assessment:
     """Fetch and authorise in one call; 404 both for a missing sheet and for someone else's."""
     assessment = get_object_or_404(
-        Assessment.objects.select_related("period__authority", "unit__block", "framework", "submitted_by"), pk=pk
+        Assessment.objects.select_related("period", "unit", "framework", "submitted_by"), pk=pk
     )
     if not can_view_assessment(user, assessment):
         raise Http404

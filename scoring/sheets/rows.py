@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from scoring.frameworks.selectors import TreeNode
-from scoring.markup import format_html, lines
+from scoring.markup import escape, format_html, lines
 from scoring.models import Criterion, RuleOption, RuleType, Score
 from scoring.templatetags.scoring_format import points, score_entry, score_words
 from scoring.templatetags.scoring_urls import UrlPatterns
@@ -76,18 +76,22 @@ class SheetRowBuilder:
         assessment_pk: int,
         can_edit: bool,
         options: dict[int, list[tuple[int, str]]],
-        rule_labels: dict[str, str] | None = None,
         next_url: str = "",
     ) -> None:
         self.assessment_pk = assessment_pk
         self.can_edit = can_edit
         self.options = options
-        self.rule_labels = rule_labels if rule_labels is not None else {v: str(label) for v, label in RuleType.choices}
+        self.rule_labels = {value: escape(str(label)) for value, label in RuleType.choices}
         self.next_url = next_url or request.get_full_path()
         self.csrf_token = get_token(request) if can_edit else ""
         self.url = UrlPatterns()
+        self._shown: dict = {}
         self._points: dict = {}
-        self.words = {
+        self._max_badges: dict = {}
+        self._rule_lines: dict = {}
+        self.entry_words = score_words()  # score_entry's words, unescaped: what was entered is escaped as a whole
+        # Every other word escaped once here, so that the rows set them in as they are (blanks filled by escaped text).
+        words = {
             "max_title": _("Điểm tối đa"),
             "max": _("tối đa"),
             "points": _("điểm"),
@@ -119,14 +123,24 @@ class SheetRowBuilder:
             ),
             "download_title": _("Tải về “%(title)s”"),
             "unlink_label": _("Bỏ “%(title)s” khỏi tiêu chí %(code)s"),
-            **score_words(),
+            **self.entry_words,
         }
+        self.words = {key: escape(word) for key, word in words.items()}
+        self.no_evidence = format_html('<p class="small text-muted mb-1">{}</p>', self.words["no_evidence"])
 
-    def points(self, value) -> str:
+    def shown(self, value) -> str:
         """scoring_format.points, remembered: a sheet shows the same few maxima and scores on every row."""
-        if value not in self._points:
-            self._points[value] = points(value)
-        return self._points[value]
+        text = self._shown.get(value)
+        if text is None:
+            text = self._shown[value] = points(value)
+        return text
+
+    def points(self, value) -> SafeString:
+        """shown(value) escaped for the rows' markup, remembered too."""
+        text = self._points.get(value)
+        if text is None:
+            text = self._points[value] = escape(self.shown(value))
+        return text
 
     def write(self, row: SheetRow) -> SheetRow:
         """Fill in what a criterion's row shows (its title, badges, notes, read-only value, evidence, links)."""
@@ -191,16 +205,21 @@ class SheetRowBuilder:
             "        </div>\n      </section>\n      \n      "
         )
 
+    def max_badge(self, max_points) -> SafeString:
+        """The maximum's badge, remembered: the criteria of a sheet share a few maxima."""
+        badge = self._max_badges.get(max_points)
+        if badge is None:
+            badge = self._max_badges[max_points] = format_html(
+                '<span class="badge text-bg-light border" title="{}">{} {}</span>',
+                self.words["max_title"],
+                self.words["max"],
+                self.points(max_points),
+            )
+        return badge
+
     def badges(self, criterion: Criterion, score: Score | None, council: Score | None) -> SafeString:
         words = self.words
-        parts = [
-            format_html(
-                '<span class="badge text-bg-light border" title="{}">{} {}</span>',
-                words["max_title"],
-                words["max"],
-                self.points(criterion.max_points),
-            )
-        ]
+        parts = [self.max_badge(criterion.max_points)]
         if score is not None:
             if score.is_not_applicable:
                 parts.append(format_html('<span class="badge text-bg-warning">{}</span>', words["not_applicable"]))
@@ -228,17 +247,29 @@ class SheetRowBuilder:
             )
         return SafeString("\n".join(parts))
 
+    def rule_line(self, criterion: Criterion) -> SafeString:
+        """The rule's name, its step or deduction, and whether evidence is required; remembered, as the criteria of a
+        sheet share a few rules."""
+        key = (criterion.rule_type, criterion.step, criterion.deduction_per_occurrence, criterion.evidence_required)
+        line = self._rule_lines.get(key)
+        if line is None:
+            words = self.words
+            rule = [self.rule_labels.get(criterion.rule_type, SafeString(""))]
+            if criterion.rule_type == RuleType.MANUAL:
+                rule.append(words["step"] % {"step": self.points(criterion.step)})
+            if criterion.rule_type == RuleType.DEDUCTION:
+                rule.append(words["deduction"] % {"per": self.points(criterion.deduction_per_occurrence)})
+            if criterion.evidence_required:
+                rule.append(words["evidence_required"])
+            line = self._rule_lines[key] = format_html(
+                '<div class="small text-muted mb-2">{}</div>', SafeString(" · ".join(rule))
+            )
+        return line
+
     def notes(self, row: SheetRow) -> SafeString:
         """The rule line, last year's result and plan, who prepares the criterion, and the scoring guidance."""
         criterion, words = row.node.criterion, self.words
-        rule = [self.rule_labels.get(criterion.rule_type, "")]
-        if criterion.rule_type == RuleType.MANUAL:
-            rule.append(words["step"] % {"step": self.points(criterion.step)})
-        if criterion.rule_type == RuleType.DEDUCTION:
-            rule.append(words["deduction"] % {"per": self.points(criterion.deduction_per_occurrence)})
-        if criterion.evidence_required:
-            rule.append(words["evidence_required"])
-        parts = [format_html('<div class="small text-muted mb-2">{}</div>', " · ".join(rule))]
+        parts = [self.rule_line(criterion)]
         if row.last_year is not None:
             parts.append(self.last_year_note(criterion.code, row.last_year))
         if row.preparer is not None:
@@ -263,16 +294,15 @@ class SheetRowBuilder:
     def last_year_note(self, code: str, last_year) -> SafeString:
         """Last published year's result on this criterion and the plan made for the points lost."""
         if last_year.is_not_applicable:
-            result = format_html("{}", self.words["last_year_not_applicable"] % {"year": last_year.year})
+            result = SafeString(self.words["last_year_not_applicable"] % {"year": last_year.year})
         else:
-            result = format_html(
-                "{}",
+            result = SafeString(
                 self.words["last_year"]
                 % {
                     "year": last_year.year,
                     "final": self.points(last_year.final_points),
                     "max": self.points(last_year.max_points),
-                },
+                }
             )
             if last_year.lost:
                 result = format_html('{} <span class="text-danger">(−{})</span>', result, self.points(last_year.lost))
@@ -297,47 +327,40 @@ class SheetRowBuilder:
     def score_value(self, score: Score, option_label: str) -> SafeString:
         """scoring_format.score_value with the builder's remembered numbers and words: what was entered and the
         points it earns ("2 / 3 → <strong>1,33</strong>")."""
-        entry = score_entry(score, option_label=option_label, shown=self.points, words=self.words)
+        entry = score_entry(score, option_label=option_label, shown=self.shown, words=self.entry_words)
         return format_html("{} → <strong>{}</strong>", entry, self.points(score.points))
 
     def entered(self, criterion: Criterion, score: Score | None, history_url: str) -> SafeString:
         """A row nobody may edit here: what was entered, the explanation and the reason for missing evidence."""
-        words, parts = self.words, []
-        if criterion.rule_type == RuleType.SURVEY and score is None:
-            parts.append(
-                format_html(
-                    '<p class="small text-muted mb-1">{}</p>',
-                    words["survey"],
-                )
+        words = self.words
+        if score is None:
+            if criterion.rule_type == RuleType.SURVEY:
+                return format_html('<p class="small text-muted mb-1">{}</p>', words["survey"])
+            return SafeString("")
+        option_label = dict(self.options.get(criterion.pk, ())).get(score.option_id, "")
+        terms = format_html(
+            '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+            words["entered"],
+            self.score_value(score, option_label),
+        )
+        if score.explanation:
+            terms += format_html(
+                '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+                words["explanation"],
+                lines(score.explanation),
             )
-        if score is not None:
-            option_label = dict(self.options.get(criterion.pk, ())).get(score.option_id, "")
-            terms = [
-                format_html(
-                    '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
-                    words["entered"],
-                    self.score_value(score, option_label),
-                )
-            ]
-            if score.explanation:
-                terms.append(
-                    format_html(
-                        '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
-                        words["explanation"],
-                        lines(score.explanation),
-                    )
-                )
-            if score.no_evidence_reason:
-                terms.append(
-                    format_html(
-                        '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
-                        words["no_evidence_reason"],
-                        score.no_evidence_reason,
-                    )
-                )
-            parts.append(format_html('<dl class="row small mb-1">{}</dl>', SafeString("".join(terms))))
-            parts.append(format_html('<a class="small" href="{}">{}</a>', history_url, words["history"]))
-        return SafeString("\n".join(parts))
+        if score.no_evidence_reason:
+            terms += format_html(
+                '<dt class="col-sm-3">{}</dt><dd class="col-sm-9">{}</dd>',
+                words["no_evidence_reason"],
+                score.no_evidence_reason,
+            )
+        return format_html(
+            '<dl class="row small mb-1">{}</dl>\n<a class="small" href="{}">{}</a>',
+            terms,
+            history_url,
+            words["history"],
+        )
 
     def evidence_box(
         self,
@@ -368,7 +391,7 @@ class SheetRowBuilder:
             parts.extend(self.evidence_item(criterion, link) for link in links)
             parts.append("</ul>")
         else:
-            parts.append(format_html('<p class="small text-muted mb-1">{}</p>', words["no_evidence"]))
+            parts.append(self.no_evidence)
         if self.can_edit:
             if shared_picker and not is_open:
                 parts.append(
@@ -411,7 +434,7 @@ class SheetRowBuilder:
             item,
             self.url("evidence_document_download", document.pk),
             words["download"],
-            words["download_title"] % {"title": document.title},
+            SafeString(words["download_title"] % {"title": escape(document.title)}),
         )
         if self.can_edit:
             unlink_url = self.url("evidence_link_unlink", link.pk)
@@ -427,7 +450,7 @@ class SheetRowBuilder:
                 criterion.pk,
                 self.csrf_token,
                 self.next_url,
-                words["unlink_label"] % {"title": document.title, "code": criterion.code},
+                SafeString(words["unlink_label"] % {"title": escape(document.title), "code": escape(criterion.code)}),
                 words["unlink"],
             )
         return format_html('<li class="d-flex flex-wrap align-items-baseline gap-1">{}</li>', item)

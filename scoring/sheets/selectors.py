@@ -2,18 +2,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
-    F,
     FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -25,6 +23,7 @@ from scoring.models import (
     Assessment,
     Criterion,
     Period,
+    RuleOption,
     RuleType,
     Score,
     Stage,
@@ -123,23 +122,6 @@ class SheetSummary(SheetTotals):
         return items
 
 
-def area_points(assessment: Assessment, stage: str = Stage.SELF) -> dict[str, tuple[Decimal, Decimal]]:
-    """Points and not-applicable maxima per area code, summed in the database (one query)."""
-    rows = (
-        Score.objects.filter(assessment=assessment, stage=stage)
-        .annotate(area=area_code_of("criterion__code"))
-        .values("area")
-        .annotate(
-            points=Coalesce(Sum("points"), ZERO_POINTS),
-            not_applicable_max=Coalesce(
-                Sum(Case(When(is_not_applicable=True, then=F("criterion__max_points")), default=ZERO_POINTS)),
-                ZERO_POINTS,
-            ),
-        )
-    )
-    return {row["area"]: (row["points"], row["not_applicable_max"]) for row in rows}
-
-
 def sheet_scores(
     assessment: Assessment, stage: str = Stage.SELF, *, with_option_label: bool = False
 ) -> dict[int, Score]:
@@ -147,7 +129,10 @@ def sheet_scores(
     which is all a sheet nobody edits needs of the rule options."""
     scores = Score.objects.filter(assessment=assessment, stage=stage)
     if with_option_label:
-        scores = scores.annotate(option_label_chosen=F("option__label"))
+        # Each score's level read by its key: a join made PostgreSQL hash every option of every year's frameworks
+        # (3,240 at 200 units) for a sheet's 120 scores.
+        chosen = RuleOption.objects.filter(pk=OuterRef("option_id")).order_by().values("label")
+        scores = scores.annotate(option_label_chosen=Subquery(chosen))
     return {score.criterion_id: score for score in scores}
 
 
@@ -173,20 +158,24 @@ def sheet_summary(
     evidence: dict[int, int],
     stage: str = Stage.SELF,
 ) -> SheetSummary:
-    totals = area_points(assessment, stage)
-    areas = {
-        node.criterion.code: AreaTotal(node.criterion, *totals.get(node.criterion.code, (Decimal(0), Decimal(0))))
-        for node in tree.roots
-    }
+    # The area totals are added up from the scores already loaded for the rows (sheet_figures counts the same in SQL
+    # for the answers that load no rows; a test holds the two equal).
+    areas = {node.criterion.code: AreaTotal(node.criterion, Decimal(0), Decimal(0)) for node in tree.roots}
     scored, unscored, evidence_missing, unexplained = [], [], [], []
     council_max = Decimal(0)
     for node in tree.leaves:
         criterion = node.criterion
+        area = areas[criterion.code.split(".")[0]]
+        score = scores.get(criterion.id)
+        if score is not None:
+            if score.points is not None:
+                area.points += score.points
+            if score.is_not_applicable:
+                area.not_applicable_max += criterion.max_points
         if stage == Stage.SELF and criterion.rule_type == RuleType.SURVEY:
             council_max += criterion.max_points  # survey points come from the council's import, not the unit
-            areas[criterion.code.split(".")[0]].council_max += criterion.max_points
+            area.council_max += criterion.max_points
             continue
-        score = scores.get(criterion.id)
         if score is None:
             unscored.append(criterion)
             continue

@@ -15,17 +15,18 @@ class UrlPatterns:
     any other argument goes through reverse() as usual."""
 
     def __init__(self) -> None:
-        self._patterns: dict[tuple[str, int], str] = {}
+        self._patterns: dict[tuple[str, int], str] = {}  # each name's path as a format string: "/a/{0}/c/{1}/"
 
     def __call__(self, name: str, *args: object) -> str:
         if len(args) > len(MARKERS) or not all(type(arg) is int for arg in args):
             return reverse(name, args=args)
-        if (name, len(args)) not in self._patterns:
-            self._patterns[name, len(args)] = reverse(name, args=MARKERS[: len(args)])
-        url = self._patterns[name, len(args)]
-        for marker, arg in zip(MARKERS, args, strict=False):
-            url = url.replace(str(marker), str(arg))
-        return url
+        pattern = self._patterns.get((name, len(args)))
+        if pattern is None:
+            pattern = reverse(name, args=MARKERS[: len(args)]).replace("{", "{{").replace("}", "}}")
+            for position, marker in enumerate(MARKERS[: len(args)]):
+                pattern = pattern.replace(str(marker), f"{{{position}}}")
+            self._patterns[name, len(args)] = pattern
+        return pattern.format(*args)
 
 
 @register.simple_tag(takes_context=True)

@@ -283,6 +283,15 @@ def test_the_sheet_list_never_lists_the_conflicted_unit(client, world):
     assert "Hạ Đình" not in html and "UBND phường Kim Giang" in html
 
 
+@pytest.mark.parametrize("who", ["unit_head_member", "staff"])
+def test_the_units_own_people_read_its_sheet_without_the_councils_scores_whatever_their_seat(client, world, who):
+    sheet_url = reverse("assessment_sheet", args=[world["sheets"]["ha_dinh"].pk])
+    assert 'data-testid="council-1.1.1">Hội đồng: 1</span>' in page(client, world["appraiser"], sheet_url)
+    html = page(client, world[who], sheet_url)
+    assert 'data-testid="points-1.1.1"' in html  # the unit's own score
+    assert 'data-testid="council-' not in html and 'data-testid="filter-differs"' not in html
+
+
 # ---------------------------------------------------------------------------------------------
 # Notices
 

@@ -471,10 +471,10 @@ def test_the_sheet_of_a_120_criterion_framework_runs_a_fixed_number_of_queries(c
     client.force_login(staff)
     for criterion in Criterion.objects.filter(framework_id=assessment.framework_id).exclude(rule_type="")[:60]:
         post_self_score(client, assessment, criterion, option=criterion.options.first().pk)
-    # session, user, sheet, roles, criteria, options, scores, evidence links, library, area totals, council seat
-    # (may the viewer see the council's scores: the "differs" filter), last year's scores and plans, the
-    # preparers, unread notices, cycle banner
-    with django_assert_num_queries(15):
+    # session, user, sheet, roles, criteria, options, scores, evidence links, library, last year's scores and plans,
+    # the preparers, unread notices, cycle banner (the area totals are added up from the scores; no council seat:
+    # the unit's own staff never see the council's scores before the preliminary results, whatever their seat)
+    with django_assert_num_queries(13):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     assert response.status_code == 200
     assert response.content.decode().count('class="card sheet-row') == 120
@@ -505,10 +505,10 @@ def test_a_submitted_sheet_reads_at_a_fixed_number_of_queries(client, django_ass
     Assessment.objects.filter(pk=assessment.pk).update(
         state=Assessment.State.SUBMITTED, submitted_at=timezone.now(), submitted_by=staff
     )
-    # session, user, sheet, roles, criteria, scores with their chosen levels, evidence links, area totals,
-    # explanation requests, council seat, last year's scores and plans, the preparers, unread notices, cycle banner
-    # (no library: nothing can be cited on a locked sheet; no options: nothing is edited)
-    with django_assert_num_queries(14):
+    # session, user, sheet, roles, criteria, scores with their chosen levels, evidence links, explanation requests,
+    # last year's scores and plans, the preparers, unread notices, cycle banner (no library: nothing can be cited on
+    # a locked sheet; no options: nothing is edited; no area totals nor council seat, as above)
+    with django_assert_num_queries(12):
         response = client.get(reverse("assessment_sheet", args=[assessment.pk]))
     html = response.content.decode()
     assert html.count('<dd class="col-sm-9">Đạt → <strong>1</strong></dd>') == 120  # the chosen level named
