@@ -5,7 +5,7 @@ sheets, exclusions, bands, the survey switch, units, blocks, heads and their nam
 adds one to the period's counter in `ResultsVersion`, in the same transaction as the change. The triggers live in
 the database rather than in Python so that no write can miss them: the admin, bulk inserts, imports, the demo and a
 raw UPDATE all count. A unit's own (self-assessment) score counts only on a sheet the council has begun scoring
-(the council overview compares the council's rounds with it: scoring/council/selectors.py largest_differences);
+(the council overview compares the council's rounds with it: scoring/council/selectors/closing.py largest_differences);
 a unit's save on a sheet still its own never touches the counter, so deadline day never waits on it.
 
 Figures computed from those inputs are kept once per version (`kept`): the live results' rows, the council's
