@@ -1,7 +1,9 @@
 """HTML for the rows of long tables, written in Python rather than by template nodes.
 
 A table of 120 criteria or 200 units renders each template node once a row, and a node costs microseconds: the
-scoresheet's rows (scoring/sheets/rows.py) and the appraisal queue's are filled in here instead, each word escaped.
+scoresheet's rows (scoring/sheets/rows.py), the appraisal queue's and the survey pages' are filled in here instead,
+each word escaped; the two 200-row tables (live results, the council overview's progress) are f-strings whose words
+go through the same `escape`.
 """
 
 import html

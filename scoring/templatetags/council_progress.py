@@ -7,13 +7,12 @@ f-string: its words escaped, its figures (digits, already text in UnitRow) place
 shares (the late badge, each deadline's days left) written once a page: about 4 µs a row.
 """
 
-from html import escape
-
 from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from scoring.council.selectors import DaysLeft, UnitRow
+from scoring.markup import escape
 from scoring.templatetags.scoring_urls import row_url
 
 register = template.Library()

@@ -1,6 +1,5 @@
 """What the survey gives the council: response rates, distributions, points, advisory checks and exclusions."""
 
-import html
 from datetime import datetime
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from scoring.feedback import flash_errors, perform, report_changes
-from scoring.markup import format_html
+from scoring.markup import escape, format_html
 from scoring.permissions.appraisal import hidden_unit_ids
 from scoring.permissions.survey import (
     can_exclude_response,
@@ -365,7 +364,7 @@ def _response_rows(
                 fields=fields,
                 pk=response.pk,
                 label=SafeString(
-                    words["exclude_label"] % {"number": response.number, "unit": html.escape(response.unit.name)}
+                    words["exclude_label"] % {"number": response.number, "unit": escape(response.unit.name)}
                 ),
                 reason=words["exclude_reason"],
                 button=words["exclude"],
